@@ -1,0 +1,343 @@
+"""create_app(settings): build the Starlette app from the specs and bind handlers by operationId."""
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mockserver.apis import ApiModule, TenantState, load_api_module
+from mockserver.auth import Authenticator, Identity
+from mockserver.control import CONTROL_API, control_tenant
+from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
+from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
+from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
+from mockserver.drf.rendering import render
+from mockserver.drf.serializer import validate_body
+from mockserver.http import ApiRequest, ApiResponse, Handler
+from mockserver.resources import fixtures_dir, specs_dir
+from mockserver.settings import Settings
+from mockserver.spec.loader import ApiSpec, Operation, PathItem, load_spec
+from mockserver.spec.response_check import ResponseChecker
+from mockserver.spec.routing import Router
+from mockserver.state_file import load_state_file, save_state_file
+from mockserver.store import MemoryStore
+from mockserver.store.base import Store
+
+logger = logging.getLogger("mockserver")
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+DJANGO_NOT_FOUND = (
+    b'<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n'
+    b"  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
+)
+JOURNAL_BODY_LIMIT = 4096
+
+
+class StartupError(Exception):
+    """The specs and the handlers do not match; the fake refuses to start."""
+
+
+@dataclass
+class Binding:
+    operation: Operation
+    handler: Handler
+
+
+def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[str, Binding]:
+    """Every operation gets exactly one handler, and every handler an operation."""
+    operations = {op.operation_id: op for spec in specs for op in spec.operations}
+    unserved = sorted(set(operations) - set(handlers))
+    unused = sorted(set(handlers) - set(operations))
+    problems = []
+    if unserved:
+        problems.append("operations without a handler: " + ", ".join(unserved))
+    if unused:
+        problems.append("handlers without an operation: " + ", ".join(unused))
+    if problems:
+        raise StartupError("mockserver cannot start: " + "; ".join(problems))
+    return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
+
+
+def _masked_headers(request: Request) -> dict[str, str]:
+    shown = {}
+    for name, value in request.headers.items():
+        if name in ("authorization", "x-mockserver-admin-token"):
+            keyword, _, secret = value.partition(" ")
+            value = f"{keyword} {secret[:4]}…" if secret else "…"
+        shown[name] = value
+    return shown
+
+
+def _preview(data: Any) -> Any:
+    if data is None or data is NO_BODY:
+        return None
+    text = data if isinstance(data, str) else None
+    if text is None:
+        import orjson
+
+        try:
+            text = orjson.dumps(data).decode()
+        except TypeError:
+            text = repr(data)
+    return text if len(text) <= JOURNAL_BODY_LIMIT else text[:JOURNAL_BODY_LIMIT] + "…"
+
+
+class Dispatcher:
+    """One ASGI endpoint for every path in the specs: DRF's request cycle, driven by the spec."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        modules: list[ApiModule],
+        specs: list[ApiSpec],
+        bindings: dict[str, Binding],
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.modules = modules
+        self.specs = specs
+        self.bindings = bindings
+        self.router = Router([item for spec in specs for item in spec.path_items])
+        self.authenticator = Authenticator(settings, store)
+        self.checker = ResponseChecker() if settings.validate_responses else None
+        self.services: dict[str, Any] = {
+            "modules": modules,
+            "specs": specs,
+            "authenticator": self.authenticator,
+        }
+        self._fixtures = settings.fixtures_dir or fixtures_dir()
+        self._seed_cache: TenantState | None = None
+
+    # tenants -----------------------------------------------------------------------------
+    def initial_tenant_state(self) -> TenantState:
+        if self._seed_cache is None:
+            state: TenantState = {"values": {}, "collections": {}}
+            if self.settings.seed_fixtures:
+                for module in self.modules:
+                    if module.initial_state is not None:
+                        part = module.initial_state(self._fixtures, self.settings)
+                        state["values"].update(part.get("values", {}))
+                        state["collections"].update(part.get("collections", {}))
+            self._seed_cache = state
+        return self._seed_cache
+
+    def ensure_tenant(self, tenant: str) -> None:
+        self.store.ensure_tenant(tenant, self.initial_tenant_state)
+
+    # the request cycle -------------------------------------------------------------------
+    async def __call__(self, request: Request) -> Response:
+        started = time.perf_counter()
+        path = request.url.path
+        match = self.router.match(path)
+        if match is None:
+            if self.router.match_with_slash(path):
+                query = request.url.query
+                location = path + "/" + (f"?{query}" if query else "")
+                return Response(status_code=301, headers={"Location": location})
+            return Response(DJANGO_NOT_FOUND, status_code=404, media_type="text/html")
+        path_item = match.path_item
+        operation = path_item.operations.get(request.method)
+        renderer: Renderer = JSON_RENDERER
+        headers: dict[str, str] = {}
+        identity: Identity | None = None
+        tenant: str | None = None
+        body: Any = NO_BODY
+        try:
+            if path_item.is_drf:
+                headers["Allow"] = path_item.allow_header
+                headers["Vary"] = "Accept"
+                renderer = select_renderer(
+                    request.headers.get("accept"), match.format_suffix or request.query_params.get("format")
+                )
+            if path_item.api == CONTROL_API:
+                tenant = control_tenant(request, self.authenticator, self.settings)
+            else:
+                schemes = operation.security_schemes if operation else path_item.security_schemes
+                needs_credentials = operation.needs_credentials if operation else bool(schemes)
+                if needs_credentials:
+                    identity = self.authenticator.authenticate(request, schemes)
+                    tenant = identity.tenant
+            if operation is None:
+                raise MethodNotAllowed(request.method, path_item.allow_header)
+            if tenant is not None and path_item.api != CONTROL_API:
+                self.ensure_tenant(tenant)
+            await self._apply_fault(tenant, operation)
+            body = await self._read_body(request, operation)
+            api_request = ApiRequest(
+                operation=operation,
+                path_item=path_item,
+                identity=identity,
+                tenant=tenant,
+                path_params=match.path_params,
+                query=dict(request.query_params),
+                body=body,
+                store=self.store,
+                settings=self.settings,
+                request=request,
+                services=self.services,
+            )
+            result = self.bindings[operation.operation_id].handler(api_request)
+            if inspect.isawaitable(result):
+                result = await result
+            assert isinstance(result, ApiResponse)
+            status, data = result.status, result.data
+            headers.update(result.headers)
+        except APIError as error:
+            status, data = error.status_code, error.body()
+            headers.update(error.headers)
+            if not isinstance(error, MethodNotAllowed) and path_item.is_drf:
+                headers["Allow"] = path_item.allow_header
+        except Exception:
+            logger.exception("mockserver: unhandled error in %s %s", request.method, path)
+            status, data = 500, {"detail": "mockserver: internal error; see the server log."}
+        response = self._render(request, path_item, operation, renderer, status, data, headers)
+        if path_item.api == CONTROL_API:
+            if request.method != "GET" and self.settings.state_file is not None:
+                save_state_file(self.store, self.settings.state_file)
+        else:
+            self.store.record(
+                {
+                    "time": self.store.now(),
+                    "tenant": tenant,
+                    "method": request.method,
+                    "path": path,
+                    "query": request.url.query,
+                    "operation_id": operation.operation_id if operation else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "request_headers": _masked_headers(request),
+                    "request_body": _preview(body),
+                    "response_body": _preview(data),
+                }
+            )
+        return response
+
+    async def _apply_fault(self, tenant: str | None, operation: Operation) -> None:
+        fault = self.store.take_fault(tenant or "*", operation.operation_id)
+        if not fault:
+            return
+        if fault.get("latency_ms"):
+            await asyncio.sleep(float(fault["latency_ms"]) / 1000)
+        if fault.get("status"):
+            raise InjectedFault(int(fault["status"]))
+
+    async def _read_body(self, request: Request, operation: Operation) -> Any:
+        if not operation.request_schemas_full:
+            return NO_BODY
+        accepted = tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES)
+        parsed = await parse_body(request, accepted, self.settings.max_body_bytes)
+        if operation.definition.get("x-mockserver-raw-body"):
+            return parsed
+        if parsed is NO_BODY:
+            parsed = {}
+        media_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        schema = operation.request_schemas.get(media_type) or operation.request_schemas.get(
+            "application/json"
+        )
+        return validate_body(schema, parsed) if schema else parsed
+
+    def _render(
+        self,
+        request: Request,
+        path_item: PathItem,
+        operation: Operation | None,
+        renderer: Renderer,
+        status: int,
+        data: Any,
+        headers: dict[str, str],
+    ) -> Response:
+        if status == 204 or (data is None and status < 400):
+            content, media_type = b"", None
+        else:
+            request_line = f"{request.method} {request.url.path}" + (
+                f"?{request.url.query}" if request.url.query else ""
+            )
+            content, media_type = render(renderer, data, status, headers, path_item.view_name, request_line)
+        if self.checker is not None and operation is not None and status != 500:
+            mt = media_type.split(";")[0] if media_type else None
+            problems = self.checker.problems(operation, status, mt, data, bool(content))
+            if problems:
+                error = ResponseDoesNotMatchSpec(problems)
+                logger.error("mockserver: %s", problems)
+                return Response(
+                    render(JSON_RENDERER, error.body(), 500, {}, None, "")[0],
+                    500,
+                    media_type="application/json",
+                )
+        if request.method == "HEAD":
+            response = Response(b"", status_code=status, headers=headers, media_type=media_type)
+            if content:
+                response.headers["content-length"] = str(len(content))
+            return response
+        response = Response(content, status_code=status, headers=headers, media_type=media_type)
+        if not content:
+            # A 204 (or an empty answer) carries no body and no Content-Type.
+            del response.headers["content-length"]
+            if status != 204:
+                response.headers["content-length"] = "0"
+        return response
+
+
+def load_specs(apis: tuple[str, ...]) -> tuple[list[ApiModule], list[ApiSpec]]:
+    modules = [load_api_module(name) for name in apis]
+    specs = [load_spec(specs_dir() / module.spec_file) for module in modules]
+    return modules, specs
+
+
+def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
+    from mockserver.control import control_module  # the control API knows every API module
+
+    modules, specs = load_specs(settings.apis)
+    control = control_module(tuple(m.name for m in modules))
+    control_spec = load_spec(specs_dir() / control.spec_file)
+    control_spec.path_items = [
+        item
+        for item in control_spec.path_items
+        if item.extensions.get("x-mockserver-requires-api", item.api) in (*settings.apis, CONTROL_API)
+    ]
+    handlers: dict[str, Handler] = {}
+    for module in [*modules, control]:
+        handlers.update(module.handlers)
+        handlers.update(module.control_handlers)
+    all_specs = [*specs, control_spec]
+    bindings = bind_operations(all_specs, handlers)
+    store = store or MemoryStore(journal_size=settings.journal_size)
+    for module in modules:
+        for collection in module.collections:
+            store.define_collection(collection)
+    return Dispatcher(settings, store, modules, all_specs, bindings)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
+    settings = settings or Settings()
+    dispatcher = build_dispatcher(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.state_file is not None:
+            load_state_file(dispatcher.store, settings.state_file)
+        yield
+        if settings.state_file is not None:
+            save_state_file(dispatcher.store, settings.state_file)
+
+    async def endpoint(request: Request) -> Response:
+        return await dispatcher(request)
+
+    app = Starlette(
+        routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)],
+        lifespan=lifespan,
+    )
+    app.state.dispatcher = dispatcher
+    app.state.store = dispatcher.store
+    app.state.settings = settings
+    return app

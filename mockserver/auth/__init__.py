@@ -1,0 +1,3 @@
+from mockserver.auth.authenticator import Authenticator, Identity
+
+__all__ = ["Authenticator", "Identity"]

@@ -1,0 +1,134 @@
+"""Authenticate a request by the operation's security schemes, as the DRF services do, and name
+its tenant: the Token key, the OAuth2 user, the signature keyId, or an X-Mockserver-Namespace."""
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from mockserver.auth import signature, tokens
+from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
+from mockserver.settings import Settings
+from mockserver.store.base import Store
+
+NAMESPACE_HEADER = "x-mockserver-namespace"
+TOKEN_SCHEMES = ("tokenAuth",)
+BEARER_SCHEMES = ("oauth2", "bearerAuth")
+SIGNATURE_SCHEMES = ("httpSignature",)
+
+
+@dataclass(frozen=True)
+class Identity:
+    tenant: str
+    user: str | None
+    scheme: str
+
+
+def www_authenticate(schemes: list[str], error: dict[str, str] | None = None) -> str:
+    """DRF answers with the header of the first authentication class."""
+    first = schemes[0] if schemes else "tokenAuth"
+    if first in BEARER_SCHEMES:
+        attributes = {"realm": "api", **(error or {})}
+        return "Bearer " + ", ".join(f'{k}="{v}"' for k, v in attributes.items())
+    if first in SIGNATURE_SCHEMES:
+        return 'Signature realm="api",headers="accept date host (request-target)"'
+    return "Token"
+
+
+def _with_namespace(request: Request, identity: Identity) -> Identity:
+    namespace = request.headers.get(NAMESPACE_HEADER)
+    if namespace:
+        return Identity(tenant=f"ns:{namespace}", user=identity.user, scheme=identity.scheme)
+    return identity
+
+
+class Authenticator:
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self._settings = settings
+        self._store = store
+        self._strict = settings.auth_mode == "strict"
+        self._configured_tokens = set(settings.tokens)
+        self._signing_keys = dict(settings.signing_keys)
+
+    def authenticate(self, request: Request, schemes: list[str]) -> Identity:
+        header = request.headers.get("authorization", "")
+        keyword, _, rest = header.strip().partition(" ")
+        keyword = keyword.lower()
+        bearer_error: dict[str, str] | None = None
+        try:
+            if keyword == "token" and any(s in TOKEN_SCHEMES for s in schemes):
+                return _with_namespace(request, self._token(header))
+            if keyword == "bearer" and any(s in BEARER_SCHEMES for s in schemes):
+                identity, bearer_error = self._bearer(rest.strip())
+                if identity:
+                    return _with_namespace(request, identity)
+            if keyword == "signature" and any(s in SIGNATURE_SCHEMES for s in schemes):
+                return _with_namespace(request, self._signature(request, rest))
+        except APIError as error:
+            error.headers["WWW-Authenticate"] = www_authenticate(schemes)
+            raise
+        raise NotAuthenticated(headers={"WWW-Authenticate": www_authenticate(schemes, bearer_error)})
+
+    def identify(self, request: Request) -> str | None:
+        """The tenant a control call acts on: the namespace header, or any credential's identity,
+        without checking it (the control API is the developer's own)."""
+        namespace = request.headers.get(NAMESPACE_HEADER)
+        if namespace:
+            return f"ns:{namespace}"
+        header = request.headers.get("authorization", "").strip()
+        keyword, _, rest = header.partition(" ")
+        rest = rest.strip()
+        if not rest:
+            return None
+        keyword = keyword.lower()
+        if keyword in ("token", "bearer"):
+            record = tokens.lookup(self._store, rest)
+            return tokens.user_tenant(record["user"]) if record else f"token:{rest}"
+        if keyword == "signature":
+            parsed = signature.parse_signature(rest)
+            return f"key:{parsed.key_id}" if parsed else None
+        return None
+
+    # DRF TokenAuthentication
+    def _token(self, header: str) -> Identity:
+        parts = header.split()
+        if len(parts) == 1:
+            raise AuthenticationFailed("Invalid token header. No credentials provided.")
+        if len(parts) > 2:
+            raise AuthenticationFailed("Invalid token header. Token string should not contain spaces.")
+        key = parts[1]
+        record = tokens.lookup(self._store, key)
+        if record and record.get("kind") == "token":
+            return Identity(tokens.user_tenant(record["user"]), record["user"], "token")
+        if key in self._configured_tokens or not self._strict:
+            return Identity(f"token:{key}", None, "token")
+        raise AuthenticationFailed("Invalid token.")
+
+    # django-oauth-toolkit's OAuth2Authentication: a bad token is "no credentials" plus an error
+    def _bearer(self, token: str) -> tuple[Identity | None, dict[str, str] | None]:
+        if not token or " " in token:
+            return None, {"error": "invalid_token", "error_description": "The access token is invalid."}
+        record = tokens.lookup(self._store, token)
+        if record and record.get("kind") == "bearer":
+            if record["expires_at"] <= self._store.now():
+                return None, {"error": "invalid_token", "error_description": "The access token has expired."}
+            return Identity(tokens.user_tenant(record["user"]), record["user"], "bearer"), None
+        if token in self._configured_tokens or (not self._strict and record is None):
+            return Identity(f"token:{token}", None, "bearer"), None
+        return None, {"error": "invalid_token", "error_description": "The access token is invalid."}
+
+    def _signature(self, request: Request, params: str) -> Identity:
+        parsed = signature.parse_signature(params)
+        if parsed is None:
+            raise AuthenticationFailed("Invalid signature header.")
+        secret = self._signing_keys.get(parsed.key_id)
+        if secret is None:
+            if self._strict:
+                raise AuthenticationFailed("Bad API key")
+            return Identity(f"key:{parsed.key_id}", None, "signature")
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string") or b""
+        target = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        if not signature.verify(parsed, secret, request.method, target, headers):
+            raise AuthenticationFailed("Bad signature")
+        return Identity(f"key:{parsed.key_id}", None, "signature")

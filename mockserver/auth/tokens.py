@@ -1,0 +1,63 @@
+"""Credentials the fake issues (Akinon login keys, OAuth2 tokens), kept in the store as plain data."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from mockserver.store.base import Store
+
+AUTH_TENANT = "__auth__"
+_TOKENS = "issued_tokens"
+
+
+def user_tenant(username: str) -> str:
+    return f"user:{username}"
+
+
+def akinon_key_for(username: str) -> str:
+    # DRF's authtoken keeps one key per user: logging in again gives the same key.
+    return hashlib.sha1(f"mockserver-akinon:{username}".encode()).hexdigest()
+
+
+def remember(store: Store, token: str, record: dict[str, Any]) -> None:
+    def change(tokens: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
+        tokens = tokens or {}
+        tokens[token] = record
+        return tokens, None
+
+    store.mutate_value(AUTH_TENANT, _TOKENS, change)
+
+
+def lookup(store: Store, token: str) -> dict[str, Any] | None:
+    return (store.get_value(AUTH_TENANT, _TOKENS) or {}).get(token)
+
+
+def forget(store: Store, token: str) -> None:
+    def change(tokens: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
+        tokens = tokens or {}
+        tokens.pop(token, None)
+        return tokens, None
+
+    store.mutate_value(AUTH_TENANT, _TOKENS, change)
+
+
+def issue_akinon_key(store: Store, username: str) -> str:
+    key = akinon_key_for(username)
+    remember(store, key, {"kind": "token", "user": username})
+    return key
+
+
+def issue_bearer(store: Store, username: str, lifetime: int, scope: str, client_id: str) -> dict[str, Any]:
+    access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    now = store.now()
+    remember(
+        store, access, {"kind": "bearer", "user": username, "expires_at": now + lifetime, "scope": scope}
+    )
+    remember(store, refresh, {"kind": "refresh", "user": username, "client_id": client_id, "scope": scope})
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+        "refresh_token": refresh,
+        "scope": scope,
+    }

@@ -1,0 +1,98 @@
+"""DRF's parsers: JSON, form and multipart bodies, with DRF's error texts and a size limit."""
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from mockserver.drf.errors import ParseError, RequestTooLarge, UnsupportedMediaType
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+PARSED_MEDIA_TYPES = (JSON, FORM, MULTIPART)
+
+
+class _NoBody:
+    """DRF reads an empty body as empty data, whatever the Content-Type says."""
+
+
+NO_BODY: Any = _NoBody()
+
+
+def _strict_constant(value: str) -> None:
+    raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+
+
+def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
+    if charset.lower().replace("-", "") == "utf8":
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # fall through for the exact message Python's json (and so DRF) gives
+    try:
+        return json.loads(raw.decode(charset), parse_constant=_strict_constant)
+    except (ValueError, LookupError) as error:
+        raise ParseError(f"JSON parse error - {error}") from error
+    except RecursionError as error:
+        raise ParseError("JSON parse error - the document is nested too deeply") from error
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestTooLarge(limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type_of(content_type: str) -> tuple[str, dict[str, str]]:
+    head, *raw_params = content_type.split(";")
+    params = {}
+    for raw in raw_params:
+        key, _, value = raw.partition("=")
+        params[key.strip().lower()] = value.strip().strip('"')
+    return head.strip().lower(), params
+
+
+async def parse_body(request: Request, accepted: tuple[str, ...], limit: int) -> Any:
+    """Return the parsed body, NO_BODY for an empty one, or raise DRF's 400/413/415."""
+    raw = await read_body(request, limit)
+    if not raw:
+        return NO_BODY
+    content_type = request.headers.get("content-type", "")
+    media_type, params = media_type_of(content_type)
+    if media_type not in accepted:
+        raise UnsupportedMediaType(content_type)
+    if media_type == JSON:
+        return parse_json(raw, params.get("charset", "utf-8"))
+    if media_type == FORM:
+        try:
+            text = raw.decode(params.get("charset", "utf-8"))
+        except (UnicodeDecodeError, LookupError) as error:
+            raise ParseError(f"Form parse error - {error}") from error
+        return dict(parse_qsl(text, keep_blank_values=True))
+    return await _parse_multipart(request, raw)
+
+
+async def _parse_multipart(request: Request, raw: bytes) -> dict[str, Any]:
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    replayed = Request(request.scope, replay)
+    try:
+        form = await replayed.form()
+    except Exception as error:  # python-multipart raises several types for broken bodies
+        raise ParseError(f"Multipart form parse error - {error}") from error
+    return {
+        key: (value.filename if isinstance(value, UploadFile) else value) for key, value in form.multi_items()
+    }

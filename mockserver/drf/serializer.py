@@ -1,0 +1,317 @@
+"""Serializer-style validation driven by a JSON schema from the spec, with DRF's messages.
+
+DRF validates a request field by field and answers every problem at once, as
+`{"field": ["message"]}`; nested serializers nest the same way, and a list of objects gives a
+list aligned with the input (`{}` for good items). The schema says which fields exist, which are
+required, their limits and (through `x-drf`) their DRF field type; this module applies DRF's
+rules and texts to them and returns the cleaned values DRF would store.
+"""
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from mockserver.drf.errors import ValidationFailed
+
+_MISSING: Any = object()
+_TRUE = {"t", "y", "yes", "true", "on", "1"}
+_FALSE = {"f", "n", "no", "false", "off", "0"}
+# django.utils.dateparse.datetime_re
+_DATETIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
+    r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d{0,6})?)?"
+    r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+DATETIME_FORMAT_HINT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+
+
+def type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        return declared
+    return [declared] if declared else []
+
+
+def is_nullable(schema: dict[str, Any]) -> bool:
+    return "null" in _types(schema) or schema.get("nullable") is True
+
+
+def field_kind(schema: dict[str, Any]) -> str:
+    """The DRF field type a schema stands for (`x-drf.type` wins)."""
+    declared = (schema.get("x-drf") or {}).get("type")
+    if declared:
+        return declared
+    types = [t for t in _types(schema) if t != "null"]
+    if "object" in types or "properties" in schema:
+        return "nested object"
+    if "array" in types:
+        return "list"
+    if "integer" in types:
+        return "integer"
+    if "number" in types:
+        return "float"
+    if "boolean" in types:
+        return "boolean"
+    fmt = schema.get("format")
+    return {"date-time": "datetime", "date": "date", "uri": "url"}.get(fmt, "string")
+
+
+def default_label(name: str) -> str:
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+class _FieldError(Exception):
+    def __init__(self, detail: Any) -> None:
+        self.detail = detail
+
+
+def _fail(message: str) -> None:
+    raise _FieldError([message])
+
+
+def _clean_string(schema: dict[str, Any], value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        _fail("Not a valid string.")
+    text = str(value)
+    if "\x00" in text:
+        _fail("Null characters are not allowed.")
+    surrogate = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if surrogate:
+        _fail(f"Surrogate characters are not allowed: U+{ord(surrogate):X}.")
+    text = text.strip()
+    min_length = schema.get("minLength", 0)
+    if text == "" and min_length >= 1:
+        _fail("This field may not be blank.")
+    max_length = schema.get("maxLength")
+    if max_length is not None and len(text) > max_length:
+        _fail(f"Ensure this field has no more than {max_length} characters.")
+    if min_length > 1 and len(text) < min_length:
+        _fail(f"Ensure this field has at least {min_length} characters.")
+    if "enum" in schema and text not in schema["enum"]:
+        _fail(f'"{text}" is not a valid choice.')
+    pattern = schema.get("pattern")
+    if pattern and not re.search(pattern, text):
+        _fail("This value does not match the required pattern.")
+    return text
+
+
+def _check_bounds(schema: dict[str, Any], number: Decimal | int) -> None:
+    if "minimum" in schema and number < Decimal(str(schema["minimum"])):
+        _fail(f"Ensure this value is greater than or equal to {schema['minimum']}.")
+    if "exclusiveMinimum" in schema and number <= Decimal(str(schema["exclusiveMinimum"])):
+        _fail(f"Ensure this value is greater than {schema['exclusiveMinimum']}.")
+    if "maximum" in schema and number > Decimal(str(schema["maximum"])):
+        _fail(f"Ensure this value is less than or equal to {schema['maximum']}.")
+
+
+def _clean_decimal(schema: dict[str, Any], value: Any) -> str:
+    hints = schema.get("x-drf") or {}
+    max_digits = hints.get("max_digits")
+    places = hints.get("decimal_places")
+    text = str(value).strip()
+    if len(text) > 1000:
+        _fail("String value too large.")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        _fail("A valid number is required.")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        _fail("A valid number is required.")
+    if not number.is_finite():
+        _fail("A valid number is required.")
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        total, whole, decimals = len(digits) + exponent, len(digits) + exponent, 0
+    elif len(digits) > abs(exponent):
+        total, whole, decimals = len(digits), len(digits) - abs(exponent), abs(exponent)
+    else:
+        total, whole, decimals = abs(exponent), 0, abs(exponent)
+    if max_digits is not None and total > max_digits:
+        _fail(f"Ensure that there are no more than {max_digits} digits in total.")
+    if places is not None and decimals > places:
+        _fail(f"Ensure that there are no more than {places} decimal places.")
+    if max_digits is not None and places is not None and whole > max_digits - places:
+        _fail(f"Ensure that there are no more than {max_digits - places} digits before the decimal point.")
+    _check_bounds(schema, number)
+    return f"{number:.{places}f}" if places is not None else str(number)
+
+
+def _clean_integer(schema: dict[str, Any], value: Any) -> int:
+    if isinstance(value, bool):
+        _fail("A valid integer is required.")
+    text = re.sub(r"\.0*\s*$", "", str(value)).strip()
+    if len(text) > 1000:
+        _fail("String value too large.")
+    try:
+        number = int(text)
+    except ValueError:
+        _fail("A valid integer is required.")
+    _check_bounds(schema, number)
+    return number
+
+
+def _clean_boolean(value: Any) -> bool:
+    if value is True or value is False:
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    _fail("Must be a valid boolean.")
+    raise AssertionError
+
+
+def _clean_datetime(value: Any) -> str:
+    match = _DATETIME.match(value) if isinstance(value, str) else None
+    if match is None:
+        _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
+    assert match is not None
+    try:
+        parsed = datetime.fromisoformat(_normalise_iso(match))
+    except ValueError:
+        _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
+    if parsed.tzinfo is not None:
+        # The services run with USE_TZ off: DRF turns an aware value into naive UTC.
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.isoformat()
+
+
+def _normalise_iso(match: re.Match[str]) -> str:
+    parts = match.groupdict()
+    text = (
+        f"{int(parts['year']):04d}-{int(parts['month']):02d}-{int(parts['day']):02d}"
+        f"T{int(parts['hour']):02d}:{int(parts['minute']):02d}:{int(parts['second'] or 0):02d}"
+    )
+    if parts["microsecond"]:
+        text += "." + parts["microsecond"].ljust(6, "0")
+    tz = parts["tzinfo"]
+    if tz:
+        text += "+00:00" if tz == "Z" else (tz if len(tz) != 5 else f"{tz[:3]}:{tz[3:]}")
+        if len(tz) == 3:
+            text += ":00"
+    return text
+
+
+def _clean_date(value: Any) -> str:
+    match = _DATE.match(value) if isinstance(value, str) else None
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match["year"]), int(match["month"]), int(match["day"])).isoformat()
+    except ValueError:
+        _fail("Date has wrong format. Use one of these formats instead: YYYY-MM-DD.")
+    raise AssertionError
+
+
+def _clean_list(schema: dict[str, Any], value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        _fail(f'Expected a list of items but got type "{type_name(value)}".')
+    if not value and schema.get("minItems", 0) >= 1:
+        _fail("This list may not be empty.")
+    max_items = schema.get("maxItems")
+    if max_items is not None and len(value) > max_items:
+        _fail(f"Ensure this field has no more than {max_items} elements.")
+    item_schema = schema.get("items") or {}
+    cleaned, errors, failed = [], [], False
+    for item in value:
+        try:
+            cleaned.append(clean_value(item_schema, item))
+            errors.append({})
+        except _FieldError as error:
+            failed = True
+            errors.append(
+                error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+            )
+    if failed:
+        raise _FieldError(errors)
+    return cleaned
+
+
+def clean_object(schema: dict[str, Any], value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _FieldError(
+            {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(value)}."]}
+        )
+    required = set(schema.get("required") or ())
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for name, field_schema in (schema.get("properties") or {}).items():
+        if field_schema.get("readOnly"):
+            continue
+        raw = value.get(name, _MISSING)
+        if raw is _MISSING:
+            if name in required:
+                errors[name] = ["This field is required."]
+            continue
+        try:
+            cleaned[name] = clean_value(field_schema, raw)
+        except _FieldError as error:
+            errors[name] = error.detail
+    if errors:
+        raise _FieldError(errors)
+    return cleaned
+
+
+def clean_value(schema: dict[str, Any], value: Any) -> Any:
+    if value is None:
+        if is_nullable(schema):
+            return None
+        _fail("This field may not be null.")
+    kind = field_kind(schema)
+    if kind == "nested object":
+        return clean_object(schema, value)
+    if kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
+        return _clean_list(schema, value)
+    if kind == "decimal":
+        return _clean_decimal(schema, value)
+    if kind == "integer":
+        return _clean_integer(schema, value)
+    if kind == "boolean":
+        return _clean_boolean(value)
+    if kind == "datetime":
+        return _clean_datetime(value)
+    if kind == "date":
+        return _clean_date(value)
+    text = _clean_string(schema, value)
+    if kind == "url" and not _URL.match(text):
+        _fail("Enter a valid URL.")
+    return text
+
+
+def _branches(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The object form and the list form a body schema accepts."""
+    options = schema.get("oneOf") or schema.get("anyOf") or [schema]
+    object_form = next((s for s in options if field_kind(s) == "nested object"), None)
+    list_form = next((s for s in options if "array" in _types(s)), None)
+    return object_form, list_form
+
+
+def validate_body(schema: dict[str, Any], data: Any) -> Any:
+    """Clean a request body as a DRF serializer (or a `many=True` one for a list) would."""
+    object_form, list_form = _branches(schema)
+    try:
+        if isinstance(data, list) and list_form is not None:
+            if not data and list_form.get("minItems", 0) >= 1:
+                raise _FieldError({"non_field_errors": ["This list may not be empty."]})
+            return _clean_list({**list_form, "minItems": 0}, data)
+        if object_form is not None:
+            if data is None:
+                raise _FieldError({"non_field_errors": ["No data provided"]})
+            return clean_object(object_form, data)
+        return _clean_list(list_form or {}, data)
+    except _FieldError as error:
+        detail = error.detail
+        if isinstance(detail, list) and not (detail and isinstance(detail[0], dict)):
+            detail = {"non_field_errors": detail}
+        raise ValidationFailed(detail) from None

@@ -1,0 +1,37 @@
+"""Plain settings for one fake instance; the CLI and tests build them, the app reads them."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+AuthMode = Literal["open", "strict"]
+KNOWN_APIS = ("akinon", "datawiz")
+
+
+@dataclass(frozen=True)
+class Settings:
+    apis: tuple[str, ...] = KNOWN_APIS
+    auth_mode: AuthMode = "open"
+    # Strict mode: what is accepted besides credentials issued by the login/token endpoints.
+    tokens: tuple[str, ...] = ()
+    users: tuple[tuple[str, str], ...] = ()
+    signing_keys: tuple[tuple[str, str], ...] = ()
+    oauth_clients: tuple[tuple[str, str], ...] = ()
+    admin_token: str | None = None
+    state_file: Path | None = None
+    fixtures_dir: Path | None = None
+    # Seed each new tenant with the fixtures (a realistic starting point); off gives empty tenants.
+    seed_fixtures: bool = True
+    # Checks every response against the spec and answers 500 with the mismatch; on in the tests.
+    validate_responses: bool = False
+    journal_size: int = 1000
+    max_body_bytes: int = 32 * 1024 * 1024
+    bearer_token_lifetime: int = 36000
+    akinon_task_seconds: float = 3.0
+    akinon_task_polls: int = 0
+    # Drift switches for proving the contract suite (see contract_tests/drifts.py); empty in real use.
+    drifts: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    def users_by_name(self) -> dict[str, str]:
+        return dict(self.users)

@@ -1,0 +1,3 @@
+from mockserver.spec.loader import ApiSpec, Operation, PathItem, load_spec
+
+__all__ = ["ApiSpec", "Operation", "PathItem", "load_spec"]

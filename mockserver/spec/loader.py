@@ -1,0 +1,204 @@
+"""Load an OpenAPI document once into an operation table the app routes and validates by."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# DRF's order for the Allow header: APIView.http_method_names filtered by what the view has.
+DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def resolve_refs(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """Inline every local `$ref` (the specs use no recursive schemas)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            if ref in seen:
+                raise ValueError(f"recursive $ref {ref}")
+            target: Any = document
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            resolved = resolve_refs(target, document, (*seen, ref))
+            return {**resolved, **resolve_refs(siblings, document, seen)} if siblings else resolved
+        return {key: resolve_refs(value, document, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve_refs(item, document, seen) for item in node]
+    return node
+
+
+def strip_read_only(schema: Any) -> Any:
+    """The schema of what a client may send: DRF ignores read-only fields on input."""
+    if isinstance(schema, dict):
+        result = {}
+        for key, value in schema.items():
+            if key == "properties" and isinstance(value, dict):
+                result[key] = {
+                    name: strip_read_only(prop)
+                    for name, prop in value.items()
+                    if not (isinstance(prop, dict) and prop.get("readOnly"))
+                }
+            else:
+                result[key] = strip_read_only(value)
+        if "required" in result and "properties" in schema:
+            read_only = {
+                n for n, p in schema["properties"].items() if isinstance(p, dict) and p.get("readOnly")
+            }
+            result["required"] = [n for n in result["required"] if n not in read_only]
+        return result
+    if isinstance(schema, list):
+        return [strip_read_only(item) for item in schema]
+    return schema
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str
+    content: dict[str, dict[str, Any]]  # media type -> schema
+    headers: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    api: str
+    operation_id: str
+    method: str
+    path: str
+    definition: dict[str, Any]
+    security: list[dict[str, list[str]]]
+    request_schemas_full: dict[str, dict[str, Any]]  # media type -> schema, read-only fields included
+    request_required: bool
+    responses: dict[str, ResponseSpec]
+    is_drf: bool
+
+    @cached_property
+    def request_schemas(self) -> dict[str, dict[str, Any]]:
+        """Media type -> schema of what a client may send (read-only fields left out)."""
+        return {mt: strip_read_only(schema) for mt, schema in self.request_schemas_full.items()}
+
+    @property
+    def needs_credentials(self) -> bool:
+        return bool(self.security) and not any(not requirement for requirement in self.security)
+
+    @property
+    def security_schemes(self) -> list[str]:
+        return [name for requirement in self.security for name in requirement]
+
+    def response_spec(self, status: int) -> ResponseSpec | None:
+        return (
+            self.responses.get(str(status))
+            or self.responses.get(f"{str(status)[0]}XX")
+            or self.responses.get("default")
+        )
+
+
+@dataclass
+class PathItem:
+    api: str
+    path: str
+    operations: dict[str, Operation]  # upper-case method -> operation
+    view_name: str | None
+    view_description: str
+    format_suffixes: tuple[str, ...]
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def allow_header(self) -> str:
+        ordered = [m for m in DRF_METHOD_ORDER if m in self.operations]
+        ordered += sorted(m for m in self.operations if m not in DRF_METHOD_ORDER)
+        return ", ".join(ordered)
+
+    @property
+    def is_drf(self) -> bool:
+        return self.view_name is not None
+
+    @property
+    def security_schemes(self) -> list[str]:
+        for operation in self.operations.values():
+            if operation.security_schemes:
+                return operation.security_schemes
+        return []
+
+
+@dataclass
+class ApiSpec:
+    name: str
+    source: Path
+    document: dict[str, Any]
+    path_items: list[PathItem]
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for item in self.path_items for op in item.operations.values()]
+
+    @property
+    def security_schemes(self) -> dict[str, Any]:
+        return self.document.get("components", {}).get("securitySchemes", {})
+
+
+def _request_schemas(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    body = operation.get("requestBody") or {}
+    return {
+        media_type: media.get("schema") or {} for media_type, media in (body.get("content") or {}).items()
+    }
+
+
+def _responses(operation: dict[str, Any]) -> dict[str, ResponseSpec]:
+    responses = {}
+    for status, response in (operation.get("responses") or {}).items():
+        content = {
+            mt: (media or {}).get("schema") or {} for mt, media in (response.get("content") or {}).items()
+        }
+        responses[str(status).upper()] = ResponseSpec(
+            status=str(status), content=content, headers=response.get("headers") or {}
+        )
+    return responses
+
+
+def load_spec(source: Path) -> ApiSpec:
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    api = raw.get("x-mockserver-api")
+    if not api:
+        raise ValueError(f"{source}: missing top-level x-mockserver-api")
+    document = resolve_refs(raw, raw)
+    default_security = document.get("security", [])
+    path_items = []
+    for path, item in (document.get("paths") or {}).items():
+        shared_parameters = item.get("parameters", [])
+        view = item.get("x-drf-view")
+        operations = {}
+        for method in HTTP_METHODS:
+            definition = item.get(method)
+            if definition is None:
+                continue
+            if "operationId" not in definition:
+                raise ValueError(f"{source}: {method.upper()} {path} has no operationId")
+            definition = {**definition, "parameters": [*shared_parameters, *definition.get("parameters", [])]}
+            operations[method.upper()] = Operation(
+                api=api,
+                operation_id=definition["operationId"],
+                method=method.upper(),
+                path=path,
+                definition=definition,
+                security=definition.get("security", default_security),
+                request_schemas_full=_request_schemas(definition),
+                request_required=bool((definition.get("requestBody") or {}).get("required")),
+                responses=_responses(definition),
+                is_drf=view is not None,
+            )
+        path_items.append(
+            PathItem(
+                api=api,
+                path=path,
+                operations=operations,
+                view_name=(view or {}).get("name"),
+                view_description=(view or {}).get("description", ""),
+                format_suffixes=tuple(item.get("x-drf-format-suffixes") or ()),
+                extensions={k: v for k, v in item.items() if k.startswith("x-")},
+            )
+        )
+    return ApiSpec(name=api, source=source, document=document, path_items=path_items)

@@ -1,0 +1,41 @@
+"""Check an answer against the operation's responses in the spec (status, media type, body)."""
+
+from typing import Any
+
+import jsonschema_rs
+
+from mockserver.spec.loader import Operation
+
+
+class ResponseChecker:
+    """Validators compiled once per (operation, status, media type), on first use."""
+
+    def __init__(self) -> None:
+        self._validators: dict[tuple[str, str, str], Any] = {}
+
+    def problems(
+        self, operation: Operation, status: int, media_type: str | None, data: Any, has_body: bool
+    ) -> list[str]:
+        spec = operation.response_spec(status)
+        where = f"{operation.method} {operation.path} ({operation.operation_id}) -> {status}"
+        if spec is None:
+            return [f"{where}: status {status} is not documented"]
+        if not spec.content:
+            return [f"{where}: the spec documents no body"] if has_body else []
+        if operation.method == "HEAD":
+            return []
+        if media_type == "text/html" and operation.is_drf:
+            return []  # the browsable `api` rendering of the same data, which every DRF view offers
+        if media_type not in spec.content:
+            return [f"{where}: media type {media_type!r} is not one of {sorted(spec.content)}"]
+        schema = spec.content[media_type]
+        if not schema or media_type != "application/json":
+            return []
+        key = (operation.operation_id, spec.status, media_type)
+        validator = self._validators.get(key)
+        if validator is None:
+            validator = self._validators[key] = jsonschema_rs.validator_for(schema)
+        return [
+            f"{where}: {error.message} at {list(error.instance_path)}"
+            for error in validator.iter_errors(data)
+        ]

@@ -1,0 +1,68 @@
+"""Match request paths against the spec's path templates, with DRF's format-suffix forms."""
+
+import re
+from dataclasses import dataclass
+
+from mockserver.spec.loader import PathItem
+
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# DRF routers capture a lookup value as [^/.]+ so that a format suffix can follow it.
+_LOOKUP = "[^/.]+"
+_FORMAT = r"(?P<format>[a-z0-9]+)"
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    path_item: PathItem
+    path_params: dict[str, str]
+    format_suffix: str | None
+
+
+@dataclass(frozen=True)
+class _Route:
+    pattern: re.Pattern[str]
+    path_item: PathItem
+
+
+def _template_regex(template: str) -> str:
+    parts = []
+    position = 0
+    for match in _PARAM.finditer(template):
+        parts.append(re.escape(template[position : match.start()]))
+        parts.append(f"(?P<{match.group(1)}>{_LOOKUP})")
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return "".join(parts)
+
+
+def _patterns(path_item: PathItem) -> list[str]:
+    base = _template_regex(path_item.path)
+    patterns = [f"^{base}$"]
+    if path_item.format_suffixes:
+        stem = _template_regex(path_item.path.rstrip("/"))
+        # DRF's format_suffix_patterns form: /things.json and /things.json/
+        patterns.append(rf"^{stem}\.{_FORMAT}/?$")
+        if path_item.path.endswith("/"):
+            # The document's own form: /things/.json/ (and without the last slash)
+            patterns.append(rf"^{base}\.{_FORMAT}/?$")
+    return patterns
+
+
+class Router:
+    def __init__(self, path_items: list[PathItem]) -> None:
+        # Literal paths first, so /products/ is never read as /{something}/.
+        ordered = sorted(path_items, key=lambda item: item.path.count("{"))
+        self._routes = [_Route(re.compile(pattern), item) for item in ordered for pattern in _patterns(item)]
+
+    def match(self, path: str) -> RouteMatch | None:
+        for route in self._routes:
+            found = route.pattern.match(path)
+            if found:
+                params = found.groupdict()
+                suffix = params.pop("format", None)
+                return RouteMatch(route.path_item, params, suffix)
+        return None
+
+    def match_with_slash(self, path: str) -> bool:
+        """Whether Django's APPEND_SLASH would redirect this path."""
+        return not path.endswith("/") and self.match(path + "/") is not None

@@ -1,0 +1,90 @@
+"""The Store interface: coarse operations on plain JSON-able data, partitioned by tenant.
+
+Everything an API needs to remember goes through these operations, so a shared store (for
+example over Redis) can implement the same interface when several processes serve one fake.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
+
+R = TypeVar("R")
+SortKind = Literal["text", "number"]
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """A keyed collection of documents and the fields it can be ordered and searched by."""
+
+    name: str
+    key_field: str
+    ordering_fields: dict[str, SortKind] = field(default_factory=dict)
+    search_fields: tuple[str, ...] = ()
+    default_ordering: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    inserted: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    count: int
+    documents: list[dict[str, Any]]
+
+
+TenantSeed = Callable[[], dict[str, Any]]
+
+
+class Store(Protocol):
+    # tenants
+    def ensure_tenant(self, tenant: str, seed: TenantSeed) -> None: ...
+    def tenants(self) -> list[str]: ...
+    def reset(self, tenant: str | None = None) -> None: ...
+    def dump_tenant(self, tenant: str) -> dict[str, Any]: ...
+    def load_tenant(self, tenant: str, state: dict[str, Any]) -> None: ...
+    def dump_all(self) -> dict[str, Any]: ...
+    def load_all(self, state: dict[str, Any]) -> None: ...
+
+    # small values, changed atomically by a pure function (old value -> (new value, result))
+    def get_value(self, tenant: str, name: str, default: Any = None) -> Any: ...
+    def mutate_value(self, tenant: str, name: str, change: Callable[[Any], tuple[Any, R]]) -> R: ...
+
+    # keyed collections
+    def define_collection(self, spec: CollectionSpec) -> None: ...
+    def get_document(self, tenant: str, collection: str, key: str) -> dict[str, Any] | None: ...
+    def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]: ...
+    def upsert_documents(
+        self, tenant: str, collection: str, documents: Sequence[dict[str, Any]]
+    ) -> UpsertCounts: ...
+    def delete_documents(self, tenant: str, collection: str, keys: Iterable[str]) -> int: ...
+    def query_documents(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        ordering: Sequence[str] = (),
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> QueryResult: ...
+
+    # the virtual clock, shared by every tenant
+    def now(self) -> float: ...
+    def clock_state(self) -> dict[str, Any]: ...
+    def advance_clock(self, seconds: float) -> dict[str, Any]: ...
+    def freeze_clock(self) -> dict[str, Any]: ...
+    def release_clock(self) -> dict[str, Any]: ...
+
+    # the request journal (bounded)
+    def record(self, entry: dict[str, Any]) -> None: ...
+    def journal(self, tenant: str | None = None) -> list[dict[str, Any]]: ...
+    def clear_journal(self, tenant: str | None = None) -> int: ...
+
+    # fault rules, keyed by tenant ("*" for all) and operationId
+    def set_fault(self, tenant: str, operation_id: str, rule: dict[str, Any]) -> None: ...
+    def faults(self, tenant: str | None = None) -> list[dict[str, Any]]: ...
+    def clear_faults(self, tenant: str | None = None, operation_id: str | None = None) -> int: ...
+    def take_fault(self, tenant: str, operation_id: str) -> dict[str, Any] | None: ...

@@ -1,0 +1,334 @@
+"""The in-memory Store: one process, all state in this object, reset as a whole or per tenant."""
+
+import copy
+import random
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+
+from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, UpsertCounts
+from mockserver.store.clock import VirtualClock
+
+ALL_TENANTS = "*"
+
+
+def _sort_value(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "number":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+    return str(value)
+
+
+def _null_aware(value: Any) -> tuple[bool, Any]:
+    # Only values of one kind meet in a comparison: every None shares the placeholder 0.
+    return (value is None, 0 if value is None else value)
+
+
+class _Collection:
+    """Documents kept serialized (compact, and a read can never alias stored state), plus what
+    ordering and search need, so a page never decodes the whole collection."""
+
+    def __init__(self, spec: CollectionSpec) -> None:
+        self.spec = spec
+        self.documents: dict[str, bytes] = {}
+        self.sort_values: dict[str, tuple[Any, ...]] = {}
+        self.search_text: dict[str, str] = {}
+        self._sorted_keys: dict[tuple[str, ...], list[str]] = {}
+        self._field_index = {name: i for i, name in enumerate(spec.ordering_fields)}
+
+    def put(self, document: dict[str, Any]) -> bool:
+        key = str(document[self.spec.key_field])
+        inserted = key not in self.documents
+        self.documents[key] = orjson.dumps(document)
+        self.sort_values[key] = tuple(
+            _sort_value(kind, document.get(name)) for name, kind in self.spec.ordering_fields.items()
+        )
+        if self.spec.search_fields:
+            self.search_text[key] = "\x00".join(
+                str(document.get(name) or "") for name in self.spec.search_fields
+            ).casefold()
+        self._sorted_keys.clear()
+        return inserted
+
+    def delete(self, key: str) -> bool:
+        if key not in self.documents:
+            return False
+        del self.documents[key]
+        self.sort_values.pop(key, None)
+        self.search_text.pop(key, None)
+        self._sorted_keys.clear()
+        return True
+
+    def ordered_keys(self, ordering: tuple[str, ...]) -> list[str]:
+        cached = self._sorted_keys.get(ordering)
+        if cached is not None:
+            return cached
+        keys = sorted(self.documents)  # the key itself is the final tie-breaker
+        for term in reversed(ordering):
+            descending = term.startswith("-")
+            index = self._field_index[term.lstrip("-")]
+            values = self.sort_values
+            # None sorts last ascending and first descending, as PostgreSQL orders NULLs.
+            keys.sort(key=lambda k, i=index: _null_aware(values[k][i]), reverse=descending)
+        self._sorted_keys[ordering] = keys
+        return keys
+
+    def effective_ordering(self, ordering: Sequence[str]) -> tuple[str, ...]:
+        known = tuple(term for term in ordering if term.lstrip("-") in self._field_index)
+        return known or tuple(t for t in self.spec.default_ordering if t.lstrip("-") in self._field_index)
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [orjson.loads(self.documents[key]) for key in sorted(self.documents)]
+
+
+class _Tenant:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.collections: dict[str, _Collection] = {}
+
+
+class MemoryStore:
+    def __init__(
+        self,
+        clock: VirtualClock | None = None,
+        journal_size: int = 1000,
+        random_seed: int = 0,
+    ) -> None:
+        self._clock = clock or VirtualClock()
+        self._lock = threading.RLock()
+        self._specs: dict[str, CollectionSpec] = {}
+        self._tenants: dict[str, _Tenant] = {}
+        self._journal: deque[dict[str, Any]] = deque(maxlen=journal_size)
+        self._faults: dict[tuple[str, str], dict[str, Any]] = {}
+        self._random = random.Random(random_seed)
+        self._journal_sequence = 0
+
+    # tenants -----------------------------------------------------------------------------
+    def _tenant(self, tenant: str) -> _Tenant:
+        found = self._tenants.get(tenant)
+        if found is None:
+            found = self._tenants[tenant] = _Tenant()
+        return found
+
+    def _collection(self, tenant: str, name: str) -> _Collection:
+        state = self._tenant(tenant)
+        found = state.collections.get(name)
+        if found is None:
+            found = state.collections[name] = _Collection(self._specs[name])
+        return found
+
+    def ensure_tenant(self, tenant: str, seed: TenantSeed) -> None:
+        if tenant in self._tenants:
+            return
+        with self._lock:
+            if tenant not in self._tenants:
+                self._load_tenant_locked(tenant, seed())
+
+    def tenants(self) -> list[str]:
+        return sorted(self._tenants)
+
+    def reset(self, tenant: str | None = None) -> None:
+        with self._lock:
+            if tenant is None:
+                self._tenants.clear()
+                self._journal.clear()
+                self._faults.clear()
+                self._clock.reset()
+            else:
+                self._tenants.pop(tenant, None)
+                self.clear_journal(tenant)
+                self.clear_faults(tenant)
+
+    def dump_tenant(self, tenant: str) -> dict[str, Any]:
+        with self._lock:
+            state = self._tenants.get(tenant) or _Tenant()
+            return {
+                "values": copy.deepcopy(state.values),
+                "collections": {name: c.dump() for name, c in sorted(state.collections.items())},
+            }
+
+    def load_tenant(self, tenant: str, state: dict[str, Any]) -> None:
+        with self._lock:
+            self._load_tenant_locked(tenant, state)
+
+    def _load_tenant_locked(self, tenant: str, state: dict[str, Any]) -> None:
+        fresh = _Tenant()
+        fresh.values = copy.deepcopy(dict(state.get("values") or {}))
+        for name, documents in (state.get("collections") or {}).items():
+            if name not in self._specs:
+                raise KeyError(f"unknown collection {name!r}")
+            collection = fresh.collections[name] = _Collection(self._specs[name])
+            for document in documents:
+                collection.put(document)
+        self._tenants[tenant] = fresh
+
+    def dump_all(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "clock": self._clock.state(),
+                "tenants": {tenant: self.dump_tenant(tenant) for tenant in sorted(self._tenants)},
+            }
+
+    def load_all(self, state: dict[str, Any]) -> None:
+        with self._lock:
+            self._tenants.clear()
+            for tenant, tenant_state in (state.get("tenants") or {}).items():
+                self._load_tenant_locked(tenant, tenant_state)
+            if state.get("clock"):
+                self._clock.load(state["clock"])
+
+    # values ------------------------------------------------------------------------------
+    def get_value(self, tenant: str, name: str, default: Any = None) -> Any:
+        with self._lock:
+            state = self._tenants.get(tenant)
+            if state is None or name not in state.values:
+                return copy.deepcopy(default)
+            return copy.deepcopy(state.values[name])
+
+    def mutate_value(self, tenant: str, name: str, change: Callable[[Any], tuple[Any, R]]) -> R:
+        with self._lock:
+            values = self._tenant(tenant).values
+            new_value, result = change(copy.deepcopy(values.get(name)))
+            values[name] = new_value
+            return result
+
+    # collections -------------------------------------------------------------------------
+    def define_collection(self, spec: CollectionSpec) -> None:
+        self._specs[spec.name] = spec
+
+    def get_document(self, tenant: str, collection: str, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            raw = self._collection(tenant, collection).documents.get(key)
+        return orjson.loads(raw) if raw is not None else None
+
+    def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]:
+        with self._lock:
+            documents = self._collection(tenant, collection).documents
+            return {key for key in keys if key in documents}
+
+    def upsert_documents(
+        self, tenant: str, collection: str, documents: Sequence[dict[str, Any]]
+    ) -> UpsertCounts:
+        with self._lock:
+            target = self._collection(tenant, collection)
+            inserted = sum(1 for document in documents if target.put(document))
+        return UpsertCounts(inserted=inserted, updated=len(documents) - inserted)
+
+    def delete_documents(self, tenant: str, collection: str, keys: Iterable[str]) -> int:
+        with self._lock:
+            target = self._collection(tenant, collection)
+            return sum(1 for key in keys if target.delete(key))
+
+    def query_documents(
+        self,
+        tenant: str,
+        collection: str,
+        *,
+        ordering: Sequence[str] = (),
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> QueryResult:
+        with self._lock:
+            target = self._collection(tenant, collection)
+            keys = target.ordered_keys(target.effective_ordering(ordering))
+            if search:
+                needle = search.casefold()
+                keys = [key for key in keys if needle in target.search_text.get(key, "")]
+            end = None if limit is None else offset + limit
+            page = [orjson.loads(target.documents[key]) for key in keys[offset:end]]
+            return QueryResult(count=len(keys), documents=page)
+
+    # clock -------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self._clock.now()
+
+    def clock_state(self) -> dict[str, Any]:
+        return self._clock.state()
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        with self._lock:
+            self._clock.advance(seconds)
+            return self._clock.state()
+
+    def freeze_clock(self) -> dict[str, Any]:
+        with self._lock:
+            self._clock.freeze()
+            return self._clock.state()
+
+    def release_clock(self) -> dict[str, Any]:
+        with self._lock:
+            self._clock.release()
+            return self._clock.state()
+
+    # journal -----------------------------------------------------------------------------
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._journal_sequence += 1
+            self._journal.append({"id": self._journal_sequence, **entry})
+
+    def journal(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [e for e in self._journal if tenant is None or e.get("tenant") == tenant]
+
+    def clear_journal(self, tenant: str | None = None) -> int:
+        with self._lock:
+            before = len(self._journal)
+            if tenant is None:
+                self._journal.clear()
+            else:
+                kept = [e for e in self._journal if e.get("tenant") != tenant]
+                self._journal.clear()
+                self._journal.extend(kept)
+            return before - len(self._journal)
+
+    # faults ------------------------------------------------------------------------------
+    def set_fault(self, tenant: str, operation_id: str, rule: dict[str, Any]) -> None:
+        with self._lock:
+            self._faults[(tenant, operation_id)] = dict(rule)
+
+    def faults(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                {"tenant": t, "operation_id": op, **rule}
+                for (t, op), rule in sorted(self._faults.items())
+                if tenant is None or t in (tenant, ALL_TENANTS)
+            ]
+
+    def clear_faults(self, tenant: str | None = None, operation_id: str | None = None) -> int:
+        with self._lock:
+            doomed = [
+                k
+                for k in self._faults
+                if (tenant is None or k[0] == tenant) and (operation_id is None or k[1] == operation_id)
+            ]
+            for k in doomed:
+                del self._faults[k]
+            return len(doomed)
+
+    def take_fault(self, tenant: str, operation_id: str) -> dict[str, Any] | None:
+        if not self._faults:
+            return None
+        with self._lock:
+            for key in ((tenant, operation_id), (ALL_TENANTS, operation_id)):
+                rule = self._faults.get(key)
+                if rule is None:
+                    continue
+                if self._random.random() >= float(rule.get("probability", 1.0)):
+                    return None
+                remaining = rule.get("times")
+                if remaining is not None:
+                    if remaining <= 1:
+                        del self._faults[key]
+                    else:
+                        rule["times"] = remaining - 1
+                return dict(rule)
+            return None
