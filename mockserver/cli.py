@@ -1,0 +1,215 @@
+"""`mockserver serve | verify | diff`: flags (or MOCKSERVER_<NAME> variables) into settings."""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mockserver.settings import KNOWN_APIS, Settings
+
+ENV_PREFIX = "MOCKSERVER_"
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, secret = text.partition(":")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME:SECRET, got {text!r}")
+    return name, secret
+
+
+def _env_default(name: str, default: object = None) -> object:
+    return os.environ.get(ENV_PREFIX + name.upper().replace("-", "_"), default)
+
+
+def _env_list(name: str) -> list[str]:
+    raw = os.environ.get(ENV_PREFIX + name.upper().replace("-", "_"), "")
+    return [part for part in raw.replace(",", " ").split() if part]
+
+
+def _env_flag(name: str) -> bool:
+    return str(_env_default(name, "")).lower() in ("1", "true", "yes", "on")
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=_env_default("host", "127.0.0.1"), help="default 127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(str(_env_default("port", 8000))), help="default 8000")
+    parser.add_argument(
+        "--api", choices=[*KNOWN_APIS, "all"], default=_env_default("api", "all"), help="which API to serve"
+    )
+    parser.add_argument(
+        "--auth",
+        choices=["open", "strict"],
+        default=_env_default("auth", "open"),
+        help="open: any well-formed credential is its own tenant; strict: only configured or issued ones",
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=_env_list("token"),
+        help="a key accepted in strict mode (Token KEY on Akinon, Bearer KEY on Datawiz); repeatable",
+    )
+    parser.add_argument(
+        "--user",
+        action="append",
+        type=_pair,
+        default=[_pair(p) for p in _env_list("user")],
+        help="NAME:PASSWORD for the Akinon login and the OAuth2 password grant; repeatable",
+    )
+    parser.add_argument(
+        "--signing-key",
+        action="append",
+        type=_pair,
+        default=[_pair(p) for p in _env_list("signing_key")],
+        help="KEYID:SECRET for HTTP Signatures (hmac-sha256); repeatable",
+    )
+    parser.add_argument(
+        "--oauth-client",
+        action="append",
+        type=_pair,
+        default=[_pair(p) for p in _env_list("oauth_client")],
+        help="CLIENT_ID:SECRET accepted at /api/o/token/ in strict mode (none configured: any client)",
+    )
+    parser.add_argument("--admin-token", default=_env_default("admin_token"), help="guard /__mockserver__/")
+    parser.add_argument("--ssl-certfile", default=_env_default("ssl_certfile"))
+    parser.add_argument("--ssl-keyfile", default=_env_default("ssl_keyfile"))
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        default=_env_flag("tls"),
+        help="serve https with a generated localhost certificate; prints the CA file clients should trust",
+    )
+    parser.add_argument("--tls-dir", default=_env_default("tls_dir"), help="where --tls writes its files")
+    parser.add_argument(
+        "--state-file", default=_env_default("state_file"), help="load at start, save on change"
+    )
+    parser.add_argument("--fixtures", default=_env_default("fixtures"), help="a fixtures directory")
+    parser.add_argument(
+        "--no-fixtures", action="store_true", default=_env_flag("no_fixtures"), help="new tenants start empty"
+    )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        default=_env_flag("validate_responses"),
+        help="check every answer against the spec (a mismatch answers 500 with the problems)",
+    )
+    parser.add_argument(
+        "--akinon-task-seconds",
+        type=float,
+        default=float(str(_env_default("akinon_task_seconds", 3.0))),
+        help="virtual seconds an address setup task stays WORKING (0: done at once)",
+    )
+    parser.add_argument(
+        "--akinon-task-polls",
+        type=int,
+        default=int(str(_env_default("akinon_task_polls", 0))),
+        help="status polls a task stays WORKING, on top of the seconds",
+    )
+    parser.add_argument("--log-level", default=_env_default("log_level", "info"))
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    apis = KNOWN_APIS if args.api == "all" else (args.api,)
+    return Settings(
+        apis=apis,
+        auth_mode=args.auth,
+        tokens=tuple(args.token),
+        users=tuple(args.user),
+        signing_keys=tuple(args.signing_key),
+        oauth_clients=tuple(args.oauth_client),
+        admin_token=args.admin_token,
+        state_file=Path(args.state_file) if args.state_file else None,
+        fixtures_dir=Path(args.fixtures) if args.fixtures else None,
+        seed_fixtures=not args.no_fixtures,
+        validate_responses=args.validate_responses,
+        akinon_task_seconds=args.akinon_task_seconds,
+        akinon_task_polls=args.akinon_task_polls,
+    )
+
+
+def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: Path | None) -> str:
+    base = f"{scheme}://{args.host}:{args.port}"
+    lines = [f"mockserver serving {', '.join(settings.apis)} at {base}  (auth: {settings.auth_mode})"]
+    if "akinon" in settings.apis:
+        lines.append(
+            f"  Akinon:  {base}/api/v1/oms/setup/addresses/is_required/   Authorization: Token <key>"
+        )
+        lines.append(f'           login:  POST {base}/api/v1/auth/login/ {{"username", "password"}}')
+    if "datawiz" in settings.apis:
+        lines.append(f"  Datawiz: {base}/api/v1/relocate-documents/   Authorization: Bearer <token>")
+        lines.append(
+            f"           token:  POST {base}/api/o/token/ (grant_type=password, client in HTTP Basic)"
+        )
+    lines.append(f"  Control: {base}/__mockserver__/health  (reset, state, journal, clock, faults)")
+    if settings.auth_mode == "open":
+        lines.append(
+            "  Credentials: any well-formed one works and gets its own data (e.g. 'Token dev', 'Bearer dev')."
+        )
+    else:
+        if settings.tokens:
+            lines.append(f"  Tokens: {', '.join(settings.tokens)}")
+        if settings.users:
+            lines.append(f"  Users: {', '.join(name for name, _ in settings.users)}")
+        if settings.signing_keys:
+            lines.append(f"  Signing keys: {', '.join(key for key, _ in settings.signing_keys)}")
+    if ca_path is not None:
+        lines.append(
+            f"  TLS: trust this CA file: {ca_path}   (REQUESTS_CA_BUNDLE={ca_path}, curl --cacert {ca_path})"
+        )
+    return "\n".join(lines)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockserver.app import create_app
+    from mockserver.tls import generate_localhost_certificate
+
+    settings = settings_from(args)
+    certfile, keyfile, ca_path = args.ssl_certfile, args.ssl_keyfile, None
+    if args.tls and not certfile:
+        files = generate_localhost_certificate(Path(args.tls_dir) if args.tls_dir else None, args.host)
+        certfile, keyfile, ca_path = str(files.cert_chain), str(files.private_key), files.ca_cert
+    app = create_app(settings)
+    print(_banner(args, settings, "https" if certfile else "http", ca_path), flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        log_level=args.log_level,
+        lifespan="on",
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve the fake",
+        description=(
+            "Serve the fake with uvicorn. There is no --workers: the state lives in this process's "
+            "memory, so one process serves one fake until a shared store exists."
+        ),
+    )
+    add_serve_arguments(serve_parser)
+    serve_parser.set_defaults(run=serve)
+    try:
+        from contract_tests.cli import add_contract_commands
+    except ImportError:  # the contract suite is optional in a trimmed install
+        pass
+    else:
+        add_contract_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

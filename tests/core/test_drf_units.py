@@ -1,0 +1,80 @@
+"""Negotiation, pagination links, routing with format suffixes."""
+
+import pytest
+
+from mockserver.drf.errors import NotAcceptable, NotFound
+from mockserver.drf.negotiation import BROWSABLE_RENDERER, JSON_RENDERER, select_renderer
+from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.spec.loader import PathItem
+from mockserver.spec.routing import Router
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "expected"),
+    [
+        (None, None, JSON_RENDERER),
+        ("*/*", None, JSON_RENDERER),
+        ("application/json", None, JSON_RENDERER),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", None, BROWSABLE_RENDERER),
+        ("text/html", "json", None),
+        ("application/json", "api", None),
+        ("*/*", "api", BROWSABLE_RENDERER),
+    ],
+)
+def test_negotiation(accept, fmt, expected):
+    if expected is None:
+        with pytest.raises(NotAcceptable):
+            select_renderer(accept, fmt)
+    else:
+        assert select_renderer(accept, fmt) is expected
+
+
+def test_unknown_format_is_not_found():
+    with pytest.raises(NotFound):
+        select_renderer(None, "xml")
+
+
+def test_page_size_is_lenient_and_capped():
+    policy = PagePolicy(default_size=20, max_size=100)
+    assert page_request({"page_size": "abc"}, policy).size == 20
+    assert page_request({"page_size": "0"}, policy).size == 20
+    assert page_request({"page_size": "5000"}, policy).size == 100
+
+
+@pytest.mark.parametrize("number", ["0", "3", "x", "1.0", "-1"])
+def test_invalid_pages(number):
+    with pytest.raises(NotFound) as caught:
+        resolve_page_number(page_request({"page": number}, PagePolicy(default_size=5)), count=10)
+    assert caught.value.detail == "Invalid page."
+
+
+def test_empty_first_page_and_last():
+    assert resolve_page_number(page_request({}, PagePolicy()), count=0) == 1
+    assert resolve_page_number(page_request({"page": "last", "page_size": "3"}, PagePolicy()), count=10) == 4
+
+
+def test_links_keep_other_parameters_sorted_as_drf_does():
+    url = "http://h/api/v1/things/?page_size=2&search=x&page=2"
+    following, preceding = page_links(url, 2, count=10, size=2)
+    assert following == "http://h/api/v1/things/?page=3&page_size=2&search=x"
+    assert preceding == "http://h/api/v1/things/?page_size=2&search=x"
+    assert page_links(url, 5, count=10, size=2)[0] is None
+
+
+def _item(path: str, suffixes=("json", "api")) -> PathItem:
+    return PathItem(
+        api="t", path=path, operations={}, view_name="V", view_description="", format_suffixes=suffixes
+    )
+
+
+def test_routes_and_format_suffixes():
+    collection, detail = _item("/api/v1/docs/"), _item("/api/v1/docs/{doc_id}/")
+    router = Router([detail, collection])
+    assert router.match("/api/v1/docs/").path_item is collection
+    assert router.match("/api/v1/docs/11112/").path_params == {"doc_id": "11112"}
+    for path in ("/api/v1/docs.json", "/api/v1/docs.json/", "/api/v1/docs/.json/", "/api/v1/docs/.json"):
+        found = router.match(path)
+        assert (found.path_item, found.format_suffix) == (collection, "json"), path
+    found = router.match("/api/v1/docs/11112.api")
+    assert (found.path_item, found.path_params, found.format_suffix) == (detail, {"doc_id": "11112"}, "api")
+    assert router.match("/api/v1/docs") is None and router.match_with_slash("/api/v1/docs")

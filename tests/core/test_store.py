@@ -1,0 +1,105 @@
+"""The in-memory store: tenants, atomic values, collections with ordering and search, clock."""
+
+import json
+
+from mockserver.state_file import load_state_file, save_state_file
+from mockserver.store import CollectionSpec, MemoryStore, VirtualClock
+
+DOCS = CollectionSpec(
+    name="docs",
+    key_field="id",
+    ordering_fields={"id": "text", "total": "number", "who": "text"},
+    search_fields=("id", "who"),
+    default_ordering=("id",),
+)
+
+
+def make_store(now=1000.0):
+    store = MemoryStore(clock=VirtualClock(time_source=lambda: now))
+    store.define_collection(DOCS)
+    return store
+
+
+def test_upsert_counts_and_replace_whole():
+    store = make_store()
+    counts = store.upsert_documents(
+        "t", "docs", [{"id": "a", "total": "1", "x": 1}, {"id": "b", "total": "2"}]
+    )
+    assert (counts.inserted, counts.updated) == (2, 0)
+    counts = store.upsert_documents("t", "docs", [{"id": "a", "total": "3"}])
+    assert (counts.inserted, counts.updated) == (0, 1)
+    assert store.get_document("t", "docs", "a") == {"id": "a", "total": "3"}
+
+
+def test_ordering_numbers_nulls_and_search():
+    store = make_store()
+    store.upsert_documents(
+        "t",
+        "docs",
+        [
+            {"id": "a", "total": "10.0000", "who": "Olena"},
+            {"id": "b", "total": "9.5000", "who": None},
+            {"id": "c", "total": "100.0000", "who": "oleh"},
+        ],
+    )
+    ids = lambda result: [d["id"] for d in result.documents]  # noqa: E731
+    assert ids(store.query_documents("t", "docs", ordering=["total"])) == ["b", "a", "c"]
+    assert ids(store.query_documents("t", "docs", ordering=["-total"])) == ["c", "a", "b"]
+    assert ids(store.query_documents("t", "docs", ordering=["who"])) == ["a", "c", "b"]
+    assert ids(store.query_documents("t", "docs", ordering=["nonsense"])) == ["a", "b", "c"]
+    found = store.query_documents("t", "docs", search="OLE", offset=1, limit=5)
+    assert found.count == 2 and ids(found) == ["c"]
+
+
+def test_tenants_are_isolated_and_reset_separately():
+    store = make_store()
+    store.upsert_documents("t1", "docs", [{"id": "a"}])
+    store.mutate_value("t1", "v", lambda old: ((old or 0) + 1, None))
+    assert store.query_documents("t2", "docs").count == 0
+    assert store.get_value("t2", "v") is None
+    store.reset("t1")
+    assert store.query_documents("t1", "docs").count == 0
+
+
+def test_returned_values_never_alias_stored_state():
+    store = make_store()
+    store.mutate_value("t", "v", lambda old: ({"list": [1]}, None))
+    store.get_value("t", "v")["list"].append(2)
+    assert store.get_value("t", "v") == {"list": [1]}
+
+
+def test_clock_advance_freeze_release():
+    wall = [1000.0]
+    clock = VirtualClock(time_source=lambda: wall[0])
+    clock.advance(60)
+    assert clock.now() == 1060
+    clock.freeze()
+    wall[0] = 2000.0
+    assert clock.now() == 1060
+    clock.advance(5)
+    clock.release()
+    assert clock.now() == 1065
+    wall[0] = 2010.0
+    assert clock.now() == 1075
+
+
+def test_state_file_round_trip_is_atomic(tmp_path):
+    store = make_store()
+    store.upsert_documents("t", "docs", [{"id": "a", "total": "1"}])
+    path = tmp_path / "state.json"
+    save_state_file(store, path)
+    assert json.loads(path.read_text())["tenants"]["t"]["collections"]["docs"] == [{"id": "a", "total": "1"}]
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temp file left behind
+    other = make_store()
+    load_state_file(other, path)
+    assert other.get_document("t", "docs", "a") == {"id": "a", "total": "1"}
+
+
+def test_faults_probability_and_times():
+    store = make_store()
+    store.set_fault("*", "op", {"status": 503, "times": 2})
+    assert store.take_fault("t", "op")["status"] == 503
+    assert store.take_fault("t", "op")["status"] == 503
+    assert store.take_fault("t", "op") is None
+    store.set_fault("t", "op", {"status": 500, "probability": 0})
+    assert store.take_fault("t", "op") is None
