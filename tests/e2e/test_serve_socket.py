@@ -1,0 +1,108 @@
+"""End to end: `mockserver serve` in a subprocess, over a real socket (plain and TLS)."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess.Popen, list[str]]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--log-level", "warning", *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    banner: list[str] = []
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            banner.append(line.rstrip())
+            if line.startswith("  Control:"):
+                break
+        yield f"{scheme}://127.0.0.1:{port}", process, banner
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_ready(base: str, verify: object = True) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/__mockserver__/health", verify=verify, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise AssertionError(f"{base} never answered")
+
+
+def test_serve_answers_both_apis_and_keeps_state_across_restarts(tmp_path: Path):
+    state = tmp_path / "state.json"
+    with serving("--state-file", str(state)) as (base, _, banner):
+        wait_ready(base)
+        assert any("Akinon" in line for line in banner) and any("Datawiz" in line for line in banner)
+        status = httpx.get(
+            f"{base}/api/v1/oms/setup/addresses/get_async_status/", headers={"Authorization": "Token e2e"}
+        )
+        assert status.status_code == 200 and status.json() == {"result": "READY"}
+        assert status.headers["allow"] == "GET, HEAD, OPTIONS"
+        page = httpx.get(
+            f"{base}/api/v1/relocate-documents/?page_size=2", headers={"Authorization": "Bearer e2e"}
+        )
+        assert page.status_code == 200 and page.json()["next"].startswith(base)
+        assert httpx.post(f"{base}/__mockserver__/clock/advance", json={"seconds": 30}).status_code == 200
+    saved = json.loads(state.read_text())
+    assert "token:e2e" in saved["tenants"] and saved["clock"]["offset_seconds"] >= 30
+    with serving("--state-file", str(state)) as (base, _, _):
+        wait_ready(base)
+        assert httpx.get(f"{base}/__mockserver__/clock").json()["offset_seconds"] >= 30
+
+
+def test_serve_with_tls_prints_the_ca_to_trust(tmp_path: Path):
+    with serving("--tls", "--tls-dir", str(tmp_path), scheme="https") as (base, _, banner):
+        ca = tmp_path / "ca.pem"
+        assert any(str(ca) in line for line in banner)
+        wait_ready(base, verify=str(ca))
+        answer = httpx.get(
+            f"{base}/api/v1/relocate-documents/", headers={"Authorization": "Bearer t"}, verify=str(ca)
+        )
+        assert answer.status_code == 200 and answer.json()["results"][0]["url"].startswith(
+            "https://127.0.0.1:"
+        )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_strict_mode_rejects_unknown_tokens():
+    with serving("--auth", "strict", "--token", "good") as (base, _, _):
+        wait_ready(base)
+        url = f"{base}/api/v1/oms/setup/addresses/is_required/"
+        assert httpx.get(url, headers={"Authorization": "Token good"}).status_code == 200
+        bad = httpx.get(url, headers={"Authorization": "Token bad"})
+        assert bad.status_code == 401 and bad.json() == {"detail": "Invalid token."}
+        assert bad.headers["www-authenticate"] == "Token"
