@@ -1,6 +1,6 @@
 """Plain settings for one fake instance; the CLI and tests build them, the app reads them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -29,9 +29,6 @@ class Settings:
     bearer_token_lifetime: int = 36000
     akinon_task_seconds: float = 3.0
     akinon_task_polls: int = 0
-    # Drift switches for proving the contract suite (see contract_tests/drifts.py); empty in real use.
-    drifts: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
     def users_by_name(self) -> dict[str, str]:
         return dict(self.users)
