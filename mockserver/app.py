@@ -77,9 +77,14 @@ def _masked_headers(request: Request) -> dict[str, str]:
     return shown
 
 
+SECRET_FIELDS = frozenset({"password", "client_secret", "refresh_token", "access_token", "key"})
+
+
 def _preview(data: Any) -> Any:
     if data is None or data is NO_BODY:
         return None
+    if isinstance(data, dict) and SECRET_FIELDS & data.keys():
+        data = {k: ("…" if k in SECRET_FIELDS else v) for k, v in data.items()}
     text = data if isinstance(data, str) else None
     if text is None:
         import orjson
@@ -143,8 +148,11 @@ class Dispatcher:
             if self.router.match_with_slash(path):
                 query = request.url.query
                 location = path + "/" + (f"?{query}" if query else "")
-                return Response(status_code=301, headers={"Location": location})
-            return Response(DJANGO_NOT_FOUND, status_code=404, media_type="text/html")
+                unmatched = Response(status_code=301, headers={"Location": location})
+            else:
+                unmatched = Response(DJANGO_NOT_FOUND, status_code=404, media_type="text/html")
+            self._journal(request, started, unmatched, None, None, NO_BODY, None)
+            return unmatched
         path_item = match.path_item
         operation = path_item.operations.get(request.method)
         renderer: Renderer = JSON_RENDERER
@@ -205,22 +213,34 @@ class Dispatcher:
             if request.method != "GET" and self.settings.state_file is not None:
                 save_state_file(self.store, self.settings.state_file)
         else:
-            self.store.record(
-                {
-                    "time": self.store.now(),
-                    "tenant": tenant,
-                    "method": request.method,
-                    "path": path,
-                    "query": request.url.query,
-                    "operation_id": operation.operation_id if operation else None,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "request_headers": _masked_headers(request),
-                    "request_body": _preview(body),
-                    "response_body": _preview(data),
-                }
-            )
+            self._journal(request, started, response, tenant, operation, body, data)
         return response
+
+    def _journal(
+        self,
+        request: Request,
+        started: float,
+        response: Response,
+        tenant: str | None,
+        operation: Operation | None,
+        body: Any,
+        data: Any,
+    ) -> None:
+        self.store.record(
+            {
+                "time": self.store.now(),
+                "tenant": tenant,
+                "method": request.method,
+                "path": request.url.path,
+                "query": request.url.query,
+                "operation_id": operation.operation_id if operation else None,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "request_headers": _masked_headers(request),
+                "request_body": _preview(body),
+                "response_body": _preview(data),
+            }
+        )
 
     async def _apply_fault(self, tenant: str | None, operation: Operation) -> None:
         fault = self.store.take_fault(tenant or "*", operation.operation_id)
