@@ -119,6 +119,7 @@ class Dispatcher:
             "modules": modules,
             "specs": specs,
             "authenticator": self.authenticator,
+            "dispatcher": self,
         }
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None

@@ -54,6 +54,9 @@ def field_kind(schema: dict[str, Any]) -> str:
         return "nested object"
     if "array" in types:
         return "list"
+    if "string" in types:
+        fmt = schema.get("format")
+        return {"date-time": "datetime", "date": "date", "uri": "url"}.get(fmt, "string")
     if "integer" in types:
         return "integer"
     if "number" in types:

@@ -1,0 +1,1 @@
+"""Akinon OMS address setup: Omnitron and OMS address catalogues and the setup task."""
