@@ -156,6 +156,7 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
         lines.append(
             f"  TLS: trust this CA file: {ca_path}   (REQUESTS_CA_BUNDLE={ca_path}, curl --cacert {ca_path})"
         )
+    lines.append("  Stop with Ctrl+C.")
     return "\n".join(lines)
 
 

@@ -241,9 +241,11 @@ class MemoryStore:
         with self._lock:
             target = self._collection(tenant, collection)
             keys = target.ordered_keys(target.effective_ordering(ordering))
-            if search:
-                needle = search.casefold()
-                keys = [key for key in keys if needle in target.search_text.get(key, "")]
+            # DRF's SearchFilter: terms split on white space and commas, every term must match.
+            terms = [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
+            if terms:
+                texts = target.search_text
+                keys = [key for key in keys if all(term in texts.get(key, "") for term in terms)]
             end = None if limit is None else offset + limit
             page = [orjson.loads(target.documents[key]) for key in keys[offset:end]]
             return QueryResult(count=len(keys), documents=page)

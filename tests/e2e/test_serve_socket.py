@@ -2,6 +2,7 @@
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -35,11 +36,14 @@ def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess
         assert process.stdout is not None
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
+            # Never block past the deadline on a server that prints less than expected.
+            if not select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                break
             line = process.stdout.readline()
             if not line:
                 break
             banner.append(line.rstrip())
-            if line.startswith("  Control:"):
+            if line.startswith("  Stop with"):
                 break
         yield f"{scheme}://127.0.0.1:{port}", process, banner
     finally:

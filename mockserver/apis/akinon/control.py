@@ -3,26 +3,19 @@
 from typing import Any
 
 from mockserver.apis.akinon import model
+from mockserver.apis.akinon.state import change_setup
 from mockserver.drf.errors import ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
 
-SETUP = "akinon.setup"
 
-
-def _tenant(request: ApiRequest) -> str:
+def _change(request: ApiRequest, change: Any) -> Any:
     if request.tenant is None:
         raise ValidationFailed(
             {"non_field_errors": ["Name a tenant with the Authorization or X-Mockserver-Namespace header."]}
         )
-    return request.tenant
-
-
-def _change(request: ApiRequest, change: Any) -> Any:
-    tenant = _tenant(request)
-    request.services["dispatcher"].ensure_tenant(tenant)
-    now = request.store.now()
+    request.services["dispatcher"].ensure_tenant(request.tenant)
     try:
-        return request.store.mutate_value(tenant, SETUP, lambda state: change(state, now))
+        return change_setup(request, change)
     except model.AddressError as error:
         raise ValidationFailed({"non_field_errors": [str(error)]}) from None
 

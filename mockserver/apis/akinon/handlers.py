@@ -8,13 +8,13 @@ from typing import Any
 from mockserver.apis import ApiModule
 from mockserver.apis.akinon import model
 from mockserver.apis.akinon.control import CONTROL_HANDLERS
+from mockserver.apis.akinon.state import SETUP, change_setup
 from mockserver.auth import tokens
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.metadata import options_metadata
 from mockserver.http import ApiRequest, ApiResponse
 from mockserver.settings import Settings
 
-SETUP = "akinon.setup"
 BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
 
@@ -30,20 +30,6 @@ def initial_state(fixtures: Path, settings: Settings) -> dict[str, Any]:
         settings.akinon_task_polls,
     )
     return {"values": {SETUP: state}}
-
-
-def empty_setup(settings: Settings) -> model.SetupState:
-    return model.new_setup_state({}, {}, settings.akinon_task_seconds, settings.akinon_task_polls)
-
-
-def change_setup(request: ApiRequest, change: Any) -> Any:
-    """Run a pure change on the tenant's setup state atomically; returns the change's result."""
-    now = request.store.now()
-
-    def apply(state: model.SetupState | None) -> tuple[model.SetupState, Any]:
-        return change(state if state is not None else empty_setup(request.settings), now)
-
-    return request.store.mutate_value(request.require_tenant(), SETUP, apply)
 
 
 def execute(request: ApiRequest) -> ApiResponse:

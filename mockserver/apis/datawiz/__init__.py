@@ -1,0 +1,1 @@
+"""Datawiz: relocate documents, the products and shops they reference, OAuth2 tokens."""

@@ -1,0 +1,181 @@
+"""Datawiz over HTTP: operationId -> handler; documents through the store, URLs from the request."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mockserver.apis import ApiModule
+from mockserver.apis.datawiz import model
+from mockserver.apis.datawiz.oauth import obtain_token
+from mockserver.drf.errors import NotFound, ValidationFailed
+from mockserver.drf.metadata import options_metadata
+from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.http import ApiRequest, ApiResponse
+from mockserver.settings import Settings
+from mockserver.store.base import CollectionSpec
+
+PAGE_POLICY = PagePolicy(default_size=20, max_size=1000)
+Presenter = Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+def initial_state(fixtures: Path, settings: Settings) -> dict[str, Any]:
+    def read(name: str) -> list[dict[str, Any]]:
+        path = fixtures / "datawiz" / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+    return {
+        "collections": {
+            model.PRODUCTS.name: [model.stored_product(p) for p in read("products.json")],
+            model.SHOPS.name: [model.stored_shop(s) for s in read("shops.json")],
+            model.RELOCATE_DOCUMENTS.name: [
+                model.stored_relocate_document(d) for d in read("relocate-documents.json")
+            ],
+        }
+    }
+
+
+def _page(request: ApiRequest, collection: CollectionSpec, present: Presenter) -> ApiResponse:
+    """DRF's PageNumberPagination over a store query, with OrderingFilter and SearchFilter."""
+    query = request.query
+    wanted = page_request(query, PAGE_POLICY)
+    ordering = model.ordering_terms(query.get("ordering"))
+    search = query.get("search")
+
+    def fetch(number: int) -> Any:
+        return request.store.query_documents(
+            request.require_tenant(),
+            collection.name,
+            ordering=ordering,
+            search=search,
+            offset=max(0, (number - 1) * wanted.size),
+            limit=wanted.size,
+        )
+
+    guess = int(wanted.number) if wanted.number.lstrip("-").isdigit() else 1
+    result = fetch(guess)
+    number = resolve_page_number(wanted, result.count)
+    if number != guess:
+        result = fetch(number)
+    following, preceding = page_links(request.full_url, number, result.count, wanted.size)
+    base = request.base_url
+    return ApiResponse(
+        200,
+        {
+            "count": result.count,
+            "next": following,
+            "previous": preceding,
+            "results": [present(document, base) for document in result.documents],
+        },
+    )
+
+
+def _detail(
+    request: ApiRequest, collection: CollectionSpec, key_param: str, present: Presenter
+) -> ApiResponse:
+    stored = request.store.get_document(
+        request.require_tenant(), collection.name, request.path_params[key_param]
+    )
+    if stored is None:
+        raise NotFound()
+    return ApiResponse(200, present(stored, request.base_url))
+
+
+def _upsert(
+    request: ApiRequest,
+    collection: CollectionSpec,
+    documents: list[dict[str, Any]],
+    errors: list[dict[str, Any]] | None = None,
+) -> ApiResponse:
+    """All or nothing: errors (aligned with the input) reject the whole request."""
+    many = isinstance(request.body, list)
+    if errors and any(errors):
+        raise ValidationFailed(errors if many else errors[0])
+    counts = request.store.upsert_documents(request.require_tenant(), collection.name, documents)
+    headers = {}
+    if documents:
+        key = documents[0][collection.key_field]
+        headers["Location"] = request.absolute(f"{request.path_item.path}{key}/")
+    return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
+
+
+def _items(request: ApiRequest) -> list[dict[str, Any]]:
+    return request.body if isinstance(request.body, list) else [request.body]
+
+
+def list_relocate_documents(request: ApiRequest) -> ApiResponse:
+    return _page(request, model.RELOCATE_DOCUMENTS, model.present_relocate_document)
+
+
+def get_relocate_document(request: ApiRequest) -> ApiResponse:
+    return _detail(request, model.RELOCATE_DOCUMENTS, "relocate_id", model.present_relocate_document)
+
+
+def create_relocate_documents(request: ApiRequest) -> ApiResponse:
+    cleaned = _items(request)
+    existing = request.store.existing_keys(
+        request.require_tenant(), model.PRODUCTS.name, model.referenced_products(cleaned)
+    )
+    errors = model.missing_product_errors(cleaned, existing)
+    documents = [model.stored_relocate_document(item) for item in cleaned]
+    return _upsert(request, model.RELOCATE_DOCUMENTS, documents, errors)
+
+
+def list_products(request: ApiRequest) -> ApiResponse:
+    return _page(request, model.PRODUCTS, model.present_product)
+
+
+def get_product(request: ApiRequest) -> ApiResponse:
+    return _detail(request, model.PRODUCTS, "product_id", model.present_product)
+
+
+def create_products(request: ApiRequest) -> ApiResponse:
+    return _upsert(request, model.PRODUCTS, [model.stored_product(item) for item in _items(request)])
+
+
+def list_shops(request: ApiRequest) -> ApiResponse:
+    return _page(request, model.SHOPS, model.present_shop)
+
+
+def get_shop(request: ApiRequest) -> ApiResponse:
+    return _detail(request, model.SHOPS, "shop_id", model.present_shop)
+
+
+def create_shops(request: ApiRequest) -> ApiResponse:
+    return _upsert(request, model.SHOPS, [model.stored_shop(item) for item in _items(request)])
+
+
+def options(request: ApiRequest) -> ApiResponse:
+    return ApiResponse(200, options_metadata(request.path_item))
+
+
+API = ApiModule(
+    name="datawiz",
+    spec_file="datawiz.yaml",
+    handlers={
+        "obtainToken": obtain_token,
+        "listRelocateDocuments": list_relocate_documents,
+        "headRelocateDocuments": list_relocate_documents,
+        "createRelocateDocuments": create_relocate_documents,
+        "optionsRelocateDocuments": options,
+        "getRelocateDocument": get_relocate_document,
+        "headRelocateDocument": get_relocate_document,
+        "optionsRelocateDocument": options,
+        "listProducts": list_products,
+        "headProducts": list_products,
+        "createProducts": create_products,
+        "optionsProducts": options,
+        "getProduct": get_product,
+        "headProduct": get_product,
+        "optionsProduct": options,
+        "listShops": list_shops,
+        "headShops": list_shops,
+        "createShops": create_shops,
+        "optionsShops": options,
+        "getShop": get_shop,
+        "headShop": get_shop,
+        "optionsShop": options,
+    },
+    collections=(model.RELOCATE_DOCUMENTS, model.PRODUCTS, model.SHOPS),
+    initial_state=initial_state,
+)
