@@ -2,11 +2,11 @@
 
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,19 +32,20 @@ def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess
         text=True,
     )
     banner: list[str] = []
-    try:
+    banner_done = threading.Event()
+
+    def read_banner() -> None:
+        # A thread, so a server that prints less than expected never blocks the test.
         assert process.stdout is not None
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            # Never block past the deadline on a server that prints less than expected.
-            if not select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                break
-            line = process.stdout.readline()
-            if not line:
-                break
-            banner.append(line.rstrip())
-            if line.startswith("  Stop with"):
-                break
+        for line in process.stdout:
+            if not banner_done.is_set():
+                banner.append(line.rstrip())
+                if line.startswith("  Stop with"):
+                    banner_done.set()
+
+    threading.Thread(target=read_banner, daemon=True).start()
+    try:
+        banner_done.wait(timeout=20)
         yield f"{scheme}://127.0.0.1:{port}", process, banner
     finally:
         if process.poll() is None:
