@@ -128,10 +128,11 @@ def start_task(state: SetupState, now: float) -> tuple[SetupState, bool]:
 
 
 def poll_status(state: SetupState, now: float) -> tuple[SetupState, Status]:
-    """A status read: counts as a poll while WORKING, then settles an ended task."""
+    """A status read: a task WORKING now is reported so, and the read counts as one of its polls."""
     task = state.get("task")
     if task is not None and not task_ended(task, now):
         task["polls_seen"] += 1
+        return state, "WORKING"
     state = settle(state, now)
     return state, task_status_at(state.get("task"), now)
 
