@@ -181,7 +181,7 @@ class Dispatcher:
             if tenant is not None and path_item.api != CONTROL_API:
                 self.ensure_tenant(tenant)
             await self._apply_fault(tenant, operation)
-            body = await self._read_body(request, operation)
+            body = await self._read_body(request, operation, tenant)
             api_request = ApiRequest(
                 operation=operation,
                 path_item=path_item,
@@ -252,7 +252,21 @@ class Dispatcher:
         if fault.get("status"):
             raise InjectedFault(int(fault["status"]))
 
-    async def _read_body(self, request: Request, operation: Operation) -> Any:
+    def _exists_for(self, tenant: str | None) -> Any:
+        """DRF's related-object lookups for a tenant, each collection's keys fetched once per key."""
+        if tenant is None:
+            return None
+        known: dict[tuple[str, str], bool] = {}
+
+        def exists(collection: str, key: str) -> bool:
+            found = known.get((collection, key))
+            if found is None:
+                found = known[(collection, key)] = bool(self.store.existing_keys(tenant, collection, [key]))
+            return found
+
+        return exists
+
+    async def _read_body(self, request: Request, operation: Operation, tenant: str | None) -> Any:
         if not operation.request_schemas_full:
             return NO_BODY
         accepted = tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES)
@@ -265,7 +279,7 @@ class Dispatcher:
         schema = operation.request_schemas.get(media_type) or operation.request_schemas.get(
             "application/json"
         )
-        return validate_body(schema, parsed) if schema else parsed
+        return validate_body(schema, parsed, self._exists_for(tenant)) if schema else parsed
 
     def _render(
         self,

@@ -8,6 +8,7 @@ rules and texts to them and returns the cleaned values DRF would store.
 """
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from mockserver.drf.errors import ValidationFailed
 
 _MISSING: Any = object()
+# (collection, key) -> whether that object exists: DRF's SlugRelatedField lookup.
+Exists = Callable[[str, str], bool]
 _TRUE = {"t", "y", "yes", "true", "on", "1"}
 _FALSE = {"f", "n", "no", "false", "off", "0"}
 # django.utils.dateparse.datetime_re
@@ -217,7 +220,7 @@ def _clean_date(value: Any) -> str:
     raise AssertionError
 
 
-def _clean_list(schema: dict[str, Any], value: Any) -> list[Any]:
+def _clean_list(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> list[Any]:
     if not isinstance(value, list):
         _fail(f'Expected a list of items but got type "{type_name(value)}".')
     if not value and schema.get("minItems", 0) >= 1:
@@ -229,7 +232,7 @@ def _clean_list(schema: dict[str, Any], value: Any) -> list[Any]:
     cleaned, errors, failed = [], [], False
     for item in value:
         try:
-            cleaned.append(clean_value(item_schema, item))
+            cleaned.append(clean_value(item_schema, item, exists))
             errors.append({})
         except _FieldError as error:
             failed = True
@@ -241,7 +244,7 @@ def _clean_list(schema: dict[str, Any], value: Any) -> list[Any]:
     return cleaned
 
 
-def clean_object(schema: dict[str, Any], value: Any) -> dict[str, Any]:
+def clean_object(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _FieldError(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(value)}."]}
@@ -258,7 +261,7 @@ def clean_object(schema: dict[str, Any], value: Any) -> dict[str, Any]:
                 errors[name] = ["This field is required."]
             continue
         try:
-            cleaned[name] = clean_value(field_schema, raw)
+            cleaned[name] = clean_value(field_schema, raw, exists)
         except _FieldError as error:
             errors[name] = error.detail
     if errors:
@@ -266,16 +269,16 @@ def clean_object(schema: dict[str, Any], value: Any) -> dict[str, Any]:
     return cleaned
 
 
-def clean_value(schema: dict[str, Any], value: Any) -> Any:
+def clean_value(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> Any:
     if value is None:
         if is_nullable(schema):
             return None
         _fail("This field may not be null.")
     kind = field_kind(schema)
     if kind == "nested object":
-        return clean_object(schema, value)
+        return clean_object(schema, value, exists)
     if kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
-        return _clean_list(schema, value)
+        return _clean_list(schema, value, exists)
     if kind == "decimal":
         return _clean_decimal(schema, value)
     if kind == "integer":
@@ -289,6 +292,9 @@ def clean_value(schema: dict[str, Any], value: Any) -> Any:
     text = _clean_string(schema, value)
     if kind == "url" and not _URL.match(text):
         _fail("Enter a valid URL.")
+    reference = (schema.get("x-drf") or {}).get("exists_in")
+    if reference and exists is not None and not exists(reference["collection"], text):
+        _fail(f"Object with {reference['field']}={text} does not exist.")
     return text
 
 
@@ -300,19 +306,21 @@ def _branches(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, 
     return object_form, list_form
 
 
-def validate_body(schema: dict[str, Any], data: Any) -> Any:
-    """Clean a request body as a DRF serializer (or a `many=True` one for a list) would."""
+def validate_body(schema: dict[str, Any], data: Any, exists: Exists | None = None) -> Any:
+    """Clean a request body as a DRF serializer (or a `many=True` one for a list) would.
+
+    `exists` answers the `x-drf.exists_in` references (related objects that must exist)."""
     object_form, list_form = _branches(schema)
     try:
         if isinstance(data, list) and list_form is not None:
             if not data and list_form.get("minItems", 0) >= 1:
                 raise _FieldError({"non_field_errors": ["This list may not be empty."]})
-            return _clean_list({**list_form, "minItems": 0}, data)
+            return _clean_list({**list_form, "minItems": 0}, data, exists)
         if object_form is not None:
             if data is None:
                 raise _FieldError({"non_field_errors": ["No data provided"]})
-            return clean_object(object_form, data)
-        return _clean_list(list_form or {}, data)
+            return clean_object(object_form, data, exists)
+        return _clean_list(list_form or {}, data, exists)
     except _FieldError as error:
         detail = error.detail
         if isinstance(detail, list) and not (detail and isinstance(detail[0], dict)):

@@ -8,7 +8,7 @@ from typing import Any
 from mockserver.apis import ApiModule
 from mockserver.apis.datawiz import model
 from mockserver.apis.datawiz.oauth import obtain_token
-from mockserver.drf.errors import NotFound, ValidationFailed
+from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
 from mockserver.http import ApiRequest, ApiResponse
@@ -81,16 +81,8 @@ def _detail(
     return ApiResponse(200, present(stored, request.base_url))
 
 
-def _upsert(
-    request: ApiRequest,
-    collection: CollectionSpec,
-    documents: list[dict[str, Any]],
-    errors: list[dict[str, Any]] | None = None,
-) -> ApiResponse:
-    """All or nothing: errors (aligned with the input) reject the whole request."""
-    many = isinstance(request.body, list)
-    if errors and any(errors):
-        raise ValidationFailed(errors if many else errors[0])
+def _upsert(request: ApiRequest, collection: CollectionSpec, documents: list[dict[str, Any]]) -> ApiResponse:
+    """The body was validated whole before this runs, so a request is stored all or nothing."""
     counts = request.store.upsert_documents(request.require_tenant(), collection.name, documents)
     headers = {}
     if documents:
@@ -112,13 +104,9 @@ def get_relocate_document(request: ApiRequest) -> ApiResponse:
 
 
 def create_relocate_documents(request: ApiRequest) -> ApiResponse:
-    cleaned = _items(request)
-    existing = request.store.existing_keys(
-        request.require_tenant(), model.PRODUCTS.name, model.referenced_products(cleaned)
-    )
-    errors = model.missing_product_errors(cleaned, existing)
-    documents = [model.stored_relocate_document(item) for item in cleaned]
-    return _upsert(request, model.RELOCATE_DOCUMENTS, documents, errors)
+    # Product references were checked with every other field (x-drf.exists_in in the spec).
+    documents = [model.stored_relocate_document(item) for item in _items(request)]
+    return _upsert(request, model.RELOCATE_DOCUMENTS, documents)
 
 
 def list_products(request: ApiRequest) -> ApiResponse:

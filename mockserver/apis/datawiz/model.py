@@ -80,24 +80,6 @@ def stored_shop(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {name: cleaned.get(name) for name in SHOP_FIELDS}
 
 
-def missing_product_errors(documents: list[dict[str, Any]], existing: set[str]) -> list[dict[str, Any]]:
-    """Per document, DRF's SlugRelatedField error for each line naming an unknown product."""
-    errors = []
-    for document in documents:
-        lines = [
-            {}
-            if line["product_id"] in existing
-            else {"product_id": [f"Object with product_id={line['product_id']} does not exist."]}
-            for line in document["products"]
-        ]
-        errors.append({"products": lines} if any(lines) else {})
-    return errors
-
-
-def referenced_products(documents: list[dict[str, Any]]) -> set[str]:
-    return {line["product_id"] for document in documents for line in document["products"]}
-
-
 def _url(base: str, collection: str, key: Any) -> str | None:
     return None if key is None else f"{base}/api/v1/{collection}/{key}/"
 
