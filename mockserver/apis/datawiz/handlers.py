@@ -86,8 +86,8 @@ def _upsert(request: ApiRequest, collection: CollectionSpec, documents: list[dic
     counts = request.store.upsert_documents(request.require_tenant(), collection.name, documents)
     headers = {}
     if documents:
-        key = documents[0][collection.key_field]
-        headers["Location"] = request.absolute(f"{request.path_item.path}{key}/")
+        resource = request.path_item.path.strip("/").rsplit("/", 1)[-1]
+        headers["Location"] = model.object_url(request.base_url, resource, documents[0][collection.key_field])
     return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
 
 

@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import quote
 
 from mockserver.store.base import CollectionSpec
 
@@ -80,8 +81,16 @@ def stored_shop(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {name: cleaned.get(name) for name in SHOP_FIELDS}
 
 
+# Django's reverse() percent-encodes a URL argument but for these characters.
+URL_SAFE = "!$&'()*+,;=:@~"
+
+
+def object_url(base: str, collection: str, key: Any) -> str:
+    return f"{base}/api/v1/{collection}/{quote(str(key), safe=URL_SAFE)}/"
+
+
 def _url(base: str, collection: str, key: Any) -> str | None:
-    return None if key is None else f"{base}/api/v1/{collection}/{key}/"
+    return None if key is None else object_url(base, collection, key)
 
 
 def present_relocate_document(stored: dict[str, Any], base: str) -> dict[str, Any]:

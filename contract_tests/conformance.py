@@ -1,0 +1,121 @@
+"""Per-operation property tests with schemathesis: every answer conforms to the spec."""
+
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from contract_tests.context import Context
+from contract_tests.target import BudgetExhausted
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+# Credentials endpoints are never fuzzed on a real deployment: random logins can lock accounts.
+CREDENTIAL_OPERATIONS = {"login", "loginIntegration", "obtainToken"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+KEY_FIELDS = ("relocate_id", "product_id", "shop_id")
+
+
+def _prefixed(body: Any, prefix: str) -> Any:
+    """Generated objects get this run's prefix on their key, so a run never writes foreign ids."""
+    if isinstance(body, list):
+        return [_prefixed(item, prefix) for item in body]
+    if isinstance(body, dict):
+        return {
+            k: (f"{prefix}{v}" if k in KEY_FIELDS and isinstance(v, str | int) else v)
+            for k, v in body.items()
+        }
+    return body
+
+
+def _send(ctx: Context, case: Any, needs_auth: bool) -> Any:
+    kwargs = case.as_transport_kwargs(base_url=ctx.target.base_url)
+    headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if k.lower() != "authorization"}
+    if needs_auth:
+        headers.update(ctx.target.auth_headers())
+    request: dict[str, Any] = {"headers": headers, "params": kwargs.get("params")}
+    if "json" in kwargs:
+        request["json"] = _prefixed(kwargs["json"], ctx.options.prefix)
+    elif kwargs.get("data") is not None:
+        data = kwargs["data"]
+        request["content" if isinstance(data, bytes | str) else "data"] = data
+    if kwargs.get("files"):
+        request["files"] = [
+            (name, (filename, value if isinstance(value, bytes | str) else str(value)))
+            for name, (filename, value, *_) in kwargs["files"]
+        ]
+    return ctx.target.request(kwargs["method"], kwargs["url"], **request)
+
+
+def check_operations(ctx: Context, spec_path: str) -> None:
+    schema = schemathesis.openapi.from_path(spec_path)
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        definition = operation.definition.raw
+        operation_id = definition.get("operationId", operation.label)
+        method = operation.method.upper()
+        if method in WRITE_METHODS and not ctx.options.allow_writes:
+            ctx.report.skipped.append(f"conformance {operation_id} (writes)")
+            continue
+        if operation_id in CREDENTIAL_OPERATIONS and not ctx.target.is_fake:
+            ctx.report.skipped.append(
+                f"conformance {operation_id} (credentials endpoint on a real deployment)"
+            )
+            continue
+        needs_auth = definition.get("security", schema.raw_schema.get("security")) != []
+        ctx.run(f"conformance.{operation_id}", lambda c, op=operation, auth=needs_auth: _fuzz(c, op, auth))
+
+
+def _failure_text(error: BaseException) -> str:
+    """The check names and their explanations, without schemathesis' own reproduction hints."""
+    text = str(error).split("Reproduce with:")[0].strip()
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("Schemathesis found")]
+    return " | ".join(lines)[:900]
+
+
+def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
+    failed: set[str] = set()
+
+    def exercise(case: Any) -> None:
+        try:
+            response = _send(ctx, case, needs_auth)
+        except BudgetExhausted:
+            return
+        try:
+            response.request.read()  # a streamed (multipart) body, for the checks and the curl line
+        except Exception:
+            pass
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as error:  # schemathesis groups every failed check
+            message = _failure_text(error)
+            if message not in failed:
+                failed.add(message)
+                ctx.fail(operation.label, message, response=response)
+
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        test = settings(
+            max_examples=ctx.options.max_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )(given(operation.as_strategy(generation_mode=mode))(exercise))
+        try:
+            test()
+        except Unsatisfiable:
+            continue  # nothing in this operation can be made invalid (or valid) for this mode

@@ -1,0 +1,102 @@
+"""What every check shares: the target, the run's options and the report it writes to."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from contract_tests.report import Failure, Report
+from contract_tests.target import Target
+
+
+class CheckAborted(Exception):
+    """A check cannot continue (its failure is already recorded)."""
+
+
+@dataclass
+class RunOptions:
+    allow_writes: bool = False
+    max_examples: int = 10
+    task_timeout: float = 120.0
+    run_id: str = field(default_factory=lambda: secrets.token_hex(3))
+
+    @property
+    def prefix(self) -> str:
+        """Every object a run writes carries this, so it is never mixed with other data."""
+        return f"ct-{self.run_id}-"
+
+
+@dataclass
+class Context:
+    target: Target
+    options: RunOptions
+    report: Report
+    _current: str = ""
+
+    def run(self, name: str, check: Callable[["Context"], None], *, writes: bool = False) -> None:
+        if writes and not self.options.allow_writes:
+            self.report.skipped.append(f"{name} (writes; pass --allow-writes)")
+            return
+        before = len(self.report.failures)
+        self._current = name
+        try:
+            check(self)
+        except CheckAborted:
+            pass
+        except httpx.HTTPError as error:
+            self.fail("transport", f"{type(error).__name__}: {error}")
+        if len(self.report.failures) == before:
+            self.report.passed.append(name)
+
+    def fail(
+        self,
+        operation: str,
+        message: str,
+        *,
+        expected: Any = "",
+        actual: Any = "",
+        response: httpx.Response | None = None,
+    ) -> None:
+        self.report.failures.append(
+            Failure(
+                check=self._current,
+                operation=operation,
+                message=message,
+                expected=_short(expected),
+                actual=_short(actual),
+                request=self.target.describe(response) if response is not None else "",
+            )
+        )
+
+    def expect(self, condition: bool, operation: str, message: str, **details: Any) -> bool:
+        if not condition:
+            self.fail(operation, message, **details)
+        return condition
+
+    def require(self, condition: bool, operation: str, message: str, **details: Any) -> None:
+        if not self.expect(condition, operation, message, **details):
+            raise CheckAborted
+
+    def json_of(self, response: httpx.Response, operation: str) -> Any:
+        content_type = response.headers.get("content-type", "")
+        self.require(
+            content_type.split(";")[0].strip() == "application/json",
+            operation,
+            "the answer is not JSON",
+            expected="Content-Type: application/json",
+            actual=f"Content-Type: {content_type or '(none)'}",
+            response=response,
+        )
+        try:
+            return response.json()
+        except ValueError:
+            self.require(
+                False, operation, "the body is not valid JSON", actual=response.text[:200], response=response
+            )
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 400 else text[:400] + "…"

@@ -1,0 +1,113 @@
+"""What a run found: failures with a reproducible request, printed, as JSON and as JUnit XML."""
+
+import json
+import shlex
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+
+SECRET_HEADERS = ("authorization", "x-mockserver-admin-token")
+
+
+def curl_line(request: httpx.Request) -> str:
+    """A curl command for the request, with credentials masked."""
+    parts = ["curl", "-X", request.method]
+    for name, value in request.headers.items():
+        if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent"):
+            continue
+        if name.lower() in SECRET_HEADERS:
+            keyword = value.split(" ", 1)[0]
+            value = f"{keyword} ***" if " " in value else "***"
+        parts += ["-H", f"{name}: {value}"]
+    try:
+        body = request.content
+    except httpx.RequestNotRead:  # a streamed (multipart) body
+        body = b"<multipart body>"
+    if body:
+        text = body.decode("utf-8", "replace")
+        parts += ["--data-raw", text if len(text) <= 2000 else text[:2000] + "…"]
+    parts.append(str(request.url))
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+@dataclass
+class Failure:
+    check: str
+    operation: str
+    message: str
+    expected: str = ""
+    actual: str = ""
+    request: str = ""
+
+    def describe(self) -> str:
+        lines = [f"✗ {self.check} — {self.operation}", f"  {self.message}"]
+        if self.expected:
+            lines.append(f"  expected: {self.expected}")
+        if self.actual:
+            lines.append(f"  actual:   {self.actual}")
+        if self.request:
+            lines.append(f"  request:  {self.request}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Report:
+    api: str
+    target: str
+    passed: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    requests_sent: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def failed_checks(self) -> set[str]:
+        return {failure.check for failure in self.failures}
+
+    def summary(self) -> str:
+        lines = [f"mockserver verify: {self.api} at {self.target}"]
+        lines += [failure.describe() for failure in self.failures]
+        lines += [f"- skipped: {reason}" for reason in self.skipped]
+        lines.append(
+            f"{len(self.passed)} passed, {len(self.failures)} failed, {len(self.skipped)} skipped "
+            f"({self.requests_sent} requests)"
+        )
+        return "\n".join(lines)
+
+    def write_json(self, path: Path) -> None:
+        data: dict[str, Any] = {
+            "api": self.api,
+            "target": self.target,
+            "ok": self.ok,
+            "passed": self.passed,
+            "skipped": self.skipped,
+            "requests_sent": self.requests_sent,
+            "failures": [asdict(failure) for failure in self.failures],
+        }
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def write_junit(self, path: Path) -> None:
+        suite = ElementTree.Element(
+            "testsuite",
+            name=f"mockserver-verify-{self.api}",
+            tests=str(len(self.passed) + len(self.failures) + len(self.skipped)),
+            failures=str(len(self.failures)),
+            skipped=str(len(self.skipped)),
+        )
+        for name in self.passed:
+            ElementTree.SubElement(suite, "testcase", classname=self.api, name=name)
+        for failure in self.failures:
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=self.api, name=f"{failure.check}: {failure.operation}"
+            )
+            node = ElementTree.SubElement(case, "failure", message=failure.message)
+            node.text = failure.describe()
+        for reason in self.skipped:
+            case = ElementTree.SubElement(suite, "testcase", classname=self.api, name=reason)
+            ElementTree.SubElement(case, "skipped", message=reason)
+        ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

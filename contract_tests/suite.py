@@ -1,0 +1,23 @@
+"""run_suite: every check of one API against one target, into one report."""
+
+from contract_tests import akinon_checks, datawiz_checks
+from contract_tests.conformance import check_operations
+from contract_tests.context import Context, RunOptions
+from contract_tests.report import Report
+from contract_tests.target import Target
+from mockserver.resources import specs_dir
+
+SPEC_FILES = {"akinon": "akinon-oms-address-setup.yaml", "datawiz": "datawiz.yaml"}
+SEMANTIC_CHECKS = {"akinon": akinon_checks.CHECKS, "datawiz": datawiz_checks.CHECKS}
+
+
+def run_suite(target: Target, options: RunOptions | None = None, *, conformance: bool = True) -> Report:
+    options = options or RunOptions()
+    report = Report(api=target.api, target=target.base_url)
+    ctx = Context(target, options, report)
+    for name, check, writes in SEMANTIC_CHECKS[target.api]:
+        ctx.run(name, check, writes=writes)
+    if conformance:
+        check_operations(ctx, str(specs_dir() / SPEC_FILES[target.api]))
+    report.requests_sent = target.requests_sent
+    return report

@@ -1,0 +1,163 @@
+"""Where the suite sends requests: the fake in-process, or a base URL. One place for credentials,
+the request budget, the rate limit, 429 with Retry-After, and timeouts."""
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from contract_tests.report import curl_line
+
+API_KEYWORDS = {"akinon": "Token", "datawiz": "Bearer"}
+
+
+class BudgetExhausted(Exception):
+    """The run reached its request budget; the remaining checks are skipped."""
+
+
+@dataclass
+class Credentials:
+    token: str | None = None
+    username: str | None = None
+    password: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+@dataclass
+class Target:
+    """One API at one place. `client` is an httpx client (a Starlette TestClient in-process)."""
+
+    api: str
+    client: httpx.Client
+    base_url: str
+    credentials: Credentials
+    rate_limit: float | None = None  # requests per second
+    budget: int = 5000
+    max_retry_after: float = 30.0
+    requests_sent: int = 0
+    is_fake: bool = False
+    fake_auth_mode: str | None = None
+    _token: str | None = field(default=None, repr=False)
+    _last_sent: float = field(default=0.0, repr=False)
+
+    # credentials -------------------------------------------------------------------------
+    def auth_headers(self) -> dict[str, str]:
+        if self._token is None:
+            self._token = self.credentials.token or self._log_in()
+        return {"Authorization": f"{API_KEYWORDS[self.api]} {self._token}"}
+
+    def _log_in(self) -> str:
+        creds = self.credentials
+        if not creds.username:
+            raise ValueError("give a token, or a username and password")
+        if self.api == "akinon":
+            answer = self.request(
+                "POST", "/api/v1/auth/login/", json={"username": creds.username, "password": creds.password}
+            )
+            answer.raise_for_status()
+            return answer.json()["key"]
+        answer = self.request(
+            "POST",
+            "/api/o/token/",
+            data={"grant_type": "password", "username": creds.username, "password": creds.password or ""},
+            auth=(creds.client_id or "", creds.client_secret or ""),
+        )
+        answer.raise_for_status()
+        return answer.json()["access_token"]
+
+    # sending -----------------------------------------------------------------------------
+    def request(self, method: str, url: str, *, authenticated: bool = False, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if authenticated:
+            headers = {**self.auth_headers(), **headers}
+        for _ in range(4):
+            self._respect_limits()
+            response = self.client.request(method, self._url(url), headers=headers, **kwargs)
+            if response.status_code != 429:
+                return response
+            time.sleep(min(self.max_retry_after, _retry_after(response)))
+        return response
+
+    def api_call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request(method, url, authenticated=True, **kwargs)
+
+    def _url(self, url: str) -> str:
+        return url if url.startswith(("http://", "https://")) else self.base_url.rstrip("/") + url
+
+    def _respect_limits(self) -> None:
+        if self.requests_sent >= self.budget:
+            raise BudgetExhausted(f"request budget of {self.budget} reached")
+        if self.rate_limit:
+            wait = self._last_sent + 1.0 / self.rate_limit - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        self._last_sent = time.monotonic()
+        self.requests_sent += 1
+
+    # the fake's control API, when the target is the fake ----------------------------------
+    def advance_clock(self, seconds: float) -> bool:
+        if not self.is_fake:
+            return False
+        return (
+            self.request("POST", "/__mockserver__/clock/advance", json={"seconds": seconds}).status_code
+            == 200
+        )
+
+    def describe(self, response: httpx.Response) -> str:
+        return curl_line(response.request)
+
+
+def _retry_after(response: httpx.Response) -> float:
+    value = response.headers.get("retry-after", "1")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 1.0
+
+
+def probe_fake(client: httpx.Client, base_url: str) -> str | None:
+    """The fake's auth mode when the target is a mockserver, else None (a real deployment)."""
+    try:
+        answer = client.get(base_url.rstrip("/") + "/__mockserver__/health")
+        body = answer.json() if answer.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        return None
+    return body.get("auth_mode") if isinstance(body, dict) and body.get("status") == "ok" else None
+
+
+def url_target(
+    api: str,
+    base_url: str,
+    credentials: Credentials,
+    *,
+    timeout: float = 30.0,
+    verify: Any = True,
+    rate_limit: float | None = None,
+    budget: int = 5000,
+) -> Target:
+    client = httpx.Client(timeout=timeout, verify=verify, follow_redirects=False)
+    mode = probe_fake(client, base_url)
+    return Target(
+        api,
+        client,
+        base_url,
+        credentials,
+        rate_limit=rate_limit,
+        budget=budget,
+        is_fake=mode is not None,
+        fake_auth_mode=mode,
+    )
+
+
+def in_process_target(api: str, app: Any, credentials: Credentials) -> Target:
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    from starlette.testclient import TestClient
+
+    client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+    mode = probe_fake(client, "http://testserver")
+    return Target(
+        api, client, "http://testserver", credentials, is_fake=mode is not None, fake_auth_mode=mode
+    )
