@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from contract_tests.report import Failure, Report
-from contract_tests.target import Target
+from contract_tests.target import BudgetExhausted, Target
 
 
 class CheckAborted(Exception):
@@ -47,6 +47,14 @@ class Context:
             pass
         except httpx.HTTPError as error:
             self.fail("transport", f"{type(error).__name__}: {error}")
+        except BudgetExhausted as error:
+            self.report.skipped.append(f"{name} ({error})")
+            return
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as error:
+            # An answer so far from the documented shape that the check could not read it.
+            self.fail(
+                "(shape)", f"the answer could not be read as documented: {type(error).__name__}: {error}"
+            )
         if len(self.report.failures) == before:
             self.report.passed.append(name)
 

@@ -1,0 +1,349 @@
+"""Realistic drifts of a deployment from its documents, each one thing wrong, made by wrapping the
+faithful fake. The suite must fail on every one of them and pass on the fake itself."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+Json = Any
+Asgi = Callable[..., Any]
+
+
+@dataclass
+class Answer:
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Json:
+        return (
+            json.loads(self.body)
+            if self.body and self.headers.get("content-type", "").startswith("application/json")
+            else None
+        )
+
+    def set_json(self, value: Json) -> None:
+        self.body = json.dumps(value).encode()
+        self.headers["content-type"] = "application/json"
+
+
+@dataclass
+class Drift:
+    name: str
+    api: str
+    description: str
+    rewrite_query: Callable[[dict[str, str]], dict[str, str]] | None = None
+    rewrite_answer: Callable[[Answer], None] | None = None
+    add_credentials: bool = False
+    state: dict[str, int] = field(default_factory=dict)
+
+
+def _on_json(
+    path_part: str, change: Callable[[Json], Json], status: int | None = None
+) -> Callable[[Answer], None]:
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if path_part in answer.path and data is not None and (status is None or answer.status == status):
+            answer.set_json(change(data))
+
+    return rewrite
+
+
+def _documents(change: Callable[[dict], dict]) -> Callable[[Answer], None]:
+    """Apply a change to every relocate document in a page or a detail answer."""
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if "/relocate-documents" not in answer.path or answer.status != 200 or not isinstance(data, dict):
+            return
+        if "results" in data:
+            data["results"] = [change(dict(d)) for d in data["results"]]
+        elif "relocate_id" in data:
+            data = change(data)
+        answer.set_json(data)
+
+    return rewrite
+
+
+def _without(name: str) -> Callable[[dict[str, str]], dict[str, str]]:
+    return lambda query: {k: v for k, v in query.items() if k != name}
+
+
+def _title_case(data: Json) -> Json:
+    return {**data, "result": str(data.get("result", "")).title()}
+
+
+def _never_finishes(data: Json) -> Json:
+    return {**data, "result": "WORKING"} if data.get("result") not in ("READY", None) else data
+
+
+def _execute_200(answer: Answer) -> None:
+    if answer.path.endswith("/execute/") and answer.status == 204:
+        answer.status = 200
+        answer.set_json({})
+
+
+def _count_off(data: Json) -> Json:
+    return {**data, "count": data["count"] + 1} if "count" in data else data
+
+
+def _no_next(data: Json) -> Json:
+    return {**data, "next": None} if "next" in data else data
+
+
+def _decimals_as_numbers(document: dict) -> dict:
+    document["price_total"] = float(document["price_total"])
+    return document
+
+
+def _drop_url(document: dict) -> dict:
+    document.pop("url", None)
+    return document
+
+
+def _swap_counts(data: Json) -> Json:
+    return {"updated": data["inserted"], "inserted": data["updated"]} if "inserted" in data else data
+
+
+def _accept_missing_products(answer: Answer) -> None:
+    if answer.method == "POST" and answer.status == 400 and b"does not exist" in answer.body:
+        answer.status = 201
+        answer.set_json({"updated": 0, "inserted": 1})
+
+
+def _errors_as_text(answer: Answer) -> None:
+    if answer.status == 400 and answer.method == "POST":
+        answer.body = b"Bad Request"
+        answer.headers["content-type"] = "text/plain"
+
+
+def _single_errors_as_list(answer: Answer) -> None:
+    data = answer.json()
+    if answer.status == 400 and isinstance(data, dict) and "detail" not in data:
+        answer.set_json([data])
+
+
+def _intermittent_5xx(drift: "Drift") -> Callable[[Answer], None]:
+    def rewrite(answer: Answer) -> None:
+        drift.state["n"] = drift.state.get("n", 0) + 1
+        if drift.state["n"] % 4 == 0 and answer.path.startswith("/api/"):
+            answer.status = 502
+            answer.set_json({"detail": "Bad gateway"})
+
+    return rewrite
+
+
+def _text_plain(answer: Answer) -> None:
+    if answer.headers.get("content-type", "").startswith("application/json") and answer.path.startswith(
+        "/api/"
+    ):
+        answer.headers["content-type"] = "text/plain"
+
+
+def _no_actions(data: Json) -> Json:
+    return {k: v for k, v in data.items() if k != "actions"}
+
+
+def _options_only(change: Callable[[Json], Json]) -> Callable[[Answer], None]:
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if answer.method == "OPTIONS" and isinstance(data, dict):
+            answer.set_json(change(data))
+
+    return rewrite
+
+
+def _allow_without_post(answer: Answer) -> None:
+    if answer.path.rstrip("/").endswith("relocate-documents") and "allow" in answer.headers:
+        answer.headers["allow"] = "GET, HEAD, OPTIONS"
+
+
+def _renamed_404(answer: Answer) -> None:
+    if answer.status == 404 and answer.json() is not None:
+        answer.set_json({"error": "not found"})
+
+
+def _status_code_200_for_create(answer: Answer) -> None:
+    if answer.method == "POST" and answer.status == 201:
+        answer.status = 200
+
+
+def _is_required_boolean(data: Json) -> Json:
+    return {**data, "result": data.get("result") == "true"}
+
+
+def catalogue() -> list[Drift]:
+    drifts = [
+        Drift(
+            "status_title_case",
+            "akinon",
+            'get_async_status answers "Ready" instead of "READY"',
+            rewrite_answer=_on_json("get_async_status", _title_case),
+        ),
+        Drift(
+            "renamed_result_key",
+            "akinon",
+            'the status key is "reuslt", as the document\'s typo',
+            rewrite_answer=_on_json("get_async_status", lambda d: {"reuslt": d.get("result")}),
+        ),
+        Drift(
+            "is_required_boolean",
+            "akinon",
+            "is_required answers a JSON boolean",
+            rewrite_answer=_on_json("is_required", _is_required_boolean),
+        ),
+        Drift(
+            "execute_returns_200",
+            "akinon",
+            "execute answers 200 with a body instead of 204",
+            rewrite_answer=_execute_200,
+        ),
+        Drift(
+            "task_never_finishes",
+            "akinon",
+            "a started task stays WORKING forever",
+            rewrite_answer=_on_json("get_async_status", _never_finishes),
+        ),
+        Drift(
+            "akinon_auth_not_enforced",
+            "akinon",
+            "requests without credentials are served",
+            add_credentials=True,
+        ),
+        Drift(
+            "akinon_json_as_text_plain",
+            "akinon",
+            "JSON answers say Content-Type: text/plain",
+            rewrite_answer=_text_plain,
+        ),
+        Drift(
+            "count_off_by_one",
+            "datawiz",
+            "page counts are one too many",
+            rewrite_answer=_on_json("/relocate-documents", _count_off, 200),
+        ),
+        Drift(
+            "next_link_missing",
+            "datawiz",
+            "pages never link to the next one",
+            rewrite_answer=_on_json("/relocate-documents", _no_next, 200),
+        ),
+        Drift("ignores_page_size", "datawiz", "page_size is ignored", rewrite_query=_without("page_size")),
+        Drift("ignores_search", "datawiz", "search is ignored", rewrite_query=_without("search")),
+        Drift("ignores_ordering", "datawiz", "ordering is ignored", rewrite_query=_without("ordering")),
+        Drift(
+            "decimals_as_numbers",
+            "datawiz",
+            "price_total is a JSON number",
+            rewrite_answer=_documents(_decimals_as_numbers),
+        ),
+        Drift("missing_url_field", "datawiz", "documents have no url", rewrite_answer=_documents(_drop_url)),
+        Drift(
+            "wrong_upsert_counts",
+            "datawiz",
+            "inserted and updated are swapped",
+            rewrite_answer=_on_json("/relocate-documents", _swap_counts, 201),
+        ),
+        Drift(
+            "missing_product_check",
+            "datawiz",
+            "documents naming missing products are accepted",
+            rewrite_answer=_accept_missing_products,
+        ),
+        Drift(
+            "errors_as_plain_text",
+            "datawiz",
+            "validation errors are plain text",
+            rewrite_answer=_errors_as_text,
+        ),
+        Drift(
+            "single_errors_as_list",
+            "datawiz",
+            "a single object's errors come as a list",
+            rewrite_answer=_single_errors_as_list,
+        ),
+        Drift(
+            "datawiz_auth_not_enforced",
+            "datawiz",
+            "requests without credentials are served",
+            add_credentials=True,
+        ),
+        Drift(
+            "options_without_actions",
+            "datawiz",
+            "OPTIONS has no actions",
+            rewrite_answer=_options_only(_no_actions),
+        ),
+        Drift(
+            "allow_without_post",
+            "datawiz",
+            "the collection's Allow omits POST",
+            rewrite_answer=_allow_without_post,
+        ),
+        Drift("renamed_404_detail", "datawiz", '404 bodies are {"error": ...}', rewrite_answer=_renamed_404),
+        Drift(
+            "create_answers_200",
+            "datawiz",
+            "uploads answer 200 instead of 201",
+            rewrite_answer=_status_code_200_for_create,
+        ),
+        Drift(
+            "datawiz_json_as_text_plain",
+            "datawiz",
+            "JSON answers say Content-Type: text/plain",
+            rewrite_answer=_text_plain,
+        ),
+    ]
+    for api in ("akinon", "datawiz"):
+        flaky = Drift(f"{api}_intermittent_5xx", api, "every fourth API answer is a 502")
+        flaky.rewrite_answer = _intermittent_5xx(flaky)
+        drifts.append(flaky)
+    return drifts
+
+
+class DriftedApp:
+    """ASGI: the fake with one drift applied to what goes in and what comes out."""
+
+    def __init__(self, app: Asgi, drift: Drift, valid_key: str = "drift-injected") -> None:
+        # `valid_key`: what an unenforcing deployment effectively serves an anonymous request as.
+        self.app, self.drift, self.valid_key = app, drift, valid_key.encode()
+        self.state = getattr(app, "state", None)
+
+    async def __call__(self, scope: dict, receive: Asgi, send: Asgi) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope = dict(scope)
+        if self.drift.rewrite_query:
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+            scope["query_string"] = urlencode(self.drift.rewrite_query(query)).encode()
+        if self.drift.add_credentials and not any(k == b"authorization" for k, _ in scope["headers"]):
+            keyword = b"Token" if self.drift.api == "akinon" else b"Bearer"
+            scope["headers"] = [*scope["headers"], (b"authorization", keyword + b" " + self.valid_key)]
+        started: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in started.get("headers", [])}
+        answer = Answer(scope["method"], scope["path"], started.get("status", 500), headers, b"".join(chunks))
+        if self.drift.rewrite_answer and scope["method"] != "HEAD":
+            self.drift.rewrite_answer(answer)
+        if answer.body or scope["method"] == "HEAD":
+            answer.headers["content-length"] = (
+                str(len(answer.body))
+                if scope["method"] != "HEAD"
+                else answer.headers.get("content-length", "0")
+            )
+        raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+        await send({"type": "http.response.start", "status": answer.status, "headers": raw})
+        await send({"type": "http.response.body", "body": answer.body})

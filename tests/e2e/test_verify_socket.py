@@ -1,0 +1,87 @@
+"""`mockserver verify` and `mockserver diff` against `mockserver serve` over a real socket."""
+
+import subprocess
+import sys
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.e2e.test_serve_socket import serving, wait_ready
+
+
+@pytest.mark.parametrize("api", ["akinon", "datawiz"])
+def test_verify_passes_against_the_served_fake(api, tmp_path):
+    junit = tmp_path / "report.xml"
+    with serving("--auth", "strict", "--token", "ci-key") as (base, _, _):
+        wait_ready(base)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mockserver",
+                "verify",
+                "--api",
+                api,
+                "--base-url",
+                base,
+                "--token",
+                "ci-key",
+                "--allow-writes",
+                "--max-examples",
+                "3",
+                "--junit-xml",
+                str(junit),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert " 0 failed" in run.stdout
+        suite = ElementTree.parse(junit).getroot()
+        assert suite.get("failures") == "0" and int(suite.get("tests")) > 5
+        diff = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mockserver",
+                "diff",
+                "--api",
+                api,
+                "--base-url",
+                base,
+                "--token",
+                "ci-key",
+                "--allow-writes",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert diff.returncode == 0, diff.stdout + diff.stderr
+
+
+def test_verify_fails_with_a_readable_explanation_on_bad_credentials():
+    with serving("--auth", "strict", "--token", "ci-key") as (base, _, _):
+        wait_ready(base)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mockserver",
+                "verify",
+                "--api",
+                "akinon",
+                "--base-url",
+                base,
+                "--token",
+                "wrong",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 1
+        assert (
+            "✗ akinon.documented_values" in run.stdout and "curl" in run.stdout and "Token ***" in run.stdout
+        )

@@ -1,0 +1,37 @@
+"""The contract suite is judged by the drift it catches: it fails on each realistic drift of a
+deployment and passes on the faithful fake (no false alarm)."""
+
+import pytest
+
+from contract_tests.context import RunOptions
+from contract_tests.drifts import DriftedApp, catalogue
+from contract_tests.suite import run_suite
+from contract_tests.target import Credentials, in_process_target
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+TOKEN = "power-token"
+DRIFTS = catalogue()
+
+
+def fake():
+    return create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+
+
+def options(writes: bool = True) -> RunOptions:
+    return RunOptions(allow_writes=writes, max_examples=2, task_timeout=5)
+
+
+@pytest.mark.parametrize("api", ["akinon", "datawiz"])
+@pytest.mark.parametrize("writes", [True, False])
+def test_the_faithful_fake_passes(api, writes):
+    report = run_suite(in_process_target(api, fake(), Credentials(token=TOKEN)), options(writes))
+    assert report.ok, report.summary()
+
+
+@pytest.mark.parametrize("drift", DRIFTS, ids=[d.name for d in DRIFTS])
+def test_every_drift_is_caught(drift):
+    target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
+    report = run_suite(target, options())
+    assert not report.ok, f"{drift.name} ({drift.description}) went unnoticed"
+    assert all(failure.check and failure.message for failure in report.failures)
