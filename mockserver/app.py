@@ -81,8 +81,11 @@ SECRET_FIELDS = frozenset({"password", "client_secret", "refresh_token", "access
 
 
 def _preview(data: Any) -> Any:
-    if data is None or data is NO_BODY:
+    if data is None or data is NO_BODY or data == b"":
         return None
+    if isinstance(data, bytes):  # a rendered answer: no second encoding on the hot path
+        text = data[: JOURNAL_BODY_LIMIT + 1].decode("utf-8", "replace")
+        return text if len(text) <= JOURNAL_BODY_LIMIT else text[:JOURNAL_BODY_LIMIT] + "…"
     if isinstance(data, dict) and SECRET_FIELDS & data.keys():
         data = {k: ("…" if k in SECRET_FIELDS else v) for k, v in data.items()}
     text = data if isinstance(data, str) else None
@@ -214,7 +217,10 @@ class Dispatcher:
             if request.method != "GET" and self.settings.state_file is not None:
                 save_state_file(self.store, self.settings.state_file)
         else:
-            self._journal(request, started, response, tenant, operation, body, data)
+            secret = isinstance(data, dict) and bool(SECRET_FIELDS & data.keys())
+            self._journal(
+                request, started, response, tenant, operation, body, data if secret else response.body
+            )
         return response
 
     def _journal(

@@ -92,7 +92,9 @@ class _Collection:
 
 class _Tenant:
     def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
+        # Values are kept serialized: a read or a change works on its own copy (no aliasing),
+        # and a JSON round trip is far cheaper than copy.deepcopy.
+        self.values: dict[str, bytes] = {}
         self.collections: dict[str, _Collection] = {}
 
 
@@ -152,7 +154,7 @@ class MemoryStore:
         with self._lock:
             state = self._tenants.get(tenant) or _Tenant()
             return {
-                "values": copy.deepcopy(state.values),
+                "values": {name: orjson.loads(raw) for name, raw in state.values.items()},
                 "collections": {name: c.dump() for name, c in sorted(state.collections.items())},
             }
 
@@ -162,7 +164,7 @@ class MemoryStore:
 
     def _load_tenant_locked(self, tenant: str, state: dict[str, Any]) -> None:
         fresh = _Tenant()
-        fresh.values = copy.deepcopy(dict(state.get("values") or {}))
+        fresh.values = {name: orjson.dumps(value) for name, value in (state.get("values") or {}).items()}
         for name, documents in (state.get("collections") or {}).items():
             if name not in self._specs:
                 raise KeyError(f"unknown collection {name!r}")
@@ -190,15 +192,15 @@ class MemoryStore:
     def get_value(self, tenant: str, name: str, default: Any = None) -> Any:
         with self._lock:
             state = self._tenants.get(tenant)
-            if state is None or name not in state.values:
-                return copy.deepcopy(default)
-            return copy.deepcopy(state.values[name])
+            raw = state.values.get(name) if state is not None else None
+        return orjson.loads(raw) if raw is not None else copy.deepcopy(default)
 
     def mutate_value(self, tenant: str, name: str, change: Callable[[Any], tuple[Any, R]]) -> R:
         with self._lock:
             values = self._tenant(tenant).values
-            new_value, result = change(copy.deepcopy(values.get(name)))
-            values[name] = new_value
+            raw = values.get(name)
+            new_value, result = change(orjson.loads(raw) if raw is not None else None)
+            values[name] = orjson.dumps(new_value)
             return result
 
     # collections -------------------------------------------------------------------------

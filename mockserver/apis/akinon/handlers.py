@@ -8,7 +8,7 @@ from typing import Any
 from mockserver.apis import ApiModule
 from mockserver.apis.akinon import model
 from mockserver.apis.akinon.control import CONTROL_HANDLERS
-from mockserver.apis.akinon.state import SETUP, change_setup
+from mockserver.apis.akinon.state import SETUP, change_setup, poll_status
 from mockserver.auth import tokens
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.metadata import options_metadata
@@ -38,8 +38,7 @@ def execute(request: ApiRequest) -> ApiResponse:
 
 
 def get_async_status(request: ApiRequest) -> ApiResponse:
-    status = change_setup(request, model.poll_status)
-    return ApiResponse(200, {"result": status})
+    return ApiResponse(200, {"result": poll_status(request)})
 
 
 def get_is_required(request: ApiRequest) -> ApiResponse:

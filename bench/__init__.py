@@ -1,0 +1,1 @@
+"""`python -m bench`: the fake's speed against a bare Starlette endpoint measured in the same run."""

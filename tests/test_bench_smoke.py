@@ -1,0 +1,33 @@
+"""The benchmark runs and prints every row (figures are not asserted: they belong to the machine)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROWS = (
+    "cold start of mockserver serve",
+    "GET get_async_status",
+    "GET a relocate-documents page of 20",
+    "POST one relocate document",
+    "errors under load",
+    "bulk POST, arrays of 2,000 documents",
+    "resident memory per stored document",
+    "GET a page of 100 from",
+    "ordering=-price_total",
+    "search (a scan of every document)",
+)
+
+
+def test_bench_smoke_prints_every_row():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    for row in ROWS:
+        assert row in run.stdout, f"missing row: {row}\n{run.stdout}"
+    errors_line = next(line for line in run.stdout.splitlines() if line.startswith("errors under load"))
+    assert errors_line.split()[3] == "0", errors_line
