@@ -81,7 +81,7 @@ def check_operations(ctx: Context, spec_path: str) -> None:
         ctx.run(f"conformance.{operation_id}", lambda c, op=operation, auth=needs_auth: _fuzz(c, op, auth))
 
 
-def _failure_text(error: BaseException) -> str:
+def failure_text(error: BaseException) -> str:
     """The check names and their explanations, without schemathesis' own reproduction hints."""
     text = str(error).split("Reproduce with:")[0].strip()
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("Schemathesis found")]
@@ -101,7 +101,7 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
         try:
             case.validate_response(response, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as error:  # schemathesis groups every failed check
-            message = _failure_text(error)
+            message = failure_text(error)
             if message not in failed:
                 failed.add(message)
                 ctx.fail(operation.label, message, response=response)

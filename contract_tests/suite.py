@@ -4,6 +4,7 @@ from contract_tests import akinon_checks, datawiz_checks
 from contract_tests.conformance import check_operations
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
+from contract_tests.stateful import check_links
 from contract_tests.target import Target
 from mockserver.resources import specs_dir
 
@@ -18,6 +19,11 @@ def run_suite(target: Target, options: RunOptions | None = None, *, conformance:
     for name, check, writes in SEMANTIC_CHECKS[target.api]:
         ctx.run(name, check, writes=writes)
     if conformance:
-        check_operations(ctx, str(specs_dir() / SPEC_FILES[target.api]))
+        spec = str(specs_dir() / SPEC_FILES[target.api])
+        check_operations(ctx, spec)
+        if not target.is_fake:
+            report.skipped.append("stateful.links (sends unprefixed data: only against a mockserver fake)")
+        else:
+            ctx.run("stateful.links", lambda c: check_links(c, spec), writes=True)
     report.requests_sent = target.requests_sent
     return report
