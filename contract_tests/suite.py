@@ -1,6 +1,6 @@
 """run_suite: every check of one API against one target, into one report."""
 
-from contract_tests import akinon_checks, datawiz_checks
+from contract_tests import akinon_checks, datawiz_checks, machines
 from contract_tests.conformance import check_operations
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
@@ -16,7 +16,7 @@ def run_suite(target: Target, options: RunOptions | None = None, *, conformance:
     options = options or RunOptions()
     report = Report(api=target.api, target=target.base_url)
     ctx = Context(target, options, report)
-    for name, check, writes in SEMANTIC_CHECKS[target.api]:
+    for name, check, writes in [*SEMANTIC_CHECKS[target.api], *machines.CHECKS[target.api]]:
         ctx.run(name, check, writes=writes)
     if conformance:
         spec = str(specs_dir() / SPEC_FILES[target.api])

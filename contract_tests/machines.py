@@ -1,0 +1,158 @@
+"""Hand-written hypothesis state machines over any target: the documents' promises under random
+sequences of uploads, replacements and reads (Datawiz), and of executes and polls (Akinon).
+Every object written carries the run prefix; counts are read through search=<prefix>."""
+
+import itertools
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from contract_tests.akinon_checks import BASE, STATUSES, TERMINAL
+from contract_tests.context import Context
+from contract_tests.datawiz_checks import DOCS, ensure_products, expected_representation, product_id
+
+KEYS = st.sampled_from(["k0", "k1", "k2", "k3", "k4"])
+
+
+def _settings(ctx: Context) -> settings:
+    return settings(
+        max_examples=max(3, ctx.options.max_examples // 2),
+        stateful_step_count=6,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        # No shrinking: the target keeps state between examples, so a replay is not the same run.
+        phases=(Phase.generate,),
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def upsert_machine(ctx: Context) -> None:
+    ensure_products(ctx, "p1")
+
+    class UpsertPromises(RuleBasedStateMachine):
+        @initialize()
+        def start(self) -> None:
+            # A fresh prefix per example, so examples never see each other's documents.
+            self.prefix = f"{ctx.options.prefix}m{secrets.token_hex(2)}-"
+            self.model: dict[str, dict[str, Any]] = {}
+
+        def document(self, key: str, total: int, responsible: str) -> dict[str, Any]:
+            line = {
+                "product_id": product_id(ctx, "p1"),
+                "qty": "2.0000",
+                "price": "1.0000",
+                "price_total": f"{total}.0000",
+            }
+            return {
+                "relocate_id": self.prefix + key,
+                "price_total": f"{total}.0000",
+                "relocate_date": "2016-01-01T00:00:00",
+                "responsible": responsible,
+                "sender_shop_id": None,
+                "receiver_shop_id": None,
+                "products": [line],
+            }
+
+        @rule(
+            batch=st.lists(
+                st.tuples(KEYS, st.integers(1, 500), st.sampled_from(["a", "b", ""])), min_size=1, max_size=4
+            )
+        )
+        def upload(self, batch: list[tuple[str, int, str]]) -> None:
+            documents = [self.document(*item) for item in batch]
+            known, inserted = set(self.model), 0
+            for document in documents:
+                inserted += document["relocate_id"] not in known
+                known.add(document["relocate_id"])
+            answer = ctx.target.api_call("POST", DOCS, json=documents)
+            expected = {"updated": len(documents) - inserted, "inserted": inserted}
+            assert answer.status_code == 201, f"upload answered {answer.status_code}: {answer.text[:300]}"
+            assert answer.json() == expected, f"counts {answer.json()} where {expected} was new/replaced"
+            for document in documents:
+                self.model[document["relocate_id"]] = document
+
+        @invariant()
+        def collection_equals_model(self) -> None:
+            if not hasattr(self, "model"):
+                return
+            seen, url = [], f"{DOCS}?search={self.prefix}&page_size=2&ordering=-price_total"
+            while url:
+                page = ctx.target.api_call("GET", url).json()
+                assert page["count"] == len(self.model), (
+                    f"count {page['count']} for {len(self.model)} documents"
+                )
+                seen += page["results"]
+                url = page["next"]
+            assert len(seen) == len(self.model), "walking next did not visit every document once"
+            totals = [Decimal(d["price_total"]) for d in seen]
+            assert totals == sorted(totals, reverse=True), "ordering=-price_total does not order"
+            for document in seen:
+                expected = expected_representation(ctx, self.model[document["relocate_id"]])
+                assert document == expected, f"read back {document} for {expected}"
+
+    try:
+        run_state_machine_as_test(UpsertPromises, settings=_settings(ctx))
+    except Exception as error:  # an assertion, or hypothesis noticing the target changed under it
+        ctx.fail(f"POST/GET {DOCS}", (str(error).splitlines() or [type(error).__name__])[0][:600])
+
+
+def lifecycle_machine(ctx: Context) -> None:
+    class LifecyclePromises(RuleBasedStateMachine):
+        @initialize()
+        def start(self) -> None:
+            self.history: list[str] = [self.status()]
+
+        def status(self) -> str:
+            value = ctx.target.api_call("GET", BASE + "get_async_status/").json().get("result")
+            assert value in STATUSES, f"state {value!r} is not one of {STATUSES}"
+            return value
+
+        @rule()
+        def execute(self) -> None:
+            answer = ctx.target.api_call("POST", BASE + "execute/", json={})
+            assert answer.status_code == 204 or (answer.status_code == 400 and not ctx.target.is_fake), (
+                f"execute answered {answer.status_code}"
+            )
+            if answer.status_code == 204:
+                self.history.append("(execute)")
+
+        @rule()
+        def poll(self) -> None:
+            self.history.append(self.status())
+
+        @rule(seconds=st.sampled_from([1, 5]))
+        def wait(self, seconds: int) -> None:
+            ctx.target.advance_clock(seconds)
+
+        @invariant()
+        def transitions_are_documented(self) -> None:
+            if not hasattr(self, "history"):
+                return
+            states = self.history
+            for before, after in itertools.pairwise(states):
+                if before in TERMINAL:
+                    assert after in (before, "(execute)"), f"{before} -> {after} without an execute"
+                if before == "WORKING":
+                    assert after in ("WORKING", "(execute)", *TERMINAL), f"WORKING -> {after}"
+            if "(execute)" in states:
+                started = states.index("(execute)")
+                assert "READY" not in states[started:], "READY after a task started"
+
+    try:
+        run_state_machine_as_test(LifecyclePromises, settings=_settings(ctx))
+    except Exception as error:  # an assertion, or hypothesis noticing the target changed under it
+        ctx.fail(
+            "POST execute/, GET get_async_status/",
+            (str(error).splitlines() or [type(error).__name__])[0][:600],
+        )
+
+
+CHECKS = {
+    "datawiz": [("datawiz.upsert_state_machine", upsert_machine, True)],
+    "akinon": [("akinon.lifecycle_state_machine", lifecycle_machine, True)],
+}
