@@ -31,3 +31,15 @@ def test_bench_smoke_prints_every_row():
         assert row in run.stdout, f"missing row: {row}\n{run.stdout}"
     errors_line = next(line for line in run.stdout.splitlines() if line.startswith("errors under load"))
     assert errors_line.split()[3] == "0", errors_line
+
+
+def test_soak_smoke_has_no_errors_and_bounded_memory():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.soak", "--seconds", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    assert "soak: ok" in run.stdout and " 0 errors" in run.stdout
