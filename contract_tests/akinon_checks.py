@@ -9,9 +9,10 @@ STATUSES = ("READY", "WORKING", "FINISHED", "FAILED", "ABORTED")
 TERMINAL = ("FINISHED", "FAILED", "ABORTED")
 
 
-def read_status(ctx: Context) -> str:
-    answer = ctx.target.api_call("GET", BASE + "get_async_status/")
-    operation = "GET get_async_status/"
+def read_result(ctx: Context, endpoint: str, allowed: tuple[str, ...], what: str) -> str:
+    """GET an endpoint answering {"result": ...}; the value must be one of `allowed`."""
+    operation = f"GET {endpoint}"
+    answer = ctx.target.api_call("GET", BASE + endpoint)
     ctx.require(
         answer.status_code == 200,
         operation,
@@ -31,38 +32,24 @@ def read_status(ctx: Context) -> str:
     )
     value = body["result"]
     ctx.require(
-        value in STATUSES,
+        isinstance(value, str) and value in allowed,
         operation,
-        "the state is not one of the documented upper-case values",
-        expected=" | ".join(STATUSES),
-        actual=value,
-        response=answer,
-    )
-    return value
-
-
-def read_is_required(ctx: Context) -> str:
-    answer = ctx.target.api_call("GET", BASE + "is_required/")
-    operation = "GET is_required/"
-    ctx.require(
-        answer.status_code == 200,
-        operation,
-        "status is not 200",
-        expected=200,
-        actual=answer.status_code,
-        response=answer,
-    )
-    body = ctx.json_of(answer, operation)
-    value = body.get("result") if isinstance(body, dict) else None
-    ctx.require(
-        value in ("true", "false"),
-        operation,
-        'result must be the string "true" or "false"',
-        expected='"true" | "false"',
+        what,
+        expected=" | ".join(allowed),
         actual=repr(value),
         response=answer,
     )
     return value
+
+
+def read_status(ctx: Context) -> str:
+    return read_result(
+        ctx, "get_async_status/", STATUSES, "the state is not one of the documented upper-case values"
+    )
+
+
+def read_is_required(ctx: Context) -> str:
+    return read_result(ctx, "is_required/", ("true", "false"), 'result must be the string "true" or "false"')
 
 
 def documented_values(ctx: Context) -> None:

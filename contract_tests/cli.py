@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from contract_tests.context import RunOptions
+from contract_tests.report import Report
 from contract_tests.target import Credentials, url_target
 
 ENV = "MOCKSERVER_VERIFY_"
@@ -81,19 +82,17 @@ def verify(args: argparse.Namespace) -> int:
     options = RunOptions(
         allow_writes=args.allow_writes, max_examples=args.max_examples, task_timeout=args.task_timeout
     )
-    report = run_suite(target, options)
-    print(report.summary())
-    if args.junit_xml:
-        report.write_junit(Path(args.junit_xml))
-    if args.report_json:
-        report.write_json(Path(args.report_json))
-    return 0 if report.ok else 1
+    return _finish(run_suite(target, options), args)
 
 
 def diff(args: argparse.Namespace) -> int:
     from contract_tests.diff import run_diff
 
-    report = run_diff(_target(args), seed=args.seed, allow_writes=args.allow_writes)
+    return _finish(run_diff(_target(args), seed=args.seed, allow_writes=args.allow_writes), args)
+
+
+def _finish(report: Report, args: argparse.Namespace) -> int:
+    """Print the summary, write the requested reports; the exit code says whether all passed."""
     print(report.summary())
     if args.junit_xml:
         report.write_junit(Path(args.junit_xml))
