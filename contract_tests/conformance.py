@@ -10,6 +10,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -88,6 +89,26 @@ def failure_text(error: BaseException) -> str:
     return " | ".join(lines)[:900]
 
 
+def _negative_beyond_credentials(case: Any) -> bool:
+    """Whether a negative case stays negative once the suite puts its own credentials in: a case
+    made invalid only through headers, on an operation whose only header is Authorization, does not."""
+    meta = case.meta
+    if meta is None or meta.generation.mode != GenerationMode.NEGATIVE:
+        return False
+    negative = {
+        str(location.value)
+        for location, info in meta.components.items()
+        if info.mode == GenerationMode.NEGATIVE
+    }
+    declared_headers = [
+        p for p in case.operation.definition.raw.get("parameters", []) if p.get("in") == "header"
+    ]
+    own_auth = any(name.lower() == "authorization" for name in (case.headers or {}))
+    if own_auth and negative == {"header"}:
+        return False
+    return bool(negative - {"header"}) or bool(declared_headers)
+
+
 def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
     failed: set[str] = set()
 
@@ -99,7 +120,10 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
         with contextlib.suppress(Exception):
             response.request.read()  # a streamed (multipart) body, for the checks and the curl line
         try:
-            case.validate_response(response, checks=CHECKS)
+            negative = _negative_beyond_credentials(case)
+            case.validate_response(
+                response, checks=[*CHECKS, negative_data_rejection] if negative else CHECKS
+            )
         except (Exception, BaseExceptionGroup) as error:  # schemathesis groups every failed check
             message = failure_text(error)
             if message not in failed:
