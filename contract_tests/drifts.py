@@ -38,8 +38,10 @@ class Drift:
     description: str
     rewrite_query: Callable[[dict[str, str]], dict[str, str]] | None = None
     rewrite_answer: Callable[[Answer], None] | None = None
-    add_credentials: bool = False
-    state: dict[str, int] = field(default_factory=dict)
+    # (method, path) -> whether the deployment serves it without checking credentials
+    unguarded: Callable[[str, str], bool] | None = None
+    rewrite_request: Callable[[str, bytes], bytes] | None = None
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 def _on_json(
@@ -176,6 +178,81 @@ def _is_required_boolean(data: Json) -> Json:
     return {**data, "result": data.get("result") == "true"}
 
 
+def _everywhere(method: str, path: str) -> bool:
+    return True
+
+
+def _internal_host(document: dict) -> dict:
+    # Behind a proxy that does not pass the Host on, DRF builds links on the internal address.
+    for key, value in document.items():
+        if (key == "url" or key.endswith("_url")) and isinstance(value, str):
+            document[key] = "http://10.0.0.12:8000/" + value.split("/", 3)[3]
+    return document
+
+
+def _no_previous(data: Json) -> Json:
+    return {**data, "previous": None} if "previous" in data else data
+
+
+def _always_required(data: Json) -> Json:
+    return {**data, "result": "true"}
+
+
+def _ready_while_working(data: Json) -> Json:
+    return {**data, "result": "READY"} if data.get("result") == "WORKING" else data
+
+
+def _uploaded(body: bytes) -> list[dict]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return []
+    return [item for item in (data if isinstance(data, list) else [data]) if isinstance(item, dict)]
+
+
+def _merge_replacements(drift: Drift) -> Callable[[str, bytes], bytes]:
+    """A replacement keeps the stored document's lines and adds the new ones (an update, not a replace)."""
+
+    def rewrite(path: str, body: bytes) -> bytes:
+        if not path.endswith("/relocate-documents/"):
+            return body
+        items = _uploaded(body)
+        for item in items:
+            lines = item.get("products")
+            if isinstance(lines, list):
+                earlier = drift.state.setdefault("lines", {}).get(item.get("relocate_id"), [])
+                drift.state["lines"][item.get("relocate_id")] = list(lines)
+                item["products"] = [line for line in earlier if line not in lines] + lines
+        return json.dumps(items if body.lstrip().startswith(b"[") else items[0]).encode() if items else body
+
+    return rewrite
+
+
+def _remember_prices(drift: Drift) -> Callable[[str, bytes], bytes]:
+    def remember(path: str, body: bytes) -> bytes:
+        if path.endswith("/relocate-documents/"):
+            for item in _uploaded(body):
+                for index, line in enumerate(item.get("products") or []):
+                    if isinstance(line, dict) and line.get("price") is not None:
+                        drift.state[f"{item.get('relocate_id')}#{index}"] = str(line["price"])
+        return body
+
+    return remember
+
+
+def _prices_as_sent(drift: Drift) -> Callable[[dict], dict]:
+    """The line price is echoed as posted: the document's price rule is not applied."""
+
+    def change(document: dict) -> dict:
+        for index, line in enumerate(document.get("products") or []):
+            sent = drift.state.get(f"{document.get('relocate_id')}#{index}")
+            if sent is not None:
+                line["price"] = f"{float(sent):.4f}"
+        return document
+
+    return change
+
+
 def catalogue() -> list[Drift]:
     drifts = [
         Drift(
@@ -212,7 +289,7 @@ def catalogue() -> list[Drift]:
             "akinon_auth_not_enforced",
             "akinon",
             "requests without credentials are served",
-            add_credentials=True,
+            unguarded=_everywhere,
         ),
         Drift(
             "akinon_json_as_text_plain",
@@ -270,7 +347,7 @@ def catalogue() -> list[Drift]:
             "datawiz_auth_not_enforced",
             "datawiz",
             "requests without credentials are served",
-            add_credentials=True,
+            unguarded=_everywhere,
         ),
         Drift(
             "options_without_actions",
@@ -298,6 +375,50 @@ def catalogue() -> list[Drift]:
             rewrite_answer=_text_plain,
         ),
     ]
+    drifts += [
+        Drift(
+            "execute_unguarded",
+            "akinon",
+            "execute/ starts a task without credentials (only that view lost its permission class)",
+            unguarded=lambda method, path: method == "POST" and path.endswith("/execute/"),
+        ),
+        Drift(
+            "is_required_stays_true",
+            "akinon",
+            'is_required keeps answering "true" after a finished setup',
+            rewrite_answer=_on_json("is_required", _always_required),
+        ),
+        Drift(
+            "ready_while_working",
+            "akinon",
+            "a running task reports READY",
+            rewrite_answer=_on_json("get_async_status", _ready_while_working),
+        ),
+        Drift(
+            "options_unguarded",
+            "datawiz",
+            "OPTIONS is answered without credentials",
+            unguarded=lambda method, path: method == "OPTIONS",
+        ),
+        Drift(
+            "url_on_internal_host",
+            "datawiz",
+            "url fields point at the internal host, not the host asked",
+            rewrite_answer=_documents(_internal_host),
+        ),
+        Drift(
+            "previous_link_missing",
+            "datawiz",
+            "pages never link back to the previous one",
+            rewrite_answer=_on_json("/relocate-documents", _no_previous, 200),
+        ),
+    ]
+    merging = Drift("replace_merges_lines", "datawiz", "a replaced document keeps its old lines")
+    merging.rewrite_request = _merge_replacements(merging)
+    echoing = Drift("line_price_not_computed", "datawiz", "the line price rule is not applied")
+    echoing.rewrite_request = _remember_prices(echoing)
+    echoing.rewrite_answer = _documents(_prices_as_sent(echoing))
+    drifts += [merging, echoing]
     for api in ("akinon", "datawiz"):
         flaky = Drift(f"{api}_intermittent_5xx", api, "every fourth API answer is a 502")
         flaky.rewrite_answer = _intermittent_5xx(flaky)
@@ -321,9 +442,12 @@ class DriftedApp:
         if self.drift.rewrite_query:
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
             scope["query_string"] = urlencode(self.drift.rewrite_query(query)).encode()
-        if self.drift.add_credentials and not any(k == b"authorization" for k, _ in scope["headers"]):
+        unguarded = self.drift.unguarded and self.drift.unguarded(scope["method"], scope["path"])
+        if unguarded and not any(k == b"authorization" for k, _ in scope["headers"]):
             keyword = b"Token" if self.drift.api == "akinon" else b"Bearer"
             scope["headers"] = [*scope["headers"], (b"authorization", keyword + b" " + self.valid_key)]
+        if self.drift.rewrite_request and scope["method"] == "POST":
+            receive = await self._rewritten_body(scope, receive)
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -347,3 +471,22 @@ class DriftedApp:
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
         await send({"type": "http.response.start", "status": answer.status, "headers": raw})
         await send({"type": "http.response.body", "body": answer.body})
+
+    async def _rewritten_body(self, scope: dict, receive: Asgi) -> Asgi:
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        assert self.drift.rewrite_request is not None
+        body = self.drift.rewrite_request(scope["path"], body)
+        scope["headers"] = [
+            *((k, v) for k, v in scope["headers"] if k != b"content-length"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def replay() -> dict:
+            return pending.pop() if pending else await receive()
+
+        return replay
