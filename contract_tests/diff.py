@@ -2,10 +2,16 @@
 every difference in status, shape and state transition is reported."""
 
 import random
+import secrets
+import time
 from typing import Any
 
-from contract_tests.report import Report
+from contract_tests.report import Failure, Report
 from contract_tests.target import Credentials, Target, in_process_target
+
+TERMINAL = ("FINISHED", "FAILED", "ABORTED")
+RUNNING = ("READY", "WORKING")
+MAX_POLLS = 120
 
 READ_SEQUENCES = {
     "akinon": [
@@ -94,8 +100,6 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
             if expected.get(key) != actual.get(key)
         }
         if differences:
-            from contract_tests.report import Failure
-
             for key, (want, got) in sorted(differences.items()):
                 report.failures.append(
                     Failure(
@@ -108,5 +112,88 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
                 )
         else:
             report.passed.append(name)
+    if allow_writes:
+        _compare_transitions(report, fake, real)
     report.requests_sent = real.requests_sent
     return report
+
+
+def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
+    """execute, then the distinct states polled until one is terminal (the fake's clock is advanced)."""
+    path = "/api/v1/oms/setup/addresses/"
+    seen: list[Any] = [target.api_call("POST", path + "execute/", json={}).status_code]
+    deadline, pause = time.monotonic() + timeout, 0.25
+    for _ in range(MAX_POLLS):
+        if time.monotonic() > deadline:
+            seen.append("(timeout)")
+            break
+        answer = target.api_call("GET", path + "get_async_status/")
+        state = answer.json().get("result") if answer.status_code == 200 else answer.status_code
+        if state != seen[-1]:
+            seen.append(state)
+        if state not in RUNNING:  # an outcome, or an undocumented value that cannot move on
+            break
+        if not target.advance_clock(1.0):
+            time.sleep(pause)
+            pause = min(pause * 1.5, 5.0)
+    return seen
+
+
+def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
+    """Upload a new document, upload it again, read it back: counts and the stored representation."""
+    docs, product = "/api/v1/relocate-documents/", f"{prefix}p"
+    target.api_call("POST", "/api/v1/products/", json=[{"product_id": product, "name": "diff product"}])
+    document = {
+        "relocate_id": f"{prefix}d",
+        "price_total": "7.5",
+        "relocate_date": "2016-01-01T00:00:00",
+        "responsible": "diff",
+        "sender_shop_id": None,
+        "receiver_shop_id": None,
+        "products": [{"product_id": product, "qty": 2, "price": "4", "price_total": "7.5"}],
+    }
+    steps: list[Any] = []
+    for _ in range(2):
+        answer = target.api_call("POST", docs, json=document)
+        steps.append((answer.status_code, _json_or_text(answer)))
+    answer = target.api_call("GET", f"{docs}{document['relocate_id']}/")
+    # The host in url fields is each target's own; the rest must be equal.
+    body = _json_or_text(answer)
+    steps.append((answer.status_code, _without_host(body, target.base_url.rstrip("/"))))
+    return steps
+
+
+def _json_or_text(answer: Any) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        return answer.text[:200]
+
+
+def _without_host(value: Any, base: str) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_host(item, base) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_host(item, base) for item in value]
+    return value.removeprefix(base) if isinstance(value, str) else value
+
+
+def _compare_transitions(report: Report, fake: Target, real: Target) -> None:
+    name = "state transitions"
+    if real.api == "akinon":
+        expected, actual = akinon_transitions(fake), akinon_transitions(real)
+    else:
+        prefix = f"ct-diff-{secrets.token_hex(3)}-"
+        expected, actual = datawiz_transitions(fake, prefix), datawiz_transitions(real, prefix)
+    if expected == actual:
+        report.passed.append(name)
+        return
+    report.failures.append(
+        Failure(
+            check="diff",
+            operation=name,
+            message="the sequence of states differs",
+            expected=str(expected)[:400],
+            actual=str(actual)[:400],
+        )
+    )

@@ -12,11 +12,11 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import request_response
 
 from mockserver.apis import ApiModule, TenantState, load_api_module
 from mockserver.auth import Authenticator, Identity
-from mockserver.control import CONTROL_API, control_tenant
+from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_tenant
 from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
@@ -34,7 +34,6 @@ from mockserver.store.base import Store
 
 logger = logging.getLogger("mockserver")
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 DJANGO_NOT_FOUND = (
     b'<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n'
     b"  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
@@ -153,6 +152,10 @@ class Dispatcher:
                 query = request.url.query
                 location = path + "/" + (f"?{query}" if query else "")
                 unmatched = Response(status_code=301, headers={"Location": location})
+            elif path.startswith(CONTROL_PREFIX):
+                unmatched = Response(
+                    b'{"detail":"Not found."}', status_code=404, media_type="application/json"
+                )
             else:
                 unmatched = Response(DJANGO_NOT_FOUND, status_code=404, media_type="text/html")
             self._journal(request, started, unmatched, None, None, NO_BODY, None)
@@ -374,10 +377,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def endpoint(request: Request) -> Response:
         return await dispatcher(request)
 
-    app = Starlette(
-        routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)],
-        lifespan=lifespan,
-    )
+    app = Starlette(lifespan=lifespan)
+    # Every request goes to the dispatcher, whatever its path (a route pattern would miss paths
+    # with a newline in them, and answer them with Starlette's own plain-text 404).
+    app.router.default = request_response(endpoint)
     app.state.dispatcher = dispatcher
     app.state.store = dispatcher.store
     app.state.settings = settings

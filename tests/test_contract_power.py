@@ -19,7 +19,7 @@ def fake():
 
 
 def options(writes: bool = True) -> RunOptions:
-    return RunOptions(allow_writes=writes, max_examples=2, task_timeout=5)
+    return RunOptions(allow_writes=writes, max_examples=2, task_timeout=2)
 
 
 @pytest.mark.parametrize("api", ["akinon", "datawiz"])

@@ -24,27 +24,28 @@ class _Route:
     path_item: PathItem
 
 
-def _template_regex(template: str) -> str:
+def _template_regex(template: str, lookup: str = _LOOKUP) -> str:
     parts = []
     position = 0
     for match in _PARAM.finditer(template):
         parts.append(re.escape(template[position : match.start()]))
-        parts.append(f"(?P<{match.group(1)}>{_LOOKUP})")
+        parts.append(f"(?P<{match.group(1)}>{lookup})")
         position = match.end()
     parts.append(re.escape(template[position:]))
     return "".join(parts)
 
 
 def _patterns(path_item: PathItem) -> list[str]:
-    base = _template_regex(path_item.path)
-    patterns = [f"^{base}$"]
+    # Only DRF routers keep dots out of a lookup value (for format suffixes).
+    base = _template_regex(path_item.path, _LOOKUP if path_item.is_drf else "[^/]+")
+    patterns = [rf"^{base}\Z"]
     if path_item.format_suffixes:
         stem = _template_regex(path_item.path.rstrip("/"))
         # DRF's format_suffix_patterns form: /things.json and /things.json/
-        patterns.append(rf"^{stem}\.{_FORMAT}/?$")
+        patterns.append(rf"^{stem}\.{_FORMAT}/?\Z")
         if path_item.path.endswith("/"):
             # The document's own form: /things/.json/ (and without the last slash)
-            patterns.append(rf"^{base}\.{_FORMAT}/?$")
+            patterns.append(rf"^{base}\.{_FORMAT}/?\Z")
     return patterns
 
 
