@@ -4,6 +4,7 @@ deployment and passes on the faithful fake (no false alarm)."""
 import pytest
 
 from contract_tests.context import RunOptions
+from contract_tests.diff import run_diff
 from contract_tests.drifts import DriftedApp, catalogue
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
@@ -35,3 +36,20 @@ def test_every_drift_is_caught(drift):
     report = run_suite(target, options())
     assert not report.ok, f"{drift.name} ({drift.description}) went unnoticed"
     assert all(failure.check and failure.message for failure in report.failures)
+
+
+# The diff never sends an anonymous execute/: against a real deployment it would start a task.
+DIFF_BLIND = {"execute_unguarded"}
+
+
+@pytest.mark.parametrize("api", ["akinon", "datawiz"])
+def test_diff_finds_no_difference_between_two_faithful_fakes(api):
+    report = run_diff(in_process_target(api, fake(), Credentials(token=TOKEN)), allow_writes=True)
+    assert report.ok, report.summary()
+
+
+@pytest.mark.parametrize("drift", [d for d in DRIFTS if d.name not in DIFF_BLIND], ids=lambda d: d.name)
+def test_diff_reports_every_drift(drift):
+    target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
+    report = run_diff(target, allow_writes=True)
+    assert not report.ok, f"{drift.name} ({drift.description}) made no difference"
