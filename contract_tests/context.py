@@ -20,6 +20,7 @@ class RunOptions:
     allow_writes: bool = False
     max_examples: int = 10
     task_timeout: float = 120.0
+    fail_fast: bool = False  # stop at the first failed check (the drift proofs need only one)
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
 
     @property
@@ -36,6 +37,9 @@ class Context:
     _current: str = ""
 
     def run(self, name: str, check: Callable[["Context"], None], *, writes: bool = False) -> None:
+        if self.options.fail_fast and self.report.failures:
+            self.report.skipped.append(f"{name} (an earlier check failed)")
+            return
         if writes and not self.options.allow_writes:
             self.report.skipped.append(f"{name} (writes; pass --allow-writes)")
             return

@@ -19,8 +19,8 @@ def fake():
     return create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
 
 
-def options(writes: bool = True) -> RunOptions:
-    return RunOptions(allow_writes=writes, max_examples=2, task_timeout=2)
+def options(writes: bool = True, fail_fast: bool = False) -> RunOptions:
+    return RunOptions(allow_writes=writes, max_examples=2, task_timeout=2, fail_fast=fail_fast)
 
 
 @pytest.mark.parametrize("api", ["akinon", "datawiz"])
@@ -33,7 +33,7 @@ def test_the_faithful_fake_passes(api, writes):
 @pytest.mark.parametrize("drift", DRIFTS, ids=[d.name for d in DRIFTS])
 def test_every_drift_is_caught(drift):
     target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
-    report = run_suite(target, options())
+    report = run_suite(target, options(fail_fast=True))
     assert not report.ok, f"{drift.name} ({drift.description}) went unnoticed"
     assert all(failure.check and failure.message for failure in report.failures)
 
