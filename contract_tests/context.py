@@ -78,9 +78,17 @@ class Context:
                 message=message,
                 expected=_short(expected),
                 actual=_short(actual),
-                request=self.target.describe(response) if response is not None else "",
+                request=self._request_line(response),
             )
         )
+
+    def _request_line(self, response: httpx.Response | None) -> str:
+        if response is not None:
+            return self.target.describe(response)
+        if self.target.last_response is not None:
+            # A check comparing what several answers said: the request that completed the picture.
+            return f"{self.target.describe(self.target.last_response)}  # the last request sent"
+        return ""
 
     def expect(self, condition: bool, operation: str, message: str, **details: Any) -> bool:
         if not condition:

@@ -40,6 +40,7 @@ class Target:
     requests_sent: int = 0
     is_fake: bool = False
     fake_auth_mode: str | None = None
+    last_response: httpx.Response | None = field(default=None, repr=False)
     _token: str | None = field(default=None, repr=False)
     _last_sent: float = field(default=0.0, repr=False)
 
@@ -76,6 +77,7 @@ class Target:
         for _ in range(4):
             self._respect_limits()
             response = self.client.request(method, self._url(url), headers=headers, **kwargs)
+            self.last_response = response
             if response.status_code != 429:
                 return response
             time.sleep(min(self.max_retry_after, _retry_after(response)))
