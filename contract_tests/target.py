@@ -155,7 +155,8 @@ def url_target(
 
 
 def in_process_target(api: str, app: Any, credentials: Credentials) -> Target:
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    # Starlette's notice about its httpx-based TestClient is noise in a verify/diff summary.
+    warnings.filterwarnings("ignore", message=".*httpx.*")
     from starlette.testclient import TestClient
 
     client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
