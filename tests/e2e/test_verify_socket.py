@@ -9,16 +9,20 @@ import pytest
 from tests.e2e.test_serve_socket import serving, wait_ready
 
 
+def run_cli(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`mockserver ARGS` in a subprocess, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "mockserver", *args], capture_output=True, text=True, timeout=300
+    )
+
+
 @pytest.mark.parametrize("api", ["akinon", "datawiz"])
 def test_verify_passes_against_the_served_fake(api, tmp_path):
     junit = tmp_path / "report.xml"
     with serving("--auth", "strict", "--token", "ci-key") as (base, _, _):
         wait_ready(base)
-        run = subprocess.run(
+        run = run_cli(
             [
-                sys.executable,
-                "-m",
-                "mockserver",
                 "verify",
                 "--api",
                 api,
@@ -31,20 +35,14 @@ def test_verify_passes_against_the_served_fake(api, tmp_path):
                 "3",
                 "--junit-xml",
                 str(junit),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
+            ]
         )
         assert run.returncode == 0, run.stdout + run.stderr
         assert " 0 failed" in run.stdout
         suite = ElementTree.parse(junit).getroot()
         assert suite.get("failures") == "0" and int(suite.get("tests")) > 5
-        diff = subprocess.run(
+        diff = run_cli(
             [
-                sys.executable,
-                "-m",
-                "mockserver",
                 "diff",
                 "--api",
                 api,
@@ -53,10 +51,7 @@ def test_verify_passes_against_the_served_fake(api, tmp_path):
                 "--token",
                 "ci-key",
                 "--allow-writes",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
+            ]
         )
         assert diff.returncode == 0, diff.stdout + diff.stderr
 
@@ -64,11 +59,8 @@ def test_verify_passes_against_the_served_fake(api, tmp_path):
 def test_verify_fails_with_a_readable_explanation_on_bad_credentials():
     with serving("--auth", "strict", "--token", "ci-key") as (base, _, _):
         wait_ready(base)
-        run = subprocess.run(
+        run = run_cli(
             [
-                sys.executable,
-                "-m",
-                "mockserver",
                 "verify",
                 "--api",
                 "akinon",
@@ -76,10 +68,7 @@ def test_verify_fails_with_a_readable_explanation_on_bad_credentials():
                 base,
                 "--token",
                 "wrong",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
+            ]
         )
         assert run.returncode == 1
         assert (
