@@ -4,15 +4,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
-
 from mockserver.auth import Identity
+from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
 from mockserver.spec.loader import Operation, PathItem
 from mockserver.store.base import Store
 
 
-@dataclass
+@dataclass(slots=True)
 class ApiRequest:
     operation: Operation
     path_item: PathItem
@@ -23,18 +22,17 @@ class ApiRequest:
     body: Any
     store: Store
     settings: Settings
-    request: Request
+    request: IncomingRequest
     services: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         """scheme://host[:port] exactly as the client addressed this server."""
-        url = self.request.url
-        return f"{url.scheme}://{url.netloc}"
+        return self.request.base_url
 
     @property
     def full_url(self) -> str:
-        return str(self.request.url)
+        return self.request.full_url
 
     def absolute(self, path: str) -> str:
         return self.base_url + path

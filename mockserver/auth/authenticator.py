@@ -1,29 +1,28 @@
 """Authenticate a request by the operation's security schemes, as the DRF services do, and name
 its tenant: the Token key, the OAuth2 user, the signature keyId, or an X-Mockserver-Namespace."""
 
-from dataclasses import dataclass
-
-from starlette.requests import Request
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from mockserver.auth import signature, tokens
 from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
+from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
 from mockserver.store.base import Store
 
 NAMESPACE_HEADER = "x-mockserver-namespace"
-TOKEN_SCHEMES = ("tokenAuth",)
-BEARER_SCHEMES = ("oauth2", "bearerAuth")
-SIGNATURE_SCHEMES = ("httpSignature",)
+TOKEN_SCHEMES = frozenset({"tokenAuth"})
+BEARER_SCHEMES = frozenset({"oauth2", "bearerAuth"})
+SIGNATURE_SCHEMES = frozenset({"httpSignature"})
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):  # a tuple: built on every request, cheaper than a frozen dataclass
     tenant: str
     user: str | None
     scheme: str
 
 
-def www_authenticate(schemes: list[str], error: dict[str, str] | None = None) -> str:
+def www_authenticate(schemes: Sequence[str], error: dict[str, str] | None = None) -> str:
     """DRF answers with the header of the first authentication class."""
     first = schemes[0] if schemes else "tokenAuth"
     if first in BEARER_SCHEMES:
@@ -34,7 +33,7 @@ def www_authenticate(schemes: list[str], error: dict[str, str] | None = None) ->
     return "Token"
 
 
-def _with_namespace(request: Request, identity: Identity) -> Identity:
+def _with_namespace(request: IncomingRequest, identity: Identity) -> Identity:
     namespace = request.headers.get(NAMESPACE_HEADER)
     if namespace:
         return Identity(tenant=f"ns:{namespace}", user=identity.user, scheme=identity.scheme)
@@ -45,30 +44,31 @@ class Authenticator:
     def __init__(self, settings: Settings, store: Store) -> None:
         self._settings = settings
         self._store = store
+        store.define_collection(tokens.TOKENS)  # the credentials the fake issues
         self._strict = settings.auth_mode == "strict"
         self._configured_tokens = set(settings.tokens)
         self._signing_keys = dict(settings.signing_keys)
 
-    def authenticate(self, request: Request, schemes: list[str]) -> Identity:
+    def authenticate(self, request: IncomingRequest, schemes: Sequence[str]) -> Identity:
         header = request.headers.get("authorization", "")
         keyword, _, rest = header.strip().partition(" ")
         keyword = keyword.lower()
         bearer_error: dict[str, str] | None = None
         try:
-            if keyword == "token" and any(s in TOKEN_SCHEMES for s in schemes):
+            if keyword == "token" and not TOKEN_SCHEMES.isdisjoint(schemes):
                 return _with_namespace(request, self._token(header))
-            if keyword == "bearer" and any(s in BEARER_SCHEMES for s in schemes):
+            if keyword == "bearer" and not BEARER_SCHEMES.isdisjoint(schemes):
                 identity, bearer_error = self._bearer(rest.strip())
                 if identity:
                     return _with_namespace(request, identity)
-            if keyword == "signature" and any(s in SIGNATURE_SCHEMES for s in schemes):
+            if keyword == "signature" and not SIGNATURE_SCHEMES.isdisjoint(schemes):
                 return _with_namespace(request, self._signature(request, rest))
         except APIError as error:
             error.headers["WWW-Authenticate"] = www_authenticate(schemes)
             raise
         raise NotAuthenticated(headers={"WWW-Authenticate": www_authenticate(schemes, bearer_error)})
 
-    def identify(self, request: Request) -> str | None:
+    def identify(self, request: IncomingRequest) -> str | None:
         """The tenant a control call acts on: the namespace header, or any credential's identity,
         without checking it (the control API is the developer's own)."""
         namespace = request.headers.get(NAMESPACE_HEADER)
@@ -116,7 +116,7 @@ class Authenticator:
             return Identity(f"token:{token}", None, "bearer"), None
         return None, {"error": "invalid_token", "error_description": "The access token is invalid."}
 
-    def _signature(self, request: Request, params: str) -> Identity:
+    def _signature(self, request: IncomingRequest, params: str) -> Identity:
         parsed = signature.parse_signature(params)
         if parsed is None:
             raise AuthenticationFailed("Invalid signature header.")
@@ -125,7 +125,7 @@ class Authenticator:
             if self._strict:
                 raise AuthenticationFailed("Bad API key")
             return Identity(f"key:{parsed.key_id}", None, "signature")
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        raw_path = request.scope.get("raw_path") or request.path.encode()
         query = request.scope.get("query_string") or b""
         target = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
         headers = {name.lower(): value for name, value in request.headers.items()}

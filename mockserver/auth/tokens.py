@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from typing import Any
 
-from mockserver.store.base import Store
+from mockserver.store.base import CollectionSpec, Store
 
 AUTH_TENANT = "__auth__"
-_TOKENS = "issued_tokens"
+# One document per credential: a request decodes only its own token's record.
+TOKENS = CollectionSpec(name="auth.tokens", key_field="token")
 
 
 def user_tenant(username: str) -> str:
@@ -20,25 +21,15 @@ def akinon_key_for(username: str) -> str:
 
 
 def remember(store: Store, token: str, record: dict[str, Any]) -> None:
-    def change(tokens: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
-        tokens = tokens or {}
-        tokens[token] = record
-        return tokens, None
-
-    store.mutate_value(AUTH_TENANT, _TOKENS, change)
+    store.upsert_documents(AUTH_TENANT, TOKENS.name, [{**record, "token": token}])
 
 
 def lookup(store: Store, token: str) -> dict[str, Any] | None:
-    return (store.get_value(AUTH_TENANT, _TOKENS) or {}).get(token)
+    return store.get_document(AUTH_TENANT, TOKENS.name, token)
 
 
 def forget(store: Store, token: str) -> None:
-    def change(tokens: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
-        tokens = tokens or {}
-        tokens.pop(token, None)
-        return tokens, None
-
-    store.mutate_value(AUTH_TENANT, _TOKENS, change)
+    store.delete_documents(AUTH_TENANT, TOKENS.name, [token])
 
 
 def issue_akinon_key(store: Store, username: str) -> str:

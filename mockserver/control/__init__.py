@@ -1,9 +1,8 @@
 """The /__mockserver__/ control API (specs/control.yaml): reset, state, fixtures, journal, clock, faults."""
 
-from starlette.requests import Request
-
 from mockserver.auth import Authenticator
 from mockserver.drf.errors import PermissionDenied
+from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
 
 CONTROL_API = "control"
@@ -11,7 +10,7 @@ CONTROL_PREFIX = "/__mockserver__"
 ADMIN_TOKEN_HEADER = "x-mockserver-admin-token"
 
 
-def control_tenant(request: Request, authenticator: Authenticator, settings: Settings) -> str | None:
+def control_tenant(request: IncomingRequest, authenticator: Authenticator, settings: Settings) -> str | None:
     """The tenant a control call acts on (None: all of them), after the optional admin check."""
     if settings.admin_token is not None and request.headers.get(ADMIN_TOKEN_HEADER) != settings.admin_token:
         raise PermissionDenied("mockserver: this control call needs the X-Mockserver-Admin-Token header.")

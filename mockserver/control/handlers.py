@@ -10,7 +10,7 @@ from mockserver.http import ApiRequest, ApiResponse
 
 
 def _dispatcher(request: ApiRequest) -> Any:
-    return request.request.app.state.dispatcher
+    return request.services["dispatcher"]
 
 
 def _tenant_or_400(request: ApiRequest) -> str:

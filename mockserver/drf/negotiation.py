@@ -1,5 +1,6 @@
 """DRF's DefaultContentNegotiation: pick the renderer from the format suffix/parameter and Accept."""
 
+import functools
 from dataclasses import dataclass
 
 from mockserver.drf.errors import NotAcceptable, NotFound
@@ -51,6 +52,7 @@ class _MediaRange:
         return self.main_type in ("*", other.main_type)
 
 
+@functools.lru_cache(maxsize=1024)  # clients send the same few Accept headers again and again
 def select_renderer(accept: str | None, format_name: str | None) -> Renderer:
     renderers = RENDERERS
     if format_name:

@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from mockserver.drf.errors import ParseError, RequestTooLarge, UnsupportedMediaType
+from mockserver.incoming import IncomingRequest
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -41,7 +42,7 @@ def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
         raise ParseError("JSON parse error - the document is nested too deeply") from error
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: IncomingRequest, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise RequestTooLarge(limit)
@@ -64,7 +65,7 @@ def media_type_of(content_type: str) -> tuple[str, dict[str, str]]:
     return head.strip().lower(), params
 
 
-async def parse_body(request: Request, accepted: tuple[str, ...], limit: int) -> Any:
+async def parse_body(request: IncomingRequest, accepted: tuple[str, ...], limit: int) -> Any:
     """Return the parsed body, NO_BODY for an empty one, or raise DRF's 400/413/415."""
     raw = await read_body(request, limit)
     if not raw:
@@ -84,7 +85,7 @@ async def parse_body(request: Request, accepted: tuple[str, ...], limit: int) ->
     return await _parse_multipart(request, raw)
 
 
-async def _parse_multipart(request: Request, raw: bytes) -> dict[str, Any]:
+async def _parse_multipart(request: IncomingRequest, raw: bytes) -> dict[str, Any]:
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": raw, "more_body": False}
 

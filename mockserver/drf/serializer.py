@@ -84,30 +84,42 @@ def _fail(message: str) -> None:
     raise _FieldError([message])
 
 
-def _clean_string(schema: dict[str, Any], value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        _fail("Not a valid string.")
-    text = str(value)
-    if "\x00" in text:
-        _fail("Null characters are not allowed.")
-    surrogate = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
-    if surrogate:
-        _fail(f"Surrogate characters are not allowed: U+{ord(surrogate):X}.")
-    text = text.strip()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
     min_length = schema.get("minLength", 0)
-    if text == "" and min_length >= 1:
-        _fail("This field may not be blank.")
     max_length = schema.get("maxLength")
-    if max_length is not None and len(text) > max_length:
-        _fail(f"Ensure this field has no more than {max_length} characters.")
-    if min_length > 1 and len(text) < min_length:
-        _fail(f"Ensure this field has at least {min_length} characters.")
-    if "enum" in schema and text not in schema["enum"]:
-        _fail(f'"{text}" is not a valid choice.')
-    pattern = schema.get("pattern")
-    if pattern and not re.search(pattern, text):
-        _fail("This value does not match the required pattern.")
-    return text
+    choices = tuple(schema["enum"]) if "enum" in schema else None
+    pattern = re.compile(schema["pattern"]) if schema.get("pattern") else None
+
+    def clean(value: Any) -> str:
+        if value.__class__ is str:
+            text = value
+        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            _fail("Not a valid string.")
+        else:
+            text = str(value)
+        if "\x00" in text:
+            _fail("Null characters are not allowed.")
+        if not text.isascii():
+            surrogate = _SURROGATE.search(text)
+            if surrogate:
+                _fail(f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}.")
+        text = text.strip()
+        if text == "" and min_length >= 1:
+            _fail("This field may not be blank.")
+        if max_length is not None and len(text) > max_length:
+            _fail(f"Ensure this field has no more than {max_length} characters.")
+        if min_length > 1 and len(text) < min_length:
+            _fail(f"Ensure this field has at least {min_length} characters.")
+        if choices is not None and text not in choices:
+            _fail(f'"{text}" is not a valid choice.')
+        if pattern is not None and not pattern.search(text):
+            _fail("This value does not match the required pattern.")
+        return text
+
+    return clean
 
 
 def _check_bounds(schema: dict[str, Any], number: Decimal | int) -> None:
@@ -142,14 +154,40 @@ def _clean_decimal(schema: dict[str, Any], value: Any) -> str:
         total, whole, decimals = len(digits), len(digits) - abs(exponent), abs(exponent)
     else:
         total, whole, decimals = abs(exponent), 0, abs(exponent)
+    _check_digits(max_digits, places, total, whole, decimals)
+    _check_bounds(schema, number)
+    return f"{number:.{places}f}" if places is not None else str(number)
+
+
+def _check_digits(max_digits: int | None, places: int | None, total: int, whole: int, decimals: int) -> None:
     if max_digits is not None and total > max_digits:
         _fail(f"Ensure that there are no more than {max_digits} digits in total.")
     if places is not None and decimals > places:
         _fail(f"Ensure that there are no more than {places} decimal places.")
     if max_digits is not None and places is not None and whole > max_digits - places:
         _fail(f"Ensure that there are no more than {max_digits - places} digits before the decimal point.")
-    _check_bounds(schema, number)
-    return f"{number:.{places}f}" if places is not None else str(number)
+
+
+def _compile_decimal(schema: dict[str, Any]) -> Callable[[Any], str]:
+    hints = schema.get("x-drf") or {}
+    max_digits, places = hints.get("max_digits"), hints.get("decimal_places")
+    bounded = any(key in schema for key in ("minimum", "exclusiveMinimum", "maximum"))
+    if not places or bounded:
+        return lambda value: _clean_decimal(schema, value)
+    # Text already in DRF's own form ("12.3400" for four places) comes out unchanged; its digit
+    # counts can be read off the text without building a Decimal.
+    canonical = re.compile(rf"-?(0|[1-9][0-9]*)\.[0-9]{{{places}}}\Z")
+
+    def clean(value: Any) -> str:
+        if value.__class__ is str:
+            found = canonical.match(value)
+            if found is not None:
+                whole = 0 if found.group(1) == "0" else len(found.group(1))
+                _check_digits(max_digits, places, whole + places, whole, places)
+                return value
+        return _clean_decimal(schema, value)
+
+    return clean
 
 
 def _clean_integer(schema: dict[str, Any], value: Any) -> int:
@@ -178,7 +216,16 @@ def _clean_boolean(value: Any) -> bool:
     raise AssertionError
 
 
+_CANONICAL_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
+
+
 def _clean_datetime(value: Any) -> str:
+    if value.__class__ is str and _CANONICAL_DATETIME.match(value):
+        try:  # already the form DRF stores: only the calendar needs checking
+            datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
     match = _DATETIME.match(value) if isinstance(value, str) else None
     if match is None:
         _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
@@ -220,82 +267,116 @@ def _clean_date(value: Any) -> str:
     raise AssertionError
 
 
-def _clean_list(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> list[Any]:
-    if not isinstance(value, list):
-        _fail(f'Expected a list of items but got type "{type_name(value)}".')
-    if not value and schema.get("minItems", 0) >= 1:
-        _fail("This list may not be empty.")
+Cleaner = Callable[[Any, "Exists | None"], Any]
+
+
+def _compile_list(schema: dict[str, Any]) -> Cleaner:
+    min_items = schema.get("minItems", 0)
     max_items = schema.get("maxItems")
-    if max_items is not None and len(value) > max_items:
-        _fail(f"Ensure this field has no more than {max_items} elements.")
-    item_schema = schema.get("items") or {}
-    cleaned, errors, failed = [], [], False
-    for item in value:
-        try:
-            cleaned.append(clean_value(item_schema, item, exists))
-            errors.append({})
-        except _FieldError as error:
-            failed = True
-            errors.append(
-                error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
-            )
-    if failed:
-        raise _FieldError(errors)
-    return cleaned
+    clean_item = compile_field(schema.get("items") or {})
+
+    def clean(value: Any, exists: Exists | None) -> list[Any]:
+        if not isinstance(value, list):
+            _fail(f'Expected a list of items but got type "{type_name(value)}".')
+        if not value and min_items >= 1:
+            _fail("This list may not be empty.")
+        if max_items is not None and len(value) > max_items:
+            _fail(f"Ensure this field has no more than {max_items} elements.")
+        cleaned, errors, failed = [], [], False
+        for item in value:
+            try:
+                cleaned.append(clean_item(item, exists))
+                errors.append({})
+            except _FieldError as error:
+                failed = True
+                errors.append(
+                    error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+                )
+        if failed:
+            raise _FieldError(errors)
+        return cleaned
+
+    return clean
 
 
-def clean_object(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _FieldError(
-            {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(value)}."]}
-        )
+def _compile_object(schema: dict[str, Any]) -> Cleaner:
     required = set(schema.get("required") or ())
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, Any] = {}
-    for name, field_schema in (schema.get("properties") or {}).items():
-        if field_schema.get("readOnly"):
-            continue
-        raw = value.get(name, _MISSING)
-        if raw is _MISSING:
-            if name in required:
-                errors[name] = ["This field is required."]
-            continue
-        try:
-            cleaned[name] = clean_value(field_schema, raw, exists)
-        except _FieldError as error:
-            errors[name] = error.detail
-    if errors:
-        raise _FieldError(errors)
-    return cleaned
+    fields = [
+        (name, compile_field(field_schema), name in required)
+        for name, field_schema in (schema.get("properties") or {}).items()
+        if not field_schema.get("readOnly")
+    ]
+
+    def clean(value: Any, exists: Exists | None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _FieldError(
+                {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(value)}."]}
+            )
+        cleaned: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        for name, clean_field, is_required in fields:
+            raw = value.get(name, _MISSING)
+            if raw is _MISSING:
+                if is_required:
+                    errors[name] = ["This field is required."]
+                continue
+            try:
+                cleaned[name] = clean_field(raw, exists)
+            except _FieldError as error:
+                errors[name] = error.detail
+        if errors:
+            raise _FieldError(errors)
+        return cleaned
+
+    return clean
 
 
-def clean_value(schema: dict[str, Any], value: Any, exists: Exists | None = None) -> Any:
-    if value is None:
-        if is_nullable(schema):
-            return None
-        _fail("This field may not be null.")
+def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
+    if kind == "decimal":
+        clean_decimal = _compile_decimal(schema)
+        return lambda value, exists: clean_decimal(value)
+    if kind == "integer":
+        return lambda value, exists: _clean_integer(schema, value)
+    if kind == "boolean":
+        return lambda value, exists: _clean_boolean(value)
+    if kind == "datetime":
+        return lambda value, exists: _clean_datetime(value)
+    if kind == "date":
+        return lambda value, exists: _clean_date(value)
+    clean_string = _compile_string(schema)
+    is_url = kind == "url"
+    reference = (schema.get("x-drf") or {}).get("exists_in")
+
+    def clean(value: Any, exists: Exists | None) -> str:
+        text = clean_string(value)
+        if is_url and not _URL.match(text):
+            _fail("Enter a valid URL.")
+        if reference and exists is not None and not exists(reference["collection"], text):
+            _fail(f"Object with {reference['field']}={text} does not exist.")
+        return text
+
+    return clean
+
+
+def compile_field(schema: dict[str, Any]) -> Cleaner:
+    """A cleaner for one field: the schema is read once here, not on every value."""
+    nullable = is_nullable(schema)
     kind = field_kind(schema)
     if kind == "nested object":
-        return clean_object(schema, value, exists)
-    if kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
-        return _clean_list(schema, value, exists)
-    if kind == "decimal":
-        return _clean_decimal(schema, value)
-    if kind == "integer":
-        return _clean_integer(schema, value)
-    if kind == "boolean":
-        return _clean_boolean(value)
-    if kind == "datetime":
-        return _clean_datetime(value)
-    if kind == "date":
-        return _clean_date(value)
-    text = _clean_string(schema, value)
-    if kind == "url" and not _URL.match(text):
-        _fail("Enter a valid URL.")
-    reference = (schema.get("x-drf") or {}).get("exists_in")
-    if reference and exists is not None and not exists(reference["collection"], text):
-        _fail(f"Object with {reference['field']}={text} does not exist.")
-    return text
+        inner = _compile_object(schema)
+    elif kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
+        inner = _compile_list(schema)
+    else:
+        inner = _compile_scalar(schema, kind)
+
+    def clean(value: Any, exists: Exists | None) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            _fail("This field may not be null.")
+        return inner(value, exists)
+
+    return clean
 
 
 def _branches(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -306,23 +387,40 @@ def _branches(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, 
     return object_form, list_form
 
 
-def validate_body(schema: dict[str, Any], data: Any, exists: Exists | None = None) -> Any:
+BodyValidator = Callable[[Any, "Exists | None"], Any]
+
+
+def compile_body(schema: dict[str, Any]) -> BodyValidator:
     """Clean a request body as a DRF serializer (or a `many=True` one for a list) would.
 
-    `exists` answers the `x-drf.exists_in` references (related objects that must exist)."""
+    The validator's `exists` answers the `x-drf.exists_in` references (related objects that
+    must exist). Compile once per operation; the schema is not read again per request."""
     object_form, list_form = _branches(schema)
-    try:
-        if isinstance(data, list) and list_form is not None:
-            if not data and list_form.get("minItems", 0) >= 1:
-                raise _FieldError({"non_field_errors": ["This list may not be empty."]})
-            return _clean_list({**list_form, "minItems": 0}, data, exists)
-        if object_form is not None:
-            if data is None:
-                raise _FieldError({"non_field_errors": ["No data provided"]})
-            return clean_object(object_form, data, exists)
-        return _clean_list(list_form or {}, data, exists)
-    except _FieldError as error:
-        detail = error.detail
-        if isinstance(detail, list) and not (detail and isinstance(detail[0], dict)):
-            detail = {"non_field_errors": detail}
-        raise ValidationFailed(detail) from None
+    list_min_items = list_form.get("minItems", 0) if list_form is not None else 0
+    clean_many = _compile_list({**list_form, "minItems": 0}) if list_form is not None else None
+    clean_object = _compile_object(object_form) if object_form is not None else None
+    clean_other = _compile_list(list_form or {})
+
+    def validate(data: Any, exists: Exists | None = None) -> Any:
+        try:
+            if isinstance(data, list) and clean_many is not None:
+                if not data and list_min_items >= 1:
+                    raise _FieldError({"non_field_errors": ["This list may not be empty."]})
+                return clean_many(data, exists)
+            if clean_object is not None:
+                if data is None:
+                    raise _FieldError({"non_field_errors": ["No data provided"]})
+                return clean_object(data, exists)
+            return clean_other(data, exists)
+        except _FieldError as error:
+            detail = error.detail
+            if isinstance(detail, list) and not (detail and isinstance(detail[0], dict)):
+                detail = {"non_field_errors": detail}
+            raise ValidationFailed(detail) from None
+
+    return validate
+
+
+def validate_body(schema: dict[str, Any], data: Any, exists: Exists | None = None) -> Any:
+    """One-off validation (the app compiles each operation's body schema once instead)."""
+    return compile_body(schema)(data, exists)

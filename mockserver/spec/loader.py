@@ -80,13 +80,13 @@ class Operation:
         """Media type -> schema of what a client may send (read-only fields left out)."""
         return {mt: strip_read_only(schema) for mt, schema in self.request_schemas_full.items()}
 
-    @property
+    @cached_property
     def needs_credentials(self) -> bool:
         return bool(self.security) and not any(not requirement for requirement in self.security)
 
-    @property
-    def security_schemes(self) -> list[str]:
-        return [name for requirement in self.security for name in requirement]
+    @cached_property
+    def security_schemes(self) -> tuple[str, ...]:
+        return tuple(name for requirement in self.security for name in requirement)
 
     def response_spec(self, status: int) -> ResponseSpec | None:
         return (
@@ -116,12 +116,12 @@ class PathItem:
     def is_drf(self) -> bool:
         return self.view_name is not None
 
-    @property
-    def security_schemes(self) -> list[str]:
+    @cached_property
+    def security_schemes(self) -> tuple[str, ...]:
         for operation in self.operations.values():
             if operation.security_schemes:
                 return operation.security_schemes
-        return []
+        return ()
 
 
 @dataclass

@@ -32,7 +32,8 @@ class UpsertCounts:
 @dataclass(frozen=True)
 class QueryResult:
     count: int
-    documents: list[dict[str, Any]]
+    # Decoded documents, or their JSON text when the query asked for `encoded` documents.
+    documents: list[Any]
 
 
 TenantSeed = Callable[[], dict[str, Any]]
@@ -54,7 +55,7 @@ class Store(Protocol):
 
     # keyed collections
     def define_collection(self, spec: CollectionSpec) -> None: ...
-    def get_document(self, tenant: str, collection: str, key: str) -> dict[str, Any] | None: ...
+    def get_document(self, tenant: str, collection: str, key: str, encoded: bool = False) -> Any: ...
     def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]: ...
     def upsert_documents(
         self, tenant: str, collection: str, documents: Sequence[dict[str, Any]]
@@ -69,6 +70,7 @@ class Store(Protocol):
         search: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        encoded: bool = False,
     ) -> QueryResult: ...
 
     # the virtual clock, shared by every tenant

@@ -14,6 +14,7 @@ from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, Up
 from mockserver.store.clock import VirtualClock
 
 ALL_TENANTS = "*"
+_NO_DOCUMENTS: dict[str, bytes] = {}  # never written to
 
 
 def _sort_value(kind: str, value: Any) -> Any:
@@ -128,6 +129,16 @@ class MemoryStore:
             found = state.collections[name] = _Collection(self._specs[name])
         return found
 
+    def _stored(self, tenant: str, name: str) -> dict[str, bytes]:
+        """A collection's documents to read; a read of a tenant without any creates nothing."""
+        state = self._tenants.get(tenant)
+        found = state.collections.get(name) if state is not None else None
+        if found is not None:
+            return found.documents
+        if name not in self._specs:
+            raise KeyError(f"unknown collection {name!r}")
+        return _NO_DOCUMENTS
+
     def ensure_tenant(self, tenant: str, seed: TenantSeed) -> None:
         if tenant in self._tenants:
             return
@@ -207,14 +218,15 @@ class MemoryStore:
     def define_collection(self, spec: CollectionSpec) -> None:
         self._specs[spec.name] = spec
 
-    def get_document(self, tenant: str, collection: str, key: str) -> dict[str, Any] | None:
+    def get_document(self, tenant: str, collection: str, key: str, encoded: bool = False) -> Any:
+        """The document (its JSON text when `encoded`), or None."""
         with self._lock:
-            raw = self._collection(tenant, collection).documents.get(key)
-        return orjson.loads(raw) if raw is not None else None
+            raw = self._stored(tenant, collection).get(key)
+        return raw if raw is None or encoded else orjson.loads(raw)
 
     def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]:
         with self._lock:
-            documents = self._collection(tenant, collection).documents
+            documents = self._stored(tenant, collection)
             return {key for key in keys if key in documents}
 
     def upsert_documents(
@@ -239,6 +251,7 @@ class MemoryStore:
         search: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        encoded: bool = False,
     ) -> QueryResult:
         with self._lock:
             target = self._collection(tenant, collection)
@@ -249,8 +262,12 @@ class MemoryStore:
                 texts = target.search_text
                 keys = [key for key in keys if all(term in texts.get(key, "") for term in terms)]
             end = None if limit is None else offset + limit
-            page = [orjson.loads(target.documents[key]) for key in keys[offset:end]]
-            return QueryResult(count=len(keys), documents=page)
+            documents = target.documents
+            if encoded:  # the stored bytes themselves: immutable, so sharing them is safe
+                return QueryResult(count=len(keys), documents=[documents[key] for key in keys[offset:end]])
+            return QueryResult(
+                count=len(keys), documents=[orjson.loads(documents[key]) for key in keys[offset:end]]
+            )
 
     # clock -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -278,7 +295,8 @@ class MemoryStore:
     def record(self, entry: dict[str, Any]) -> None:
         with self._lock:
             self._journal_sequence += 1
-            self._journal.append({"id": self._journal_sequence, **entry})
+            entry["id"] = self._journal_sequence  # the caller hands the entry over
+            self._journal.append(entry)
 
     def journal(self, tenant: str | None = None) -> list[dict[str, Any]]:
         with self._lock:

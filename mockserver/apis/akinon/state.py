@@ -4,6 +4,9 @@ The task is kept apart from the (large) catalogues, so the status polls a client
 task runs read and write only the small task value.
 """
 
+# Nested functions below are defined on every poll: postponed annotations cost nothing there.
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
 

@@ -1,7 +1,6 @@
 """Datawiz over HTTP: operationId -> handler; documents through the store, URLs from the request."""
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,12 @@ from mockserver.apis.datawiz.oauth import obtain_token
 from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.presented import PresentedDocuments, Presenter
 from mockserver.http import ApiRequest, ApiResponse
 from mockserver.settings import Settings
 from mockserver.store.base import CollectionSpec
 
 PAGE_POLICY = PagePolicy(default_size=20, max_size=1000)
-Presenter = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
 def initial_state(fixtures: Path, settings: Settings) -> dict[str, Any]:
@@ -50,6 +49,7 @@ def _page(request: ApiRequest, collection: CollectionSpec, present: Presenter) -
             search=search,
             offset=max(0, (number - 1) * wanted.size),
             limit=wanted.size,
+            encoded=True,
         )
 
     guess = int(wanted.number) if wanted.number.lstrip("-").isdigit() else 1
@@ -58,15 +58,9 @@ def _page(request: ApiRequest, collection: CollectionSpec, present: Presenter) -
     if number != guess:
         result = fetch(number)
     following, preceding = page_links(request.full_url, number, result.count, wanted.size)
-    base = request.base_url
+    results = _presented(request).many(collection.name, result.documents, present, request.base_url)
     return ApiResponse(
-        200,
-        {
-            "count": result.count,
-            "next": following,
-            "previous": preceding,
-            "results": [present(document, base) for document in result.documents],
-        },
+        200, {"count": result.count, "next": following, "previous": preceding, "results": results}
     )
 
 
@@ -74,11 +68,15 @@ def _detail(
     request: ApiRequest, collection: CollectionSpec, key_param: str, present: Presenter
 ) -> ApiResponse:
     stored = request.store.get_document(
-        request.require_tenant(), collection.name, request.path_params[key_param]
+        request.require_tenant(), collection.name, request.path_params[key_param], encoded=True
     )
     if stored is None:
         raise NotFound()
-    return ApiResponse(200, present(stored, request.base_url))
+    return ApiResponse(200, _presented(request).one(collection.name, stored, present, request.base_url))
+
+
+def _presented(request: ApiRequest) -> PresentedDocuments:
+    return request.services["presented"]
 
 
 def _upsert(request: ApiRequest, collection: CollectionSpec, documents: list[dict[str, Any]]) -> ApiResponse:

@@ -1,5 +1,6 @@
 """Pure rules of the Datawiz resources, on plain JSON-able data (no HTTP, no store)."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import quote
@@ -83,10 +84,15 @@ def stored_shop(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 # Django's reverse() percent-encodes a URL argument but for these characters.
 URL_SAFE = "!$&'()*+,;=:@~"
+# Keys made only of characters quote() keeps (most are): no need to call it, on every URL of a page.
+_UNQUOTED_KEY = re.compile(r"[A-Za-z0-9_.~!$&'()*+,;=:@-]*")
 
 
 def object_url(base: str, collection: str, key: Any) -> str:
-    return f"{base}/api/v1/{collection}/{quote(str(key), safe=URL_SAFE)}/"
+    text = str(key)
+    if _UNQUOTED_KEY.fullmatch(text) is None:
+        text = quote(text, safe=URL_SAFE)
+    return f"{base}/api/v1/{collection}/{text}/"
 
 
 def _url(base: str, collection: str, key: Any) -> str | None:
