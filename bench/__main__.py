@@ -8,17 +8,22 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import orjson
 
-from bench.load import run_load
+from bench.load import LoadResult, generator_name, run_load
 
 HOST = "127.0.0.1"
 PRODUCTS = ("a26f866b-1465-11e5-80cb-a01d4897e530", "a26f866b-1465-11e5-80cb-a01d4897e531")
@@ -43,15 +48,23 @@ def pinned(command: list[str], core: int) -> list[str]:
 
 @contextmanager
 def server(
-    command: list[str], probe_path: str, headers: dict[str, str], port_flag: str = "--port"
+    command: list[str],
+    probe_path: str,
+    headers: dict[str, str],
+    port_flag: str = "--port",
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, float, int]]:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
-        pinned([*command, port_flag, str(port)], 0), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        pinned([*command, port_flag, str(port)], 0),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,  # npx starts node as a child: stop the whole group
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 if (
@@ -61,10 +74,16 @@ def server(
                     break
             except httpx.HTTPError:
                 time.sleep(0.01)
+        else:
+            raise RuntimeError(f"{command[0]} did not answer 200 on {probe_path} within a minute")
         yield port, time.perf_counter() - started, process.pid
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def rss_bytes(pid: int) -> int:
@@ -107,37 +126,82 @@ def median_ms(url: str, headers: dict[str, str], count: int) -> float:
     return timings[len(timings) // 2]
 
 
-def measure_prism(binary: str, ours: float, seconds: float, row: Callable[..., None]) -> None:
-    """Stoplight Prism mocking the same Akinon spec, on the same core, the same load."""
-    path = "/api/v1/oms/setup/addresses/get_async_status/"
-    with server([binary, "mock", "-h", HOST, "specs/akinon-oms-address-setup.yaml"], path, TOKEN, "-p") as (
-        port,
-        _,
-        _,
-    ):
-        theirs = run_load(HOST, port, "GET", path, seconds=seconds, headers=TOKEN).per_second
-    ratio = ours / theirs if theirs else float("inf")
-    row(
-        "GET get_async_status, mockserver / Stoplight Prism",
-        f"{ours:,.0f} / {theirs:,.0f} ({ratio:.1f}x)",
-        ">= 4x Prism",
-        ratio >= 4,
-    )
+STATUS_PATH = "/api/v1/oms/setup/addresses/get_async_status/"
+DOCUMENTS_PATH = "/api/v1/relocate-documents/"
+PAGE_PATH = DOCUMENTS_PATH + "?page_size=20"
+
+
+@dataclass
+class Paired:
+    """Rounds of (yardstick, subject) measured back to back: the ratio of each round is taken
+    before the median, so a burst of noise on the machine hits both sides of one round."""
+
+    ours: float  # median requests per second of the subject
+    theirs: float  # median requests per second of the yardstick
+    ratio: float  # median of the per-round ratios
+    errors: int
+
+
+def paired(rounds: int, yardstick: Callable[[], LoadResult], subject: Callable[[], LoadResult]) -> Paired:
+    ours, theirs, ratios, errors = [], [], [], 0
+    for _ in range(rounds):
+        base, measured = yardstick(), subject()
+        ours.append(measured.per_second)
+        theirs.append(base.per_second)
+        ratios.append(measured.per_second / base.per_second if base.per_second else 0.0)
+        errors += measured.errors + base.errors
+    return Paired(statistics.median(ours), statistics.median(theirs), statistics.median(ratios), errors)
+
+
+def prism_command(explicit: str | None) -> list[str] | None:
+    """Stoplight Prism: the binary given, or one on PATH, or one npx finds without installing."""
+    if explicit:
+        return [explicit]
+    if shutil.which("prism"):
+        return ["prism"]
+    if shutil.which("npx"):
+        probe = subprocess.run(
+            ["npx", "--no-install", "prism", "--version"], capture_output=True, text=True, timeout=60
+        )
+        if probe.returncode == 0 and probe.stdout.strip().startswith("5."):
+            return ["npx", "--no-install", "prism"]
+    return None
+
+
+def bare_page_file(port: int, folder: str) -> str:
+    """The fake's own page of 20, saved for the bare app to serve the same JSON."""
+    body = httpx.get(f"http://{HOST}:{port}{PAGE_PATH}", headers=BEARER, timeout=30).content
+    path = os.path.join(folder, "page.json")
+    with open(path, "wb") as page:
+        page.write(body)
+    return path
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--smoke", action="store_true", help="a few seconds, fewer documents")
-    parser.add_argument("--seconds", type=float, default=None, help="seconds per throughput row")
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per load measurement")
+    parser.add_argument("--rounds", type=int, default=None, help="back-to-back rounds per throughput row")
     parser.add_argument("--documents", type=int, default=None, help="documents stored for the scale rows")
     parser.add_argument(
         "--prism",
         default=None,
-        help="a Stoplight Prism binary (npm install --prefix DIR @stoplight/prism-cli@5.14.2; DIR/node_modules/.bin/prism) to measure side by side",
+        help="a Stoplight Prism 5.14 binary; by default one on PATH or found by `npx --no-install prism` "
+        "(npm install --prefix DIR @stoplight/prism-cli@5.14.2 puts it in DIR/node_modules/.bin)",
+    )
+    parser.add_argument("--no-prism", action="store_true", help="do not measure Stoplight Prism")
+    parser.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="the load generator: wrk when installed (auto), or the built-in asyncio one",
     )
     args = parser.parse_args()
-    seconds = args.seconds or (0.5 if args.smoke else 5.0)
+    generator = generator_name(None if args.generator == "auto" else args.generator)
+    seconds = args.seconds or (1.0 if args.smoke else 2.0)
+    rounds = args.rounds or (1 if args.smoke else 5)
     total_documents = args.documents or (4000 if args.smoke else 100_000)
+    prism = None if args.no_prism else prism_command(args.prism)
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
     rows: list[tuple[str, str, str, bool | None]] = []
@@ -145,60 +209,78 @@ def main() -> int:
     def row(name: str, figure: str, target: str, met: bool | None) -> None:
         rows.append((name, figure, target, met))
 
+    def load(port: int, method: str, path: str, **options) -> Callable[[], LoadResult]:
+        return lambda: run_load(HOST, port, method, path, seconds=seconds, generator=generator, **options)
+
     mock = [sys.executable, "-m", "mockserver", "serve", "--log-level", "warning"]
     bare = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--host", HOST, "--log-level", "warning"]
     post_body = orjson.dumps(document(0))
-    with server(bare, "/bare", {}) as (bare_port, _, _):
-        bare_get = run_load(HOST, bare_port, "GET", "/bare", seconds=seconds)
-        bare_post = run_load(
-            HOST,
-            bare_port,
-            "POST",
-            "/bare-post",
-            seconds=seconds,
-            headers={"Content-Type": "application/json"},
-            body=post_body,
-        )
-    with server(mock, "/api/v1/oms/setup/addresses/get_async_status/", TOKEN) as (port, cold_start, pid):
+    json_type = {"Content-Type": "application/json"}
+    errors = 0
+    with tempfile.TemporaryDirectory() as folder, server(mock, STATUS_PATH, TOKEN) as (port, cold_start, pid):
         row(
             "cold start of mockserver serve to the first 200",
             f"{cold_start:.2f} s",
             "< 1 s",
             cold_start < 1.0,
         )
-        status = run_load(
-            HOST, port, "GET", "/api/v1/oms/setup/addresses/get_async_status/", seconds=seconds, headers=TOKEN
+        # A page of 20 that is full and has a next link, as a client paging through would see.
+        seed = orjson.dumps([document(i) for i in range(100)])
+        assert (
+            httpx.post(f"http://{HOST}:{port}{DOCUMENTS_PATH}", content=seed, headers=BEARER).status_code
+            == 201
         )
-        if args.prism:
-            measure_prism(args.prism, status.per_second, seconds, row)
-        ratio = status.per_second / bare_get.per_second
-        row(
-            "GET get_async_status (req/s, ratio to bare GET)",
-            f"{status.per_second:,.0f} ({ratio:.2f})",
-            ">= 0.8 of bare",
-            ratio >= 0.8,
-        )
-        page = run_load(
-            HOST, port, "GET", "/api/v1/relocate-documents/?page_size=20", seconds=seconds, headers=BEARER
-        )
-        ratio = page.per_second / bare_get.per_second
-        row(
-            "GET a relocate-documents page of 20 (req/s, ratio)",
-            f"{page.per_second:,.0f} ({ratio:.2f})",
-            ">= 0.8 of bare",
-            ratio >= 0.8,
-        )
-        one = run_load(
-            HOST, port, "POST", "/api/v1/relocate-documents/", seconds=seconds, headers=BEARER, body=post_body
-        )
-        ratio = one.per_second / bare_post.per_second
-        row(
-            "POST one relocate document (req/s, ratio to bare validate)",
-            f"{one.per_second:,.0f} ({ratio:.2f})",
-            ">= 0.6 of bare",
-            ratio >= 0.6,
-        )
-        errors = status.errors + page.errors + one.errors
+        page_env = {"BENCH_PAGE_FILE": bare_page_file(port, folder)}
+        with server(bare, "/bare", {}, env=page_env) as (bare_port, _, _):
+            bare_get = load(bare_port, "GET", "/bare")
+            status = paired(rounds, bare_get, load(port, "GET", STATUS_PATH, headers=TOKEN))
+            row(
+                "GET get_async_status (req/s, ratio to the bare GET)",
+                f"{status.ours:,.0f} ({status.ratio:.2f})",
+                ">= 0.8 of bare",
+                status.ratio >= 0.8,
+            )
+            page = paired(
+                rounds, load(bare_port, "GET", "/bare-page"), load(port, "GET", PAGE_PATH, headers=BEARER)
+            )
+            row(
+                "GET a relocate-documents page of 20 (req/s, ratio to bare serving the same JSON)",
+                f"{page.ours:,.0f} ({page.ratio:.2f})",
+                ">= 0.8 of bare",
+                page.ratio >= 0.8,
+            )
+            row(
+                "GET a relocate-documents page of 20, ratio to the bare 18-byte GET",
+                f"{page.ours / status.theirs:.2f}",
+                "(stated)",
+                None,
+            )
+            one = paired(
+                rounds,
+                load(bare_port, "POST", "/bare-post", headers=json_type, body=post_body),
+                load(port, "POST", DOCUMENTS_PATH, headers=BEARER, body=post_body),
+            )
+            row(
+                "POST one relocate document (req/s, ratio to bare parse + validate)",
+                f"{one.ours:,.0f} ({one.ratio:.2f})",
+                ">= 0.6 of bare",
+                one.ratio >= 0.6,
+            )
+            errors += status.errors + page.errors + one.errors
+        if prism:
+            spec = str(Path(__file__).resolve().parents[1] / "specs" / "akinon-oms-address-setup.yaml")
+            with server([*prism, "mock", "-h", HOST, spec], STATUS_PATH, TOKEN, "-p") as (prism_port, _, _):
+                versus = paired(
+                    rounds,
+                    load(prism_port, "GET", STATUS_PATH, headers=TOKEN),
+                    load(port, "GET", STATUS_PATH, headers=TOKEN),
+                )
+            row(
+                "GET get_async_status, mockserver / Stoplight Prism (req/s)",
+                f"{versus.ours:,.0f} / {versus.theirs:,.0f} ({versus.ratio:.1f}x)",
+                ">= 4x Prism",
+                versus.ratio >= 4,
+            )
         row("errors under load", str(errors), "0", errors == 0)
 
         before = rss_bytes(pid)
@@ -209,10 +291,7 @@ def main() -> int:
         started = time.perf_counter()
         with httpx.Client(headers=BEARER, timeout=120) as client:
             for batch in batches:
-                assert (
-                    client.post(f"http://{HOST}:{port}/api/v1/relocate-documents/", content=batch).status_code
-                    == 201
-                )
+                assert client.post(f"http://{HOST}:{port}{DOCUMENTS_PATH}", content=batch).status_code == 201
         rate = total_documents / (time.perf_counter() - started)
         row("bulk POST, arrays of 2,000 documents (documents/s)", f"{rate:,.0f}", ">= 20,000", rate >= 20_000)
         per_document = (rss_bytes(pid) - before) / total_documents
@@ -223,7 +302,7 @@ def main() -> int:
             per_document <= 1500,
         )
         middle = max(1, total_documents // 200)  # a page in the middle of the collection
-        base = f"http://{HOST}:{port}/api/v1/relocate-documents/?page_size=100"
+        base = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=100"
         samples = 20 if args.smoke else 200
         cases = (
             ("", f"&page={middle}", True),
@@ -240,17 +319,17 @@ def main() -> int:
             )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"bare GET {bare_get.per_second:,.0f} req/s, bare POST+validate {bare_post.per_second:,.0f} req/s; "
-        f"{seconds:g} s per throughput row, 16 connections"
+        f"bare GET {status.theirs:,.0f} req/s, bare POST+validate {one.theirs:,.0f} req/s (medians); "
+        f"{rounds} round(s) of {seconds:g} s per throughput row, 16 connections, load generator: {generator}"
     )
     width = max(len(r[0]) for r in rows)
-    print(f"{'figure'.ljust(width)}  {'measured':>20}  {'target':>16}  met")
+    print(f"{'figure'.ljust(width)}  {'measured':>24}  {'target':>16}  met")
     for name, figure, target, met in rows:
         print(
-            f"{name.ljust(width)}  {figure:>20}  {target:>16}  {'-' if met is None else ('yes' if met else 'NO')}"
+            f"{name.ljust(width)}  {figure:>24}  {target:>16}  {'-' if met is None else ('yes' if met else 'NO')}"
         )
-    if not args.prism:
-        print("prism: not measured (pass --prism PATH to a @stoplight/prism-cli 5.14 binary)")
+    if not prism:
+        print("prism: not measured (no prism on PATH or through `npx --no-install`; see --prism)")
     return 0
 
 

@@ -30,6 +30,7 @@ CHECKS = [
 CREDENTIAL_OPERATIONS = {"login", "loginIntegration", "obtainToken"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 KEY_FIELDS = ("relocate_id", "product_id", "shop_id")
+TEXT_FORM_MEDIA_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
 def _prefixed(body: Any, prefix: str) -> Any:
@@ -38,7 +39,12 @@ def _prefixed(body: Any, prefix: str) -> Any:
         return [_prefixed(item, prefix) for item in body]
     if isinstance(body, dict):
         return {
-            k: (f"{prefix}{v}" if k in KEY_FIELDS and isinstance(v, str | int) else v)
+            # A boolean key is a negative case's wrong type: prefixing would make it a valid string.
+            k: (
+                f"{prefix}{v}"
+                if k in KEY_FIELDS and isinstance(v, str | int) and not isinstance(v, bool)
+                else v
+            )
             for k, v in body.items()
         }
     return body
@@ -105,6 +111,14 @@ def _negative_beyond_credentials(case: Any) -> bool:
     ]
     own_auth = any(name.lower() == "authorization" for name in (case.headers or {}))
     if own_auth and negative == {"header"}:
+        return False
+    if "body" in negative and (case.media_type or "").split(";")[0].strip() in TEXT_FORM_MEDIA_TYPES:
+        # Every form field is text on the wire, and DRF reads a form as a QueryDict and trims
+        # its strings: a "boolean" name arrives as the valid string "false", a read-only field
+        # is ignored, of a repeated field the last value counts, a value too long only by
+        # surrounding spaces fits. Schemathesis re-reads the sent form but not these rules, so
+        # an accepted case is no proof of drift (found by the 10,000-request fuzz); JSON bodies
+        # keep the rejection check, and so do query and path values in JSON cases.
         return False
     return bool(negative - {"header"}) or bool(declared_headers)
 

@@ -266,7 +266,12 @@ class Dispatcher:
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "request_headers": _masked_headers(request.headers),
-                "request_body": _preview(body),
+                # What the client sent, unless parsing found secrets to mask in it.
+                "request_body": _preview(
+                    request.raw_body
+                    if request.raw_body and not (isinstance(body, dict) and SECRET_FIELDS & body.keys())
+                    else body
+                ),
                 "response_body": _preview(data),
             }
         )

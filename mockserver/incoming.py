@@ -23,7 +23,17 @@ class IncomingRequest:
     dispatcher needs only the method, the path, a few headers and the body.
     """
 
-    __slots__ = ("_query", "_receive", "_url", "headers", "method", "path", "query_string", "scope")
+    __slots__ = (
+        "_query",
+        "_receive",
+        "_url",
+        "headers",
+        "method",
+        "path",
+        "query_string",
+        "raw_body",
+        "scope",
+    )
 
     def __init__(self, scope: Scope, receive: Receive) -> None:
         self.scope = scope
@@ -37,6 +47,7 @@ class IncomingRequest:
         }
         self._query: dict[str, str] | None = None
         self._url: URL | None = None
+        self.raw_body = b""  # the body as received, once it has been read
 
     @property
     def query(self) -> dict[str, str]:

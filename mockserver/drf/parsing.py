@@ -53,7 +53,8 @@ async def read_body(request: IncomingRequest, limit: int) -> bytes:
         if size > limit:
             raise RequestTooLarge(limit)
         chunks.append(chunk)
-    return b"".join(chunks)
+    request.raw_body = body = b"".join(chunks)
+    return body
 
 
 def media_type_of(content_type: str) -> tuple[str, dict[str, str]]:

@@ -85,6 +85,7 @@ def _fail(message: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+Cleaner = Callable[[Any, Exists | None], Any]
 
 
 def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
@@ -168,17 +169,17 @@ def _check_digits(max_digits: int | None, places: int | None, total: int, whole:
         _fail(f"Ensure that there are no more than {max_digits - places} digits before the decimal point.")
 
 
-def _compile_decimal(schema: dict[str, Any]) -> Callable[[Any], str]:
+def _compile_decimal(schema: dict[str, Any]) -> Cleaner:
     hints = schema.get("x-drf") or {}
     max_digits, places = hints.get("max_digits"), hints.get("decimal_places")
     bounded = any(key in schema for key in ("minimum", "exclusiveMinimum", "maximum"))
     if not places or bounded:
-        return lambda value: _clean_decimal(schema, value)
+        return lambda value, exists: _clean_decimal(schema, value)
     # Text already in DRF's own form ("12.3400" for four places) comes out unchanged; its digit
     # counts can be read off the text without building a Decimal.
     canonical = re.compile(rf"-?(0|[1-9][0-9]*)\.[0-9]{{{places}}}\Z")
 
-    def clean(value: Any) -> str:
+    def clean(value: Any, exists: Exists | None) -> str:
         if value.__class__ is str:
             found = canonical.match(value)
             if found is not None:
@@ -219,7 +220,7 @@ def _clean_boolean(value: Any) -> bool:
 _CANONICAL_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 
 
-def _clean_datetime(value: Any) -> str:
+def _clean_datetime(value: Any, exists: Exists | None = None) -> str:
     if value.__class__ is str and _CANONICAL_DATETIME.match(value):
         try:  # already the form DRF stores: only the calendar needs checking
             datetime.fromisoformat(value)
@@ -267,9 +268,6 @@ def _clean_date(value: Any) -> str:
     raise AssertionError
 
 
-Cleaner = Callable[[Any, "Exists | None"], Any]
-
-
 def _compile_list(schema: dict[str, Any]) -> Cleaner:
     min_items = schema.get("minItems", 0)
     max_items = schema.get("maxItems")
@@ -301,8 +299,10 @@ def _compile_list(schema: dict[str, Any]) -> Cleaner:
 
 def _compile_object(schema: dict[str, Any]) -> Cleaner:
     required = set(schema.get("required") or ())
+    # (name, cleaner of a non-null value, may be null, required): the null check is done here,
+    # inline, rather than by one more call per field.
     fields = [
-        (name, compile_field(field_schema), name in required)
+        (name, _compile_value(field_schema), is_nullable(field_schema), name in required)
         for name, field_schema in (schema.get("properties") or {}).items()
         if not field_schema.get("readOnly")
     ]
@@ -314,11 +314,17 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
             )
         cleaned: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for name, clean_field, is_required in fields:
+        for name, clean_field, nullable, is_required in fields:
             raw = value.get(name, _MISSING)
             if raw is _MISSING:
                 if is_required:
                     errors[name] = ["This field is required."]
+                continue
+            if raw is None:
+                if nullable:
+                    cleaned[name] = None
+                else:
+                    errors[name] = ["This field may not be null."]
                 continue
             try:
                 cleaned[name] = clean_field(raw, exists)
@@ -333,14 +339,13 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
 
 def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
     if kind == "decimal":
-        clean_decimal = _compile_decimal(schema)
-        return lambda value, exists: clean_decimal(value)
+        return _compile_decimal(schema)
     if kind == "integer":
         return lambda value, exists: _clean_integer(schema, value)
     if kind == "boolean":
         return lambda value, exists: _clean_boolean(value)
     if kind == "datetime":
-        return lambda value, exists: _clean_datetime(value)
+        return _clean_datetime
     if kind == "date":
         return lambda value, exists: _clean_date(value)
     clean_string = _compile_string(schema)
@@ -358,16 +363,20 @@ def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
     return clean
 
 
+def _compile_value(schema: dict[str, Any]) -> Cleaner:
+    """A cleaner for one field's non-null value."""
+    kind = field_kind(schema)
+    if kind == "nested object":
+        return _compile_object(schema)
+    if kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
+        return _compile_list(schema)
+    return _compile_scalar(schema, kind)
+
+
 def compile_field(schema: dict[str, Any]) -> Cleaner:
     """A cleaner for one field: the schema is read once here, not on every value."""
     nullable = is_nullable(schema)
-    kind = field_kind(schema)
-    if kind == "nested object":
-        inner = _compile_object(schema)
-    elif kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
-        inner = _compile_list(schema)
-    else:
-        inner = _compile_scalar(schema, kind)
+    inner = _compile_value(schema)
 
     def clean(value: Any, exists: Exists | None) -> Any:
         if value is None:

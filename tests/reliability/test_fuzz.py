@@ -2,7 +2,8 @@
 no 5xx and no answer outside the spec (response validation is on, so a drift answers 500).
 
 CI runs a few examples per operation; the full run is
-    MOCKSERVER_FUZZ_EXAMPLES=150 pytest tests/reliability/test_fuzz.py    # > 10,000 requests
+    MOCKSERVER_FUZZ_EXAMPLES=150 pytest -s tests/reliability/test_fuzz.py    # > 10,000 requests
+(-s shows the number of requests each spec's run sent.)
 """
 
 import os
@@ -34,5 +35,6 @@ def test_fuzz_every_operation(api, spec):
     check_operations(
         Context(target, RunOptions(allow_writes=True, max_examples=EXAMPLES), report), str(specs_dir() / spec)
     )
+    print(f"fuzz {spec}: {target.requests_sent:,} requests, {EXAMPLES} examples per operation and mode")
     assert report.ok, report.summary()
     assert target.requests_sent > 0

@@ -46,8 +46,18 @@ def change_setup(request: ApiRequest, change: Change) -> Any:
 
 
 def poll_status(request: ApiRequest) -> model.Status:
-    """A status read touching only the task, unless an ended task still has to copy."""
-    now = request.store.now()
+    """A status read touching only the task, unless an ended task still has to copy.
+
+    An idle or settled task is answered from a plain read; only a running task (whose polls
+    are counted) or one that ended unsettled needs a write."""
+    store, tenant, now = request.store, request.require_tenant(), request.store.now()
+    holder = store.get_value(tenant, TASK)
+    if holder is not None:
+        task = holder["task"]
+        if task is None:
+            return "READY"
+        if task.get("settled") and model.task_ended(task, now):
+            return task["outcome"]
 
     def quick(holder: dict[str, Any] | None) -> tuple[dict[str, Any] | None, model.Status | None]:
         if holder is None:
@@ -60,5 +70,5 @@ def poll_status(request: ApiRequest) -> model.Status:
             return holder, "WORKING"
         return holder, task["outcome"] if task.get("settled") else None
 
-    status = request.store.mutate_value(request.require_tenant(), TASK, quick)
+    status = store.mutate_value(tenant, TASK, quick)
     return status if status is not None else change_setup(request, model.poll_status)

@@ -50,7 +50,7 @@ def line_price(qty: str, price: str | None, price_total: str) -> str:
         return four_places(Decimal(price)) if price is not None else "0.0000"
     if price is None or Decimal(price) * quantity != total:
         return four_places(total / quantity)
-    return four_places(Decimal(price))
+    return price  # the serializer already gave it four places
 
 
 def stored_relocate_document(cleaned: dict[str, Any]) -> dict[str, Any]:
