@@ -3,11 +3,13 @@ package) when it is installed, otherwise a small asyncio generator. Both return 
 LoadResult, and `generator_name()` says which one ran, so the printed table can say it too."""
 
 import asyncio
+import itertools
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +49,13 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _worker(
-    host: str, port: int, payload: bytes, deadline: float, result: LoadResult, ok: set[int]
+    host: str, port: int, payload: Callable[[], bytes], deadline: float, result: LoadResult, ok: set[int]
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            writer.write(payload)
+            writer.write(payload())
             status = await _read_response(reader)
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
             result.requests += 1
@@ -69,6 +71,14 @@ for name, value in pairs({headers}) do wrk.headers[name] = value end
 local body_file = io.open({body_path}, "rb")
 wrk.body = body_file:read("*a")
 body_file:close()
+if {unique} then
+  local counter = 0
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  request = function()
+    counter = counter + 1
+    return wrk.format(nil, wrk.path .. separator .. "_n=" .. counter)
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("mockserver-bench %d %d %d %d\\n", summary.requests,
@@ -91,7 +101,15 @@ def generator_name(prefer: str | None = None) -> str:
 
 
 def _run_wrk(
-    host: str, port: int, method: str, path: str, seconds: float, connections: int, headers: dict, body: bytes
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    seconds: float,
+    connections: int,
+    headers: dict,
+    body: bytes,
+    unique: bool,
 ) -> LoadResult:
     with tempfile.TemporaryDirectory() as folder:
         body_path = Path(folder, "body")
@@ -102,7 +120,10 @@ def _run_wrk(
         )
         script.write_text(
             _WRK_SCRIPT.format(
-                method=_lua_string(method), headers=lua_headers, body_path=_lua_string(str(body_path))
+                method=_lua_string(method),
+                headers=lua_headers,
+                body_path=_lua_string(str(body_path)),
+                unique="true" if unique else "false",
             )
         )
         run = subprocess.run(
@@ -138,12 +159,24 @@ def run_load(
     body: bytes = b"",
     ok: set[int] | None = None,
     generator: str | None = None,
+    unique: bool = False,
 ) -> LoadResult:
     """`ok` (default 200 and 201) applies to the Python generator; wrk counts any status outside
-    2xx/3xx as an error."""
+    2xx/3xx as an error. `unique` adds a new `_n=<counter>` query parameter to every request, so
+    no two URLs are the same (nothing can be answered from a cache of earlier answers)."""
     if generator_name(generator) == "wrk":
-        return _run_wrk(host, port, method, path, seconds, connections, headers or {}, body)
-    payload = _request_bytes(method, path, f"{host}:{port}", headers or {}, body)
+        return _run_wrk(host, port, method, path, seconds, connections, headers or {}, body, unique)
+    fixed = _request_bytes(method, path, f"{host}:{port}", headers or {}, body)
+    counter = itertools.count(1)
+    separator = "&" if "?" in path else "?"
+
+    def payload() -> bytes:
+        if not unique:
+            return fixed
+        return _request_bytes(
+            method, f"{path}{separator}_n={next(counter)}", f"{host}:{port}", headers or {}, body
+        )
+
     result = LoadResult(0, 0, seconds, [])
 
     async def main() -> None:

@@ -18,7 +18,7 @@ from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_tenant
 from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
-from mockserver.drf.presented import PresentedDocuments, plain
+from mockserver.drf.presented import AnswerCache, PresentedDocuments, plain
 from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body
 from mockserver.http import ApiRequest, ApiResponse, Handler
@@ -32,6 +32,7 @@ from mockserver.spec.routing import Router
 from mockserver.state_file import load_state_file, save_state_file
 from mockserver.store import MemoryStore
 from mockserver.store.base import Store
+from mockserver.store.journal import JournalRecord, cut, has_secrets
 
 logger = logging.getLogger("mockserver")
 
@@ -39,7 +40,6 @@ DJANGO_NOT_FOUND = (
     b'<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n'
     b"  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
 )
-JOURNAL_BODY_LIMIT = 4096
 INTERNAL_ERROR = b'{"detail":"mockserver: internal error; see the server log."}'
 
 
@@ -68,36 +68,6 @@ def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[
     return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
 
 
-def _masked_headers(headers: dict[str, str]) -> dict[str, str]:
-    shown = dict(headers)
-    for name in ("authorization", "x-mockserver-admin-token"):
-        value = shown.get(name)
-        if value is not None:
-            keyword, _, secret = value.partition(" ")
-            shown[name] = f"{keyword} {secret[:4]}…" if secret else "…"
-    return shown
-
-
-SECRET_FIELDS = frozenset({"password", "client_secret", "refresh_token", "access_token", "key"})
-
-
-def _preview(data: Any) -> Any:
-    if data is None or data is NO_BODY or data == b"":
-        return None
-    if isinstance(data, bytes):  # a rendered answer: no second encoding on the hot path
-        text = data[: JOURNAL_BODY_LIMIT + 1].decode("utf-8", "replace")
-        return text if len(text) <= JOURNAL_BODY_LIMIT else text[:JOURNAL_BODY_LIMIT] + "…"
-    if isinstance(data, dict) and SECRET_FIELDS & data.keys():
-        data = {k: ("…" if k in SECRET_FIELDS else v) for k, v in data.items()}
-    text = data if isinstance(data, str) else None
-    if text is None:
-        try:
-            text = orjson.dumps(data).decode()
-        except TypeError:
-            text = repr(data)
-    return text if len(text) <= JOURNAL_BODY_LIMIT else text[:JOURNAL_BODY_LIMIT] + "…"
-
-
 class Dispatcher:
     """One ASGI endpoint for every path in the specs: DRF's request cycle, driven by the spec."""
 
@@ -123,6 +93,7 @@ class Dispatcher:
             "authenticator": self.authenticator,
             "dispatcher": self,
             "presented": PresentedDocuments(),
+            "answers": AnswerCache(),
         }
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
@@ -238,9 +209,14 @@ class Dispatcher:
             if method != "GET" and self.settings.state_file is not None:
                 save_state_file(self.store, self.settings.state_file)
         else:
-            secret = isinstance(data, dict) and bool(SECRET_FIELDS & data.keys())
             self._journal(
-                request, started, reply.status, tenant, operation, body, data if secret else reply.body
+                request,
+                started,
+                reply.status,
+                tenant,
+                operation,
+                body,
+                data if has_secrets(data) else cut(reply.body),
             )
         return reply
 
@@ -252,28 +228,27 @@ class Dispatcher:
         tenant: str | None,
         operation: Operation | None,
         body: Any,
-        data: Any,
+        answer: Any,
     ) -> None:
+        # What the client sent, unless parsing found secrets to mask in it.
+        if body is NO_BODY:
+            body = None
+        elif request.raw_body and not has_secrets(body):
+            body = request.raw_body
         self.store.record(
-            {
-                "id": None,  # the store numbers the entries
-                "time": self.store.now(),
-                "tenant": tenant,
-                "method": request.method,
-                "path": request.path,
-                "query": request.query_string,
-                "operation_id": operation.operation_id if operation else None,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "request_headers": _masked_headers(request.headers),
-                # What the client sent, unless parsing found secrets to mask in it.
-                "request_body": _preview(
-                    request.raw_body
-                    if request.raw_body and not (isinstance(body, dict) and SECRET_FIELDS & body.keys())
-                    else body
-                ),
-                "response_body": _preview(data),
-            }
+            JournalRecord(
+                self.store.now(),
+                tenant,
+                request.method,
+                request.path,
+                request.query_string,
+                operation.operation_id if operation else None,
+                status,
+                time.perf_counter() - started,
+                request.headers,
+                body,
+                answer,
+            )
         )
 
     async def _apply_fault(self, fault: dict[str, Any]) -> None:

@@ -63,3 +63,42 @@ def _base(base_url: str) -> bytes:
 def plain(data: Any) -> Any:
     """The same answer with every embedded fragment decoded (for checks and pretty printing)."""
     return orjson.loads(orjson.dumps(data))
+
+
+class AnswerCache:
+    """Whole encoded answers of reads, kept against what they depend on (for a page: tenant,
+    collection version, URL), so repeating a read costs a lookup. Bounded in entries and bytes;
+    the oldest go first. Keys carry a version that never comes back, so nothing here goes stale.
+    """
+
+    def __init__(
+        self, max_entries: int = 512, max_bytes: int = 32 * 1024 * 1024, max_answer: int = 256 * 1024
+    ) -> None:
+        self._answers: dict[Any, orjson.Fragment] = {}
+        self._sizes: dict[Any, int] = {}
+        self._max_entries, self._max_bytes, self._max_answer = max_entries, max_bytes, max_answer
+        self._bytes = 0
+
+    def get(self, key: Any) -> orjson.Fragment | None:
+        return self._answers.get(key)
+
+    def put(self, key: Any, encoded: bytes) -> orjson.Fragment:
+        """The answer as a fragment to embed, kept unless it is too large to be worth it."""
+        answer = orjson.Fragment(encoded)
+        if len(encoded) > self._max_answer or key in self._answers:
+            return answer
+        while self._answers and (
+            len(self._answers) >= self._max_entries or self._bytes + len(encoded) > self._max_bytes
+        ):
+            oldest = next(iter(self._answers))
+            del self._answers[oldest]
+            self._bytes -= self._sizes.pop(oldest)
+        self._answers[key] = answer
+        self._sizes[key] = len(encoded)
+        self._bytes += len(encoded)
+        return answer
+
+    def clear(self) -> None:
+        self._answers.clear()
+        self._sizes.clear()
+        self._bytes = 0

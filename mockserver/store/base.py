@@ -2,11 +2,16 @@
 
 Everything an API needs to remember goes through these operations, so a shared store (for
 example over Redis) can implement the same interface when several processes serve one fake.
+The one exception is the request journal: it takes a JournalRecord of references, which the
+memory store formats only when the journal is read; a shared store formats it on record
+(store/journal.py, entry()).
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
+
+from mockserver.store.journal import JournalRecord
 
 R = TypeVar("R")
 SortKind = Literal["text", "number"]
@@ -56,6 +61,11 @@ class Store(Protocol):
     # keyed collections
     def define_collection(self, spec: CollectionSpec) -> None: ...
     def get_document(self, tenant: str, collection: str, key: str, encoded: bool = False) -> Any: ...
+    def collection_version(self, tenant: str, collection: str) -> int:
+        """A number that changes whenever the collection's documents change and never comes
+        back (0 while the tenant has none): answers may be cached against it."""
+        ...
+
     def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]: ...
     def upsert_documents(
         self, tenant: str, collection: str, documents: Sequence[dict[str, Any]]
@@ -81,7 +91,7 @@ class Store(Protocol):
     def release_clock(self) -> dict[str, Any]: ...
 
     # the request journal (bounded)
-    def record(self, entry: dict[str, Any]) -> None: ...
+    def record(self, record: JournalRecord) -> None: ...
     def journal(self, tenant: str | None = None) -> list[dict[str, Any]]: ...
     def clear_journal(self, tenant: str | None = None) -> int: ...
 

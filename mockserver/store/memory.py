@@ -1,10 +1,11 @@
 """The in-memory Store: one process, all state in this object, reset as a whole or per tenant."""
 
 import copy
+import itertools
 import random
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,8 @@ import orjson
 
 from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, UpsertCounts
 from mockserver.store.clock import VirtualClock
+from mockserver.store.journal import JournalRecord
+from mockserver.store.journal import entry as journal_entry
 
 ALL_TENANTS = "*"
 _NO_DOCUMENTS: dict[str, bytes] = {}  # never written to
@@ -37,8 +40,12 @@ class _Collection:
     """Documents kept serialized (compact, and a read can never alias stored state), plus what
     ordering and search need, so a page never decodes the whole collection."""
 
-    def __init__(self, spec: CollectionSpec) -> None:
+    def __init__(self, spec: CollectionSpec, stamps: Iterator[int]) -> None:
         self.spec = spec
+        # A store-wide stamp, new on every change: a (tenant, collection, version) never repeats,
+        # even across resets, so answers cached against it can never be stale.
+        self._stamps = stamps
+        self.version = next(stamps)
         self.documents: dict[str, bytes] = {}
         self.sort_values: dict[str, tuple[Any, ...]] = {}
         self.search_text: dict[str, str] = {}
@@ -48,6 +55,7 @@ class _Collection:
     def put(self, document: dict[str, Any]) -> bool:
         key = str(document[self.spec.key_field])
         inserted = key not in self.documents
+        self.version = next(self._stamps)
         # orjson over-allocates its output (about 4 KiB); an exact copy keeps a stored document small.
         self.documents[key] = memoryview(orjson.dumps(document)).tobytes()
         self.sort_values[key] = tuple(
@@ -63,6 +71,7 @@ class _Collection:
     def delete(self, key: str) -> bool:
         if key not in self.documents:
             return False
+        self.version = next(self._stamps)
         del self.documents[key]
         self.sort_values.pop(key, None)
         self.search_text.pop(key, None)
@@ -110,10 +119,11 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._specs: dict[str, CollectionSpec] = {}
         self._tenants: dict[str, _Tenant] = {}
-        self._journal: deque[dict[str, Any]] = deque(maxlen=journal_size)
+        self._journal: deque[tuple[int, JournalRecord]] = deque(maxlen=journal_size)
         self._faults: dict[tuple[str, str], dict[str, Any]] = {}
         self._random = random.Random(random_seed)
         self._journal_sequence = 0
+        self._stamps = itertools.count(1)
 
     # tenants -----------------------------------------------------------------------------
     def _tenant(self, tenant: str) -> _Tenant:
@@ -126,7 +136,7 @@ class MemoryStore:
         state = self._tenant(tenant)
         found = state.collections.get(name)
         if found is None:
-            found = state.collections[name] = _Collection(self._specs[name])
+            found = state.collections[name] = _Collection(self._specs[name], self._stamps)
         return found
 
     def _stored(self, tenant: str, name: str) -> dict[str, bytes]:
@@ -179,7 +189,7 @@ class MemoryStore:
         for name, documents in (state.get("collections") or {}).items():
             if name not in self._specs:
                 raise KeyError(f"unknown collection {name!r}")
-            collection = fresh.collections[name] = _Collection(self._specs[name])
+            collection = fresh.collections[name] = _Collection(self._specs[name], self._stamps)
             for document in documents:
                 collection.put(document)
         self._tenants[tenant] = fresh
@@ -223,6 +233,12 @@ class MemoryStore:
         with self._lock:
             raw = self._stored(tenant, collection).get(key)
         return raw if raw is None or encoded else orjson.loads(raw)
+
+    def collection_version(self, tenant: str, collection: str) -> int:
+        with self._lock:
+            state = self._tenants.get(tenant)
+            found = state.collections.get(collection) if state is not None else None
+            return found.version if found is not None else 0
 
     def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]:
         with self._lock:
@@ -292,15 +308,16 @@ class MemoryStore:
             return self._clock.state()
 
     # journal -----------------------------------------------------------------------------
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, record: JournalRecord) -> None:
+        # Kept as handed over (the caller gives it up): formatted only when read.
         with self._lock:
             self._journal_sequence += 1
-            entry["id"] = self._journal_sequence  # the caller hands the entry over
-            self._journal.append(entry)
+            self._journal.append((self._journal_sequence, record))
 
     def journal(self, tenant: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
-            return [e for e in self._journal if tenant is None or e.get("tenant") == tenant]
+            kept = [(n, r) for n, r in self._journal if tenant is None or r.tenant == tenant]
+        return [journal_entry(sequence, record) for sequence, record in kept]
 
     def clear_journal(self, tenant: str | None = None) -> int:
         with self._lock:
@@ -308,7 +325,7 @@ class MemoryStore:
             if tenant is None:
                 self._journal.clear()
             else:
-                kept = [e for e in self._journal if e.get("tenant") != tenant]
+                kept = [item for item in self._journal if item[1].tenant != tenant]
                 self._journal.clear()
                 self._journal.extend(kept)
             return before - len(self._journal)

@@ -1,10 +1,12 @@
 """Negotiation, pagination links, routing with format suffixes."""
 
+import orjson
 import pytest
 
 from mockserver.drf.errors import NotAcceptable, NotFound
 from mockserver.drf.negotiation import BROWSABLE_RENDERER, JSON_RENDERER, select_renderer
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.presented import AnswerCache
 from mockserver.spec.loader import PathItem
 from mockserver.spec.routing import Router
 
@@ -78,3 +80,15 @@ def test_routes_and_format_suffixes():
     found = router.match("/api/v1/docs/11112.api")
     assert (found.path_item, found.path_params, found.format_suffix) == (detail, {"doc_id": "11112"}, "api")
     assert router.match("/api/v1/docs") is None and router.match_with_slash("/api/v1/docs")
+
+
+def test_the_answer_cache_is_bounded_in_entries_and_bytes():
+    cache = AnswerCache(max_entries=2, max_bytes=10, max_answer=6)
+    assert bytes(orjson.dumps(cache.put("a", b"[1]"))) == b"[1]"
+    cache.put("b", b"[2]")
+    cache.put("c", b"[3]")  # the third entry pushes out the oldest
+    assert cache.get("a") is None and cache.get("b") is not None
+    cache.put("d", b"[1234]")  # 3 + 6 bytes fit, 3 + 3 + 6 do not
+    assert cache.get("b") is None and cache.get("c") is not None and cache.get("d") is not None
+    cache.put("e", b"[123456]")  # larger than any answer worth keeping: served, not kept
+    assert cache.get("e") is None

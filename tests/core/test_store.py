@@ -103,3 +103,18 @@ def test_faults_probability_and_times():
     assert store.take_fault("t", "op") is None
     store.set_fault("t", "op", {"status": 500, "probability": 0})
     assert store.take_fault("t", "op") is None
+
+
+def test_a_collection_version_changes_on_every_write_and_never_comes_back():
+    store = MemoryStore()
+    store.define_collection(DOCS)
+    assert store.collection_version("t", DOCS.name) == 0
+    store.upsert_documents("t", DOCS.name, [{"id": "1", "name": "a"}])
+    seen = [store.collection_version("t", DOCS.name)]
+    store.upsert_documents("t", DOCS.name, [{"id": "1", "name": "a"}])  # even an identical write
+    seen.append(store.collection_version("t", DOCS.name))
+    store.delete_documents("t", DOCS.name, ["1"])
+    seen.append(store.collection_version("t", DOCS.name))
+    store.load_all({"tenants": {"t": {"collections": {DOCS.name: []}}}})
+    seen.append(store.collection_version("t", DOCS.name))
+    assert len(set(seen)) == 4 and 0 not in seen

@@ -212,3 +212,25 @@ def test_products_and_shops(client):
     assert bad.json() == {
         "open_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]
     }
+
+
+def test_a_repeated_page_follows_every_change_of_the_collection(empty):
+    """Pages are cached against the collection's version: writes, deletes through a reset,
+    other hosts and other tenants never see a stale answer."""
+    url = DOCS + "?page_size=2&ordering=relocate_id"
+    assert empty.get(url, headers=H).json()["count"] == 0
+    empty.post(DOCS, headers=H, json=[document("C1"), document("C2")])
+    first = empty.get(url, headers=H).json()
+    assert first["count"] == 2 and [d["relocate_id"] for d in first["results"]] == ["C1", "C2"]
+    empty.post(DOCS, headers=H, json=[document("C0", responsible="Інший")])
+    again = empty.get(url, headers=H).json()
+    assert again["count"] == 3 and again["results"][0]["responsible"] == "Інший"
+    assert (
+        again["next"]
+        == "http://testserver/api/v1/relocate-documents/?ordering=relocate_id&page=2&page_size=2"
+    )
+    other_host = empty.get(url, headers={**H, "Host": "fake.example:8080"}).json()
+    assert other_host["next"].startswith("http://fake.example:8080/")
+    assert empty.get(url, headers={"Authorization": "Bearer someone-else"}).json()["count"] != 3
+    empty.post("/__mockserver__/fixtures", headers=H, json={"empty": True})
+    assert empty.get(url, headers=H).json()["count"] == 0

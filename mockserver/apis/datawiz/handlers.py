@@ -4,13 +4,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mockserver.apis import ApiModule
 from mockserver.apis.datawiz import model
 from mockserver.apis.datawiz.oauth import obtain_token
 from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
-from mockserver.drf.presented import PresentedDocuments, Presenter
+from mockserver.drf.presented import AnswerCache, PresentedDocuments, Presenter
 from mockserver.http import ApiRequest, ApiResponse
 from mockserver.settings import Settings
 from mockserver.store.base import CollectionSpec
@@ -36,14 +38,22 @@ def initial_state(fixtures: Path, settings: Settings) -> dict[str, Any]:
 
 def _page(request: ApiRequest, collection: CollectionSpec, present: Presenter) -> ApiResponse:
     """DRF's PageNumberPagination over a store query, with OrderingFilter and SearchFilter."""
+    store, tenant = request.store, request.require_tenant()
+    # A page is a function of the collection's contents and the URL: while the collection does
+    # not change, the same URL gets the answer encoded the first time.
+    answers: AnswerCache = request.services["answers"]
+    key = (tenant, collection.name, store.collection_version(tenant, collection.name), request.full_url)
+    cached = answers.get(key)
+    if cached is not None:
+        return ApiResponse(200, cached)
     query = request.query
     wanted = page_request(query, PAGE_POLICY)
     ordering = model.ordering_terms(query.get("ordering"))
     search = query.get("search")
 
     def fetch(number: int) -> Any:
-        return request.store.query_documents(
-            request.require_tenant(),
+        return store.query_documents(
+            tenant,
             collection.name,
             ordering=ordering,
             search=search,
@@ -59,9 +69,8 @@ def _page(request: ApiRequest, collection: CollectionSpec, present: Presenter) -
         result = fetch(number)
     following, preceding = page_links(request.full_url, number, result.count, wanted.size)
     results = _presented(request).many(collection.name, result.documents, present, request.base_url)
-    return ApiResponse(
-        200, {"count": result.count, "next": following, "previous": preceding, "results": results}
-    )
+    page = {"count": result.count, "next": following, "previous": preceding, "results": results}
+    return ApiResponse(200, answers.put(key, orjson.dumps(page)))
 
 
 def _detail(

@@ -1,0 +1,69 @@
+"""The request journal: what a request leaves behind, masked and cut when it is read."""
+
+from mockserver.store import MemoryStore
+from mockserver.store.journal import BODY_LIMIT, JournalRecord, cut, preview
+
+DOCS = "/api/v1/relocate-documents/"
+CONTROL = "/__mockserver__/journal"
+
+
+def _record(**changes):
+    fields = dict(
+        time=1.0,
+        tenant="token:a",
+        method="GET",
+        path="/p/",
+        query="",
+        operation_id="op",
+        status=200,
+        duration_seconds=0.0012345,
+        request_headers={"authorization": "Bearer abcdefgh", "accept": "*/*"},
+        request_body=None,
+        response_body=b'{"ok":true}',
+    )
+    fields.update(changes)
+    return JournalRecord(**fields)
+
+
+def test_an_entry_is_formatted_when_read_with_secrets_masked():
+    store = MemoryStore()
+    store.record(_record(request_body={"username": "u", "password": "p"}))
+    (entry,) = store.journal()
+    assert entry["id"] == 1 and entry["duration_ms"] == 1.234
+    assert entry["request_headers"] == {"authorization": "Bearer abcd…", "accept": "*/*"}
+    assert entry["request_body"] == '{"username":"u","password":"…"}'
+    assert entry["response_body"] == '{"ok":true}'
+
+
+def test_long_bodies_are_cut_to_the_preview_limit_and_never_pinned_whole():
+    big = b'"' + b"x" * (BODY_LIMIT * 3) + b'"'
+    kept = cut(big)
+    assert len(kept) == BODY_LIMIT + 1
+    text = preview(kept)
+    assert len(text) == BODY_LIMIT + 1 and text.endswith("…")
+    assert preview(cut(b"short")) == "short"
+
+
+def test_the_journal_is_bounded_and_cleared_per_tenant():
+    store = MemoryStore(journal_size=3)
+    for index in range(5):
+        store.record(_record(tenant="a" if index % 2 else "b", path=f"/{index}/"))
+    assert [e["path"] for e in store.journal()] == ["/2/", "/3/", "/4/"]
+    assert [e["path"] for e in store.journal("a")] == ["/3/"]
+    assert store.clear_journal("b") == 2
+    assert [e["id"] for e in store.journal()] == [4]
+
+
+def test_requests_show_in_the_journal_as_sent(client):
+    body = b'[{"relocate_id": "j-1", "price_total": "1", "relocate_date": "2016-01-01T00:00:00", "responsible": "", "products": []}]'
+    headers = {"Authorization": "Bearer journal-token", "Content-Type": "application/json"}
+    assert client.post(DOCS, content=body, headers=headers).status_code == 201
+    assert client.get(DOCS + "?page_size=1", headers=headers).status_code == 200
+    entries = client.get(CONTROL, headers={"Authorization": "Bearer journal-token"}).json()["entries"]
+    posted = next(e for e in entries if e["method"] == "POST")
+    assert posted["request_body"] == body.decode()  # the bytes as received, not a re-encoding
+    assert posted["response_body"] == '{"updated":0,"inserted":1}'
+    assert posted["request_headers"]["authorization"] == "Bearer jour…"
+    listed = next(e for e in entries if e["method"] == "GET")
+    assert listed["query"] == "page_size=1" and listed["request_body"] is None
+    assert listed["response_body"].startswith('{"count":') and '"results":[' in listed["response_body"]
