@@ -16,6 +16,7 @@ from mockserver.apis import ApiModule, TenantState, load_api_module
 from mockserver.auth import Authenticator, Identity
 from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_tenant
 from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
+from mockserver.drf.fast_path import compile_fast_body
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.presented import AnswerCache, PresentedDocuments, plain
@@ -98,7 +99,7 @@ class Dispatcher:
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
         # Each operation's body schema compiled once: (operationId, media type) -> validator.
-        self._validators: dict[tuple[str, str], BodyValidator] = {}
+        self._validators: dict[tuple[str, str, bool], BodyValidator] = {}
 
     # tenants -----------------------------------------------------------------------------
     def initial_tenant_state(self) -> TenantState:
@@ -234,7 +235,7 @@ class Dispatcher:
         if body is NO_BODY:
             body = None
         elif request.raw_body and not has_secrets(body):
-            body = request.raw_body
+            body = cut(request.raw_body)  # a large upload is not pinned whole
         self.store.record(
             JournalRecord(
                 self.store.now(),
@@ -280,15 +281,17 @@ class Dispatcher:
             return parsed
         if parsed is NO_BODY:
             parsed = {}
-        media_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-        if media_type not in operation.request_schemas:
-            media_type = "application/json"
-        validator = self._validators.get((operation.operation_id, media_type))
+        sent_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        media_type = sent_type if sent_type in operation.request_schemas else "application/json"
+        # Only a body orjson parsed (valid UTF-8, no lone surrogates) goes to jsonschema-rs.
+        fast = operation.is_drf and sent_type == "application/json"
+        validator = self._validators.get((operation.operation_id, media_type, fast))
         if validator is None:
             schema = operation.request_schemas.get(media_type)
             if not schema:
                 return parsed
-            validator = self._validators[(operation.operation_id, media_type)] = compile_body(schema)
+            validator = compile_fast_body(schema) if fast else compile_body(schema)
+            self._validators[(operation.operation_id, media_type, fast)] = validator
         return validator(parsed, self._exists_for(tenant))
 
     def _render(

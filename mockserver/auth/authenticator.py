@@ -48,21 +48,39 @@ class Authenticator:
         self._strict = settings.auth_mode == "strict"
         self._configured_tokens = set(settings.tokens)
         self._signing_keys = dict(settings.signing_keys)
+        # (Authorization header, schemes) -> (issued tokens' version, identity); see authenticate
+        self._known: dict[tuple[str, Sequence[str]], tuple[int, Identity]] = {}
 
     def authenticate(self, request: IncomingRequest, schemes: Sequence[str]) -> Identity:
         header = request.headers.get("authorization", "")
+        # The same header on the same operation gets the same identity while the issued tokens
+        # do not change (their collection's version), unless the answer depends on the clock
+        # (an issued bearer token's expiry) or on the request itself (a signature).
+        version = self._store.collection_version(tokens.AUTH_TENANT, tokens.TOKENS.name)
+        schemes = schemes if schemes.__class__ is tuple else tuple(schemes)
+        known = self._known.get((header, schemes))
+        if known is not None and known[0] == version:
+            return _with_namespace(request, known[1])
+        identity = self._authenticate(request, header, schemes)
+        if identity.scheme == "token" or (identity.scheme == "bearer" and identity.user is None):
+            if len(self._known) >= 10_000:
+                self._known.clear()
+            self._known[(header, schemes)] = (version, identity)
+        return _with_namespace(request, identity)
+
+    def _authenticate(self, request: IncomingRequest, header: str, schemes: Sequence[str]) -> Identity:
         keyword, _, rest = header.strip().partition(" ")
         keyword = keyword.lower()
         bearer_error: dict[str, str] | None = None
         try:
             if keyword == "token" and not TOKEN_SCHEMES.isdisjoint(schemes):
-                return _with_namespace(request, self._token(header))
+                return self._token(header)
             if keyword == "bearer" and not BEARER_SCHEMES.isdisjoint(schemes):
                 identity, bearer_error = self._bearer(rest.strip())
                 if identity:
-                    return _with_namespace(request, identity)
+                    return identity
             if keyword == "signature" and not SIGNATURE_SCHEMES.isdisjoint(schemes):
-                return _with_namespace(request, self._signature(request, rest))
+                return self._signature(request, rest)
         except APIError as error:
             error.headers["WWW-Authenticate"] = www_authenticate(schemes)
             raise

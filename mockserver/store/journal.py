@@ -25,7 +25,7 @@ class JournalRecord(NamedTuple):
     status: int
     duration_seconds: float
     request_headers: dict[str, str]  # lower-case names, as received: masked when formatted
-    request_body: Any  # bytes as received, or the parsed body when it holds secrets, or None
+    request_body: Any  # bytes as received (cut), or the parsed body when it holds secrets, or None
     response_body: Any  # the rendered bytes (cut to what a preview shows), or data with secrets
 
 

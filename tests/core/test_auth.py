@@ -5,7 +5,7 @@ from starlette.requests import Request
 
 from mockserver.auth import Authenticator
 from mockserver.auth.signature import sign, signing_string
-from mockserver.auth.tokens import issue_akinon_key, issue_bearer
+from mockserver.auth.tokens import forget, issue_akinon_key, issue_bearer
 from mockserver.drf.errors import AuthenticationFailed, NotAuthenticated
 from mockserver.settings import Settings
 from mockserver.store import MemoryStore, VirtualClock
@@ -116,3 +116,24 @@ def test_http_signatures_are_verified_in_strict_mode(store):
         authenticator.authenticate(request(_signed("wrong"), query=b"page=2"), ["oauth2", "httpSignature"])
     with pytest.raises(AuthenticationFailed):
         authenticator.authenticate(request(_signed("s3cret", "k2"), query=b"page=2"), ["httpSignature"])
+
+
+def test_a_remembered_identity_never_outlives_its_token(store):
+    """Identities are reused per header while the issued tokens do not change: a forgotten key
+    and an expired bearer token are refused on the very next request."""
+    authenticator = Authenticator(Settings(auth_mode="strict"), store)
+    key = issue_akinon_key(store, "alice")
+    token_header = request({"Authorization": f"Token {key}"})
+    for _ in range(2):
+        assert authenticator.authenticate(token_header, ("tokenAuth",)).tenant == "user:alice"
+    forget(store, key)
+    with pytest.raises(AuthenticationFailed):
+        authenticator.authenticate(token_header, ("tokenAuth",))
+
+    bearer = issue_bearer(store, "bob", lifetime=60, scope="read", client_id="c")["access_token"]
+    bearer_header = request({"Authorization": f"Bearer {bearer}"})
+    for _ in range(2):
+        assert authenticator.authenticate(bearer_header, ("oauth2",)).tenant == "user:bob"
+    store.advance_clock(61)
+    with pytest.raises(NotAuthenticated):
+        authenticator.authenticate(bearer_header, ("oauth2",))

@@ -67,3 +67,20 @@ def test_requests_show_in_the_journal_as_sent(client):
     listed = next(e for e in entries if e["method"] == "GET")
     assert listed["query"] == "page_size=1" and listed["request_body"] is None
     assert listed["response_body"].startswith('{"count":') and '"results":[' in listed["response_body"]
+
+
+def test_a_large_upload_is_not_kept_whole_by_the_journal(client):
+    documents = [
+        {
+            "relocate_id": f"big-{i}",
+            "price_total": "1",
+            "relocate_date": "2016-01-01T00:00:00",
+            "responsible": "x" * 50,
+            "products": [],
+        }
+        for i in range(300)
+    ]
+    headers = {"Authorization": "Bearer journal-big"}
+    assert client.post(DOCS, json=documents, headers=headers).status_code == 201
+    kept = [record for _, record in client.app.state.store._journal if record.method == "POST"]
+    assert kept and len(kept[-1].request_body) == BODY_LIMIT + 1

@@ -1,5 +1,10 @@
-"""No sequence of requests under one credential reads or changes another credential's data."""
+"""No sequence of requests under one credential reads or changes another credential's data.
 
+CI runs 25 sequences; the full run is
+    MOCKSERVER_TENANCY_EXAMPLES=500 pytest tests/reliability/test_tenancy.py
+"""
+
+import os
 import warnings
 
 from hypothesis import HealthCheck, given, settings
@@ -57,7 +62,11 @@ def snapshot(client: TestClient) -> tuple:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("MOCKSERVER_TENANCY_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(actions=ACTIONS)
 def test_other_credentials_cannot_touch_alice(actions):
     client = TestClient(create_app(Settings()))
