@@ -69,6 +69,28 @@ def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[
     return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
 
 
+class RelatedObjects:
+    """DRF's related-object lookups for one request's tenant: `exists(collection, key)` for the
+    serializer (each key fetched once), `existing(collection, keys)` for many at once."""
+
+    __slots__ = ("_known", "_store", "_tenant")
+
+    def __init__(self, store: Store, tenant: str) -> None:
+        self._store, self._tenant = store, tenant
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, collection: str, key: str) -> bool:
+        found = self._known.get((collection, key))
+        if found is None:
+            found = self._known[(collection, key)] = bool(
+                self._store.existing_keys(self._tenant, collection, [key])
+            )
+        return found
+
+    def existing(self, collection: str, keys: list[str]) -> set[str]:
+        return self._store.existing_keys(self._tenant, collection, keys)
+
+
 class Dispatcher:
     """One ASGI endpoint for every path in the specs: DRF's request cycle, driven by the spec."""
 
@@ -258,19 +280,8 @@ class Dispatcher:
         if fault.get("status"):
             raise InjectedFault(int(fault["status"]))
 
-    def _exists_for(self, tenant: str | None) -> Any:
-        """DRF's related-object lookups for a tenant, each collection's keys fetched once per key."""
-        if tenant is None:
-            return None
-        known: dict[tuple[str, str], bool] = {}
-
-        def exists(collection: str, key: str) -> bool:
-            found = known.get((collection, key))
-            if found is None:
-                found = known[(collection, key)] = bool(self.store.existing_keys(tenant, collection, [key]))
-            return found
-
-        return exists
+    def _exists_for(self, tenant: str | None) -> "RelatedObjects | None":
+        return RelatedObjects(self.store, tenant) if tenant is not None else None
 
     async def _read_body(self, request: IncomingRequest, operation: Operation, tenant: str | None) -> Any:
         if not operation.request_schemas_full:

@@ -150,9 +150,12 @@ def _references_exist(data: Any, references: list[Reference], exists: Exists | N
                     if value is not None:
                         found.append(value)
             nodes = found
-        for value in nodes:
-            if not exists(collection, value):
+        existing = getattr(exists, "existing", None)  # one lookup for all of them, when offered
+        if existing is not None:
+            if nodes and not set(nodes) <= existing(collection, nodes):
                 return False
+        elif not all(exists(collection, value) for value in nodes):
+            return False
     return True
 
 

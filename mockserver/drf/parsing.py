@@ -48,7 +48,9 @@ async def read_body(request: IncomingRequest, limit: int) -> bytes:
         raise RequestTooLarge(limit)
     chunks = []
     size = 0
-    async for chunk in request.stream():
+    more = True
+    while more:
+        chunk, more = await request.chunk()
         size += len(chunk)
         if size > limit:
             raise RequestTooLarge(limit)
@@ -72,6 +74,8 @@ async def parse_body(request: IncomingRequest, accepted: tuple[str, ...], limit:
     if not raw:
         return NO_BODY
     content_type = request.headers.get("content-type", "")
+    if content_type == JSON and JSON in accepted:  # the common case, with nothing to split
+        return parse_json(raw)
     media_type, params = media_type_of(content_type)
     if media_type not in accepted:
         raise UnsupportedMediaType(content_type)

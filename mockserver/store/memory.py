@@ -49,6 +49,9 @@ class _Collection:
         self.documents: dict[str, bytes] = {}
         self.sort_values: dict[str, tuple[Any, ...]] = {}
         self.search_text: dict[str, str] = {}
+        # Keys written since their sort values and search text were last derived: a write does
+        # not pay for the indexes, the next read that needs them derives them once.
+        self._stale: set[str] = set()
         self._sorted_keys: dict[tuple[str, ...], list[str]] = {}
         self._field_index = {name: i for i, name in enumerate(spec.ordering_fields)}
 
@@ -58,21 +61,28 @@ class _Collection:
         self.version = next(self._stamps)
         # orjson over-allocates its output (about 4 KiB); an exact copy keeps a stored document small.
         self.documents[key] = memoryview(orjson.dumps(document)).tobytes()
-        self.sort_values[key] = tuple(
-            _sort_value(kind, document.get(name)) for name, kind in self.spec.ordering_fields.items()
-        )
-        if self.spec.search_fields:
-            self.search_text[key] = "\x00".join(
-                str(document.get(name) or "") for name in self.spec.search_fields
-            ).casefold()
+        self._stale.add(key)
         self._sorted_keys.clear()
         return inserted
+
+    def refresh(self) -> None:
+        """Derive the sort values and search text of every document written since last time."""
+        fields, search_fields = self.spec.ordering_fields.items(), self.spec.search_fields
+        for key in self._stale:
+            document = orjson.loads(self.documents[key])
+            self.sort_values[key] = tuple(_sort_value(kind, document.get(name)) for name, kind in fields)
+            if search_fields:
+                self.search_text[key] = "\x00".join(
+                    str(document.get(name) or "") for name in search_fields
+                ).casefold()
+        self._stale.clear()
 
     def delete(self, key: str) -> bool:
         if key not in self.documents:
             return False
         self.version = next(self._stamps)
         del self.documents[key]
+        self._stale.discard(key)
         self.sort_values.pop(key, None)
         self.search_text.pop(key, None)
         self._sorted_keys.clear()
@@ -82,6 +92,7 @@ class _Collection:
         cached = self._sorted_keys.get(ordering)
         if cached is not None:
             return cached
+        self.refresh()
         keys = sorted(self.documents)  # the key itself is the final tie-breaker
         for term in reversed(ordering):
             descending = term.startswith("-")
@@ -275,6 +286,7 @@ class MemoryStore:
             # DRF's SearchFilter: terms split on white space and commas, every term must match.
             terms = [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
             if terms:
+                target.refresh()
                 texts = target.search_text
                 keys = [key for key in keys if all(term in texts.get(key, "") for term in terms)]
             end = None if limit is None else offset + limit

@@ -13,11 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mockserver.apis.datawiz.model import PRODUCTS
+from mockserver.app import RelatedObjects
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.fast_path import canonical_schema, compile_fast_body
 from mockserver.drf.serializer import compile_body
 from mockserver.resources import specs_dir
 from mockserver.spec.loader import load_spec
+from mockserver.store import MemoryStore
 
 KNOWN_PRODUCTS = {"p-1", "p 2"}
 EDGES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\x00\x7f\xadé€𝄞"
@@ -229,3 +232,26 @@ def test_the_fast_path_for_products_and_shops(operation_id, items):
 def test_every_datawiz_upload_has_a_canonical_form(spec, operation_id):
     canonical, _ = canonical_schema(request_schema(spec, operation_id))
     assert canonical
+
+
+def test_related_objects_are_looked_up_at_once_when_the_lookup_offers_it():
+
+    store = MemoryStore()
+    store.define_collection(PRODUCTS)
+    store.upsert_documents("t", PRODUCTS.name, [{"product_id": "p-1"}])
+    fast = compile_fast_body(RELOCATE)
+    line = {"product_id": "p-1", "qty": "1.0000", "price": "1.0000", "price_total": "1.0000"}
+    good = {
+        "relocate_id": "R",
+        "price_total": "1.0000",
+        "relocate_date": "2016-01-01T00:00:00",
+        "responsible": "",
+        "products": [line, line],
+    }
+    assert fast(good, RelatedObjects(store, "t")) is good
+    missing = {**good, "products": [line, {**line, "product_id": "p-2"}]}
+    with pytest.raises(ValidationFailed) as failed:
+        fast(missing, RelatedObjects(store, "t"))
+    assert failed.value.detail == {
+        "products": [{}, {"product_id": ["Object with product_id=p-2 does not exist."]}]
+    }
