@@ -179,9 +179,12 @@ class Dispatcher:
             if path_item.is_drf:
                 headers["Allow"] = path_item.allow_header
                 headers["Vary"] = "Accept"
-                renderer = select_renderer(
-                    request.headers.get("accept"), match.format_suffix or request.query.get("format")
+                # ?format= can only be there if its name (or an escape) is: no parsing otherwise.
+                query_string = request.query_string
+                asked = match.format_suffix or (
+                    request.query.get("format") if "format" in query_string or "%" in query_string else None
                 )
+                renderer = select_renderer(request.headers.get("accept"), asked)
             if is_control:
                 tenant = control_tenant(request, self.authenticator, self.settings)
             else:

@@ -23,6 +23,8 @@ class IncomingRequest:
     """
 
     __slots__ = (
+        "_base_url",
+        "_full_url",
         "_query",
         "_receive",
         "_url",
@@ -47,6 +49,8 @@ class IncomingRequest:
         self._query: dict[str, str] | None = None
         self._url: URL | None = None
         self.raw_body = b""  # the body as received, once it has been read
+        self._base_url: str | None = None
+        self._full_url: str | None = None
 
     @property
     def query(self) -> dict[str, str]:
@@ -65,6 +69,11 @@ class IncomingRequest:
     @property
     def base_url(self) -> str:
         """scheme://host[:port] exactly as the client addressed this server."""
+        if self._base_url is None:
+            self._base_url = self._read_base_url()
+        return self._base_url
+
+    def _read_base_url(self) -> str:
         host = self.headers.get("host")
         if host is not None:
             simple = _SIMPLE_HOST.match(host)
@@ -76,6 +85,11 @@ class IncomingRequest:
     @property
     def full_url(self) -> str:
         """The absolute URL of this request, as Starlette's URL would give it."""
+        if self._full_url is None:
+            self._full_url = self._read_full_url()
+        return self._full_url
+
+    def _read_full_url(self) -> str:
         if self._url is not None or self.headers.get("host") is None:
             return str(self.url)
         path = self.path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
