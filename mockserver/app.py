@@ -120,7 +120,7 @@ class Dispatcher:
         }
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
-        # Each operation's body schema compiled once: (operationId, media type) -> validator.
+        # Each body schema compiled once: (operationId, media type, fast path) -> validator.
         self._validators: dict[tuple[str, str, bool], BodyValidator] = {}
 
     # tenants -----------------------------------------------------------------------------
@@ -283,7 +283,7 @@ class Dispatcher:
         if fault.get("status"):
             raise InjectedFault(int(fault["status"]))
 
-    def _exists_for(self, tenant: str | None) -> "RelatedObjects | None":
+    def _exists_for(self, tenant: str | None) -> RelatedObjects | None:
         return RelatedObjects(self.store, tenant) if tenant is not None else None
 
     async def _read_body(self, request: IncomingRequest, operation: Operation, tenant: str | None) -> Any:
