@@ -118,3 +118,25 @@ def test_a_collection_version_changes_on_every_write_and_never_comes_back():
     store.load_all({"tenants": {"t": {"collections": {DOCS.name: []}}}})
     seen.append(store.collection_version("t", DOCS.name))
     assert len(set(seen)) == 4 and 0 not in seen
+
+
+def test_search_terms_all_match_and_indexes_follow_every_write():
+    """Sort values and search text are derived on the next read: a document changed or deleted
+    after a read is found (and ordered) by its new values only."""
+    store = make_store()
+    store.upsert_documents(
+        "t",
+        "docs",
+        [{"id": "a", "total": "1", "who": "Olena Petrenko"}, {"id": "b", "total": "2", "who": "Oleh"}],
+    )
+    ids = lambda result: [d["id"] for d in result.documents]  # noqa: E731
+    assert ids(store.query_documents("t", "docs", search="ole, petr")) == ["a"]
+    assert ids(store.query_documents("t", "docs", ordering=["-total"])) == ["b", "a"]
+    store.upsert_documents("t", "docs", [{"id": "a", "total": "3", "who": "Ivan"}])
+    assert ids(store.query_documents("t", "docs", search="ole petr")) == []
+    assert ids(store.query_documents("t", "docs", search="ivan")) == ["a"]
+    assert ids(store.query_documents("t", "docs", ordering=["-total"])) == ["a", "b"]
+    store.delete_documents("t", "docs", ["a"])
+    assert ids(store.query_documents("t", "docs", ordering=["-total"], search="")) == ["b"]
+    store.upsert_documents("t", "docs", [{"id": "a", "total": "0", "who": "Ivan"}])
+    assert ids(store.query_documents("t", "docs", ordering=["-total"])) == ["b", "a"]
