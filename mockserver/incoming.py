@@ -1,7 +1,6 @@
 """The request as the fake reads it: a light view of the ASGI scope, decoded once, lazily."""
 
 import re
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import URL
@@ -99,10 +98,6 @@ class IncomingRequest:
         except UnicodeDecodeError:
             query = raw_query.decode("latin-1")
         return self.base_url + path + ("?" + query if query else "")
-
-    @property
-    def app(self) -> Any:
-        return self.scope.get("app")
 
     async def chunk(self) -> tuple[bytes, bool]:
         """The next piece of the body and whether more follows (no async generator: cheaper)."""

@@ -50,11 +50,9 @@ def canonical_schema(schema: dict[str, Any]) -> tuple[dict[str, Any], list[Refer
     if object_form is not None:
         options.append(_object(object_form, (), references))
     if list_form is not None:
-        items = list_form.get("items") or {}
-        if field_kind(items) != "nested object" or is_nullable(items):
-            raise _NotCanonical("list items")
         item_references: list[Reference] = []
-        options.append({"type": "array", "minItems": 1, "items": _object(items, (), item_references)})
+        items = _list_items(list_form.get("items") or {}, (), item_references)
+        options.append({"type": "array", "minItems": 1, "items": items})
         if object_form is not None and item_references != references:
             raise _NotCanonical("one object and a list of them differ")
         references = item_references
@@ -68,10 +66,7 @@ def _field(schema: dict[str, Any], path: tuple[str, ...], references: list[Refer
     if kind == "nested object":
         canonical = _object(schema, path, references)
     elif kind in ("list", "field") and "items" in schema:
-        items = schema["items"] or {}
-        if field_kind(items) != "nested object" or is_nullable(items):
-            raise _NotCanonical("list items")
-        canonical = {"type": "array", "items": _object(items, (*path, "*"), references)}
+        canonical = {"type": "array", "items": _list_items(schema["items"] or {}, (*path, "*"), references)}
         if schema.get("minItems"):
             canonical["minItems"] = schema["minItems"]
         if schema.get("maxItems") is not None:
@@ -90,6 +85,14 @@ def _field(schema: dict[str, Any], path: tuple[str, ...], references: list[Refer
     else:
         raise _NotCanonical(kind)  # integers, booleans, URLs: the serializer decides
     return {"anyOf": [{"type": "null"}, canonical]} if is_nullable(schema) else canonical
+
+
+def _list_items(items: dict[str, Any], path: tuple[str, ...], references: list[Reference]) -> dict[str, Any]:
+    """The canonical form of a list's items: objects only (a list of plain values is left to
+    the serializer)."""
+    if field_kind(items) != "nested object" or is_nullable(items):
+        raise _NotCanonical("list items")
+    return _object(items, path, references)
 
 
 def _object(schema: dict[str, Any], path: tuple[str, ...], references: list[Reference]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 import orjson
 
 from mockserver.drf.negotiation import BROWSABLE_RENDERER, Renderer
+from mockserver.drf.presented import plain
 
 HTTP_REASONS = {
     200: "OK",
@@ -37,12 +38,8 @@ def render_browsable(
     """A readable HTML page of the same answer, in the spirit of DRF's browsable API."""
     head = [f"HTTP {status} {HTTP_REASONS.get(status, '').upper()}".rstrip()]
     head += [f"{name}: {value}" for name, value in headers.items()]
-    # A round trip first: embedded fragments are indented like the rest.
-    shown = (
-        orjson.dumps(orjson.loads(orjson.dumps(data)), option=orjson.OPT_INDENT_2).decode()
-        if data is not None
-        else ""
-    )
+    # plain() first: embedded fragments are indented like the rest.
+    shown = orjson.dumps(plain(data), option=orjson.OPT_INDENT_2).decode() if data is not None else ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title or "API")} – Django REST framework</title>
 <style>body{{font-family:sans-serif;margin:2em}}pre{{background:#f5f5f5;padding:1em;overflow:auto}}</style>

@@ -150,10 +150,14 @@ class MemoryStore:
             found = state.collections[name] = _Collection(self._specs[name], self._stamps)
         return found
 
-    def _stored(self, tenant: str, name: str) -> dict[str, bytes]:
-        """A collection's documents to read; a read of a tenant without any creates nothing."""
+    def _existing(self, tenant: str, name: str) -> _Collection | None:
+        """The collection if the tenant has it; a read never creates a tenant or a collection."""
         state = self._tenants.get(tenant)
-        found = state.collections.get(name) if state is not None else None
+        return state.collections.get(name) if state is not None else None
+
+    def _stored(self, tenant: str, name: str) -> dict[str, bytes]:
+        """A collection's documents to read (none for a tenant without any)."""
+        found = self._existing(tenant, name)
         if found is not None:
             return found.documents
         if name not in self._specs:
@@ -247,8 +251,7 @@ class MemoryStore:
 
     def collection_version(self, tenant: str, collection: str) -> int:
         with self._lock:
-            state = self._tenants.get(tenant)
-            found = state.collections.get(collection) if state is not None else None
+            found = self._existing(tenant, collection)
             return found.version if found is not None else 0
 
     def existing_keys(self, tenant: str, collection: str, keys: Iterable[str]) -> set[str]:
