@@ -5,7 +5,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -17,19 +17,21 @@ from mockserver.auth import Authenticator, Identity
 from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_tenant
 from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
 from mockserver.drf.fast_path import compile_fast_body
+from mockserver.drf.generic import CollectionViews, collection_views, options, seed_documents
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.presented import AnswerCache, PresentedDocuments, plain
 from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body
-from mockserver.http import ApiRequest, ApiResponse, Handler
+from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.reply import Reply
 from mockserver.resources import fixtures_dir, specs_dir
 from mockserver.settings import Settings
-from mockserver.spec.loader import ApiSpec, Operation, PathItem, load_spec
+from mockserver.spec.collections import read_collections
+from mockserver.spec.loader import ApiSpec, Operation, load_spec
 from mockserver.spec.response_check import ResponseChecker
-from mockserver.spec.routing import Router
+from mockserver.spec.routing import RouteMatch, Router
 from mockserver.state_file import load_state_file, save_state_file
 from mockserver.store import MemoryStore
 from mockserver.store.base import Store
@@ -69,30 +71,69 @@ def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[
     return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
 
 
+def api_handlers(module: ApiModule, spec: ApiSpec, views: list[CollectionViews]) -> dict[str, Handler]:
+    """An API's handlers: the generic views of its declared collections, the module's own
+    handlers over them, then DRF's defaults for what is left: OPTIONS answers the view's
+    metadata and HEAD is the GET without its body."""
+    handlers: dict[str, Handler] = {}
+    for view in views:
+        handlers.update(view.handlers(spec))
+    handlers.update(module.handlers)
+    for item in spec.path_items:
+        if not item.is_drf:
+            continue
+        operations = item.operations
+        if "OPTIONS" in operations:
+            handlers.setdefault(operations["OPTIONS"].operation_id, options)
+        if "HEAD" in operations and "GET" in operations and operations["GET"].operation_id in handlers:
+            handlers.setdefault(operations["HEAD"].operation_id, handlers[operations["GET"].operation_id])
+    return handlers
+
+
 class RelatedObjects:
     """DRF's related-object lookups for one request's tenant: `exists(collection, key)` for the
-    serializer (each key fetched once), `existing(collection, keys)` for many at once."""
+    serializer (each key fetched once), `existing(collection, keys)` for many at once. The spec
+    names collections by their spec name; the store by `<api>.<name>`."""
 
-    __slots__ = ("_known", "_store", "_tenant")
+    __slots__ = ("_api", "_known", "_store", "_tenant")
 
-    def __init__(self, store: Store, tenant: str) -> None:
-        self._store, self._tenant = store, tenant
+    def __init__(self, store: Store, tenant: str, api: str) -> None:
+        self._store, self._tenant, self._api = store, tenant, api
         self._known: dict[tuple[str, str], bool] = {}
 
     def __call__(self, collection: str, key: str) -> bool:
         found = self._known.get((collection, key))
         if found is None:
             found = self._known[(collection, key)] = bool(
-                self._store.existing_keys(self._tenant, collection, [key])
+                self._store.existing_keys(self._tenant, f"{self._api}.{collection}", [key])
             )
         return found
 
     def existing(self, collection: str, keys: list[str]) -> set[str]:
-        return self._store.existing_keys(self._tenant, collection, keys)
+        return self._store.existing_keys(self._tenant, f"{self._api}.{collection}", keys)
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request on its way through the steps of the cycle, and what each step decided."""
+
+    request: IncomingRequest
+    started: float
+    match: RouteMatch
+    renderer: Renderer = JSON_RENDERER
+    headers: dict[str, str] = field(default_factory=dict)
+    operation: Operation | None = None
+    identity: Identity | None = None
+    tenant: str | None = None
+    body: Any = NO_BODY
 
 
 class Dispatcher:
-    """One ASGI endpoint for every path in the specs: DRF's request cycle, driven by the spec."""
+    """One ASGI endpoint for every path in the specs: DRF's request cycle, driven by the spec.
+
+    The cycle, each step a method below: match the path, negotiate the renderer, identify the
+    caller, apply an injected fault, read and validate the body, invoke the handler, render the
+    answer, record it in the journal."""
 
     def __init__(
         self,
@@ -101,23 +142,20 @@ class Dispatcher:
         modules: list[ApiModule],
         specs: list[ApiSpec],
         bindings: dict[str, Binding],
+        views: list[CollectionViews] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.modules = modules
         self.specs = specs
         self.bindings = bindings
+        self.views = views or []
         self.router = Router([item for spec in specs for item in spec.path_items])
         self.authenticator = Authenticator(settings, store)
         self.checker = ResponseChecker() if settings.validate_responses else None
-        self.services: dict[str, Any] = {
-            "modules": modules,
-            "specs": specs,
-            "authenticator": self.authenticator,
-            "dispatcher": self,
-            "presented": PresentedDocuments(),
-            "answers": AnswerCache(),
-        }
+        self.context = AppContext(
+            specs=specs, tenants=self, presented=PresentedDocuments(), answers=AnswerCache()
+        )
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
         # Each body schema compiled once: (operationId, media type, fast path) -> validator.
@@ -125,6 +163,7 @@ class Dispatcher:
 
     # tenants -----------------------------------------------------------------------------
     def initial_tenant_state(self) -> TenantState:
+        """A new tenant's state: each module's starting values and every collection's fixtures."""
         if self._seed_cache is None:
             state: TenantState = {"values": {}, "collections": {}}
             if self.settings.seed_fixtures:
@@ -133,6 +172,11 @@ class Dispatcher:
                         part = module.initial_state(self._fixtures, self.settings)
                         state["values"].update(part.get("values", {}))
                         state["collections"].update(part.get("collections", {}))
+                by_api: dict[str, list[CollectionViews]] = {}
+                for view in self.views:
+                    by_api.setdefault(view.declaration.api, []).append(view)
+                for views in by_api.values():
+                    state["collections"].update(seed_documents(views, self._fixtures))
             self._seed_cache = state
         return self._seed_cache
 
@@ -153,98 +197,123 @@ class Dispatcher:
 
     async def handle(self, request: IncomingRequest) -> Reply:
         started = time.perf_counter()
-        path = request.path
-        match = self.router.match(path)
+        match = self.router.match(request.path)
         if match is None:
-            if self.router.match_with_slash(path):
-                query = request.query_string
-                location = path + "/" + (f"?{query}" if query else "")
-                unmatched = Reply(301, {"Location": location}, b"", None)
-            elif path.startswith(CONTROL_PREFIX):
-                unmatched = Reply(404, {}, b'{"detail":"Not found."}', "application/json")
-            else:
-                unmatched = Reply(404, {}, DJANGO_NOT_FOUND, "text/html; charset=utf-8")
-            self._journal(request, started, unmatched.status, None, None, NO_BODY, None)
-            return unmatched
+            return self._unmatched(request, started)
+        exchange = Exchange(request, started, match)
         path_item = match.path_item
-        method = request.method
-        operation = path_item.operations.get(method)
-        renderer: Renderer = JSON_RENDERER
-        headers: dict[str, str] = {}
-        identity: Identity | None = None
-        tenant: str | None = None
-        body: Any = NO_BODY
-        is_control = path_item.api == CONTROL_API
         try:
-            if path_item.is_drf:
-                headers["Allow"] = path_item.allow_header
-                headers["Vary"] = "Accept"
-                # ?format= can only be there if its name (or an escape) is: no parsing otherwise.
-                query_string = request.query_string
-                asked = match.format_suffix or (
-                    request.query.get("format") if "format" in query_string or "%" in query_string else None
-                )
-                renderer = select_renderer(request.headers.get("accept"), asked)
-            if is_control:
-                tenant = control_tenant(request, self.authenticator, self.settings)
-            else:
-                schemes = operation.security_schemes if operation else path_item.security_schemes
-                needs_credentials = operation.needs_credentials if operation else bool(schemes)
-                if needs_credentials:
-                    identity = self.authenticator.authenticate(request, schemes)
-                    tenant = identity.tenant
+            self._negotiate(exchange)
+            self._identify(exchange)
+            operation = exchange.operation = path_item.operations.get(request.method)
             if operation is None:
-                raise MethodNotAllowed(method, path_item.allow_header)
-            if tenant is not None and not is_control:
-                self.ensure_tenant(tenant)
-            fault = self.store.take_fault(tenant or "*", operation.operation_id)
+                raise MethodNotAllowed(request.method, path_item.allow_header)
+            if exchange.tenant is not None and path_item.api != CONTROL_API:
+                self.ensure_tenant(exchange.tenant)
+            fault = self.store.take_fault(exchange.tenant or "*", operation.operation_id)
             if fault:
                 await self._apply_fault(fault)
-            body = await self._read_body(request, operation, tenant)
-            api_request = ApiRequest(
-                operation=operation,
-                path_item=path_item,
-                identity=identity,
-                tenant=tenant,
-                path_params=match.path_params,
-                query=request.query,
-                body=body,
-                store=self.store,
-                settings=self.settings,
-                request=request,
-                services=self.services,
-            )
-            result = self.bindings[operation.operation_id].handler(api_request)
-            if result.__class__ is not ApiResponse:
-                result = await result  # an async handler
-            status, data = result.status, result.data
-            if result.headers:
-                headers.update(result.headers)
+            exchange.body = await self._read_body(request, operation, exchange.tenant)
+            status, data = await self._invoke(exchange, operation)
         except ClientDisconnected:
             raise
         except APIError as error:
             status, data = error.status_code, error.body()
-            headers.update(error.headers)
+            exchange.headers.update(error.headers)
             if not isinstance(error, MethodNotAllowed) and path_item.is_drf:
-                headers["Allow"] = path_item.allow_header
+                exchange.headers["Allow"] = path_item.allow_header
         except Exception:
-            logger.exception("mockserver: unhandled error in %s %s", method, path)
+            logger.exception("mockserver: unhandled error in %s %s", request.method, request.path)
             status, data = 500, {"detail": "mockserver: internal error; see the server log."}
-        reply = self._render(request, path_item, operation, renderer, status, data, headers)
-        if is_control:
-            if method != "GET" and self.settings.state_file is not None:
-                save_state_file(self.store, self.settings.state_file)
-        else:
-            self._journal(
-                request,
-                started,
-                reply.status,
-                tenant,
-                operation,
-                body,
-                data if has_secrets(data) else cut(reply.body),
-            )
+        reply = self._render(exchange, status, data)
+        self._record(exchange, reply, data)
         return reply
+
+    def _unmatched(self, request: IncomingRequest, started: float) -> Reply:
+        """Django's answers for a path no route matches: APPEND_SLASH's redirect, or its 404 page
+        (JSON under the control prefix)."""
+        path = request.path
+        if self.router.match_with_slash(path):
+            query = request.query_string
+            location = path + "/" + (f"?{query}" if query else "")
+            unmatched = Reply(301, {"Location": location}, b"", None)
+        elif path.startswith(CONTROL_PREFIX):
+            unmatched = Reply(404, {}, b'{"detail":"Not found."}', "application/json")
+        else:
+            unmatched = Reply(404, {}, DJANGO_NOT_FOUND, "text/html; charset=utf-8")
+        self._journal(request, started, unmatched.status, None, None, NO_BODY, None)
+        return unmatched
+
+    def _negotiate(self, exchange: Exchange) -> None:
+        """DRF's content negotiation (Accept, the format suffix or ?format=), and the headers every
+        DRF view answers with."""
+        path_item = exchange.match.path_item
+        if not path_item.is_drf:
+            return
+        request = exchange.request
+        exchange.headers["Allow"] = path_item.allow_header
+        exchange.headers["Vary"] = "Accept"
+        # ?format= can only be there if its name (or an escape) is: no parsing otherwise.
+        query_string = request.query_string
+        asked = exchange.match.format_suffix or (
+            request.query.get("format") if "format" in query_string or "%" in query_string else None
+        )
+        exchange.renderer = select_renderer(request.headers.get("accept"), asked)
+
+    def _identify(self, exchange: Exchange) -> None:
+        """The caller's identity and tenant: the operation's security schemes, or for a control
+        call the tenant it names."""
+        path_item, request = exchange.match.path_item, exchange.request
+        if path_item.api == CONTROL_API:
+            exchange.tenant = control_tenant(request, self.authenticator, self.settings)
+            return
+        operation = path_item.operations.get(request.method)
+        schemes = operation.security_schemes if operation else path_item.security_schemes
+        needs_credentials = operation.needs_credentials if operation else bool(schemes)
+        if needs_credentials:
+            exchange.identity = self.authenticator.authenticate(request, schemes)
+            exchange.tenant = exchange.identity.tenant
+
+    async def _apply_fault(self, fault: dict[str, Any]) -> None:
+        if fault.get("latency_ms"):
+            await asyncio.sleep(float(fault["latency_ms"]) / 1000)
+        if fault.get("status"):
+            raise InjectedFault(int(fault["status"]))
+
+    async def _invoke(self, exchange: Exchange, operation: Operation) -> tuple[int, Any]:
+        match = exchange.match
+        api_request = ApiRequest(
+            operation=operation,
+            path_item=match.path_item,
+            identity=exchange.identity,
+            tenant=exchange.tenant,
+            path_params=match.path_params,
+            query=exchange.request.query,
+            body=exchange.body,
+            store=self.store,
+            settings=self.settings,
+            request=exchange.request,
+            app=self.context,
+            format_suffix=match.format_suffix,
+        )
+        result = self.bindings[operation.operation_id].handler(api_request)
+        if result.__class__ is not ApiResponse:
+            result = await result  # an async handler
+        if result.headers:
+            exchange.headers.update(result.headers)
+        return result.status, result.data
+
+    def _record(self, exchange: Exchange, reply: Reply, data: Any) -> None:
+        """Control calls change state: saved to the state file; API calls go to the journal."""
+        request = exchange.request
+        if exchange.match.path_item.api == CONTROL_API:
+            if request.method != "GET" and self.settings.state_file is not None:
+                save_state_file(self.store, self.settings.state_file)
+            return
+        answer = data if has_secrets(data) else cut(reply.body)
+        self._journal(
+            request, exchange.started, reply.status, exchange.tenant, exchange.operation, exchange.body, answer
+        )
 
     def _journal(
         self,
@@ -277,14 +346,8 @@ class Dispatcher:
             )
         )
 
-    async def _apply_fault(self, fault: dict[str, Any]) -> None:
-        if fault.get("latency_ms"):
-            await asyncio.sleep(float(fault["latency_ms"]) / 1000)
-        if fault.get("status"):
-            raise InjectedFault(int(fault["status"]))
-
-    def _exists_for(self, tenant: str | None) -> RelatedObjects | None:
-        return RelatedObjects(self.store, tenant) if tenant is not None else None
+    def _exists_for(self, tenant: str | None, api: str) -> RelatedObjects | None:
+        return RelatedObjects(self.store, tenant, api) if tenant is not None else None
 
     async def _read_body(self, request: IncomingRequest, operation: Operation, tenant: str | None) -> Any:
         if not operation.request_schemas_full:
@@ -306,18 +369,11 @@ class Dispatcher:
                 return parsed
             validator = compile_fast_body(schema) if fast else compile_body(schema)
             self._validators[(operation.operation_id, media_type, fast)] = validator
-        return validator(parsed, self._exists_for(tenant))
+        return validator(parsed, self._exists_for(tenant, operation.api))
 
-    def _render(
-        self,
-        request: IncomingRequest,
-        path_item: PathItem,
-        operation: Operation | None,
-        renderer: Renderer,
-        status: int,
-        data: Any,
-        headers: dict[str, str],
-    ) -> Reply:
+    def _render(self, exchange: Exchange, status: int, data: Any) -> Reply:
+        request, operation, headers = exchange.request, exchange.operation, exchange.headers
+        renderer = exchange.renderer
         if status == 204 or (data is None and status < 400):
             content, media_type = b"", None
         elif renderer is JSON_RENDERER:
@@ -326,7 +382,8 @@ class Dispatcher:
             request_line = request.method + " " + request.path
             if request.query_string:
                 request_line += "?" + request.query_string
-            content, media_type = render(renderer, data, status, headers, path_item.view_name, request_line)
+            view_name = exchange.match.path_item.view_name
+            content, media_type = render(renderer, data, status, headers, view_name, request_line)
         if self.checker is not None and operation is not None and status != 500:
             mt = media_type.split(";")[0] if media_type else None
             problems = self.checker.problems(operation, status, mt, plain(data), bool(content))
@@ -355,16 +412,27 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
         if item.extensions.get("x-mockserver-requires-api", item.api) in (*settings.apis, CONTROL_API)
     ]
     handlers: dict[str, Handler] = {}
-    for module in [*modules, control]:
-        handlers.update(module.handlers)
-        handlers.update(module.control_handlers)
+    views: list[CollectionViews] = []
+    try:
+        for module, spec in zip(modules, specs, strict=True):
+            api_views = collection_views(spec, read_collections(spec), module.hooks)
+            views.extend(api_views)
+            handlers.update(api_handlers(module, spec, api_views))
+            handlers.update(module.control_handlers)
+    except ValueError as error:  # a declaration the engine cannot serve
+        raise StartupError(f"mockserver cannot start: {error}") from None
+    handlers.update(control.handlers)
     all_specs = [*specs, control_spec]
     bindings = bind_operations(all_specs, handlers)
     store = store or MemoryStore(journal_size=settings.journal_size)
-    for module in modules:
-        for collection in module.collections:
-            store.define_collection(collection)
-    return Dispatcher(settings, store, modules, all_specs, bindings)
+    for view in views:
+        store.define_collection(view.declaration.store_spec())
+    dispatcher = Dispatcher(settings, store, modules, all_specs, bindings, views)
+    try:
+        dispatcher.initial_tenant_state()  # a fixture its serializer refuses stops start-up here
+    except ValueError as error:
+        raise StartupError(f"mockserver cannot start: {error}") from None
+    return dispatcher
 
 
 class MockserverApp(Starlette):

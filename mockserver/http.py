@@ -2,13 +2,33 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.auth import Identity
 from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
-from mockserver.spec.loader import Operation, PathItem
+from mockserver.spec.loader import ApiSpec, Operation, PathItem
 from mockserver.store.base import Store
+
+if TYPE_CHECKING:
+    from mockserver.drf.presented import AnswerCache, PresentedDocuments
+
+
+class Tenants(Protocol):
+    """How a handler makes sure a tenant exists, seeded as every new tenant is."""
+
+    def ensure_tenant(self, tenant: str) -> None: ...
+    def initial_tenant_state(self) -> dict[str, Any]: ...
+
+
+@dataclass(slots=True)
+class AppContext:
+    """What the app shares with every handler, each under its own name and type."""
+
+    specs: list[ApiSpec]
+    tenants: Tenants
+    presented: "PresentedDocuments"
+    answers: "AnswerCache"
 
 
 @dataclass(slots=True)
@@ -23,7 +43,8 @@ class ApiRequest:
     store: Store
     settings: Settings
     request: IncomingRequest
-    services: dict[str, Any] = field(default_factory=dict)
+    app: AppContext
+    format_suffix: str | None = None  # the URL's format suffix (`/things/1.json`), if any
 
     @property
     def base_url(self) -> str:

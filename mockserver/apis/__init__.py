@@ -1,4 +1,7 @@
-"""The APIs the fake serves. Each module exposes API: ApiModule."""
+"""The APIs the fake serves. Each module exposes API: ApiModule.
+
+A module holds only what its spec cannot declare: handlers of operations that are not generic
+DRF collections or setup tasks, rule hooks the declarations name, and control handlers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -6,9 +9,9 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from mockserver.drf.generic import Hook
 from mockserver.http import Handler
 from mockserver.settings import Settings
-from mockserver.store.base import CollectionSpec
 
 TenantState = dict[str, Any]
 
@@ -17,9 +20,11 @@ TenantState = dict[str, Any]
 class ApiModule:
     name: str
     spec_file: str
-    handlers: dict[str, Handler]
-    collections: tuple[CollectionSpec, ...] = ()
-    # Builds a new tenant's starting state from the fixtures directory: {"values", "collections"}.
+    # Handlers by operationId; one here overrides the generic view of that operation.
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    # Rule hooks named by `x-drf-collection.hook` in the spec.
+    hooks: dict[str, Hook] = field(default_factory=dict)
+    # Builds a new tenant's starting values (beyond the collections' fixtures) from the fixtures directory.
     initial_state: Callable[[Path, Settings], TenantState] | None = None
     # Handlers of the control operations (specs/control.yaml) that belong to this API.
     control_handlers: dict[str, Handler] = field(default_factory=dict)

@@ -1,16 +1,11 @@
 """Handlers of the generic control operations; each API adds its own (apis/<api>/control.py)."""
 
-from typing import Any
 
 from mockserver import __version__
 from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.drf.errors import NotFound, ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
-
-
-def _dispatcher(request: ApiRequest) -> Any:
-    return request.services["dispatcher"]
 
 
 def _tenant_or_400(request: ApiRequest) -> str:
@@ -50,7 +45,7 @@ def reset(request: ApiRequest) -> ApiResponse:
 def load_fixtures(request: ApiRequest) -> ApiResponse:
     tenant = _tenant_or_400(request)
     empty = bool((request.body or {}).get("empty"))
-    state = {"values": {}, "collections": {}} if empty else _dispatcher(request).initial_tenant_state()
+    state = {"values": {}, "collections": {}} if empty else request.app.tenants.initial_tenant_state()
     request.store.load_tenant(tenant, state)
     return ApiResponse(200, {"tenant": tenant, "loaded": "empty" if empty else "fixtures"})
 
@@ -58,7 +53,7 @@ def load_fixtures(request: ApiRequest) -> ApiResponse:
 def get_state(request: ApiRequest) -> ApiResponse:
     if request.tenant is None:
         return ApiResponse(200, request.store.dump_all())
-    _dispatcher(request).ensure_tenant(request.tenant)
+    request.app.tenants.ensure_tenant(request.tenant)
     return ApiResponse(200, request.store.dump_tenant(request.tenant))
 
 
@@ -116,7 +111,7 @@ def list_faults(request: ApiRequest) -> ApiResponse:
 
 def set_fault(request: ApiRequest) -> ApiResponse:
     operation_id = request.path_params["operation_id"]
-    known = {op.operation_id for spec in request.services["specs"] for op in spec.operations}
+    known = {op.operation_id for spec in request.app.specs for op in spec.operations}
     if operation_id not in known:
         raise NotFound(f"mockserver: no operation {operation_id!r} in the served specs.")
     rule = {k: v for k, v in request.body.items() if k != "all_tenants" and v is not None}

@@ -12,44 +12,55 @@ from typing import Any
 
 import orjson
 
-# What the presenters get as the base URL; JSON-encoded it starts every absolute URL they build.
-# Stored strings cannot hold a NUL (DRF refuses "Null characters"), so it cannot clash with data.
+# What the presenters get as the base URL and as the end of a detail URL ("/", or ".json" when the
+# request had a format suffix: DRF reverses hyperlinks with the request's format); JSON-encoded,
+# the first starts every absolute URL they build. Stored strings cannot hold a NUL (DRF refuses
+# "Null characters"), so neither can clash with data.
 BASE_PLACEHOLDER = "\x00mockserver-base\x00"
-_ENCODED_PLACEHOLDER = b'"' + orjson.dumps(BASE_PLACEHOLDER)[1:-1]
+END_PLACEHOLDER = "\x00mockserver-end\x00"
+_ENCODED_BASE = b'"' + orjson.dumps(BASE_PLACEHOLDER)[1:-1]
+_ENCODED_END = orjson.dumps(END_PLACEHOLDER)[1:-1]
 
-Presenter = Callable[[dict[str, Any], str], dict[str, Any]]
+# stored document, base URL, end of detail URLs -> the API form
+Presenter = Callable[[dict[str, Any], str, str], dict[str, Any]]
 
 
 class PresentedDocuments:
     def __init__(self, limit: int = 20_000) -> None:
         self._limit = limit
-        # (kind, stored text) -> [template cut at each base URL, last base, last rendering]
+        # (kind, stored text) -> [template cut at each base URL, last (base, end), last rendering]
         self._entries: dict[tuple[str, bytes], list[Any]] = {}
 
-    def one(self, kind: str, stored: bytes, present: Presenter, base_url: str) -> orjson.Fragment:
+    def one(
+        self, kind: str, stored: bytes, present: Presenter, base_url: str, end: str = "/"
+    ) -> orjson.Fragment:
         """The API form of a stored document, ready to be embedded by orjson.dumps."""
-        return orjson.Fragment(self._rendered(kind, stored, present, _base(base_url)))
+        return orjson.Fragment(self._rendered(kind, stored, present, (_base(base_url), end.encode())))
 
-    def many(self, kind: str, stored: list[bytes], present: Presenter, base_url: str) -> orjson.Fragment:
+    def many(
+        self, kind: str, stored: list[bytes], present: Presenter, base_url: str, end: str = "/"
+    ) -> orjson.Fragment:
         """A JSON array of the documents' API forms."""
-        base = _base(base_url)
+        place = (_base(base_url), end.encode())
         rendered = self._rendered
         return orjson.Fragment(
-            b"[" + b",".join([rendered(kind, raw, present, base) for raw in stored]) + b"]"
+            b"[" + b",".join([rendered(kind, raw, present, place) for raw in stored]) + b"]"
         )
 
-    def _rendered(self, kind: str, raw: bytes, present: Presenter, base: bytes) -> bytes:
-        """The encoded API form for one base URL; the last one is kept (nearly every client
-        addresses the fake by one host), any other is joined from the template again."""
+    def _rendered(self, kind: str, raw: bytes, present: Presenter, place: tuple[bytes, bytes]) -> bytes:
+        """The encoded API form for one base URL and URL end; the last pair is kept (nearly every
+        client addresses the fake by one host), any other is joined from the template again."""
         entry = self._entries.get((kind, raw))
         if entry is None:
-            encoded = orjson.dumps(present(orjson.loads(raw), BASE_PLACEHOLDER))
-            entry = [tuple(encoded.split(_ENCODED_PLACEHOLDER)), None, b""]
+            encoded = orjson.dumps(present(orjson.loads(raw), BASE_PLACEHOLDER, END_PLACEHOLDER))
+            parts = encoded.split(_ENCODED_BASE)
+            entry = [[tuple(part.split(_ENCODED_END)) for part in parts], None, b""]
             if len(self._entries) >= self._limit:
                 del self._entries[next(iter(self._entries))]  # the oldest entry
             self._entries[(kind, raw)] = entry
-        if entry[1] != base:
-            entry[1], entry[2] = base, base.join(entry[0])
+        if entry[1] != place:
+            base, end = place
+            entry[1], entry[2] = place, base.join([end.join(pieces) for pieces in entry[0]])
         return entry[2]
 
     def clear(self) -> None:

@@ -14,18 +14,32 @@ from typing import Any, Literal, Protocol, TypeVar
 from mockserver.store.journal import JournalRecord
 
 R = TypeVar("R")
-SortKind = Literal["text", "number"]
+# Dates and datetimes are stored in one canonical text form (the serializer's), so they sort as text.
+SortKind = Literal["text", "number", "datetime", "date"]
+KEY_SEPARATOR = "_"  # Datawiz joins the fields of a composite key with "_" in its URLs
 
 
 @dataclass(frozen=True)
 class CollectionSpec:
-    """A keyed collection of documents and the fields it can be ordered and searched by."""
+    """A keyed collection of documents and the fields it can be ordered and searched by.
+
+    `key_field` names the field whose value is a document's key, or several fields whose values
+    joined with "_" make it (a composite key, as Datawiz's detail URLs have)."""
 
     name: str
-    key_field: str
+    key_field: str | tuple[str, ...]
     ordering_fields: dict[str, SortKind] = field(default_factory=dict)
     search_fields: tuple[str, ...] = ()
     default_ordering: tuple[str, ...] = ()
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return (self.key_field,) if isinstance(self.key_field, str) else self.key_field
+
+    def key_of(self, document: dict[str, Any]) -> str:
+        if isinstance(self.key_field, str):
+            return str(document[self.key_field])
+        return KEY_SEPARATOR.join(str(document[name]) for name in self.key_field)
 
 
 @dataclass(frozen=True)

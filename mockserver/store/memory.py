@@ -56,7 +56,7 @@ class _Collection:
         self._field_index = {name: i for i, name in enumerate(spec.ordering_fields)}
 
     def put(self, document: dict[str, Any]) -> bool:
-        key = str(document[self.spec.key_field])
+        key = self.spec.key_of(document)
         inserted = key not in self.documents
         self.version = next(self._stamps)
         # orjson over-allocates its output (about 4 KiB); an exact copy keeps a stored document small.

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver.apis.datawiz.model import PRODUCTS
 from mockserver.app import RelatedObjects
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.fast_path import canonical_schema, compile_fast_body
 from mockserver.drf.serializer import compile_body
 from mockserver.resources import specs_dir
+from mockserver.spec.collections import read_collections
 from mockserver.spec.loader import load_spec
 from mockserver.store import MemoryStore
 
@@ -237,8 +237,11 @@ def test_every_datawiz_upload_has_a_canonical_form(spec, operation_id):
 def test_related_objects_are_looked_up_at_once_when_the_lookup_offers_it():
 
     store = MemoryStore()
-    store.define_collection(PRODUCTS)
-    store.upsert_documents("t", PRODUCTS.name, [{"product_id": "p-1"}])
+    products = next(
+        d for d in read_collections(load_spec(specs_dir() / "datawiz.yaml")) if d.name == "products"
+    ).store_spec()
+    store.define_collection(products)
+    store.upsert_documents("t", products.name, [{"product_id": "p-1"}])
     fast = compile_fast_body(RELOCATE)
     line = {"product_id": "p-1", "qty": "1.0000", "price": "1.0000", "price_total": "1.0000"}
     good = {
@@ -248,10 +251,10 @@ def test_related_objects_are_looked_up_at_once_when_the_lookup_offers_it():
         "responsible": "",
         "products": [line, line],
     }
-    assert fast(good, RelatedObjects(store, "t")) is good
+    assert fast(good, RelatedObjects(store, "t", "datawiz")) is good
     missing = {**good, "products": [line, {**line, "product_id": "p-2"}]}
     with pytest.raises(ValidationFailed) as failed:
-        fast(missing, RelatedObjects(store, "t"))
+        fast(missing, RelatedObjects(store, "t", "datawiz"))
     assert failed.value.detail == {
         "products": [{}, {"product_id": ["Object with product_id=p-2 does not exist."]}]
     }

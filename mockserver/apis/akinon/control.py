@@ -13,7 +13,7 @@ def _change(request: ApiRequest, change: Any) -> Any:
         raise ValidationFailed(
             {"non_field_errors": ["Name a tenant with the Authorization or X-Mockserver-Namespace header."]}
         )
-    request.services["dispatcher"].ensure_tenant(request.tenant)
+    request.app.tenants.ensure_tenant(request.tenant)
     try:
         return change_setup(request, change)
     except model.AddressError as error:

@@ -11,7 +11,6 @@ from mockserver.apis.akinon.control import CONTROL_HANDLERS
 from mockserver.apis.akinon.state import SETUP, change_setup, poll_status
 from mockserver.auth import tokens
 from mockserver.drf.errors import ValidationFailed
-from mockserver.drf.metadata import options_metadata
 from mockserver.http import ApiRequest, ApiResponse
 from mockserver.settings import Settings
 
@@ -50,10 +49,6 @@ def get_is_required(request: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"result": "true" if required else "false"})
 
 
-def options(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, options_metadata(request.path_item))
-
-
 def login(request: ApiRequest) -> ApiResponse:
     username, password = request.body["username"], request.body["password"]
     settings = request.settings
@@ -85,20 +80,11 @@ API = ApiModule(
     spec_file="akinon-oms-address-setup.yaml",
     handlers={
         "executeAddressSetup": execute,
-        "optionsAddressSetupExecute": options,
         "getAddressSetupStatus": get_async_status,
-        "headAddressSetupStatus": get_async_status,
-        "optionsAddressSetupStatus": options,
         "isAddressSetupRequired": get_is_required,
-        "headAddressSetupRequired": get_is_required,
-        "optionsAddressSetupRequired": options,
         "login": login,
-        "optionsLogin": options,
         "loginIntegration": login,
-        "optionsLoginIntegration": options,
         "getActiveUser": get_active_user,
-        "headActiveUser": get_active_user,
-        "optionsActiveUser": options,
     },
     initial_state=initial_state,
     control_handlers=CONTROL_HANDLERS,

@@ -1,0 +1,233 @@
+"""DRF's generic views for a declared collection (rest_framework/generics.py, as a router serves
+a viewset): list with PageNumberPagination, SearchFilter and OrderingFilter; retrieve; the bulk
+upsert the Datawiz documents describe; a nested list item's detail; OPTIONS and HEAD. Everything
+comes from the collection's declaration; a module may add a rule hook on what is stored."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mockserver.drf.errors import NotFound
+from mockserver.drf.metadata import options_metadata
+from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.representation import (
+    compile_item_presenter,
+    compile_presenter,
+    compile_stored_form,
+    detail_prefix,
+    object_url,
+)
+from mockserver.drf.serializer import compile_body
+from mockserver.http import ApiRequest, ApiResponse, Handler
+from mockserver.spec.collections import CollectionDeclaration, related_references, store_name
+from mockserver.spec.loader import ApiSpec
+from mockserver.store.base import KEY_SEPARATOR
+
+# A rule of a resource on what is stored (the stored form in, the stored form out).
+Hook = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class FixtureError(ValueError):
+    """A fixture file the collection's own serializer refuses."""
+
+
+def ordering_terms(raw: str | None) -> list[str]:
+    """DRF's OrderingFilter reads `a, -b` as ["a", "-b"]; the store drops unknown fields."""
+    return [term.strip() for term in (raw or "").split(",") if term.strip()]
+
+
+def link_end(request: ApiRequest) -> str:
+    """How detail URLs end in this answer: DRF reverses hyperlinks with the request's format
+    suffix (`/shops/1.json`), and with the router's trailing slash otherwise."""
+    return f".{request.format_suffix}" if request.format_suffix else "/"
+
+
+def options(request: ApiRequest) -> ApiResponse:
+    return ApiResponse(200, options_metadata(request.path_item))
+
+
+class CollectionViews:
+    """The views of one declared collection, bound to its operations by path and method."""
+
+    def __init__(
+        self, declaration: CollectionDeclaration, prefixes: dict[str, str], hook: Hook | None = None
+    ) -> None:
+        self.declaration = declaration
+        self.collection = declaration.store_name
+        self.policy = PagePolicy(declaration.page_size, declaration.max_page_size)
+        self.present = compile_presenter(declaration, prefixes)
+        self._stored_form = compile_stored_form(declaration.input_schema)
+        self._hook = hook
+        self._prefix = prefixes.get(declaration.name)
+        self._items = {
+            field: compile_item_presenter(declaration, prefixes, field) for field in declaration.nested
+        }
+
+    def stored(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        document = self._stored_form(cleaned)
+        return self._hook(document) if self._hook is not None else document
+
+    def handlers(self, spec: ApiSpec) -> dict[str, Handler]:
+        """operationId -> view for the list, detail and nested path items' operations; a method
+        no generic view serves is left unbound, and start-up names it."""
+        declaration = self.declaration
+        by_path: dict[str | None, dict[str, Handler]] = {
+            declaration.list_path: {"GET": self.list, "HEAD": self.list, "POST": self.upsert, "OPTIONS": options},
+            declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": options},
+        }
+        for nested in declaration.nested.values():
+            view = self._nested_view(nested.field)
+            by_path[nested.detail_path] = {"GET": view, "HEAD": view, "OPTIONS": options}
+        bound: dict[str, Handler] = {}
+        for operation in declaration.operations(spec).values():
+            view = by_path.get(operation.path, {}).get(operation.method)
+            if view is not None:
+                bound[operation.operation_id] = view
+        return bound
+
+    # list --------------------------------------------------------------------------------
+    def list(self, request: ApiRequest) -> ApiResponse:
+        store, tenant, collection = request.store, request.require_tenant(), self.collection
+        # A page is a function of the collection's contents and the URL: while the collection does
+        # not change, the same URL gets the answer encoded the first time.
+        answers = request.app.answers
+        key = (tenant, collection, store.collection_version(tenant, collection), request.full_url)
+        cached = answers.get(key)
+        if cached is not None:
+            return ApiResponse(200, cached)
+        query = request.query
+        wanted = page_request(query, self.policy)
+        ordering = ordering_terms(query.get("ordering"))
+        search = query.get("search")
+
+        def fetch(number: int) -> Any:
+            return store.query_documents(
+                tenant,
+                collection,
+                ordering=ordering,
+                search=search,
+                offset=max(0, (number - 1) * wanted.size),
+                limit=wanted.size,
+                encoded=True,
+            )
+
+        guess = int(wanted.number) if wanted.number.lstrip("-").isdigit() else 1
+        result = fetch(guess)
+        number = resolve_page_number(wanted, result.count)
+        if number != guess:
+            result = fetch(number)
+        following, preceding = page_links(request.full_url, number, result.count, wanted.size)
+        results = request.app.presented.many(
+            collection, result.documents, self.present, request.base_url, link_end(request)
+        )
+        page = {"count": result.count, "next": following, "previous": preceding, "results": results}
+        return ApiResponse(200, answers.put(key, orjson.dumps(page)))
+
+    # retrieve ----------------------------------------------------------------------------
+    def _stored_document(self, request: ApiRequest, key: str, encoded: bool) -> Any:
+        stored = request.store.get_document(request.require_tenant(), self.collection, key, encoded=encoded)
+        if stored is None:
+            raise NotFound()
+        return stored
+
+    def retrieve(self, request: ApiRequest) -> ApiResponse:
+        key = next(reversed(request.path_params.values()))
+        stored = self._stored_document(request, key, encoded=True)
+        presented = request.app.presented.one(
+            self.collection, stored, self.present, request.base_url, link_end(request)
+        )
+        return ApiResponse(200, presented)
+
+    def _nested_view(self, field: str) -> Handler:
+        lookup = self.declaration.nested[field].lookup
+        present = self._items[field]
+
+        def retrieve_item(request: ApiRequest) -> ApiResponse:
+            parent_key, item_key = list(request.path_params.values())[-2:]
+            document = self._stored_document(request, parent_key, encoded=False)
+            for item in document.get(field) or []:
+                if KEY_SEPARATOR.join(str(item.get(name)) for name in lookup) == item_key:
+                    return ApiResponse(200, present(item, request.base_url, link_end(request)))
+            raise NotFound()
+
+        return retrieve_item
+
+    # bulk upsert -------------------------------------------------------------------------
+    def upsert(self, request: ApiRequest) -> ApiResponse:
+        """The body was validated whole before this runs (related objects included), so a
+        request is stored all or nothing. An existing key is replaced whole."""
+        items = request.body if isinstance(request.body, list) else [request.body]
+        documents = [self.stored(item) for item in items]
+        counts = request.store.upsert_documents(request.require_tenant(), self.collection, documents)
+        headers = {}
+        if documents and self._prefix is not None:
+            first = self.declaration.key_of(documents[0])
+            headers["Location"] = object_url(request.base_url, self._prefix, first)
+        return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
+
+
+def collection_views(
+    spec: ApiSpec, declarations: list[CollectionDeclaration], hooks: dict[str, Hook]
+) -> list[CollectionViews]:
+    prefixes = {d.name: detail_prefix(d.detail_path) for d in declarations if d.detail_path}
+    views = []
+    for declaration in declarations:
+        hook = None
+        if declaration.hook is not None:
+            hook = hooks.get(declaration.hook)
+            if hook is None:
+                raise ValueError(
+                    f"{spec.source.name}: paths.{declaration.list_path}.x-drf-collection.hook: "
+                    f"no rule hook {declaration.hook!r} in mockserver/apis/{spec.name}/"
+                )
+        views.append(CollectionViews(declaration, prefixes, hook))
+    return views
+
+
+def dependency_order(declarations: list[CollectionDeclaration]) -> list[CollectionDeclaration]:
+    """Collections whose objects others reference come first (products before documents)."""
+    by_name = {d.name: d for d in declarations}
+    ordered: list[CollectionDeclaration] = []
+
+    def visit(declaration: CollectionDeclaration, path: tuple[str, ...]) -> None:
+        if declaration in ordered or declaration.name in path:
+            return
+        for reference in sorted(related_references(declaration.input_schema)):
+            if reference in by_name:
+                visit(by_name[reference], (*path, declaration.name))
+        ordered.append(declaration)
+
+    for declaration in declarations:
+        visit(declaration, ())
+    return ordered
+
+
+def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, list[dict[str, Any]]]:
+    """A new tenant's documents: fixtures/<api>/<file> of each collection, in the upload form,
+    cleaned by the collection's own serializer (related objects included) and stored as an
+    upload would be. A fixture the serializer refuses stops start-up with its errors."""
+    by_name = {v.declaration.name: v for v in views}
+    seeded: dict[str, dict[str, dict[str, Any]]] = {}
+    for declaration in dependency_order([v.declaration for v in views]):
+        view = by_name[declaration.name]
+        path = fixtures / declaration.api / declaration.fixtures
+        if not path.exists():
+            continue
+        items = json.loads(path.read_text(encoding="utf-8"))
+        schema = {"type": "array", "items": declaration.input_schema}
+        validate = compile_body(schema)
+
+        def exists(collection: str, key: str) -> bool:
+            return key in seeded.get(collection, {})
+
+        try:
+            cleaned = validate(items, exists)
+        except Exception as error:  # a ValidationFailed carries the serializer's errors
+            detail = getattr(error, "detail", error)
+            raise FixtureError(f"{path}: refused by the {declaration.name} serializer: {detail}") from None
+        documents = [view.stored(item) for item in cleaned]
+        seeded[declaration.name] = {declaration.key_of(d): d for d in documents}
+    return {store_name(views[0].declaration.api, name): list(docs.values()) for name, docs in seeded.items()}

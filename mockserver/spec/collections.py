@@ -1,0 +1,356 @@
+"""DRF collections declared in a spec (`x-drf-collection` on a list path item), read and checked
+once at start-up. Every fact the engine, the contract suite and the bench need about a collection
+(its key, ordering, search, paging, forms, hyperlinks, related objects) comes from here."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.spec.loader import ApiSpec, Operation, PathItem
+from mockserver.store.base import KEY_SEPARATOR, CollectionSpec
+
+EXTENSION = "x-drf-collection"
+HYPERLINK = "x-drf-hyperlink"
+SORT_KINDS = ("text", "number", "datetime", "date")
+DEFAULT_LOOKUP_PATTERN = "^[^/.]+$"  # DRF routers' lookup_value_regex, anchored
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_KEYS = {
+    "name",
+    "detail",
+    "lookup",
+    "upsert_key",
+    "ordering",
+    "default_ordering",
+    "search",
+    "page_size",
+    "max_page_size",
+    "nested",
+    "fixtures",
+    "hook",
+}
+_NESTED_KEYS = {"lookup", "detail"}
+
+
+class SpecError(ValueError):
+    """A declaration the engine cannot serve; the message names the file, the path and the key."""
+
+
+@dataclass(frozen=True)
+class Hyperlink:
+    """A DRF hyperlinked field: the detail URL of `collection` for the values of `source_fields`
+    of the same object (HyperlinkedIdentityField when the collection is the object's own)."""
+
+    field: str
+    collection: str
+    source_fields: tuple[str, ...]
+    within: str = ""  # the list field whose items carry it ("" for the object itself)
+
+
+@dataclass(frozen=True)
+class NestedResource:
+    """A list field of the documents also served item by item at its own detail path."""
+
+    field: str
+    lookup: tuple[str, ...]
+    detail_path: str
+
+
+@dataclass(frozen=True)
+class CollectionDeclaration:
+    api: str
+    name: str
+    list_path: str
+    detail_path: str | None
+    key: tuple[str, ...]  # the lookup fields, and the identity of an object on upsert
+    ordering: dict[str, str]
+    default_ordering: tuple[str, ...]
+    search: tuple[str, ...]
+    page_size: int
+    max_page_size: int
+    nested: dict[str, NestedResource]
+    fixtures: str
+    hook: str | None
+    input_schema: dict[str, Any]  # one uploaded object, read-only fields included
+    presented_schema: dict[str, Any]  # one object as the API shows it
+    hyperlinks: tuple[Hyperlink, ...] = field(default=())
+
+    @property
+    def store_name(self) -> str:
+        return store_name(self.api, self.name)
+
+    def store_spec(self) -> CollectionSpec:
+        return CollectionSpec(
+            name=self.store_name,
+            key_field=self.key[0] if len(self.key) == 1 else self.key,
+            ordering_fields=dict(self.ordering),  # type: ignore[arg-type]
+            search_fields=self.search,
+            default_ordering=self.default_ordering,
+        )
+
+    def key_of(self, document: dict[str, Any]) -> str:
+        return KEY_SEPARATOR.join(str(document[name]) for name in self.key)
+
+    @property
+    def writable_fields(self) -> tuple[str, ...]:
+        return tuple(
+            name
+            for name, prop in (self.input_schema.get("properties") or {}).items()
+            if not (isinstance(prop, dict) and prop.get("readOnly"))
+        )
+
+    def operations(self, spec: ApiSpec) -> dict[str, Operation]:
+        """operationId -> operation, for every operation of the list and detail path items."""
+        paths = {self.list_path, self.detail_path, *(n.detail_path for n in self.nested.values())}
+        return {
+            op.operation_id: op for item in spec.path_items if item.path in paths for op in item.operations.values()
+        }
+
+
+def store_name(api: str, collection: str) -> str:
+    return f"{api}.{collection}"
+
+
+def _fail(spec: ApiSpec, where: str, message: str) -> SpecError:
+    return SpecError(f"{spec.source.name}: {where}: {message}")
+
+
+def _names(value: Any, spec: ApiSpec, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise _fail(spec, where, "expected a field name or a non-empty list of field names")
+    return tuple(value)
+
+
+def object_form(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The one-object form of a body that takes an object or a list of them."""
+    for option in schema.get("oneOf") or schema.get("anyOf") or [schema]:
+        if isinstance(option, dict) and isinstance(option.get("properties"), dict):
+            return option
+    return None
+
+
+def page_items(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema of one result in a DRF page schema (`results.items`, through allOf)."""
+    for part in [schema, *(schema.get("allOf") or [])]:
+        results = (part.get("properties") or {}).get("results")
+        if isinstance(results, dict) and isinstance(results.get("items"), dict):
+            return results["items"]
+    return None
+
+
+def _json_schema(operation: Operation | None, status: str) -> dict[str, Any] | None:
+    if operation is None:
+        return None
+    response = operation.responses.get(status)
+    return response.content.get("application/json") if response else None
+
+
+def _hyperlinks(
+    spec: ApiSpec, where: str, schema: dict[str, Any], own: str, within: str = ""
+) -> tuple[Hyperlink, ...]:
+    """The hyperlinks of an object schema and of the objects in its list fields."""
+    links: list[Hyperlink] = []
+    sources = schema.get("properties") or {}
+    for name, prop in (schema.get("properties") or {}).items():
+        declared = prop.get(HYPERLINK) if isinstance(prop, dict) else None
+        items = prop.get("items") if isinstance(prop, dict) else None
+        if isinstance(items, dict) and "properties" in items and not within:
+            links.extend(_hyperlinks(spec, f"{where}.{name}[]", items, own, name))
+        if declared is None:
+            continue
+        here = f"{where}.properties.{name}.{HYPERLINK}"
+        if declared == "self" and not within:
+            links.append(Hyperlink(name, own, ()))
+            continue
+        if not isinstance(declared, dict) or set(declared) != {"collection", "from"}:
+            raise _fail(spec, here, "expected `self` or {collection: <name>, from: [<field>, ...]}")
+        fields = _names(declared["from"], spec, f"{here}.from")
+        for source in fields:
+            if source not in sources:
+                raise _fail(spec, f"{here}.from", f"no property {source!r} in this object")
+        links.append(Hyperlink(name, str(declared["collection"]), fields, within))
+    return tuple(links)
+
+
+def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
+    names = _PARAM.findall(item.path)
+    if not names:
+        raise _fail(spec, where, f"{item.path} has no path parameter for the lookup")
+    parameter = names[-1]
+    for operation in item.operations.values():
+        for declared in operation.definition.get("parameters", []):
+            if declared.get("in") == "path" and declared.get("name") == parameter:
+                pattern = (declared.get("schema") or {}).get("pattern")
+                if not pattern or re.fullmatch(pattern, "a.json") or re.fullmatch(pattern, "a/b"):
+                    raise _fail(
+                        spec,
+                        f"paths.{item.path}.parameters.{parameter}.schema.pattern",
+                        f"a lookup must not match '.' or '/' (DRF's {DEFAULT_LOOKUP_PATTERN!r}), "
+                        f"or format suffixes and sub-paths are read as keys",
+                    )
+                break
+        else:
+            raise _fail(spec, f"paths.{item.path}.{operation.method.lower()}", f"no path parameter {parameter}")
+    return parameter
+
+
+def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
+    """Every `x-drf-collection` of the spec, checked; a bad one stops start-up with its place."""
+    items = {item.path: item for item in spec.path_items}
+    declarations: list[CollectionDeclaration] = []
+    for item in spec.path_items:
+        raw = item.extensions.get(EXTENSION)
+        if raw is None:
+            continue
+        where = f"paths.{item.path}.{EXTENSION}"
+        declarations.append(_read_one(spec, item, items, raw, where))
+    known = {d.name: d for d in declarations}
+    if len(known) != len(declarations):
+        raise _fail(spec, EXTENSION, "two collections share a name")
+    for declaration in declarations:
+        for link in declaration.hyperlinks:
+            target = known.get(link.collection)
+            if target is None or target.detail_path is None:
+                raise _fail(
+                    spec,
+                    f"{HYPERLINK} {declaration.name}.{link.field}",
+                    f"{link.collection!r} is not a declared collection with a detail path",
+                )
+            if link.source_fields and len(link.source_fields) != len(target.key):
+                raise _fail(
+                    spec,
+                    f"{HYPERLINK} {declaration.name}.{link.field}.from",
+                    f"{target.name} is looked up by {list(target.key)}",
+                )
+        for reference in related_references(declaration.input_schema):
+            if reference not in known:
+                raise _fail(
+                    spec,
+                    f"{declaration.list_path} x-drf.exists_in",
+                    f"{reference!r} is not a declared collection (name collections by their spec name)",
+                )
+    return declarations
+
+
+def related_references(schema: Any) -> set[str]:
+    """The collections an input schema's `x-drf.exists_in` references name."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        reference = (schema.get("x-drf") or {}).get("exists_in")
+        if isinstance(reference, dict) and "collection" in reference:
+            found.add(str(reference["collection"]))
+        for value in schema.values():
+            found |= related_references(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= related_references(value)
+    return found
+
+
+def _read_one(
+    spec: ApiSpec, item: PathItem, items: dict[str, PathItem], raw: Any, where: str
+) -> CollectionDeclaration:
+    if not isinstance(raw, dict):
+        raise _fail(spec, where, "expected a mapping")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise _fail(spec, f"{where}.{unknown[0]}", f"unknown key (known: {', '.join(sorted(_KEYS))})")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(spec, f"{where}.name", "expected a lower-case name such as `relocate-documents`")
+    if item.view_name is None:
+        raise _fail(spec, f"paths.{item.path}", "a collection's path items need x-drf-view")
+
+    post = item.operations.get("POST")
+    body = (post.request_schemas_full.get("application/json") if post else None) or {}
+    input_schema = object_form(body) or {}
+    listing = item.operations.get("GET")
+    page = _json_schema(listing, "200")
+    presented = page_items(page) if page else None
+    if presented is None:
+        raise _fail(spec, f"paths.{item.path}.get", "a collection needs a GET whose 200 is a page of results")
+    inputs = input_schema.get("properties") or {}
+    outputs = presented.get("properties") or {}
+
+    detail_path = raw.get("detail")
+    if detail_path is not None:
+        if detail_path not in items:
+            raise _fail(spec, f"{where}.detail", f"no path item {detail_path}")
+        _path_parameter(spec, items[detail_path], f"{where}.detail")
+        detail_get = items[detail_path].operations.get("GET")
+        if _json_schema(detail_get, "200") is None:
+            raise _fail(spec, f"paths.{detail_path}.get", "a detail needs a GET answering 200 JSON")
+    key = _names(raw.get("lookup") or raw.get("upsert_key"), spec, f"{where}.lookup")
+    if "upsert_key" in raw and "lookup" in raw and _names(raw["upsert_key"], spec, where) != key:
+        raise _fail(spec, f"{where}.upsert_key", "must name the lookup fields: they are one identity here")
+    for name_ in key:
+        if name_ not in outputs or (post is not None and name_ not in inputs):
+            raise _fail(spec, f"{where}.lookup", f"{name_!r} is not a property of the objects")
+
+    ordering = raw.get("ordering") or {}
+    if not isinstance(ordering, dict):
+        raise _fail(spec, f"{where}.ordering", "expected {field: text|number|datetime|date}")
+    for field_name, kind in ordering.items():
+        if field_name not in outputs:
+            raise _fail(spec, f"{where}.ordering.{field_name}", "not a property of the objects")
+        if kind not in SORT_KINDS:
+            raise _fail(spec, f"{where}.ordering.{field_name}", f"sort kind must be one of {SORT_KINDS}")
+    default_ordering = tuple(raw.get("default_ordering") or ())
+    for term in default_ordering:
+        if term.lstrip("-") not in ordering:
+            raise _fail(spec, f"{where}.default_ordering", f"{term!r} is not an ordering field")
+    search = tuple(raw.get("search") or ())
+    for field_name in search:
+        if field_name not in outputs:
+            raise _fail(spec, f"{where}.search.{field_name}", "not a property of the objects")
+    sizes = {}
+    for knob, default in (("page_size", 20), ("max_page_size", 1000)):
+        value = raw.get(knob, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise _fail(spec, f"{where}.{knob}", "expected a positive integer")
+        sizes[knob] = value
+
+    nested: dict[str, NestedResource] = {}
+    for field_name, declared in (raw.get("nested") or {}).items():
+        here = f"{where}.nested.{field_name}"
+        if not isinstance(declared, dict) or set(declared) - _NESTED_KEYS or "detail" not in declared:
+            raise _fail(spec, here, "expected {lookup: [...], detail: <path>}")
+        items_schema = (outputs.get(field_name) or {}).get("items")
+        if not isinstance(items_schema, dict) or "properties" not in items_schema:
+            raise _fail(spec, here, f"{field_name!r} is not a list of objects in the presented form")
+        lookup = _names(declared.get("lookup"), spec, f"{here}.lookup")
+        for name_ in lookup:
+            if name_ not in items_schema["properties"]:
+                raise _fail(spec, f"{here}.lookup", f"{name_!r} is not a property of the {field_name} items")
+        if declared["detail"] not in items:
+            raise _fail(spec, f"{here}.detail", f"no path item {declared['detail']}")
+        _path_parameter(spec, items[declared["detail"]], f"{here}.detail")
+        nested[field_name] = NestedResource(field_name, lookup, declared["detail"])
+
+    hyperlinks = _hyperlinks(spec, f"{item.path} presented form", presented, name)
+    hook = raw.get("hook")
+    if hook is not None and not isinstance(hook, str):
+        raise _fail(spec, f"{where}.hook", "expected the name of a rule hook")
+    fixtures = raw.get("fixtures", f"{name}.json")
+    if not isinstance(fixtures, str) or "/" in fixtures or not fixtures.endswith(".json"):
+        raise _fail(spec, f"{where}.fixtures", "expected a file name such as `products.json`")
+    return CollectionDeclaration(
+        api=spec.name,
+        name=name,
+        list_path=item.path,
+        detail_path=detail_path,
+        key=key,
+        ordering=dict(ordering),
+        default_ordering=default_ordering,
+        search=search,
+        page_size=sizes["page_size"],
+        max_page_size=sizes["max_page_size"],
+        nested=nested,
+        fixtures=fixtures,
+        hook=hook,
+        input_schema=input_schema,
+        presented_schema=presented,
+        hyperlinks=hyperlinks,
+    )
