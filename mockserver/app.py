@@ -312,7 +312,13 @@ class Dispatcher:
             return
         answer = data if has_secrets(data) else cut(reply.body)
         self._journal(
-            request, exchange.started, reply.status, exchange.tenant, exchange.operation, exchange.body, answer
+            request,
+            exchange.started,
+            reply.status,
+            exchange.tenant,
+            exchange.operation,
+            exchange.body,
+            answer,
         )
 
     def _journal(

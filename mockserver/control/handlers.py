@@ -1,6 +1,5 @@
 """Handlers of the generic control operations; each API adds its own (apis/<api>/control.py)."""
 
-
 from mockserver import __version__
 from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT

@@ -75,7 +75,12 @@ class CollectionViews:
         no generic view serves is left unbound, and start-up names it."""
         declaration = self.declaration
         by_path: dict[str | None, dict[str, Handler]] = {
-            declaration.list_path: {"GET": self.list, "HEAD": self.list, "POST": self.upsert, "OPTIONS": options},
+            declaration.list_path: {
+                "GET": self.list,
+                "HEAD": self.list,
+                "POST": self.upsert,
+                "OPTIONS": options,
+            },
             declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": options},
         }
         for nested in declaration.nested.values():

@@ -68,7 +68,9 @@ def compile_presenter(
     return _object_presenter(declaration, prefixes, schema, own_links, nested_lists=True)
 
 
-def compile_item_presenter(declaration: CollectionDeclaration, prefixes: dict[str, str], field: str) -> Presenter:
+def compile_item_presenter(
+    declaration: CollectionDeclaration, prefixes: dict[str, str], field: str
+) -> Presenter:
     """The presenter of one item of a nested list field (served at its own detail path)."""
     items = declaration.presented_schema["properties"][field]["items"]
     links = {link.field: link for link in declaration.hyperlinks if link.within == field}

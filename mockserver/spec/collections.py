@@ -103,7 +103,10 @@ class CollectionDeclaration:
         """operationId -> operation, for every operation of the list and detail path items."""
         paths = {self.list_path, self.detail_path, *(n.detail_path for n in self.nested.values())}
         return {
-            op.operation_id: op for item in spec.path_items if item.path in paths for op in item.operations.values()
+            op.operation_id: op
+            for item in spec.path_items
+            if item.path in paths
+            for op in item.operations.values()
         }
 
 
@@ -192,7 +195,9 @@ def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
                     )
                 break
         else:
-            raise _fail(spec, f"paths.{item.path}.{operation.method.lower()}", f"no path parameter {parameter}")
+            raise _fail(
+                spec, f"paths.{item.path}.{operation.method.lower()}", f"no path parameter {parameter}"
+            )
     return parameter
 
 
