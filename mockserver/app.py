@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -400,16 +401,16 @@ class Dispatcher:
         return Reply(status, headers, content, media_type, head=request.method == "HEAD")
 
 
-def load_specs(apis: tuple[str, ...]) -> tuple[list[ApiModule], list[ApiSpec]]:
+def load_specs(apis: tuple[str, ...], directory: Path | None = None) -> tuple[list[ApiModule], list[ApiSpec]]:
     modules = [load_api_module(name) for name in apis]
-    specs = [load_spec(specs_dir() / module.spec_file) for module in modules]
+    specs = [load_spec((directory or specs_dir()) / module.spec_file) for module in modules]
     return modules, specs
 
 
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
     from mockserver.control import control_module  # the control API knows every API module
 
-    modules, specs = load_specs(settings.apis)
+    modules, specs = load_specs(settings.apis, settings.specs_dir)
     control = control_module(tuple(m.name for m in modules))
     control_spec = load_spec(specs_dir() / control.spec_file)
     control_spec.path_items = [

@@ -85,6 +85,11 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--fixtures", default=_env_default("fixtures"), help="a fixtures directory")
     parser.add_argument(
+        "--specs",
+        default=_env_default("specs"),
+        help="a directory of spec files to serve instead of the packaged ones",
+    )
+    parser.add_argument(
         "--no-fixtures", action="store_true", default=_env_flag("no_fixtures"), help="new tenants start empty"
     )
     parser.add_argument(
@@ -120,6 +125,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token,
         state_file=Path(args.state_file) if args.state_file else None,
         fixtures_dir=Path(args.fixtures) if args.fixtures else None,
+        specs_dir=Path(args.specs) if args.specs else None,
         seed_fixtures=not args.no_fixtures,
         validate_responses=args.validate_responses,
         akinon_task_seconds=args.akinon_task_seconds,

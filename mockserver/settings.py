@@ -20,6 +20,8 @@ class Settings:
     admin_token: str | None = None
     state_file: Path | None = None
     fixtures_dir: Path | None = None
+    # A directory of spec files to serve instead of the packaged ones (same file names).
+    specs_dir: Path | None = None
     # Seed each new tenant with the fixtures (a realistic starting point); off gives empty tenants.
     seed_fixtures: bool = True
     # Checks every response against the spec and answers 500 with the mismatch; on in the tests.

@@ -1,0 +1,358 @@
+"""The spec is the engine: a collection added to a copy of a spec, with no Python, is served,
+validated and seeded; a declaration the engine cannot serve stops start-up, naming its place."""
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from mockserver.app import StartupError, create_app
+from mockserver.resources import fixtures_dir, specs_dir
+from mockserver.settings import Settings
+
+BEARER = {"Authorization": "Bearer engine-test"}
+VISITS = "/api/v1/visits/"
+
+
+def _visits_paths() -> dict[str, Any]:
+    """A DRF collection of the shape Datawiz receipts have: a composite key with a datetime in it,
+    a nested list served item by item, references that must exist, hyperlinks."""
+    error = {"$ref": "#/components/responses/NotFound"}
+    page_response = {
+        "description": "A page",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VisitPage"}}},
+    }
+    list_parameters = [
+        {"$ref": "#/components/parameters/format"},
+        {"$ref": "#/components/parameters/page"},
+        {"$ref": "#/components/parameters/page_size"},
+        {"name": "search", "in": "query", "schema": {"type": "string"}},
+        {"name": "ordering", "in": "query", "schema": {"type": "string"}},
+    ]
+    body = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/VisitInput"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/VisitInput"}},
+        ]
+    }
+    detail_parameter = {
+        "name": "visit",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[^/.]+$"},
+    }
+    line_parameter = {**detail_parameter, "name": "line"}
+    common = {"401": {"$ref": "#/components/responses/Unauthorized"}, "404": error}
+    metadata = {
+        "200": {
+            "description": "metadata",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Metadata"}}},
+        }
+    }
+    return {
+        VISITS: {
+            "x-drf-view": {"name": "Visit List", "description": ""},
+            "x-drf-format-suffixes": ["json", "api"],
+            "x-drf-collection": {
+                "name": "visits",
+                "detail": "/api/v1/visits/{visit}/",
+                "lookup": ["shop_id", "date", "order_id"],
+                "ordering": {"date": "datetime", "total": "number", "order_id": "text"},
+                "default_ordering": ["-date"],
+                "search": ["order_id"],
+                "page_size": 2,
+                "max_page_size": 3,
+                "nested": {
+                    "lines": {"lookup": ["line_no"], "detail": "/api/v1/visits/{visit}/lines/{line}/"}
+                },
+            },
+            "get": {
+                "operationId": "listVisits",
+                "parameters": list_parameters,
+                "responses": {"200": page_response, **common},
+            },
+            "head": {
+                "operationId": "headVisits",
+                "parameters": list_parameters,
+                "responses": {"200": {"description": "ok"}},
+            },
+            "post": {
+                "operationId": "createVisits",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                "responses": {
+                    "201": {
+                        "description": "Stored",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/UpsertCounts"}}
+                        },
+                    },
+                    "400": {"$ref": "#/components/responses/BadUpload"},
+                    **common,
+                },
+            },
+            "options": {"operationId": "optionsVisits", "responses": metadata},
+        },
+        "/api/v1/visits/{visit}/": {
+            "x-drf-view": {"name": "Visit Instance", "description": ""},
+            "x-drf-format-suffixes": ["json", "api"],
+            "parameters": [detail_parameter],
+            "get": {
+                "operationId": "getVisit",
+                "responses": {
+                    "200": {
+                        "description": "One visit",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Visit"}}},
+                    },
+                    **common,
+                },
+            },
+            "head": {"operationId": "headVisit", "responses": {"200": {"description": "ok"}}},
+            "options": {"operationId": "optionsVisit", "responses": metadata},
+        },
+        "/api/v1/visits/{visit}/lines/{line}/": {
+            "x-drf-view": {"name": "Visit Line Instance", "description": ""},
+            "parameters": [detail_parameter, line_parameter],
+            "get": {
+                "operationId": "getVisitLine",
+                "responses": {
+                    "200": {
+                        "description": "One line",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/VisitLine"}}
+                        },
+                    },
+                    **common,
+                },
+            },
+        },
+    }
+
+
+def _visits_schemas() -> dict[str, Any]:
+    line = {
+        "type": "object",
+        "required": ["line_no", "product_id", "product_url", "qty"],
+        "properties": {
+            "line_no": {"type": "integer"},
+            "product_id": {"type": "string"},
+            "product_url": {
+                "type": "string",
+                "format": "uri",
+                "readOnly": True,
+                "x-drf-hyperlink": {"collection": "products", "from": ["product_id"]},
+            },
+            "qty": {"$ref": "#/components/schemas/Decimal4"},
+        },
+    }
+    return {
+        "Visit": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["shop_id", "date", "order_id", "url", "shop_url", "total", "lines"],
+            "properties": {
+                "shop_id": {"type": "string"},
+                "date": {"$ref": "#/components/schemas/NaiveDateTime"},
+                "order_id": {"type": "string"},
+                "url": {"type": "string", "format": "uri", "readOnly": True, "x-drf-hyperlink": "self"},
+                "shop_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "readOnly": True,
+                    "x-drf-hyperlink": {"collection": "shops", "from": ["shop_id"]},
+                },
+                "total": {"$ref": "#/components/schemas/Decimal4"},
+                "lines": {"type": "array", "items": {"$ref": "#/components/schemas/VisitLine"}},
+            },
+        },
+        "VisitLine": line,
+        "VisitPage": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {
+                    "properties": {
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Visit"}}
+                    }
+                },
+            ]
+        },
+        "VisitInput": {
+            "type": "object",
+            "required": ["shop_id", "date", "order_id", "total", "lines"],
+            "properties": {
+                "shop_id": {
+                    "type": ["string", "number"],
+                    "minLength": 1,
+                    "maxLength": 50,
+                    "x-drf": {"type": "string", "exists_in": {"collection": "shops", "field": "shop_id"}},
+                },
+                "date": {"type": "string", "x-drf": {"type": "datetime"}},
+                "order_id": {"type": ["string", "number"], "minLength": 1, "x-drf": {"type": "string"}},
+                "total": {
+                    "$ref": "#/components/schemas/DecimalIn",
+                    "x-drf": {"type": "decimal", "max_digits": 16, "decimal_places": 4},
+                },
+                "lines": {
+                    "type": "array",
+                    "x-drf": {"type": "field"},
+                    "items": {
+                        "type": "object",
+                        "x-drf": {"type": "nested object"},
+                        "required": ["line_no", "product_id", "qty"],
+                        "properties": {
+                            "line_no": {"type": "integer", "x-drf": {"type": "integer"}},
+                            "product_id": {
+                                "type": ["string", "number"],
+                                "minLength": 1,
+                                "x-drf": {
+                                    "type": "string",
+                                    "exists_in": {"collection": "products", "field": "product_id"},
+                                },
+                            },
+                            "qty": {
+                                "$ref": "#/components/schemas/DecimalIn",
+                                "x-drf": {"type": "decimal", "max_digits": 16, "decimal_places": 4},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+VISIT_FIXTURES = [
+    {
+        "shop_id": "1",
+        "date": "2017-07-05T14:11:36",
+        "order_id": "7555405",
+        "total": "30.0000",
+        "lines": [
+            {"line_no": 1, "product_id": "a26f866b-1465-11e5-80cb-a01d4897e530", "qty": "1.0000"},
+            {"line_no": 2, "product_id": "a26f866b-1465-11e5-80cb-a01d4897e531", "qty": "2.5000"},
+        ],
+    },
+    {"shop_id": "2", "date": "2017-07-06T09:00:00", "order_id": "42", "total": "5.5", "lines": []},
+    {"shop_id": "1", "date": "2017-07-07T10:00:00", "order_id": "43", "total": "7", "lines": []},
+]
+
+
+def spec_copy(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> tuple[Path, Path]:
+    """specs/ and fixtures/ copied, datawiz.yaml changed by `change`."""
+    specs, fixtures = tmp_path / "specs", tmp_path / "fixtures"
+    shutil.copytree(specs_dir(), specs)
+    shutil.copytree(fixtures_dir(), fixtures)
+    document = yaml.safe_load((specs / "datawiz.yaml").read_text(encoding="utf-8"))
+    change(document)
+    (specs / "datawiz.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    return specs, fixtures
+
+
+def add_visits(document: dict[str, Any]) -> None:
+    document["paths"].update(_visits_paths())
+    document["components"]["schemas"].update(_visits_schemas())
+
+
+@pytest.fixture
+def visits_app(tmp_path: Path) -> TestClient:
+    specs, fixtures = spec_copy(tmp_path, add_visits)
+    (fixtures / "datawiz" / "visits.json").write_text(json.dumps(VISIT_FIXTURES))
+    settings = Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures, validate_responses=True)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_a_declared_collection_is_seeded_paged_ordered_and_searched(visits_app: TestClient) -> None:
+    page = visits_app.get(VISITS, headers=BEARER).json()
+    assert page["count"] == 3 and len(page["results"]) == 2  # page_size 2 from the declaration
+    assert [v["order_id"] for v in page["results"]] == ["43", "42"]  # default ordering -date
+    assert page["next"] == "http://testserver/api/v1/visits/?page=2"
+    ordered = visits_app.get(VISITS + "?ordering=total&page_size=10", headers=BEARER).json()
+    assert [v["total"] for v in ordered["results"]] == ["5.5000", "7.0000", "30.0000"]  # by number
+    assert len(ordered["results"]) == 3  # max_page_size 3 caps page_size 10
+    found = visits_app.get(VISITS + "?search=7555", headers=BEARER).json()
+    assert [v["order_id"] for v in found["results"]] == ["7555405"]
+
+
+def test_composite_keys_hyperlinks_and_nested_items(visits_app: TestClient) -> None:
+    key = "1_2017-07-05T14:11:36_7555405"
+    visit = visits_app.get(f"{VISITS}{key}/", headers=BEARER).json()
+    assert visit["url"] == f"http://testserver{VISITS}{key}/"
+    assert visit["shop_url"] == "http://testserver/api/v1/shops/1/"
+    assert visit["lines"][1]["product_url"].endswith("/api/v1/products/a26f866b-1465-11e5-80cb-a01d4897e531/")
+    line = visits_app.get(f"{VISITS}{key}/lines/2/", headers=BEARER)
+    assert line.status_code == 200 and line.json()["qty"] == "2.5000"
+    assert visits_app.get(f"{VISITS}{key}/lines/9/", headers=BEARER).status_code == 404
+    suffixed = visits_app.get(f"{VISITS}{key}.json", headers=BEARER).json()
+    assert suffixed["url"].endswith(f"{key}.json") and suffixed["shop_url"].endswith("/shops/1.json")
+    assert visits_app.get(f"{VISITS}.exe/", headers=BEARER).status_code == 404  # a suffix, not a key
+
+
+def test_upsert_is_validated_all_or_nothing_with_related_objects(visits_app: TestClient) -> None:
+    good = {"shop_id": "3", "date": "2018-01-01T00:00:00", "order_id": "9", "total": "1", "lines": []}
+    bad = {**good, "order_id": "10", "shop_id": "no-such-shop"}
+    refused = visits_app.post(VISITS, json=[good, bad], headers=BEARER)
+    assert refused.status_code == 400
+    assert refused.json()[0] == {} and "shop_id" in refused.json()[1]
+    assert visits_app.get(VISITS, headers=BEARER).json()["count"] == 3  # nothing stored
+    stored = visits_app.post(VISITS, json=[good, {**good, "total": "2"}], headers=BEARER)
+    assert stored.status_code == 201 and stored.json() == {"updated": 1, "inserted": 1}
+    assert stored.headers["Location"] == f"http://testserver{VISITS}3_2018-01-01T00:00:00_9/"
+    options = visits_app.options(VISITS, headers=BEARER).json()
+    assert set(options["actions"]["POST"]) == {"shop_id", "date", "order_id", "total", "lines"}
+    assert visits_app.head(VISITS, headers=BEARER).status_code == 200
+
+
+def _without_pattern(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/shops/{shop_id}/"]["parameters"][0]["schema"].pop("pattern")
+
+
+def _unknown_key(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/shops/"]["x-drf-collection"]["orderingg"] = {}
+
+
+def _bad_sort_kind(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/shops/"]["x-drf-collection"]["ordering"]["name"] = "alphabetic"
+
+
+def _unknown_reference(document: dict[str, Any]) -> None:
+    line = document["components"]["schemas"]["RelocateDocumentInput"]["properties"]["products"]["items"]
+    line["properties"]["product_id"]["x-drf"]["exists_in"]["collection"] = "datawiz.products"
+
+
+def _unknown_hyperlink(document: dict[str, Any]) -> None:
+    url = document["components"]["schemas"]["RelocateDocument"]["properties"]["sender_shop_url"]
+    url["x-drf-hyperlink"]["collection"] = "stores"
+
+
+def _lookup_not_a_field(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/products/"]["x-drf-collection"]["lookup"] = ["sku"]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_without_pattern, "paths./api/v1/shops/{shop_id}/.parameters.shop_id.schema.pattern"),
+        (_unknown_key, "x-drf-collection.orderingg"),
+        (_bad_sort_kind, "x-drf-collection.ordering.name"),
+        (_unknown_reference, "'datawiz.products' is not a declared collection"),
+        (_unknown_hyperlink, "'stores' is not a declared collection"),
+        (_lookup_not_a_field, "x-drf-collection.lookup"),
+    ],
+)
+def test_a_declaration_the_engine_cannot_serve_stops_start_up(tmp_path: Path, change, named: str) -> None:
+    specs, fixtures = spec_copy(tmp_path, change)
+    with pytest.raises(StartupError) as refused:
+        create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
+    assert "datawiz.yaml" in str(refused.value) and named in str(refused.value)
+
+
+def test_a_fixture_its_serializer_refuses_stops_start_up(tmp_path: Path) -> None:
+    specs, fixtures = spec_copy(tmp_path, lambda document: None)
+    (fixtures / "datawiz" / "shops.json").write_text(json.dumps([{"shop_id": "", "name": "x"}]))
+    with pytest.raises(StartupError, match=r"shops\.json.*shops serializer"):
+        create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
