@@ -29,6 +29,8 @@ from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.reply import Reply
 from mockserver.resources import fixtures_dir, specs_dir
 from mockserver.settings import Settings
+from mockserver.setup_task.declaration import read_setup_tasks
+from mockserver.setup_task.views import SetupTaskViews
 from mockserver.spec.collections import read_collections
 from mockserver.spec.loader import ApiSpec, Operation, load_spec
 from mockserver.spec.response_check import ResponseChecker
@@ -72,13 +74,17 @@ def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[
     return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
 
 
-def api_handlers(module: ApiModule, spec: ApiSpec, views: list[CollectionViews]) -> dict[str, Handler]:
-    """An API's handlers: the generic views of its declared collections, the module's own
-    handlers over them, then DRF's defaults for what is left: OPTIONS answers the view's
-    metadata and HEAD is the GET without its body."""
+def api_handlers(
+    module: ApiModule, spec: ApiSpec, views: list[CollectionViews], tasks: list[SetupTaskViews]
+) -> dict[str, Handler]:
+    """An API's handlers: the generic views of its declared collections and setup tasks, the
+    module's own handlers over them, then DRF's defaults for what is left: OPTIONS answers the
+    view's metadata and HEAD is the GET without its body."""
     handlers: dict[str, Handler] = {}
     for view in views:
         handlers.update(view.handlers(spec))
+    for task in tasks:
+        handlers.update(task.handlers())
     handlers.update(module.handlers)
     for item in spec.path_items:
         if not item.is_drf:
@@ -144,6 +150,7 @@ class Dispatcher:
         specs: list[ApiSpec],
         bindings: dict[str, Binding],
         views: list[CollectionViews] | None = None,
+        setup_tasks: list[SetupTaskViews] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -151,11 +158,16 @@ class Dispatcher:
         self.specs = specs
         self.bindings = bindings
         self.views = views or []
+        self.setup_tasks = setup_tasks or []
         self.router = Router([item for spec in specs for item in spec.path_items])
         self.authenticator = Authenticator(settings, store)
         self.checker = ResponseChecker() if settings.validate_responses else None
         self.context = AppContext(
-            specs=specs, tenants=self, presented=PresentedDocuments(), answers=AnswerCache()
+            specs=specs,
+            tenants=self,
+            presented=PresentedDocuments(),
+            answers=AnswerCache(),
+            setup_tasks=self.setup_tasks,
         )
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
@@ -164,10 +176,13 @@ class Dispatcher:
 
     # tenants -----------------------------------------------------------------------------
     def initial_tenant_state(self) -> TenantState:
-        """A new tenant's state: each module's starting values and every collection's fixtures."""
+        """A new tenant's state: each setup task's catalogues, each module's starting values and
+        every collection's fixtures."""
         if self._seed_cache is None:
             state: TenantState = {"values": {}, "collections": {}}
             if self.settings.seed_fixtures:
+                for task in self.setup_tasks:
+                    state["values"].update(task.initial_values(self._fixtures))
                 for module in self.modules:
                     if module.initial_state is not None:
                         part = module.initial_state(self._fixtures, self.settings)
@@ -420,11 +435,14 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     ]
     handlers: dict[str, Handler] = {}
     views: list[CollectionViews] = []
+    setup_tasks: list[SetupTaskViews] = []
     try:
         for module, spec in zip(modules, specs, strict=True):
             api_views = collection_views(spec, read_collections(spec), module.hooks)
+            api_tasks = [SetupTaskViews(kind, settings) for kind in read_setup_tasks(spec)]
             views.extend(api_views)
-            handlers.update(api_handlers(module, spec, api_views))
+            setup_tasks.extend(api_tasks)
+            handlers.update(api_handlers(module, spec, api_views, api_tasks))
             handlers.update(module.control_handlers)
     except ValueError as error:  # a declaration the engine cannot serve
         raise StartupError(f"mockserver cannot start: {error}") from None
@@ -434,7 +452,7 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     store = store or MemoryStore(journal_size=settings.journal_size)
     for view in views:
         store.define_collection(view.declaration.store_spec())
-    dispatcher = Dispatcher(settings, store, modules, all_specs, bindings, views)
+    dispatcher = Dispatcher(settings, store, modules, all_specs, bindings, views, setup_tasks)
     try:
         dispatcher.initial_tenant_state()  # a fixture its serializer refuses stops start-up here
     except ValueError as error:

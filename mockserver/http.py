@@ -12,6 +12,7 @@ from mockserver.store.base import Store
 
 if TYPE_CHECKING:
     from mockserver.drf.presented import AnswerCache, PresentedDocuments
+    from mockserver.setup_task.views import SetupTaskViews
 
 
 class Tenants(Protocol):
@@ -29,6 +30,7 @@ class AppContext:
     tenants: Tenants
     presented: "PresentedDocuments"
     answers: "AnswerCache"
+    setup_tasks: "list[SetupTaskViews]" = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -186,12 +186,20 @@ def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
         for declared in operation.definition.get("parameters", []):
             if declared.get("in") == "path" and declared.get("name") == parameter:
                 pattern = (declared.get("schema") or {}).get("pattern")
-                if not pattern or re.fullmatch(pattern, "a.json") or re.fullmatch(pattern, "a/b"):
+                # DRF's default keeps dots out so a format suffix can follow; a resource may
+                # declare otherwise (lookup_value_regex), but never a '/'.
+                if (
+                    not pattern
+                    or re.search(pattern, "a/b")
+                    or not pattern.startswith("^")
+                    or not pattern.endswith("$")
+                ):
                     raise _fail(
                         spec,
                         f"paths.{item.path}.parameters.{parameter}.schema.pattern",
-                        f"a lookup must not match '.' or '/' (DRF's {DEFAULT_LOOKUP_PATTERN!r}), "
-                        f"or format suffixes and sub-paths are read as keys",
+                        f"a lookup needs an anchored pattern that matches no '/' (DRF's "
+                        f"{DEFAULT_LOOKUP_PATTERN!r} unless the resource says otherwise), or sub-paths "
+                        f"are read as keys",
                     )
                 break
         else:

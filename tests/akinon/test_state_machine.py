@@ -10,11 +10,15 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 from starlette.testclient import TestClient  # noqa: E402
 
 from mockserver.app import create_app  # noqa: E402
+from mockserver.resources import specs_dir  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+from mockserver.setup_task.declaration import read_setup_tasks  # noqa: E402
+from mockserver.spec.loader import load_spec  # noqa: E402
 
 BASE = "/api/v1/oms/setup/addresses/"
 H = {"Authorization": "Token machine"}
-STATUSES = {"READY", "WORKING", "FINISHED", "FAILED", "ABORTED"}
+TASK = read_setup_tasks(load_spec(specs_dir() / "akinon-oms-address-setup.yaml"))[0]
+STATUSES = set(TASK.states)
 
 
 class AddressSetupMachine(RuleBasedStateMachine):
@@ -50,7 +54,7 @@ class AddressSetupMachine(RuleBasedStateMachine):
     def advance(self, seconds: float) -> None:
         self.client.post("/__mockserver__/clock/advance", json={"seconds": seconds})
 
-    @rule(outcome=st.sampled_from(["FINISHED", "FAILED", "ABORTED"]))
+    @rule(outcome=st.sampled_from(list(TASK.outcomes)))
     def script(self, outcome: str) -> None:
         self.client.post("/__mockserver__/akinon/next-outcomes", headers=H, json={"outcomes": [outcome]})
 

@@ -241,14 +241,16 @@ VISIT_FIXTURES = [
 ]
 
 
-def spec_copy(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> tuple[Path, Path]:
-    """specs/ and fixtures/ copied, datawiz.yaml changed by `change`."""
+def spec_copy(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], spec_file: str = "datawiz.yaml"
+) -> tuple[Path, Path]:
+    """specs/ and fixtures/ copied, one spec file changed by `change`."""
     specs, fixtures = tmp_path / "specs", tmp_path / "fixtures"
     shutil.copytree(specs_dir(), specs)
     shutil.copytree(fixtures_dir(), fixtures)
-    document = yaml.safe_load((specs / "datawiz.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load((specs / spec_file).read_text(encoding="utf-8"))
     change(document)
-    (specs / "datawiz.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    (specs / spec_file).write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     return specs, fixtures
 
 
@@ -356,3 +358,95 @@ def test_a_fixture_its_serializer_refuses_stops_start_up(tmp_path: Path) -> None
     (fixtures / "datawiz" / "shops.json").write_text(json.dumps([{"shop_id": "", "name": "x"}]))
     with pytest.raises(StartupError, match=r"shops\.json.*shops serializer"):
         create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
+
+
+STOCK = "/api/v1/oms/stock_locations/"
+AKINON_SPEC = "akinon-oms-address-setup.yaml"
+
+
+def add_stock_locations(document: dict[str, Any]) -> None:
+    """Akinon's second setup step of the same shape (FIELD-NOTES), as YAML only: the address
+    trio's path items copied under a new prefix, naming a new task."""
+    document["x-setup-tasks"]["stock_locations"] = {
+        "source": {"name": "omnitron", "fixtures": "omnitron-stock-locations.json"},
+        "target": {"name": "oms", "fixtures": "oms-stock-locations.json"},
+        "levels": [{"name": "warehouse", "key": "warehouses"}, {"name": "location", "key": "locations"}],
+    }
+    for endpoint in ("execute/", "get_async_status/", "is_required/"):
+        item = json.loads(json.dumps(document["paths"][f"/api/v1/oms/setup/addresses/{endpoint}"]))
+        for operation in item.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                operation["operationId"] = "stockLocations" + operation["operationId"].title()
+                if "x-setup-task" in operation:
+                    operation["x-setup-task"]["task"] = "stock_locations"
+        document["paths"][f"{STOCK}{endpoint}"] = item
+
+
+def test_a_second_setup_step_is_yaml_and_fixtures(tmp_path: Path) -> None:
+    specs, fixtures = spec_copy(tmp_path, add_stock_locations, AKINON_SPEC)
+    warehouse = {"code": "IST", "name": "İstanbul depo", "locations": [{"code": "A1", "name": "Raf A1"}]}
+    (fixtures / "akinon" / "omnitron-stock-locations.json").write_text(
+        json.dumps({"warehouses": [warehouse]})
+    )
+    (fixtures / "akinon" / "oms-stock-locations.json").write_text(json.dumps({"warehouses": []}))
+    settings = Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures, validate_responses=True)
+    token = {"Authorization": "Token second-step"}
+    with TestClient(create_app(settings)) as client:
+
+        def result(endpoint: str) -> str:
+            return client.get(STOCK + endpoint, headers=token).json()["result"]
+
+        assert (result("get_async_status/"), result("is_required/")) == ("READY", "true")
+        assert client.post(STOCK + "execute/", headers=token).status_code == 204
+        assert result("get_async_status/") == "WORKING"
+        client.post("/__mockserver__/clock/advance", json={"seconds": 5}, headers=token)
+        assert (result("get_async_status/"), result("is_required/")) == ("FINISHED", "false")
+        # The address setup is a task of its own: untouched by the stock locations' run.
+        addresses = "/api/v1/oms/setup/addresses/"
+        assert client.get(addresses + "get_async_status/", headers=token).json() == {"result": "READY"}
+        assert client.get(addresses + "is_required/", headers=token).json() == {"result": "true"}
+
+
+def _akinon_copy(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Settings:
+    specs, fixtures = spec_copy(tmp_path, change, AKINON_SPEC)
+    return Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures)
+
+
+def _states(document: dict[str, Any]) -> dict[str, Any]:
+    return document["components"]["schemas"]["AsyncStatus"]["properties"]["result"]["x-setup-task-states"]
+
+
+def _two_defaults(document: dict[str, Any]) -> None:
+    _states(document)["FAILED"]["default"] = True
+
+
+def _state_missing(document: dict[str, Any]) -> None:
+    del _states(document)["ABORTED"]
+
+
+def _unknown_copies(document: dict[str, Any]) -> None:
+    _states(document)["FAILED"]["copies"] = "some"
+
+
+def _no_execute(document: dict[str, Any]) -> None:
+    del document["paths"]["/api/v1/oms/setup/addresses/execute/"]["post"]["x-setup-task"]
+
+
+def _unknown_task(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/oms/setup/addresses/execute/"]["post"]["x-setup-task"]["task"] = "adresses"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_two_defaults, "exactly one the default"),
+        (_state_missing, "x-setup-task-states: must give every value of the enum"),
+        (_unknown_copies, "x-setup-task-states.FAILED.copies"),
+        (_no_execute, "x-setup-tasks.addresses: no operation declares the role(s) ['execute']"),
+        (_unknown_task, "paths./api/v1/oms/setup/addresses/execute/.post.x-setup-task"),
+    ],
+)
+def test_a_setup_task_the_engine_cannot_serve_stops_start_up(tmp_path: Path, change, named: str) -> None:
+    with pytest.raises(StartupError) as refused:
+        create_app(_akinon_copy(tmp_path, change))
+    assert AKINON_SPEC in str(refused.value) and named in str(refused.value)

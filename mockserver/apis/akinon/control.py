@@ -1,11 +1,20 @@
-"""Control operations for the Akinon fake: script outcomes, edit Omnitron, read both catalogues."""
+"""Control operations for the Akinon fake: script outcomes, edit Omnitron, read both catalogues.
+
+They act on the API's declared setup task (the address setup); what its states, catalogues and
+levels are comes from the spec."""
 
 from typing import Any
 
-from mockserver.apis.akinon import model
-from mockserver.apis.akinon.state import change_setup
 from mockserver.drf.errors import ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
+from mockserver.setup_task import rules
+from mockserver.setup_task.views import SetupTaskViews
+
+API_NAME = "akinon"
+
+
+def _task(request: ApiRequest) -> SetupTaskViews:
+    return next(views for views in request.app.setup_tasks if views.kind.api == API_NAME)
 
 
 def _change(request: ApiRequest, change: Any) -> Any:
@@ -15,34 +24,32 @@ def _change(request: ApiRequest, change: Any) -> Any:
         )
     request.app.tenants.ensure_tenant(request.tenant)
     try:
-        return change_setup(request, change)
-    except model.AddressError as error:
+        return _task(request).state.change(request.store, request.tenant, change)
+    except rules.CatalogueError as error:
         raise ValidationFailed({"non_field_errors": [str(error)]}) from None
 
 
-def _summary(state: model.SetupState, now: float) -> dict[str, Any]:
-    task = state.get("task")
-    missing = model.missing_paths(state["omnitron"], state["oms"])
-    return {
-        "status": model.task_status_at(task, now),
-        "is_required": bool(missing),
-        "omnitron": model.counts(state["omnitron"]),
-        "oms": model.counts(state["oms"]),
-        "missing": missing[:200],
-        "missing_count": len(missing),
-        "task": None if task is None else {k: v for k, v in task.items() if k != "to_copy"},
-        "next_outcomes": list(state.get("next_outcomes") or []),
-        "settings": dict(state["settings"]),
-    }
-
-
 def get_addresses(request: ApiRequest) -> ApiResponse:
-    def read(state: model.SetupState, now: float) -> tuple[model.SetupState, dict[str, Any]]:
-        state = model.settle(state, now)
-        summary = _summary(state, now)
+    kind = _task(request).kind
+
+    def read(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
+        state = rules.settle(kind, state, now)
+        task = state.get("task")
+        missing = rules.missing_paths(state[kind.source], state[kind.target])
+        summary = {
+            "status": rules.task_status_at(kind, task, now),
+            "is_required": bool(missing),
+            kind.source: rules.counts(kind, state[kind.source]),
+            kind.target: rules.counts(kind, state[kind.target]),
+            "missing": missing[:200],
+            "missing_count": len(missing),
+            "task": None if task is None else {k: v for k, v in task.items() if k != "to_copy"},
+            "next_outcomes": list(state.get("next_outcomes") or []),
+            "settings": dict(state["settings"]),
+        }
         if request.query.get("full") in ("1", "true"):
-            summary["omnitron_addresses"] = state["omnitron"]
-            summary["oms_addresses"] = state["oms"]
+            summary[f"{kind.source}_addresses"] = state[kind.source]
+            summary[f"{kind.target}_addresses"] = state[kind.target]
         return state, summary
 
     return ApiResponse(200, _change(request, read))
@@ -50,8 +57,16 @@ def get_addresses(request: ApiRequest) -> ApiResponse:
 
 def set_next_outcomes(request: ApiRequest) -> ApiResponse:
     outcomes = request.body["outcomes"]
+    declared = _task(request).kind.outcomes
+    # The serializer's shape for a list of choices: aligned with the input, {} for good items.
+    errors = [
+        {} if outcome in declared else {"non_field_errors": [f'"{outcome}" is not a valid choice.']}
+        for outcome in outcomes
+    ]
+    if any(errors):
+        raise ValidationFailed({"outcomes": errors})
 
-    def queue(state: model.SetupState, now: float) -> tuple[model.SetupState, list[str]]:
+    def queue(state: rules.SetupState, now: float) -> tuple[rules.SetupState, list[str]]:
         state["next_outcomes"] = [*(state.get("next_outcomes") or []), *outcomes]
         return state, state["next_outcomes"]
 
@@ -59,29 +74,31 @@ def set_next_outcomes(request: ApiRequest) -> ApiResponse:
 
 
 def add_omnitron_addresses(request: ApiRequest) -> ApiResponse:
+    kind = _task(request).kind
     try:
-        addresses = model.flatten(request.body)
-    except model.AddressError as error:
-        raise ValidationFailed({"countries": [str(error)]}) from None
+        addresses = rules.flatten(kind, request.body)
+    except rules.CatalogueError as error:
+        raise ValidationFailed({kind.levels[0].key: [str(error)]}) from None
 
-    def add(state: model.SetupState, now: float) -> tuple[model.SetupState, dict[str, Any]]:
-        state = model.settle(state, now)
-        state, result = model.add_addresses(state, addresses)
-        return state, {**result, "is_required": model.is_required(state)}
+    def add(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
+        state = rules.settle(kind, state, now)
+        state, result = rules.add_items(state, kind.source, addresses)
+        return state, {**result, "is_required": rules.is_required(kind, state)}
 
     return ApiResponse(200, _change(request, add))
 
 
 def remove_omnitron_addresses(request: ApiRequest) -> ApiResponse:
+    kind = _task(request).kind
     raw = request.query.get("paths", "")
     paths = [p.strip().strip("/") for p in raw.split(",") if p.strip()]
     if not paths:
         raise ValidationFailed({"paths": ["Name address paths, e.g. ?paths=TR/34,DE."]})
 
-    def remove(state: model.SetupState, now: float) -> tuple[model.SetupState, dict[str, Any]]:
-        state = model.settle(state, now)
-        state, removed = model.remove_addresses(state, paths)
-        return state, {"removed": removed, "is_required": model.is_required(state)}
+    def remove(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
+        state = rules.settle(kind, state, now)
+        state, removed = rules.remove_items(state, kind.source, paths)
+        return state, {"removed": removed, "is_required": rules.is_required(kind, state)}
 
     return ApiResponse(200, _change(request, remove))
 
@@ -89,7 +106,7 @@ def remove_omnitron_addresses(request: ApiRequest) -> ApiResponse:
 def set_task_settings(request: ApiRequest) -> ApiResponse:
     body = request.body
 
-    def configure(state: model.SetupState, now: float) -> tuple[model.SetupState, dict[str, Any]]:
+    def configure(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
         if body.get("duration_seconds") is not None:
             state["settings"]["duration_seconds"] = float(body["duration_seconds"])
         if body.get("polls") is not None:

@@ -1,0 +1,1 @@
+"""Setup tasks declared in the specs (`x-setup-tasks`, `x-setup-task`): check whether a target catalogue lacks what a source has, copy it in an asynchronous task whose state is derived from the virtual clock, report the task's state."""

@@ -1,0 +1,179 @@
+"""Setup tasks declared in a spec, read and checked once at start-up.
+
+    x-setup-tasks:                   # top level: each task's catalogues and their shape
+      addresses:
+        source: {name: omnitron, fixtures: omnitron-addresses.json}
+        target: {name: oms, fixtures: oms-addresses.json}
+        levels:                      # the catalogue's levels, outermost first; `key` is the list
+          - {name: country, key: countries}   # that holds a level's items in the fixture tree
+          - {name: city, key: cities}
+    paths: ... each operation of the trio says which task it serves and how:
+        x-setup-task: {task: addresses, role: execute | status | is_required}
+
+The status operation's 200 schema is the one place the states are typed: its `result` enum,
+each value given its role by `x-setup-task-states` (idle, running, or an outcome with what it
+copies: all, first-half, none; one outcome is the default).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.spec.collections import SpecError
+from mockserver.spec.loader import ApiSpec, Operation
+
+TASKS = "x-setup-tasks"
+OPERATION = "x-setup-task"
+STATES = "x-setup-task-states"
+ROLES = ("execute", "status", "is_required")
+COPIES = ("all", "first-half", "none")
+_TASK_KEYS = {"source", "target", "levels", "description"}
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    key: str  # the list of this level's items in the fixture tree
+
+
+@dataclass(frozen=True)
+class SetupTaskDeclaration:
+    api: str
+    name: str
+    source: str  # the catalogue copied from
+    target: str  # the catalogue copied into
+    source_fixtures: str
+    target_fixtures: str
+    levels: tuple[Level, ...]
+    idle: str  # the state before the tenant's first task
+    running: str
+    outcomes: dict[str, str]  # outcome state -> what a task ending so copies
+    default_outcome: str
+    answers: dict[bool, str]  # is_required's answer for True and False
+    operations: dict[str, str]  # role -> operationId
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (self.idle, self.running, *self.outcomes)
+
+    @property
+    def setup_value(self) -> str:
+        """The store value holding both catalogues and the task settings."""
+        return f"{self.api}.setup.{self.name}"
+
+    @property
+    def task_value(self) -> str:
+        """The store value holding the task alone (status polls touch only this)."""
+        return f"{self.api}.task.{self.name}"
+
+
+def _fail(spec: ApiSpec, where: str, message: str) -> SpecError:
+    return SpecError(f"{spec.source.name}: {where}: {message}")
+
+
+def _result_schema(spec: ApiSpec, operation: Operation, where: str) -> dict[str, Any]:
+    response = operation.responses.get("200")
+    schema = response.content.get("application/json") if response else None
+    result = ((schema or {}).get("properties") or {}).get("result")
+    if not isinstance(result, dict) or not isinstance(result.get("enum"), list):
+        raise _fail(spec, where, "its 200 answer must be {result: <one of an enum>}")
+    return result
+
+
+def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, str], str]:
+    where = f"{operation.method} {operation.path} 200 result"
+    result = _result_schema(spec, operation, where)
+    roles = result.get(STATES)
+    if not isinstance(roles, dict) or list(roles) != list(result["enum"]):
+        raise _fail(spec, f"{where}.{STATES}", "must give every value of the enum, in its order, a role")
+    idle = running = default = None
+    outcomes: dict[str, str] = {}
+    for state, role in roles.items():
+        here = f"{where}.{STATES}.{state}"
+        kind = role.get("role") if isinstance(role, dict) else None
+        if kind == "idle" and idle is None:
+            idle = state
+        elif kind == "running" and running is None:
+            running = state
+        elif kind == "outcome":
+            if role.get("copies") not in COPIES:
+                raise _fail(spec, f"{here}.copies", f"expected one of {COPIES}")
+            outcomes[state] = role["copies"]
+            if role.get("default"):
+                default = state if default is None else ""
+        else:
+            raise _fail(
+                spec,
+                here,
+                "expected {role: idle}, {role: running} (once each) or {role: outcome, copies: ...}",
+            )
+    if idle is None or running is None or not outcomes or not default:
+        raise _fail(
+            spec, f"{where}.{STATES}", "needs one idle, one running and outcomes, exactly one the default"
+        )
+    return idle, running, outcomes, default
+
+
+def read_setup_tasks(spec: ApiSpec) -> list[SetupTaskDeclaration]:
+    declared = spec.document.get(TASKS) or {}
+    if not isinstance(declared, dict):
+        raise _fail(spec, TASKS, "expected a mapping of task names")
+    roles: dict[str, dict[str, Operation]] = {name: {} for name in declared}
+    for operation in spec.operations:
+        marker = operation.definition.get(OPERATION)
+        if marker is None:
+            continue
+        where = f"paths.{operation.path}.{operation.method.lower()}.{OPERATION}"
+        if (
+            not isinstance(marker, dict)
+            or marker.get("task") not in declared
+            or marker.get("role") not in ROLES
+        ):
+            raise _fail(
+                spec, where, f"expected {{task: <one of {sorted(declared)}>, role: <one of {ROLES}>}}"
+            )
+        if marker["role"] in roles[marker["task"]]:
+            raise _fail(spec, where, f"a second {marker['role']} operation for {marker['task']}")
+        roles[marker["task"]][marker["role"]] = operation
+    return [_read_one(spec, name, raw, roles[name]) for name, raw in declared.items()]
+
+
+def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operation]) -> SetupTaskDeclaration:
+    where = f"{TASKS}.{name}"
+    if not isinstance(raw, dict) or set(raw) - _TASK_KEYS:
+        raise _fail(spec, where, f"expected the keys {sorted(_TASK_KEYS)}")
+    missing = [role for role in ROLES if role not in operations]
+    if missing:
+        raise _fail(
+            spec, where, f"no operation declares the role(s) {missing} (x-setup-task on an operation)"
+        )
+    catalogues = {}
+    for side in ("source", "target"):
+        value = raw.get(side)
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str) or not value.get("fixtures"):
+            raise _fail(spec, f"{where}.{side}", "expected {name: ..., fixtures: <file>.json}")
+        catalogues[side] = value
+    levels = raw.get("levels")
+    if not isinstance(levels, list) or not levels:
+        raise _fail(spec, f"{where}.levels", "expected a list of {name, key}, outermost first")
+    for index, level in enumerate(levels):
+        if not isinstance(level, dict) or set(level) != {"name", "key"}:
+            raise _fail(spec, f"{where}.levels[{index}]", "expected {name: ..., key: ...}")
+    idle, running, outcomes, default = _states(spec, operations["status"])
+    answers = _result_schema(spec, operations["is_required"], f"{where} is_required")["enum"]
+    if sorted(answers) != ["false", "true"]:
+        raise _fail(spec, f"{where} is_required", 'its result enum must be ["true", "false"]')
+    return SetupTaskDeclaration(
+        api=spec.name,
+        name=name,
+        source=catalogues["source"]["name"],
+        target=catalogues["target"]["name"],
+        source_fixtures=catalogues["source"]["fixtures"],
+        target_fixtures=catalogues["target"]["fixtures"],
+        levels=tuple(Level(level["name"], level["key"]) for level in levels),
+        idle=idle,
+        running=running,
+        outcomes=outcomes,
+        default_outcome=default,
+        answers={True: "true", False: "false"},
+        operations={role: op.operation_id for role, op in operations.items()},
+    )
