@@ -1,23 +1,25 @@
 """Load an OpenAPI document once into an operation table the app routes and validates by."""
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+import orjson
 
-# libyaml's parser when PyYAML was built with it (its wheels are): start-up is mostly YAML parsing,
-# about seven times faster this way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Resolved specs by the hash of their text; bump the version when resolution changes.
+_CACHE_VERSION = b"mockserver-spec-1\n"
+# In the user's own cache (not a shared temporary folder another user could plant entries in).
+_CACHE_DIR = Path(
+    os.environ.get("MOCKSERVER_CACHE_DIR")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mockserver" / "specs"
+)
 
 # DRF's order for the Allow header: APIView.http_method_names filtered by what the view has.
 DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-def read_yaml(source: Path) -> Any:
-    return yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 def resolve_refs(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
@@ -167,12 +169,37 @@ def _responses(operation: dict[str, Any]) -> dict[str, ResponseSpec]:
     return responses
 
 
+def resolved_document(source: Path) -> dict[str, Any]:
+    """The spec with every `$ref` inlined. Parsing YAML and resolving is most of start-up, so the
+    result is kept in a cache named by a hash of the spec's text (a changed spec is a new entry,
+    and a cache that cannot be written only costs the parse)."""
+    text = source.read_bytes()
+    digest = hashlib.sha256(_CACHE_VERSION + text).hexdigest()[:32]
+    cached = _CACHE_DIR / f"{digest}.json"
+    try:
+        return orjson.loads(cached.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    import yaml  # only on a cache miss: its import alone is a few percent of start-up
+
+    # libyaml's parser when PyYAML was built with it (its wheels are): about seven times faster.
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    document = resolve_refs(raw, raw)
+    try:
+        _CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(orjson.dumps(document))
+        os.replace(temporary, cached)  # a reader sees the whole entry or none
+    except OSError:
+        pass
+    return document
+
+
 def load_spec(source: Path) -> ApiSpec:
-    raw = read_yaml(source)
-    api = raw.get("x-mockserver-api")
+    document = resolved_document(source)
+    api = document.get("x-mockserver-api")
     if not api:
         raise ValueError(f"{source}: missing top-level x-mockserver-api")
-    document = resolve_refs(raw, raw)
     default_security = document.get("security", [])
     path_items = []
     for path, item in (document.get("paths") or {}).items():

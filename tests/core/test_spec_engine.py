@@ -450,3 +450,19 @@ def test_a_setup_task_the_engine_cannot_serve_stops_start_up(tmp_path: Path, cha
     with pytest.raises(StartupError) as refused:
         create_app(_akinon_copy(tmp_path, change))
     assert AKINON_SPEC in str(refused.value) and named in str(refused.value)
+
+
+def test_the_resolved_spec_cache_is_keyed_by_the_text_and_survives_a_bad_entry(tmp_path, monkeypatch) -> None:
+    from mockserver.spec import loader
+
+    monkeypatch.setattr(loader, "_CACHE_DIR", tmp_path / "cache")
+    source = tmp_path / "datawiz.yaml"
+    source.write_bytes((specs_dir() / "datawiz.yaml").read_bytes())
+    fresh = loader.resolved_document(source)
+    (entry,) = (tmp_path / "cache").iterdir()
+    assert loader.resolved_document(source) == fresh  # from the cache
+    entry.write_text("{not json")
+    assert loader.resolved_document(source) == fresh  # a bad entry costs only the parse
+    source.write_text(source.read_text().replace("Relocate Document List", "Relocation List"))
+    changed = loader.resolved_document(source)
+    assert changed["paths"]["/api/v1/relocate-documents/"]["x-drf-view"]["name"] == "Relocation List"
