@@ -24,7 +24,7 @@ from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.presented import AnswerCache, PresentedDocuments, plain
 from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body
-from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler
+from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, RawContent
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.reply import Reply
 from mockserver.resources import fixtures_dir, specs_dir
@@ -168,6 +168,7 @@ class Dispatcher:
             presented=PresentedDocuments(),
             answers=AnswerCache(),
             setup_tasks=self.setup_tasks,
+            collections=[view.declaration.store_name for view in self.views],
         )
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
@@ -257,7 +258,7 @@ class Dispatcher:
             unmatched = Reply(404, {}, b'{"detail":"Not found."}', "application/json")
         else:
             unmatched = Reply(404, {}, DJANGO_NOT_FOUND, "text/html; charset=utf-8")
-        self._journal(request, started, unmatched.status, None, None, NO_BODY, None)
+        self._journal(request, started, unmatched, None, None, NO_BODY, None)
         return unmatched
 
     def _negotiate(self, exchange: Exchange) -> None:
@@ -280,10 +281,10 @@ class Dispatcher:
         """The caller's identity and tenant: the operation's security schemes, or for a control
         call the tenant it names."""
         path_item, request = exchange.match.path_item, exchange.request
-        if path_item.api == CONTROL_API:
-            exchange.tenant = control_tenant(request, self.authenticator, self.settings)
-            return
         operation = path_item.operations.get(request.method)
+        if path_item.api == CONTROL_API:
+            exchange.tenant = control_tenant(request, operation, self.authenticator, self.settings)
+            return
         schemes = operation.security_schemes if operation else path_item.security_schemes
         needs_credentials = operation.needs_credentials if operation else bool(schemes)
         if needs_credentials:
@@ -330,7 +331,7 @@ class Dispatcher:
         self._journal(
             request,
             exchange.started,
-            reply.status,
+            reply,
             exchange.tenant,
             exchange.operation,
             exchange.body,
@@ -341,7 +342,7 @@ class Dispatcher:
         self,
         request: IncomingRequest,
         started: float,
-        status: int,
+        reply: Reply,
         tenant: str | None,
         operation: Operation | None,
         body: Any,
@@ -360,11 +361,13 @@ class Dispatcher:
                 request.path,
                 request.query_string,
                 operation.operation_id if operation else None,
-                status,
+                reply.status,
                 time.perf_counter() - started,
                 request.headers,
                 body,
                 answer,
+                reply.headers,
+                reply.media_type,
             )
         )
 
@@ -396,7 +399,9 @@ class Dispatcher:
     def _render(self, exchange: Exchange, status: int, data: Any) -> Reply:
         request, operation, headers = exchange.request, exchange.operation, exchange.headers
         renderer = exchange.renderer
-        if status == 204 or (data is None and status < 400):
+        if data.__class__ is RawContent:
+            content, media_type, data = data.body, data.media_type, None
+        elif status == 204 or (data is None and status < 400):
             content, media_type = b"", None
         elif renderer is JSON_RENDERER:
             content, media_type = orjson.dumps(data), "application/json"

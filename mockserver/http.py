@@ -31,6 +31,7 @@ class AppContext:
     presented: "PresentedDocuments"
     answers: "AnswerCache"
     setup_tasks: "list[SetupTaskViews]" = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)  # the store's names of the served collections
 
 
 @dataclass(slots=True)
@@ -64,6 +65,15 @@ class ApiRequest:
         if self.tenant is None:
             raise RuntimeError(f"{self.operation.operation_id} needs a tenant")
         return self.tenant
+
+
+@dataclass(frozen=True, slots=True)
+class RawContent:
+    """Data that already is a body in a media type (a page, a script, a YAML document): an answer
+    whose data is one goes out as it is, instead of being rendered as JSON."""
+
+    body: bytes
+    media_type: str
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from mockserver import __version__
 from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT
+from mockserver.control.console import HANDLERS as CONSOLE_HANDLERS
 from mockserver.drf.errors import NotFound, ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
 
@@ -145,5 +146,6 @@ def make_control_module(api_names: tuple[str, ...]) -> ApiModule:
             "listFaults": list_faults,
             "setFault": set_fault,
             "clearFaults": clear_faults,
+            **CONSOLE_HANDLERS,
         },
     )

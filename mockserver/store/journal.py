@@ -27,6 +27,8 @@ class JournalRecord(NamedTuple):
     request_headers: dict[str, str]  # lower-case names, as received: masked when formatted
     request_body: Any  # bytes as received (cut), or the parsed body when it holds secrets, or None
     response_body: Any  # the rendered bytes (cut to what a preview shows), or data with secrets
+    response_headers: dict[str, str] | None = None  # the answer's own dict, Content-Type aside
+    response_media_type: str | None = None
 
 
 def has_secrets(data: Any) -> bool:
@@ -51,6 +53,7 @@ def entry(sequence: int, record: JournalRecord) -> dict[str, Any]:
         "status": record.status,
         "duration_ms": round(record.duration_seconds * 1000, 3),
         "request_headers": masked_headers(record.request_headers),
+        "response_headers": response_headers(record),
         "request_body": preview(record.request_body),
         "response_body": preview(record.response_body),
     }
@@ -63,6 +66,13 @@ def masked_headers(headers: dict[str, str]) -> dict[str, str]:
         if value is not None:
             keyword, _, secret = value.partition(" ")
             shown[name] = f"{keyword} {secret[:4]}…" if secret else "…"
+    return shown
+
+
+def response_headers(record: JournalRecord) -> dict[str, str]:
+    shown = masked_headers(record.response_headers or {})
+    if record.response_media_type is not None:
+        shown["Content-Type"] = record.response_media_type
     return shown
 
 

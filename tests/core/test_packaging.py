@@ -38,3 +38,7 @@ def test_the_wheel_carries_specs_and_fixtures(tmp_path):
     for fixture in (ROOT / "fixtures").rglob("*.json"):
         assert "mockserver/_data/fixtures/" + fixture.relative_to(ROOT / "fixtures").as_posix() in names
     assert "contract_tests/__init__.py" in names
+    from mockserver.console import ASSETS  # the web console serves these from the installed package
+
+    for path in ASSETS.values():
+        assert path.relative_to(ROOT).as_posix() in names

@@ -1,0 +1,118 @@
+"""Control operations behind the web console: its files, the spec documents, the tenants and a
+page of any collection (the rest of what it shows comes from the generic control operations)."""
+
+from typing import Any
+
+import yaml
+
+from mockserver.auth.tokens import AUTH_TENANT
+from mockserver.console import cache_control, console_asset
+from mockserver.control import CONTROL_PREFIX
+from mockserver.drf.errors import NotFound, ValidationFailed
+from mockserver.http import ApiRequest, ApiResponse, RawContent
+
+MAX_PAGE_SIZE = 500
+NAME_A_TENANT = "Name a tenant with X-Mockserver-Tenant, Authorization or X-Mockserver-Namespace."
+
+
+def get_console(request: ApiRequest) -> ApiResponse:
+    return get_console_asset(request, "index.html")
+
+
+def get_console_asset(request: ApiRequest, name: str | None = None) -> ApiResponse:
+    name = name or request.path_params["asset"]
+    asset = console_asset(name)
+    if asset is None:
+        raise NotFound()
+    return ApiResponse(200, asset, {"Cache-Control": cache_control(name)})
+
+
+def list_spec_documents(request: ApiRequest) -> ApiResponse:
+    documents = [
+        {
+            "api": spec.name,
+            "title": str(spec.document["info"]["title"]),
+            "version": str(spec.document["info"]["version"]),
+            "json": f"{CONTROL_PREFIX}/specs/{spec.name}.json",
+            "yaml": f"{CONTROL_PREFIX}/specs/{spec.name}.yaml",
+        }
+        for spec in request.app.specs
+    ]
+    return ApiResponse(200, {"documents": documents})
+
+
+def get_spec_document(request: ApiRequest) -> ApiResponse:
+    api, _, form = request.path_params["document"].rpartition(".")
+    spec = next((spec for spec in request.app.specs if spec.name == api), None)
+    if spec is None or form not in ("json", "yaml"):
+        raise NotFound()
+    # The file as shipped ($refs kept): what a reader or a code generator expects. No `servers`
+    # in it, so Swagger UI's "try it out" goes to the host that served the document: this fake.
+    text = spec.source.read_bytes()
+    if form == "yaml":
+        return ApiResponse(200, RawContent(text, "application/yaml"))
+    return ApiResponse(200, yaml.safe_load(text))
+
+
+def list_tenants(request: ApiRequest) -> ApiResponse:
+    store = request.store
+    known = [tenant for tenant in store.tenants() if tenant != AUTH_TENANT]
+    if request.tenant is not None:  # a call that names a tenant sees that tenant only
+        known = [tenant for tenant in known if tenant == request.tenant]
+    names = request.app.collections
+
+    def counts(tenant: str) -> dict[str, int]:
+        return {name: store.query_documents(tenant, name, limit=0).count for name in names}
+
+    tenants = [{"id": tenant, "collections": counts(tenant)} for tenant in known]
+    return ApiResponse(200, {"tenants": tenants})
+
+
+def _positive(query: dict[str, str], name: str, default: int, most: int | None = None) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1 or (most is not None and number > most):
+        limit = f" and at most {most}" if most is not None else ""
+        raise ValidationFailed({name: [f"Ensure this is a whole number of at least 1{limit}."]})
+    return number
+
+
+def get_collection_page(request: ApiRequest) -> ApiResponse:
+    if request.tenant is None:
+        raise ValidationFailed({"non_field_errors": [NAME_A_TENANT]})
+    collection = request.path_params["collection"]
+    if collection not in request.app.collections:
+        raise NotFound(f"mockserver: no collection {collection!r}.")
+    page = _positive(request.query, "page", 1)
+    page_size = _positive(request.query, "page_size", 50, MAX_PAGE_SIZE)
+    request.app.tenants.ensure_tenant(request.tenant)
+    found = request.store.query_documents(
+        request.tenant,
+        collection,
+        search=request.query.get("search") or None,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    result: dict[str, Any] = {
+        "collection": collection,
+        "count": found.count,
+        "page": page,
+        "page_size": page_size,
+        "results": found.documents,
+    }
+    return ApiResponse(200, result)
+
+
+HANDLERS = {
+    "getConsole": get_console,
+    "getConsoleAsset": get_console_asset,
+    "listSpecDocuments": list_spec_documents,
+    "getSpecDocument": get_spec_document,
+    "listTenants": list_tenants,
+    "getCollectionPage": get_collection_page,
+}
