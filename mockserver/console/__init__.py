@@ -37,5 +37,19 @@ def console_asset(name: str) -> RawContent | None:
     return RawContent(path.read_bytes(), MEDIA_TYPES[path.suffix])
 
 
-def cache_control(name: str) -> str:
-    return "public, max-age=86400" if name in VENDORED else "no-cache"
+# The browser itself refuses anything from elsewhere: scripts, styles, images, fetches and frames
+# come from this fake only. (Swagger UI sets style attributes, hence 'unsafe-inline' for styles.)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def asset_headers(name: str) -> dict[str, str]:
+    headers = {
+        "Cache-Control": "public, max-age=86400" if name in VENDORED else "no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if name.endswith(".html"):
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return headers

@@ -3,10 +3,8 @@ page of any collection (the rest of what it shows comes from the generic control
 
 from typing import Any
 
-import yaml
-
 from mockserver.auth.tokens import AUTH_TENANT
-from mockserver.console import cache_control, console_asset
+from mockserver.console import asset_headers, console_asset
 from mockserver.control import CONTROL_PREFIX
 from mockserver.drf.errors import NotFound, ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse, RawContent
@@ -24,7 +22,7 @@ def get_console_asset(request: ApiRequest, name: str | None = None) -> ApiRespon
     asset = console_asset(name)
     if asset is None:
         raise NotFound()
-    return ApiResponse(200, asset, {"Cache-Control": cache_control(name)})
+    return ApiResponse(200, asset, asset_headers(name))
 
 
 def list_spec_documents(request: ApiRequest) -> ApiResponse:
@@ -51,6 +49,8 @@ def get_spec_document(request: ApiRequest) -> ApiResponse:
     text = spec.source.read_bytes()
     if form == "yaml":
         return ApiResponse(200, RawContent(text, "application/yaml"))
+    import yaml  # only when a document is read: its import is a few percent of start-up
+
     return ApiResponse(200, yaml.safe_load(text))
 
 

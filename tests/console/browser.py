@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, Request, Response, sync_playwright
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, sync_playwright
 
 CHROMIUM = os.environ.get("MOCKSERVER_CHROMIUM", "/usr/bin/chromium")
 # Playwright adds --headless itself and takes the fresh profile as user_data_dir.
@@ -37,6 +37,7 @@ class Traffic:
     urls: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)  # a script error or a CSP refusal
 
     def hosts(self) -> set[str]:
         return {urlsplit(url).netloc for url in self.urls if not url.startswith("data:")}
@@ -45,6 +46,12 @@ class Traffic:
         page.on("request", lambda request: self.urls.append(request.url))
         page.on("requestfailed", lambda request: self.failed.append(_describe(request)))
         page.on("response", lambda response: self._answered(response))
+        page.on("console", self._logged)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _logged(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def _answered(self, response: Response) -> None:
         if response.status >= 400:

@@ -46,10 +46,14 @@ class Console:
         journal = httpx.get(self.url + "/__mockserver__/journal?limit=1", headers=headers, timeout=10).json()
         return journal["entries"][0]["tenant"]
 
-    def assert_stayed_on_this_machine(self) -> None:
+    def assert_stayed_on_this_machine(self, refusals_logged: bool = False) -> None:
         assert self.traffic.urls, "the page made no request at all"
         assert self.traffic.hosts() == {self.url.removeprefix("http://")}, self.traffic.hosts()
         assert self.traffic.failed == []
+        # No script error and no request the page's Content-Security-Policy refused; the browser
+        # logs each 403 the admin guard answers, and nothing else.
+        logged = [m for m in self.traffic.console_errors if not (refusals_logged and "status of 403" in m)]
+        assert logged == []
 
 
 @pytest.fixture(scope="module")
@@ -280,4 +284,15 @@ def test_the_admin_token_guards_the_console(guarded_console):
     page.locator("#clock-advance").click()
     expect(page.locator("#notice")).to_contain_text("The clock moved 3 s forward.")
     assert len(console.traffic.errors) == refused
-    console.assert_stayed_on_this_machine()
+    console.assert_stayed_on_this_machine(refusals_logged=True)
+
+
+def test_the_browser_itself_refuses_to_load_anything_from_another_origin(console):
+    page = console.page
+    page.goto(console.ui)
+    expect(page.locator("#journal-summary")).not_to_be_empty()
+    # Another loopback address is another origin: the console's Content-Security-Policy stops the
+    # fetch in the browser, before anything is sent.
+    outcome = page.evaluate("fetch('http://127.0.0.2:9/').then(() => 'sent', () => 'refused')")
+    assert outcome == "refused"
+    assert any("Content Security Policy" in message for message in console.traffic.console_errors)

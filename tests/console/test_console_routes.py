@@ -27,6 +27,9 @@ def test_the_console_and_every_file_it_names_are_served_from_the_package(client)
     assert client.get(UI + "swagger-ui-bundle.js").headers["content-type"].startswith("text/javascript")
     assert client.get(UI + "swagger-ui.css").headers["cache-control"] == "public, max-age=86400"
     assert client.get(UI + "console.js").headers["cache-control"] == "no-cache"
+    for page in (UI, UI + "docs.html"):
+        policy = client.get(page).headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "connect-src 'self'" in policy
 
 
 def test_nothing_else_of_the_package_is_served(client):

@@ -307,7 +307,8 @@ async function refreshFaults() {
   $("#faults tbody").replaceChildren(...data.faults.map((fault) =>
     el("tr", {},
       el("td", {}, fault.tenant === "*" ? "every tenant" : tenantLabel(fault.tenant, fault.tenant_hint)),
-      el("td", {}, fault.operation_id), el("td", {}, fault.status ?? ""), el("td", {}, fault.latency_ms ?? ""), el("td", {}, fault.times ?? ""),
+      el("td", {}, fault.operation_id), el("td", {}, fault.status ?? ""), el("td", {}, fault.latency_ms ?? ""),
+      el("td", {}, fault.probability ?? ""), el("td", {}, fault.times ?? ""),
       el("td", {}, el("button", { type: "button", onclick: () => clearFault(fault) }, "Clear")))));
 }
 
@@ -363,7 +364,10 @@ async function setFault(event) {
   event.preventDefault();
   const form = new FormData(event.target);
   const number = (name) => (form.get(name) === "" ? null : Number(form.get(name)));
-  const body = { status: number("status"), latency_ms: number("latency_ms"), times: number("times"), all_tenants: form.get("all_tenants") === "on" };
+  const body = {
+    status: number("status"), latency_ms: number("latency_ms"), probability: number("probability"),
+    times: number("times"), all_tenants: form.get("all_tenants") === "on",
+  };
   await attempt(async () => {
     await control("PUT", `/faults/${encodeURIComponent(form.get("operation_id").trim())}`, { tenant: body.all_tenants ? "" : selectedTenant(), body });
     await refreshFaults();
