@@ -86,6 +86,12 @@ def server(
             process.wait()
 
 
+def cold_start(command: list[str], probe_path: str, headers: dict[str, str]) -> float:
+    """The time from launching a server to its first 200."""
+    with server(command, probe_path, headers) as (_, seconds, _):
+        return seconds
+
+
 def rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -233,13 +239,21 @@ def main() -> int:
     post_body = orjson.dumps(document(0))
     json_type = {"Content-Type": "application/json"}
     errors = 0
-    with tempfile.TemporaryDirectory() as folder, server(mock, STATUS_PATH, TOKEN) as (port, cold_start, pid):
-        row(
-            "cold start of mockserver serve to the first 200",
-            f"{cold_start:.2f} s",
-            "< 1 s",
-            cold_start < 1.0,
-        )
+    # Medians of alternating starts, so a moment of load elsewhere on the machine hits both.
+    starts = 1 if args.smoke else 5
+    mock_starts, bare_starts = [], []
+    for _ in range(starts):
+        mock_starts.append(cold_start(mock, STATUS_PATH, TOKEN))
+        bare_starts.append(cold_start(bare, "/bare", {}))
+    mock_start, bare_start = statistics.median(mock_starts), statistics.median(bare_starts)
+    row("cold start of mockserver serve to the first 200", f"{mock_start:.2f} s", "< 1 s", mock_start < 1.0)
+    row(
+        "cold start, ratio to a bare uvicorn + Starlette app's",
+        f"{mock_start / bare_start:.2f} ({bare_start:.2f} s bare)",
+        "<= 1.5",
+        mock_start / bare_start <= 1.5,
+    )
+    with tempfile.TemporaryDirectory() as folder, server(mock, STATUS_PATH, TOKEN) as (port, _, pid):
         # A page of 20 that is full and has a next link, as a client paging through would see.
         seed = orjson.dumps([document(i) for i in range(100)])
         assert (
@@ -247,13 +261,7 @@ def main() -> int:
             == 201
         )
         page_env = {"BENCH_PAGE_FILE": bare_page_file(port, folder)}
-        with server(bare, "/bare", {}, env=page_env) as (bare_port, bare_start, _):
-            row(
-                "cold start, ratio to a bare uvicorn + Starlette app's",
-                f"{cold_start / bare_start:.2f} ({bare_start:.2f} s bare)",
-                "<= 1.5",
-                cold_start / bare_start <= 1.5,
-            )
+        with server(bare, "/bare", {}, env=page_env) as (bare_port, _, _):
             bare_get = load(bare_port, "GET", "/bare")
             status = paired(rounds, bare_get, load(port, "GET", STATUS_PATH, headers=TOKEN))
             row(

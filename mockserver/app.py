@@ -32,6 +32,7 @@ from mockserver.settings import Settings
 from mockserver.setup_task.declaration import read_setup_tasks
 from mockserver.setup_task.views import SetupTaskViews
 from mockserver.spec.collections import read_collections
+from mockserver.spec.extensions import check_extensions
 from mockserver.spec.loader import ApiSpec, Operation, load_spec
 from mockserver.spec.response_check import ResponseChecker
 from mockserver.spec.routing import RouteMatch, Router
@@ -442,6 +443,8 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     views: list[CollectionViews] = []
     setup_tasks: list[SetupTaskViews] = []
     try:
+        for spec in [*specs, control_spec]:
+            check_extensions(spec)
         for module, spec in zip(modules, specs, strict=True):
             api_views = collection_views(spec, read_collections(spec), module.hooks)
             api_tasks = [SetupTaskViews(kind, settings) for kind in read_setup_tasks(spec)]

@@ -174,11 +174,12 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockserver.app import create_app
-    from mockserver.tls import generate_localhost_certificate
 
     settings = settings_from(args)
     certfile, keyfile, ca_path = args.ssl_certfile, args.ssl_keyfile, None
     if args.tls and not certfile:
+        from mockserver.tls import generate_localhost_certificate  # cryptography: only for --tls
+
         files = generate_localhost_certificate(Path(args.tls_dir) if args.tls_dir else None, args.host)
         certfile, keyfile, ca_path = str(files.cert_chain), str(files.private_key), files.ca_cert
     app = create_app(settings)

@@ -466,3 +466,36 @@ def test_the_resolved_spec_cache_is_keyed_by_the_text_and_survives_a_bad_entry(t
     source.write_text(source.read_text().replace("Relocate Document List", "Relocation List"))
     changed = loader.resolved_document(source)
     assert changed["paths"]["/api/v1/relocate-documents/"]["x-drf-view"]["name"] == "Relocation List"
+
+
+def _misspelt_extension(document: dict[str, Any]) -> None:
+    collection = document["paths"]["/api/v1/shops/"].pop("x-drf-collection")
+    document["paths"]["/api/v1/shops/"]["x-drf-colection"] = collection
+
+
+def _unknown_field_type(document: dict[str, Any]) -> None:
+    document["components"]["schemas"]["ShopInput"]["properties"]["name"]["x-drf"]["type"] = "text"
+
+
+def _unknown_suffix(document: dict[str, Any]) -> None:
+    document["paths"]["/api/v1/shops/"]["x-drf-format-suffixes"] = ["json", "xml"]
+
+
+def _raw_body_not_a_flag(document: dict[str, Any]) -> None:
+    document["paths"]["/api/o/token/"]["post"]["x-mockserver-raw-body"] = "yes"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_misspelt_extension, "paths./api/v1/shops/.x-drf-colection: not an extension the engine reads here"),
+        (_unknown_field_type, "ShopInput.properties.name.x-drf.type"),
+        (_unknown_suffix, "paths./api/v1/shops/.x-drf-format-suffixes"),
+        (_raw_body_not_a_flag, "paths./api/o/token/.post.x-mockserver-raw-body"),
+    ],
+)
+def test_an_extension_misspelt_or_misshapen_stops_start_up(tmp_path: Path, change, named: str) -> None:
+    specs, fixtures = spec_copy(tmp_path, change)
+    with pytest.raises(StartupError) as refused:
+        create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
+    assert "datawiz.yaml" in str(refused.value) and named in str(refused.value)

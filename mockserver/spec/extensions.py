@@ -1,0 +1,85 @@
+"""Every `x-` extension a spec may use, where, and the shape of the simple ones, checked once at
+start-up: a misspelt or misplaced extension would otherwise be ignored without a word (a collection
+that is not served, an operation that is not public). The collection and setup-task declarations
+are checked in depth by their own readers (spec/collections.py, setup_task/declaration.py)."""
+
+from typing import Any
+
+from mockserver.spec.collections import SpecError
+from mockserver.spec.loader import HTTP_METHODS, ApiSpec
+
+TOP_LEVEL = frozenset({"x-mockserver-api", "x-setup-tasks"})
+PATH_ITEM = frozenset(
+    {"x-drf-view", "x-drf-format-suffixes", "x-drf-collection", "x-mockserver-requires-api"}
+)
+OPERATION = frozenset({"x-setup-task", "x-mockserver-raw-body", "x-mockserver-public"})
+SCHEMA = frozenset({"x-drf", "x-drf-hyperlink", "x-setup-task-states"})
+FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
+# The DRF field types the serializer (drf/serializer.py) cleans as DRF would.
+DRF_FIELD_TYPES = frozenset(
+    {"string", "integer", "decimal", "boolean", "date", "datetime", "url", "field", "list", "nested object"}
+)
+DRF_HINTS = frozenset({"type", "label", "max_digits", "decimal_places", "exists_in"})
+
+
+def _fail(spec: ApiSpec, where: str, message: str) -> SpecError:
+    return SpecError(f"{spec.source.name}: {where}: {message}")
+
+
+def _unknown(spec: ApiSpec, node: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    for key in node:
+        if key.startswith("x-") and key not in allowed:
+            raise _fail(
+                spec, f"{where}.{key}", f"not an extension the engine reads here (known: {sorted(allowed)})"
+            )
+
+
+def check_extensions(spec: ApiSpec) -> None:
+    document = spec.document
+    _unknown(spec, document, TOP_LEVEL, "(top level)")
+    for path, item in (document.get("paths") or {}).items():
+        where = f"paths.{path}"
+        _unknown(spec, item, PATH_ITEM, where)
+        view = item.get("x-drf-view")
+        if view is not None and (not isinstance(view, dict) or not isinstance(view.get("name"), str)):
+            raise _fail(spec, f"{where}.x-drf-view", "expected {name: <view name>, description: <text>}")
+        suffixes = item.get("x-drf-format-suffixes")
+        if suffixes is not None and (not isinstance(suffixes, list) or set(suffixes) - set(FORMATS)):
+            raise _fail(spec, f"{where}.x-drf-format-suffixes", f"expected a list among {list(FORMATS)}")
+        required_api = item.get("x-mockserver-requires-api")
+        if required_api is not None and not isinstance(required_api, str):
+            raise _fail(spec, f"{where}.x-mockserver-requires-api", "expected the name of an API")
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            _unknown(spec, operation, OPERATION, f"{where}.{method}")
+            for flag in ("x-mockserver-raw-body", "x-mockserver-public"):
+                if flag in operation and not isinstance(operation[flag], bool):
+                    raise _fail(spec, f"{where}.{method}.{flag}", "expected true or false")
+    # Components first: a schema used through $ref is then named where it is written.
+    _check_schemas(spec, document.get("components"), "components")
+    _check_schemas(spec, document.get("paths"), "paths")
+
+
+def _check_schemas(spec: ApiSpec, node: Any, where: str) -> None:
+    """x-drf hints wherever a schema is (request bodies, components)."""
+    if isinstance(node, dict):
+        hints = node.get("x-drf")
+        if hints is not None:
+            if not isinstance(hints, dict) or set(hints) - DRF_HINTS:
+                raise _fail(spec, f"{where}.x-drf", f"expected a mapping of {sorted(DRF_HINTS)}")
+            if "type" in hints and hints["type"] not in DRF_FIELD_TYPES:
+                raise _fail(
+                    spec, f"{where}.x-drf.type", f"not a DRF field type the engine knows ({hints['type']!r})"
+                )
+            reference = hints.get("exists_in")
+            if reference is not None and (
+                not isinstance(reference, dict) or set(reference) != {"collection", "field"}
+            ):
+                raise _fail(spec, f"{where}.x-drf.exists_in", "expected {collection: <name>, field: <field>}")
+        for key, value in node.items():
+            _check_schemas(spec, value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_schemas(spec, value, f"{where}[{index}]")
