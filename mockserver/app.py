@@ -254,7 +254,8 @@ class Dispatcher:
         if self.router.match_with_slash(path):
             query = request.query_string
             location = path + "/" + (f"?{query}" if query else "")
-            unmatched = Reply(301, {"Location": location}, b"", None)
+            # Django's HttpResponsePermanentRedirect: an empty body, typed as HTML all the same.
+            unmatched = Reply(301, {"Location": location}, b"", "text/html; charset=utf-8")
         elif path.startswith(CONTROL_PREFIX):
             unmatched = Reply(404, {}, b'{"detail":"Not found."}', "application/json")
         else:

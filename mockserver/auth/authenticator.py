@@ -26,8 +26,9 @@ def www_authenticate(schemes: Sequence[str], error: dict[str, str] | None = None
     """DRF answers with the header of the first authentication class."""
     first = schemes[0] if schemes else "tokenAuth"
     if first in BEARER_SCHEMES:
+        # django-oauth-toolkit's OAuth2Authentication.authenticate_header, separators included.
         attributes = {"realm": "api", **(error or {})}
-        return "Bearer " + ", ".join(f'{k}="{v}"' for k, v in attributes.items())
+        return "Bearer " + ",".join(f'{k}="{v}"' for k, v in attributes.items())
     if first in SIGNATURE_SCHEMES:
         return 'Signature realm="api",headers="accept date host (request-target)"'
     return "Token"
@@ -124,7 +125,8 @@ class Authenticator:
     # django-oauth-toolkit's OAuth2Authentication: a bad token is "no credentials" plus an error
     def _bearer(self, token: str) -> tuple[Identity | None, dict[str, str] | None]:
         if not token or " " in token:
-            return None, {"error": "invalid_token", "error_description": "The access token is invalid."}
+            # oauthlib finds no token in `Bearer` or `Bearer a b`: no credentials, and no error
+            return None, None
         record = tokens.lookup(self._store, token)
         if record and record.get("kind") == "bearer":
             if record["expires_at"] <= self._store.now():

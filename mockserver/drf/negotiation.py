@@ -10,6 +10,7 @@ from mockserver.drf.errors import NotAcceptable, NotFound
 class Renderer:
     format: str
     media_type: str
+    indent: int | None = None  # JSON asked for as `application/json; indent=N`
 
 
 JSON_RENDERER = Renderer("json", "application/json")
@@ -44,8 +45,10 @@ class _MediaRange:
         return 2 if not self.params else 3
 
     def matches(self, media_type: str) -> bool:
+        # DRF's _MediaType.match, called on the renderer's type: the renderer's parameters must
+        # be in the Accept range, not the other way round (`application/json; indent=4` is JSON).
         other = _MediaRange.parse(media_type)
-        if not self.params <= other.params:
+        if not other.params <= self.params:
             return False
         if self.sub_type not in ("*", other.sub_type):
             return False
@@ -64,5 +67,16 @@ def select_renderer(accept: str | None, format_name: str | None) -> Renderer:
         for renderer in renderers:
             for media_range in ranges:
                 if media_range.precedence == precedence and media_range.matches(renderer.media_type):
-                    return renderer
+                    return _with_indent(renderer, media_range) if precedence == 3 else renderer
     raise NotAcceptable()
+
+
+def _with_indent(renderer: Renderer, media_range: _MediaRange) -> Renderer:
+    """DRF's JSONRenderer.get_indent: `indent` from the accepted media type, 0 to 8, 0 = none."""
+    if renderer is not JSON_RENDERER:
+        return renderer
+    try:
+        indent = max(min(int(dict(media_range.params)["indent"]), 8), 0)
+    except (KeyError, ValueError):
+        return renderer
+    return Renderer(renderer.format, renderer.media_type, indent) if indent else renderer

@@ -36,7 +36,8 @@ def page_request(query: dict[str, str], policy: PagePolicy) -> PageRequest:
             size = _positive_int(query["page_size"], policy.max_size)
         except ValueError:
             size = policy.default_size  # DRF ignores a page_size it cannot read
-    return PageRequest(number=query.get("page", "1"), size=size)
+    # DRF reads `page=` (empty) as the first page: `query_params.get("page") or 1`
+    return PageRequest(number=query.get("page") or "1", size=size)
 
 
 def resolve_page_number(request: PageRequest, count: int) -> int:

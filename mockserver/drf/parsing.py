@@ -17,6 +17,11 @@ MULTIPART = "multipart/form-data"
 PARSED_MEDIA_TYPES = (JSON, FORM, MULTIPART)
 
 
+class FormData(dict):
+    """A form or multipart body: DRF reads it as HTML input (a QueryDict), to which serializer
+    fields apply their form rules (empty values, `lines[0]field` nesting; see serializer.py)."""
+
+
 class _NoBody:
     """DRF reads an empty body as empty data, whatever the Content-Type says."""
 
@@ -86,11 +91,11 @@ async def parse_body(request: IncomingRequest, accepted: tuple[str, ...], limit:
             text = raw.decode(params.get("charset", "utf-8"))
         except (UnicodeDecodeError, LookupError) as error:
             raise ParseError(f"Form parse error - {error}") from error
-        return dict(parse_qsl(text, keep_blank_values=True))
+        return FormData(parse_qsl(text, keep_blank_values=True))
     return await _parse_multipart(request, raw)
 
 
-async def _parse_multipart(request: IncomingRequest, raw: bytes) -> dict[str, Any]:
+async def _parse_multipart(request: IncomingRequest, raw: bytes) -> FormData:
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": raw, "more_body": False}
 
@@ -99,6 +104,6 @@ async def _parse_multipart(request: IncomingRequest, raw: bytes) -> dict[str, An
         form = await replayed.form()
     except Exception as error:  # python-multipart raises several types for broken bodies
         raise ParseError(f"Multipart form parse error - {error}") from error
-    return {
-        key: (value.filename if isinstance(value, UploadFile) else value) for key, value in form.multi_items()
-    }
+    return FormData(
+        (key, value.filename if isinstance(value, UploadFile) else value) for key, value in form.multi_items()
+    )

@@ -1,6 +1,7 @@
 """Turn data into bodies: compact JSON as DRF renders it, or the browsable `api` HTML page."""
 
 import html
+import json
 from typing import Any
 
 import orjson
@@ -28,8 +29,19 @@ HTTP_REASONS = {
 }
 
 
-def render_json(data: Any) -> bytes:
-    return orjson.dumps(data)
+def render_json(data: Any, indent: int | None = None) -> bytes:
+    if not indent:
+        return orjson.dumps(data)
+    # DRF's JSONRenderer with an indent: Python's json, ", " / ": " separators, UTF-8 as is.
+    text = json.dumps(plain(data), indent=indent, ensure_ascii=False, separators=(",", ": "))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def vary_on_cookie(headers: dict[str, str]) -> None:
+    """The browsable API's templates read the session (the user), so Django's SessionMiddleware
+    adds Cookie to Vary on every HTML page (`Vary: Accept, Cookie`)."""
+    vary = headers.get("Vary")
+    headers["Vary"] = f"{vary}, Cookie" if vary else "Cookie"
 
 
 def render_browsable(
@@ -58,6 +70,7 @@ def render(
     renderer: Renderer, data: Any, status: int, headers: dict[str, str], title: str | None, request_line: str
 ) -> tuple[bytes, str]:
     if renderer is BROWSABLE_RENDERER:
+        vary_on_cookie(headers)
         shown_headers = {"Content-Type": "application/json", **headers}
         return render_browsable(data, status, shown_headers, title, request_line), "text/html; charset=utf-8"
-    return render_json(data), "application/json"
+    return render_json(data, renderer.indent), "application/json"

@@ -9,11 +9,13 @@ rules and texts to them and returns the cleaned values DRF would store.
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mockserver.drf.errors import ValidationFailed
+from mockserver.drf.parsing import FormData
 
 _MISSING: Any = object()
 # (collection, key) -> whether that object exists: DRF's SlugRelatedField lookup.
@@ -227,18 +229,29 @@ def _clean_datetime(value: Any, exists: Exists | None = None) -> str:
             return value
         except ValueError:
             pass
-    match = _DATETIME.match(value) if isinstance(value, str) else None
-    if match is None:
-        _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
-    assert match is not None
-    try:
-        parsed = datetime.fromisoformat(_normalise_iso(match))
-    except ValueError:
-        _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
+    parsed = _parse_datetime(value)
     if parsed.tzinfo is not None:
         # The services run with USE_TZ off: DRF turns an aware value into naive UTC.
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed.isoformat()
+
+
+def _parse_datetime(value: Any) -> datetime:
+    """Django's parse_datetime (4.0 and later): Python's ISO 8601 reader first, so a date alone
+    is midnight, then Django's own pattern for the forms Python refuses."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    match = _DATETIME.match(value) if isinstance(value, str) else None
+    try:
+        if match is None:
+            raise ValueError(value)
+        return datetime.fromisoformat(_normalise_iso(match))
+    except ValueError:
+        _fail(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_FORMAT_HINT}.")
+    raise AssertionError
 
 
 def _normalise_iso(match: re.Match[str]) -> str:
@@ -269,17 +282,26 @@ def _clean_date(value: Any) -> str:
 
 
 def _compile_list(schema: dict[str, Any]) -> Cleaner:
+    """A list of objects is DRF's ListSerializer (`many=True`): its own problems under
+    `non_field_errors`, one entry per item, aligned with the input (`{}` for a good item, an
+    item's own errors as they are: `["This field may not be null."]` for a null). Any other list
+    is a ListField: its problems as a plain list, item errors by index (`{"1": [...]}`)."""
     min_items = schema.get("minItems", 0)
     max_items = schema.get("maxItems")
-    clean_item = compile_field(schema.get("items") or {})
+    items = schema.get("items") or {}
+    clean_item = compile_field(items)
+    of_objects = field_kind(items) == "nested object"
+
+    def fail(message: str) -> None:
+        raise _FieldError({"non_field_errors": [message]} if of_objects else [message])
 
     def clean(value: Any, exists: Exists | None) -> list[Any]:
         if not isinstance(value, list):
-            _fail(f'Expected a list of items but got type "{type_name(value)}".')
+            fail(f'Expected a list of items but got type "{type_name(value)}".')
         if not value and min_items >= 1:
-            _fail("This list may not be empty.")
+            fail("This list may not be empty.")
         if max_items is not None and len(value) > max_items:
-            _fail(f"Ensure this field has no more than {max_items} elements.")
+            fail(f"Ensure this field has no more than {max_items} elements.")
         cleaned, errors, failed = [], [], False
         for item in value:
             try:
@@ -287,14 +309,92 @@ def _compile_list(schema: dict[str, Any]) -> Cleaner:
                 errors.append({})
             except _FieldError as error:
                 failed = True
-                errors.append(
-                    error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
-                )
+                errors.append(error.detail)
         if failed:
-            raise _FieldError(errors)
+            if of_objects:
+                raise _FieldError(errors)
+            raise _FieldError({str(index): error for index, error in enumerate(errors) if error != {}})
         return cleaned
 
     return clean
+
+
+@dataclass(frozen=True)
+class _FormField:
+    """How a DRF field reads itself from HTML form input (`Field.get_value` and its overrides)."""
+
+    name: str
+    required: bool
+    nullable: bool
+    allow_blank: bool
+    list_of_objects: bool
+    list_of_values: bool
+    boolean: bool
+
+
+_HTML_LIST_KEY = re.compile(r"^(?P<prefix>.*?)\[(?P<index>[0-9]+)\](?P<rest>.*)$", re.DOTALL)
+
+
+def parse_html_list(form: dict[str, Any], prefix: str) -> list[Any] | None:
+    """DRF's `html.parse_html_list`: `lines[0]qty=1&lines[0]price=2&lines[1]qty=3` ->
+    `[{"qty": "1", "price": "2"}, {"qty": "3"}]` (a key without a rest is the item itself)."""
+    found: dict[int, Any] = {}
+    for key, value in form.items():
+        match = _HTML_LIST_KEY.match(key)
+        if match is None or match["prefix"] != prefix:
+            continue
+        index, rest = int(match["index"]), match["rest"]
+        if not rest:
+            found[index] = value
+        elif isinstance(found.get(index), dict):
+            found[index][rest] = value
+        else:
+            found[index] = FormData({rest: value})
+    return [found[index] for index in sorted(found)] if found else None
+
+
+def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]:
+    """What each field gets from form input: an empty value is null for a nullable field (unless
+    it may be blank) and absent for an optional one; lists of objects come from `name[i]field`
+    keys only; an unchecked boolean is False."""
+    read: dict[str, Any] = {}
+    for field in fields:
+        name = field.name
+        if field.list_of_objects or (field.list_of_values and name not in form):
+            items = parse_html_list(form, name)
+            if items is not None:
+                read[name] = items
+            continue
+        if name not in form:
+            if field.boolean:
+                read[name] = False
+            continue
+        raw = form[name]
+        if field.list_of_values:
+            read[name] = [raw]
+        elif raw == "" and field.nullable:
+            read[name] = "" if field.allow_blank else None
+        elif raw == "" and not field.required:
+            if field.allow_blank:
+                read[name] = ""
+        else:
+            read[name] = raw
+    return read
+
+
+def _form_field(name: str, schema: dict[str, Any], required: bool) -> _FormField:
+    kind = field_kind(schema)
+    is_list = kind in ("list", "field") and ("items" in schema or "array" in _types(schema))
+    of_objects = is_list and field_kind(schema.get("items") or {}) == "nested object"
+    return _FormField(
+        name=name,
+        required=required,
+        nullable=is_nullable(schema),
+        allow_blank=kind in ("string", "url") and schema.get("minLength", 0) < 1,
+        list_of_objects=of_objects,
+        list_of_values=is_list and not of_objects,
+        boolean=kind == "boolean",
+    )
 
 
 def _compile_object(schema: dict[str, Any]) -> Cleaner:
@@ -307,11 +407,19 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
         if not field_schema.get("readOnly")
     ]
 
+    form_fields = [
+        _form_field(name, field_schema, name in required)
+        for name, field_schema in (schema.get("properties") or {}).items()
+        if not field_schema.get("readOnly")
+    ]
+
     def clean(value: Any, exists: Exists | None) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise _FieldError(
                 {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type_name(value)}."]}
             )
+        if value.__class__ is FormData:
+            value = _read_form(value, form_fields)
         cleaned: dict[str, Any] = {}
         errors: dict[str, Any] = {}
         for name, clean_field, nullable, is_required in fields:
@@ -423,7 +531,7 @@ def compile_body(schema: dict[str, Any]) -> BodyValidator:
             return clean_other(data, exists)
         except _FieldError as error:
             detail = error.detail
-            if isinstance(detail, list) and not (detail and isinstance(detail[0], dict)):
+            if isinstance(detail, list) and all(isinstance(item, str) for item in detail):
                 detail = {"non_field_errors": detail}
             raise ValidationFailed(detail) from None
 

@@ -15,7 +15,11 @@ DEFAULT_SCOPE = "read write"
 
 def _error(status: int, error: str, description: str | None = None) -> ApiResponse:
     body = {"error": error} | ({"error_description": description} if description else {})
-    return ApiResponse(status, body, dict(NO_CACHE))
+    headers = dict(NO_CACHE)
+    if status == 401:  # oauthlib's OAuth2Error.headers for an unauthenticated client
+        challenge = [f'error="{error}"'] + ([f'error_description="{description}"'] if description else [])
+        headers["WWW-Authenticate"] = "Bearer " + ", ".join(challenge)
+    return ApiResponse(status, body, headers)
 
 
 def _client(request: ApiRequest, form: dict[str, Any]) -> tuple[str, str] | None:

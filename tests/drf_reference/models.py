@@ -1,0 +1,58 @@
+"""Django models built from the spec's resources: one model per collection, one per nested list
+(its items, kept in order), field types, lengths, decimals and nullability from the spec."""
+
+from django.db import models
+
+from tests.drf_reference.database import use_postgresql_semantics
+from tests.drf_reference.resources import FieldSpec, ResourceSpec, load_resources
+
+APP_LABEL = "drf_reference"
+
+
+def _model_field(spec: FieldSpec) -> models.Field:
+    options = {"verbose_name": spec.label, "null": spec.nullable, "blank": spec.allow_blank}
+    if spec.kind == "decimal":
+        return models.DecimalField(max_digits=spec.max_digits, decimal_places=spec.decimal_places, **options)
+    if spec.kind == "datetime":
+        return models.DateTimeField(**options)
+    if spec.kind == "date":
+        return models.DateField(**options)
+    if spec.max_length is not None:
+        return models.CharField(max_length=spec.max_length, **options)
+    return models.TextField(**options)
+
+
+def _class_name(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("-", "_").split("_"))
+
+
+def _build(name: str, fields: tuple[FieldSpec, ...], extra: dict, meta: dict) -> type[models.Model]:
+    attrs = {"__module__": __name__, "Meta": type("Meta", (), {"app_label": APP_LABEL, **meta}), **extra}
+    for spec in fields:
+        if spec.kind not in ("hyperlink", "list"):
+            attrs[spec.name] = _model_field(spec)
+    return type(name, (models.Model,), attrs)
+
+
+class Registry:
+    """resource name -> its model, and (resource, list field) -> the model of the list's items."""
+
+    def __init__(self, resources: list[ResourceSpec]) -> None:
+        self.resources = {resource.name: resource for resource in resources}
+        self.models: dict[str, type[models.Model]] = {}
+        self.item_models: dict[tuple[str, str], type[models.Model]] = {}
+        for resource in resources:
+            base = resource.view_name.removesuffix(" List").replace(" ", "")  # RelocateDocument
+            model = _build(base, resource.fields, {}, {"unique_together": [resource.key]})
+            self.models[resource.name] = model
+            for spec in resource.fields:
+                if spec.kind == "list":
+                    parent = models.ForeignKey(model, on_delete=models.CASCADE, related_name=spec.name)
+                    extra = {"parent": parent, "position": models.PositiveIntegerField()}
+                    self.item_models[(resource.name, spec.name)] = _build(
+                        base + _class_name(spec.name), spec.children, extra, {"ordering": ["position"]}
+                    )
+
+
+use_postgresql_semantics()
+REGISTRY = Registry(load_resources())

@@ -1,0 +1,59 @@
+"""Start the reference service in its own process (Django's settings are process-wide) on a free
+loopback port, and stop it afterwards."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.live_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def reference_server(data_dir: Path, fixtures: Path, timeout: float = 60) -> Iterator[str]:
+    port = free_port()
+    log = (data_dir / "server.log").open("w+b")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "tests.drf_reference.serve",
+        "--port",
+        str(port),
+        "--data",
+        str(data_dir),
+        "--fixtures",
+        str(fixtures),
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _accepts(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"the DRF reference did not start:\n{log.read().decode(errors='replace')}")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

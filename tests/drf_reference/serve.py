@@ -1,0 +1,109 @@
+"""Run the reference service: `python -m tests.drf_reference.serve --port N --data DIR`.
+
+Creates the SQLite database in DIR (`migrate --run-syncdb`), loads the fake's own fixtures through
+the resources' serializers, creates the credentials the differential test uses, and serves
+Django's ASGI application with uvicorn on 127.0.0.1:N."""
+
+import argparse
+import json
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+CLIENT_ID, CLIENT_SECRET = "diff-client", "diff-secret"
+USERNAME, PASSWORD = "alice", "secret"
+BEARER_TOKEN = "diff-bearer-token"
+DRF_TOKEN = "diff-drf-token"
+
+
+def check_versions() -> None:
+    import django
+    import oauth2_provider
+    import rest_framework
+
+    from tests.drf_reference import DJANGO_VERSION, DOT_VERSION, DRF_VERSION
+
+    found = (django.__version__, rest_framework.__version__, oauth2_provider.__version__)
+    if found != (DJANGO_VERSION, DRF_VERSION, DOT_VERSION):
+        sys.exit(
+            f"drf_reference: pinned Django/DRF/DOT {DJANGO_VERSION}/{DRF_VERSION}/{DOT_VERSION}, found {found}"
+        )
+
+
+def load_fixtures(fixtures: Path) -> None:
+    from tests.drf_reference.models import REGISTRY
+    from tests.drf_reference.serializers import serializer_for
+    from tests.drf_reference.views import upsert
+
+    # Collections others reference first (a relocate document's lines name products).
+    pending = list(REGISTRY.resources.values())
+    loaded: set[str] = set()
+    while pending:
+        ready = [
+            r
+            for r in pending
+            if all(
+                f.exists_in is None or f.exists_in[0] in loaded for s in r.fields for f in (s, *s.children)
+            )
+        ]
+        for resource in ready or pending:
+            path = fixtures / resource.fixtures
+            items = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+            serializer = serializer_for(resource)(data=items, many=True)
+            if not serializer.is_valid():
+                sys.exit(f"drf_reference: fixtures {path} refused: {serializer.errors}")
+            upsert(resource, serializer.validated_data)
+            loaded.add(resource.name)
+            pending.remove(resource)
+
+
+def create_credentials() -> None:
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Application
+    from rest_framework.authtoken.models import Token
+
+    user = User.objects.create_user(USERNAME, password=PASSWORD)
+    application = Application.objects.create(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_PASSWORD,
+        name="differential test",
+    )
+    AccessToken.objects.create(
+        user=user,
+        application=application,
+        token=BEARER_TOKEN,
+        scope="read write",
+        expires=timezone.now() + timedelta(days=1),
+    )
+    Token.objects.create(user=user, key=DRF_TOKEN)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--fixtures", type=Path, required=True)
+    args = parser.parse_args()
+    os.environ["DRF_REFERENCE_DATA"] = str(args.data)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.drf_reference.settings"
+    check_versions()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    load_fixtures(args.fixtures)
+    create_credentials()
+
+    import uvicorn
+    from django.core.asgi import get_asgi_application
+
+    uvicorn.run(get_asgi_application(), host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Django settings of the reference service: a stock `startproject` layout (default middleware,
+so APPEND_SLASH redirects and session-varying HTML pages behave as in production) with DRF's
+JSON and browsable renderers, OAuth2 (django-oauth-toolkit) and Token authentication.
+
+USE_TZ is off: the Datawiz documents show naive datetimes (specs/decisions/datawiz.md #19)."""
+
+import os
+from pathlib import Path
+
+from tests.drf_reference.resources import authentication_classes
+
+DATA_DIR = Path(os.environ.get("DRF_REFERENCE_DATA", "/tmp/drf-reference"))
+
+SECRET_KEY = "drf-reference-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = False
+ROOT_URLCONF = "tests.drf_reference.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "static/"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "oauth2_provider",
+    "tests.drf_reference",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "reference.sqlite3")}}
+
+REST_FRAMEWORK = {
+    # The classes of the spec's security schemes, first scheme first (its challenge is DRF's
+    # WWW-Authenticate); HTTP Signatures have no stock DRF class and are not compared.
+    "DEFAULT_AUTHENTICATION_CLASSES": authentication_classes(),
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "rest_framework.filters.SearchFilter",
+        "tests.drf_reference.database.NullsAsPostgreSQL",
+    ],
+    # DRF 3.18 answers a list's errors as {"index": errors}; the services answer (and the published
+    # client reads) the list form aligned with the input, DRF's default before 3.18 and still a setting.
+    "LIST_SERIALIZER_ERRORS_AS_DICT": False,
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {"read": "Read data", "write": "Upload data"},
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 36000,
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

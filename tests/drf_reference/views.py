@@ -1,0 +1,111 @@
+"""One DRF viewset per resource: list (PageNumberPagination, SearchFilter, OrderingFilter),
+retrieve, and a bulk upsert (one object or a list, all or nothing) answering the seed
+document's `{"updated", "inserted"}` with `Location`."""
+
+from typing import Any
+
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, pagination, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tests.drf_reference.models import REGISTRY
+from tests.drf_reference.resources import ResourceSpec
+from tests.drf_reference.serializers import KEY_SEPARATOR, lookup_kwarg, serializer_for
+
+
+def upsert(resource: ResourceSpec, items: list[dict[str, Any]]) -> tuple[int, int, list[models.Model]]:
+    """Store validated items in order, replacing an object with the same key whole."""
+    model = REGISTRY.models[resource.name]
+    lists = [spec.name for spec in resource.fields if spec.kind == "list"]
+    updated = inserted = 0
+    saved = []
+    with transaction.atomic():
+        for item in items:
+            values = dict(item)
+            nested = {name: values.pop(name, []) for name in lists}
+            found = model.objects.filter(**{name: values[name] for name in resource.key}).first()
+            if found is None:
+                found = model.objects.create(**values)
+                inserted += 1
+            else:
+                for name, value in values.items():
+                    setattr(found, name, value)
+                found.save()
+                updated += 1
+            for name, lines in nested.items():
+                item_model = REGISTRY.item_models[(resource.name, name)]
+                item_model.objects.filter(parent=found).delete()
+                item_model.objects.bulk_create(
+                    item_model(parent=found, position=position, **line) for position, line in enumerate(lines)
+                )
+            saved.append(found)
+    return updated, inserted, saved
+
+
+class UpsertMixin:
+    resource: ResourceSpec
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        many = isinstance(request.data, list)
+        serializer = self.get_serializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data if many else [serializer.validated_data]
+        updated, inserted, saved = upsert(self.resource, items)
+        headers = {}
+        if saved:  # CreateModelMixin.get_success_headers: the object's `url` as the serializer shows it
+            shown = self.get_serializer(saved[0]).data
+            if "url" in shown:
+                headers["Location"] = str(shown["url"])
+        return Response({"updated": updated, "inserted": inserted}, status.HTTP_201_CREATED, headers=headers)
+
+
+class CompositeKeyMixin:
+    """A detail URL carrying several key fields joined by `_` (as Datawiz does); GenericAPIView's
+    get_object, with the key split into its fields."""
+
+    resource: ResourceSpec
+
+    def get_object(self) -> models.Model:
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        key = self.resource.key
+        values = self.kwargs[lookup_kwarg(self.resource)].split(KEY_SEPARATOR, len(key) - 1)  # type: ignore[attr-defined]
+        if len(values) != len(key):
+            raise Http404
+        found = get_object_or_404(queryset, **dict(zip(key, values, strict=True)))
+        self.check_object_permissions(self.request, found)  # type: ignore[attr-defined]
+        return found
+
+
+def viewset_for(resource: ResourceSpec) -> type[viewsets.GenericViewSet]:
+    model = REGISTRY.models[resource.name]
+    lists = [spec.name for spec in resource.fields if spec.kind == "list"]
+    paging = type(
+        model.__name__ + "Pagination",
+        (pagination.PageNumberPagination,),
+        {
+            "page_size": resource.page_size,
+            "page_size_query_param": "page_size",
+            "max_page_size": resource.max_page_size,
+        },
+    )
+    bases: tuple[type, ...] = (UpsertMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin)
+    attrs: dict[str, Any] = {
+        "__doc__": resource.view_description,  # DRF's view description
+        "resource": resource,
+        "queryset": model.objects.prefetch_related(*lists),
+        "serializer_class": serializer_for(resource),
+        "pagination_class": paging,
+        "search_fields": list(resource.search),
+        "ordering_fields": list(resource.ordering),
+        "ordering": list(resource.default_ordering),
+        "lookup_field": resource.key[0],
+        "lookup_url_kwarg": lookup_kwarg(resource),
+    }
+    if len(resource.key) > 1:
+        bases = (CompositeKeyMixin, *bases)
+    # DRF names a viewset's views from the class name: "Relocate Document" + " List"/" Instance".
+    class_name = resource.view_name.removesuffix(" List").replace(" ", "") + "ViewSet"
+    return type(class_name, (*bases, viewsets.GenericViewSet), attrs)
