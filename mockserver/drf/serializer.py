@@ -103,19 +103,23 @@ def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
             _fail("Not a valid string.")
         else:
             text = str(value)
-        if "\x00" in text:
-            _fail("Null characters are not allowed.")
-        if not text.isascii():
-            surrogate = _SURROGATE.search(text)
-            if surrogate:
-                _fail(f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}.")
         text = text.strip()
         if text == "" and min_length >= 1:
             _fail("This field may not be blank.")
+        # DRF's CharField runs all its validators and reports every message, in this order.
+        problems = []
         if max_length is not None and len(text) > max_length:
-            _fail(f"Ensure this field has no more than {max_length} characters.")
+            problems.append(f"Ensure this field has no more than {max_length} characters.")
         if min_length > 1 and len(text) < min_length:
-            _fail(f"Ensure this field has at least {min_length} characters.")
+            problems.append(f"Ensure this field has at least {min_length} characters.")
+        if "\x00" in text:
+            problems.append("Null characters are not allowed.")
+        if not text.isascii():
+            surrogate = _SURROGATE.search(text)
+            if surrogate:
+                problems.append(f"Surrogate characters are not allowed: U+{ord(surrogate.group()):X}.")
+        if problems:
+            raise _FieldError(problems)
         if choices is not None and text not in choices:
             _fail(f'"{text}" is not a valid choice.')
         if pattern is not None and not pattern.search(text):

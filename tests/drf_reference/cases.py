@@ -276,6 +276,7 @@ def writes() -> list[X]:
         X("upload: responsible too long", "POST", docs, json=_doc(responsible="x" * 201)),
         X("upload: sender_shop_id blank", "POST", docs, json=_doc(sender_shop_id="")),
         X("upload: null character", "POST", docs, json=_doc(responsible="a\x00b")),
+        X("upload: null character and too long", "POST", docs, json=_doc(responsible="\x00" * 201)),
         X("upload: unknown fields ignored", "POST", docs, json=_doc(relocate_id="d-12", extra=1, url="x")),
         X("upload: malformed JSON", "POST", docs, content=b'{"a":', headers=JSON),
         X("upload: NaN in JSON", "POST", docs, content=b'{"price_total": NaN}', headers=JSON),

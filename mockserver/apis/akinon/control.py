@@ -58,12 +58,13 @@ def get_addresses(request: ApiRequest) -> ApiResponse:
 def set_next_outcomes(request: ApiRequest) -> ApiResponse:
     outcomes = request.body["outcomes"]
     declared = _task(request).kind.outcomes
-    # The serializer's shape for a list of choices: aligned with the input, {} for good items.
-    errors = [
-        {} if outcome in declared else {"non_field_errors": [f'"{outcome}" is not a valid choice.']}
-        for outcome in outcomes
-    ]
-    if any(errors):
+    # DRF's ListField of choices: the bad items by their index.
+    errors = {
+        str(index): [f'"{outcome}" is not a valid choice.']
+        for index, outcome in enumerate(outcomes)
+        if outcome not in declared
+    }
+    if errors:
         raise ValidationFailed({"outcomes": errors})
 
     def queue(state: rules.SetupState, now: float) -> tuple[rules.SetupState, list[str]]:
