@@ -25,6 +25,8 @@ def control_tenant(
         return None
     if settings.admin_token is not None and request.headers.get(ADMIN_TOKEN_HEADER) != settings.admin_token:
         raise PermissionDenied("mockserver: this control call needs the X-Mockserver-Admin-Token header.")
+    # A tenant named by its id reaches any tenant without its credential: it stays behind the
+    # admin check above (tests/console/test_console_routes.py holds this).
     named = request.headers.get(TENANT_HEADER)
     if named:
         if named == AUTH_TENANT:

@@ -5,6 +5,7 @@
 const CONTROL = "/__mockserver__";
 const TOKEN_KEY = "mockserver.adminToken";
 const POLL_MS = 2000;
+const TENANTS_EVERY_MS = 10000;
 const CATALOGUE_PAGE = 25;
 
 const $ = (selector) => document.querySelector(selector);
@@ -74,13 +75,14 @@ async function attempt(action) {
 
 // --- shared: tenants and operation ids -----------------------------------------------------------
 
-const shared = { tenants: [], apis: [] };
+const shared = { tenants: [], apis: [], tenantsLoadedAt: 0 };
 
 const tenantLabel = (id, hint) => hint || id || "—";
 
 async function loadTenants() {
   const data = await control("GET", "/tenants");
   shared.tenants = data.tenants;
+  shared.tenantsLoadedAt = Date.now();
   for (const select of [$("#journal-filters [name=tenant]"), $("#tenant-select")]) {
     const chosen = select.value;
     const first = select.id === "tenant-select" ? [] : [el("option", { value: "" }, "all tenants")];
@@ -191,13 +193,14 @@ async function refreshJournal() {
   for (const name of ["operation_id", "method", "status", "path"]) query[name] = form.get(name).trim();
   const data = await control("GET", "/journal", { tenant: form.get("tenant"), query });
   const fingerprint = JSON.stringify([data.count, data.entries.map((entry) => entry.id), [...journal.expanded]]);
-  if (fingerprint === journal.shown) return; // nothing new: keep the page (and a selection) as it is
+  if (fingerprint === journal.shown) return data.entries; // nothing new: the page (and a selection) stays
   journal.shown = fingerprint;
   $("#journal-summary").textContent =
     `${data.count} matching request${data.count === 1 ? "" : "s"}, newest first` +
     (data.count > data.entries.length ? ` (the latest ${data.entries.length} shown)` : "");
   const rows = data.entries.flatMap((entry) => (journal.expanded.has(entry.id) ? [journalRow(entry), entryDetails(entry)] : [journalRow(entry)]));
   $("#journal-entries").replaceChildren(...rows);
+  return data.entries;
 }
 
 // --- the state -----------------------------------------------------------------------------------
@@ -399,8 +402,12 @@ const currentView = () => (location.hash === "#state" ? "state" : "journal");
 async function refreshView() {
   if (currentView() === "state") await refreshState();
   else {
-    await loadTenants();
-    await refreshJournal();
+    // The journal needs the tenants only for its filter: counting every collection of every
+    // tenant on each poll would be wasted work for the fake.
+    const entries = await refreshJournal();
+    const known = new Set(shared.tenants.map((tenant) => tenant.id));
+    const unknown = entries.some((entry) => entry.tenant && !known.has(entry.tenant));
+    if (unknown || Date.now() - shared.tenantsLoadedAt > TENANTS_EVERY_MS) await loadTenants();
   }
 }
 
