@@ -12,6 +12,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
 from mockserver.resources import specs_dir
+from mockserver.spec.collections import read_collections
+from mockserver.spec.loader import load_spec
 from tests.drf_reference.compare import Exchange
 from tests.drf_reference.resources import SPEC_FILE
 
@@ -40,12 +42,23 @@ def _collector(label: str, exchanges: list[Exchange]) -> Any:
     return collect
 
 
-def generated_exchanges(examples: int = EXAMPLES_PER_MODE) -> list[Exchange]:
+def _paths_of(collections: tuple[str, ...]) -> set[str]:
+    """The list, detail and nested item paths of the named collections."""
+    paths: set[str] = set()
+    for declaration in read_collections(load_spec(specs_dir() / SPEC_FILE)):
+        if declaration.name in collections:
+            paths |= {declaration.list_path, declaration.detail_path or ""}
+            paths |= {nested.detail_path for nested in declaration.nested.values()}
+    return paths
+
+
+def generated_exchanges(collections: tuple[str, ...], examples: int = EXAMPLES_PER_MODE) -> list[Exchange]:
     schema = schemathesis.openapi.from_path(specs_dir() / SPEC_FILE)
+    paths = _paths_of(collections)
     exchanges: list[Exchange] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.definition.raw.get("operationId") in SKIPPED_OPERATIONS:
+        if operation.path not in paths or operation.definition.raw.get("operationId") in SKIPPED_OPERATIONS:
             continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             collect = _collector(f"{operation.label} ({mode.value})", exchanges)

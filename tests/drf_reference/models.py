@@ -17,6 +17,12 @@ def _model_field(spec: FieldSpec) -> models.Field:
         return models.DateTimeField(**options)
     if spec.kind == "date":
         return models.DateField(**options)
+    if spec.kind == "integer":
+        return models.IntegerField(**options)
+    if spec.kind == "float":
+        return models.FloatField(**options)
+    if spec.kind == "boolean":
+        return models.BooleanField(**options)
     if spec.max_length is not None:
         return models.CharField(max_length=spec.max_length, **options)
     return models.TextField(**options)

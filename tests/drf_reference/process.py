@@ -22,7 +22,13 @@ def _accepts(port: int) -> bool:
 
 
 @contextmanager
-def reference_server(data_dir: Path, fixtures: Path, timeout: float = 60) -> Iterator[str]:
+def reference_server(
+    data_dir: Path,
+    fixtures: Path,
+    specs: Path | None = None,
+    collections: tuple[str, ...] = (),
+    timeout: float = 60,
+) -> Iterator[str]:
     port = free_port()
     log = (data_dir / "server.log").open("w+b")
     env = {
@@ -39,6 +45,9 @@ def reference_server(data_dir: Path, fixtures: Path, timeout: float = 60) -> Ite
         str(data_dir),
         "--fixtures",
         str(fixtures),
+        "--collections",
+        ",".join(collections),
+        *(["--specs", str(specs)] if specs is not None else []),
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

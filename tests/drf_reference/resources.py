@@ -3,20 +3,26 @@ its fields (names, order, max lengths, decimals, nullability, required, labels),
 ordering, search, paging, hyperlinks and nested lists. No Django here: plain values the models,
 serializers and views are built from, so the reference stays aligned with the spec."""
 
+import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mockserver.resources import specs_dir
-from mockserver.spec.collections import CollectionDeclaration, read_collections
-from mockserver.spec.loader import load_spec
+from mockserver.spec.collections import CollectionDeclaration, read_collections, related_references
+from mockserver.spec.loader import ApiSpec, load_spec
 
 SPEC_FILE = "datawiz.yaml"
+# The process running the reference is told which spec copy and collections to serve.
+SPECS_ENV, COLLECTIONS_ENV = "DRF_REFERENCE_SPECS", "DRF_REFERENCE_COLLECTIONS"
+DEFAULT_LOOKUP_REGEX = "[^/.]+"  # DRF routers' lookup_value_regex
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # string, decimal, datetime, date, hyperlink, list
+    kind: str  # string, decimal, datetime, date, integer, float, boolean, hyperlink, list
     label: str
     required: bool = False
     nullable: bool = False
@@ -24,6 +30,8 @@ class FieldSpec:
     max_length: int | None = None
     max_digits: int | None = None
     decimal_places: int | None = None
+    minimum: float | None = None  # numbers: the spec's bounds (DRF's min_value / max_value)
+    maximum: float | None = None
     exists_in: tuple[str, str] | None = None  # (collection, field) a value must name
     link_collection: str | None = None  # hyperlinks: the collection linked to
     link_from: tuple[str, ...] = ()  # hyperlinks: the fields holding its key ("" = self)
@@ -44,7 +52,29 @@ class ResourceSpec:
     max_page_size: int
     fixtures: str
     hook: str | None
-    nested: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list field -> item lookup
+    lookup_regex: str = DEFAULT_LOOKUP_REGEX  # the detail path parameter's pattern
+    nested: dict[str, "NestedSpec"] = field(default_factory=dict)  # list field -> its item view
+
+
+@dataclass(frozen=True)
+class NestedSpec:
+    """A list field's items served at `<detail>/<field>/<item key>/`."""
+
+    lookup: tuple[str, ...]
+    view_name: str
+
+
+def _lookup_regex(spec: ApiSpec, path: str | None) -> str:
+    """The detail path parameter's pattern without its anchors, as a router's lookup_value_regex."""
+    item = next((i for i in spec.path_items if i.path == path), None)
+    for operation in item.operations.values() if item else ():
+        for parameter in operation.definition.get("parameters", []):
+            pattern = (
+                (parameter.get("schema") or {}).get("pattern") if parameter.get("in") == "path" else None
+            )
+            if pattern:
+                return re.sub(r"^\^|\$$", "", pattern)
+    return DEFAULT_LOOKUP_REGEX
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -95,6 +125,8 @@ def _fields(
                 max_length=given.get("maxLength"),
                 max_digits=hints.get("max_digits"),
                 decimal_places=hints.get("decimal_places"),
+                minimum=given.get("minimum"),
+                maximum=given.get("maximum"),
                 exists_in=(reference["collection"], reference["field"]) if reference else None,
             )
         )
@@ -113,11 +145,13 @@ def _links(declaration: CollectionDeclaration) -> dict[str, Any]:
     return found
 
 
-def resource_of(declaration: CollectionDeclaration, view_name: str, description: str) -> ResourceSpec:
+def resource_of(spec: ApiSpec, declaration: CollectionDeclaration) -> ResourceSpec:
+    items = {item.path: item for item in spec.path_items}
+    listing = items[declaration.list_path]
     return ResourceSpec(
         name=declaration.name,
-        view_name=view_name,
-        view_description=description,
+        view_name=listing.view_name or declaration.name,
+        view_description=listing.view_description or "",
         key=declaration.key,
         fields=_fields(declaration.presented_schema, declaration.input_schema, _links(declaration)),
         ordering=tuple(declaration.ordering),
@@ -127,8 +161,40 @@ def resource_of(declaration: CollectionDeclaration, view_name: str, description:
         max_page_size=declaration.max_page_size,
         fixtures=declaration.fixtures,
         hook=declaration.hook,
-        nested={name: nested.lookup for name, nested in declaration.nested.items()},
+        lookup_regex=_lookup_regex(spec, declaration.detail_path),
+        nested={
+            name: NestedSpec(nested.lookup, items[nested.detail_path].view_name or name)
+            for name, nested in declaration.nested.items()
+        },
     )
+
+
+def reference_specs_dir() -> Path:
+    return Path(os.environ.get(SPECS_ENV) or specs_dir())
+
+
+def _needed(declarations: list[CollectionDeclaration], wanted: set[str]) -> set[str]:
+    """The wanted collections and every collection they link to or reference, transitively."""
+    by_name = {d.name: d for d in declarations}
+    needed, pending = set(), list(wanted)
+    while pending:
+        name = pending.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed.add(name)
+        declaration = by_name[name]
+        pending += [link.collection for link in declaration.hyperlinks]
+        pending += sorted(related_references(declaration.input_schema))
+    return needed
+
+
+def load_resources() -> list[ResourceSpec]:
+    """The collections named in DRF_REFERENCE_COLLECTIONS (all when unset) and what they need."""
+    spec = load_spec(reference_specs_dir() / SPEC_FILE)
+    declarations = read_collections(spec)
+    named = [n for n in os.environ.get(COLLECTIONS_ENV, "").split(",") if n]
+    needed = _needed(declarations, set(named)) if named else {d.name for d in declarations}
+    return [resource_of(spec, d) for d in declarations if d.name in needed]
 
 
 # Stock DRF authentication classes by security scheme name.
@@ -141,15 +207,6 @@ AUTHENTICATION_CLASSES = {
 
 def authentication_classes() -> list[str]:
     """The reference's DRF authentication classes, in the order of the spec's security schemes."""
-    spec = load_spec(specs_dir() / SPEC_FILE)
+    spec = load_spec(reference_specs_dir() / SPEC_FILE)
     names = [name for requirement in spec.document.get("security", []) for name in requirement]
     return [AUTHENTICATION_CLASSES[name] for name in names if name in AUTHENTICATION_CLASSES]
-
-
-def load_resources() -> list[ResourceSpec]:
-    spec = load_spec(specs_dir() / SPEC_FILE)
-    items = {item.path: item for item in spec.path_items}
-    return [
-        resource_of(d, items[d.list_path].view_name or d.name, items[d.list_path].view_description or "")
-        for d in read_collections(spec)
-    ]

@@ -28,13 +28,18 @@ class KeyHyperlinkField(serializers.Field):
         values = [getattr(instance, name) for name in self.sources]
         if any(value is None for value in values):
             return None
-        key = KEY_SEPARATOR.join(str(value) for value in values)
+        key = url_key(values)
         return reverse(
             self.view_name,
             kwargs={self.lookup_kwarg: key},
             request=self.context.get("request"),
             format=self.context.get("format"),
         )
+
+
+def url_key(values: list[Any]) -> str:
+    """Key values as they appear in a URL: as the API shows them, joined by `_`."""
+    return KEY_SEPARATOR.join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values)
 
 
 def exists_in(collection: str, field: str) -> Callable[[Any], None]:
@@ -90,6 +95,8 @@ def _serializer(
             options: dict[str, Any] = {"required": spec.required}
             if spec.kind == "string":
                 options["allow_blank"] = spec.allow_blank
+            if spec.kind in ("integer", "float"):  # the spec's bounds, not the database column's
+                options.update(min_value=spec.minimum, max_value=spec.maximum)
             # Only the spec's checks: no unique validator on key fields, since uploads upsert.
             options["validators"] = [exists_in(*spec.exists_in)] if spec.exists_in else []
             extra_kwargs[spec.name] = options

@@ -11,6 +11,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from tests.drf_reference.resources import COLLECTIONS_ENV, SPECS_ENV
+
 CLIENT_ID, CLIENT_SECRET = "diff-client", "diff-secret"
 USERNAME, PASSWORD = "alice", "secret"
 BEARER_TOKEN = "diff-bearer-token"
@@ -87,8 +89,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--fixtures", type=Path, required=True)
+    parser.add_argument("--specs", type=Path, help="a specs directory (default: the project's)")
+    parser.add_argument("--collections", default="", help="comma-separated (default: every collection)")
     args = parser.parse_args()
     os.environ["DRF_REFERENCE_DATA"] = str(args.data)
+    if args.specs:
+        os.environ[SPECS_ENV] = str(args.specs)
+    os.environ[COLLECTIONS_ENV] = args.collections
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.drf_reference.settings"
     check_versions()
     import django

@@ -17,11 +17,15 @@ from tests.drf_reference.serve import BEARER_TOKEN, CLIENT_ID, CLIENT_SECRET, PA
 from tests.live_server import live_server
 
 AUTH = {"Authorization": f"Bearer {BEARER_TOKEN}"}
+# The collections of the seed document the differential test compares (and what they link to).
+COMPARED = ("relocate-documents", "products", "shops")
 
 
-def fake_settings() -> Settings:
+def fake_settings(specs: Path | None = None, fixtures: Path | None = None) -> Settings:
     return Settings(
         apis=("datawiz",),
+        specs_dir=specs,
+        fixtures_dir=fixtures,
         auth_mode="strict",
         tokens=(BEARER_TOKEN,),
         users=((USERNAME, PASSWORD),),
@@ -44,10 +48,14 @@ class Pair:
 
 
 @contextmanager
-def both_services(data_dir: Path) -> Iterator[Pair]:
+def both_services(
+    data_dir: Path, specs: Path | None = None, fixtures: Path | None = None, collections: tuple[str, ...] = ()
+) -> Iterator[Pair]:
+    """Both services on one spec (the project's, or a copy) and the same fixtures."""
+    fixtures = fixtures or fixtures_dir()
     with (
-        reference_server(data_dir, fixtures_dir() / "datawiz") as reference,
-        live_server(create_app(fake_settings())) as fake,
+        reference_server(data_dir, fixtures / "datawiz", specs, collections) as reference,
+        live_server(create_app(fake_settings(specs, fixtures))) as fake,
         httpx.Client(timeout=30, follow_redirects=False) as client,
     ):
         yield Pair(reference, fake, client)

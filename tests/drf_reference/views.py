@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db import models, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from rest_framework import mixins, pagination, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tests.drf_reference.models import REGISTRY
-from tests.drf_reference.resources import ResourceSpec
+from tests.drf_reference.resources import DEFAULT_LOOKUP_REGEX, NestedSpec, ResourceSpec
 from tests.drf_reference.serializers import KEY_SEPARATOR, lookup_kwarg, serializer_for
 
 
@@ -74,9 +75,34 @@ class CompositeKeyMixin:
         values = self.kwargs[lookup_kwarg(self.resource)].split(KEY_SEPARATOR, len(key) - 1)  # type: ignore[attr-defined]
         if len(values) != len(key):
             raise Http404
+        # DRF's get_object_or_404: a value of the wrong type (a date that is not one) is a 404 too
         found = get_object_or_404(queryset, **dict(zip(key, values, strict=True)))
         self.check_object_permissions(self.request, found)  # type: ignore[attr-defined]
         return found
+
+
+def _nested_item_view(resource: ResourceSpec, field: str, nested: NestedSpec) -> Any:
+    """`<detail>/<field>/<item key>/`: one item of a nested list, by its own key fields."""
+    item_model = REGISTRY.item_models[(resource.name, field)]
+
+    def item(self: Any, request: Request, item_key: str, *args: Any, **kwargs: Any) -> Response:
+        parent = self.get_object()
+        values = item_key.split(KEY_SEPARATOR, len(nested.lookup) - 1)
+        if len(values) != len(nested.lookup):
+            raise Http404
+        found = get_object_or_404(
+            item_model.objects.filter(parent=parent), **dict(zip(nested.lookup, values, strict=True))
+        )
+        shown = self.get_serializer_class()(context=self.get_serializer_context()).fields[field].child
+        return Response(shown.to_representation(found))
+
+    item.__name__ = f"{field}_item"
+    return action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"{field}/(?P<item_key>{DEFAULT_LOOKUP_REGEX})",
+        name=nested.view_name,
+    )(item)
 
 
 def viewset_for(resource: ResourceSpec) -> type[viewsets.GenericViewSet]:
@@ -103,7 +129,10 @@ def viewset_for(resource: ResourceSpec) -> type[viewsets.GenericViewSet]:
         "ordering": list(resource.default_ordering),
         "lookup_field": resource.key[0],
         "lookup_url_kwarg": lookup_kwarg(resource),
+        "lookup_value_regex": resource.lookup_regex,
     }
+    for field, nested in resource.nested.items():
+        attrs[f"{field}_item"] = _nested_item_view(resource, field, nested)
     if len(resource.key) > 1:
         bases = (CompositeKeyMixin, *bases)
     # DRF names a viewset's views from the class name: "Relocate Document" + " List"/" Instance".
