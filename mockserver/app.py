@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.apis import ApiModule, TenantState, load_api_module
 from mockserver.auth import Authenticator, Identity
-from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_tenant
+from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_scope
 from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
 from mockserver.drf.fast_path import compile_fast_body
 from mockserver.drf.generic import CollectionViews, collection_views, options, seed_documents
@@ -133,6 +133,7 @@ class Exchange:
     operation: Operation | None = None
     identity: Identity | None = None
     tenant: str | None = None
+    admin: bool = False
     body: Any = NO_BODY
 
 
@@ -168,6 +169,7 @@ class Dispatcher:
             tenants=self,
             presented=PresentedDocuments(),
             answers=AnswerCache(),
+            auth=self.authenticator,
             setup_tasks=self.setup_tasks,
             collections=[view.declaration.store_name for view in self.views],
         )
@@ -285,7 +287,9 @@ class Dispatcher:
         path_item, request = exchange.match.path_item, exchange.request
         operation = path_item.operations.get(request.method)
         if path_item.api == CONTROL_API:
-            exchange.tenant = control_tenant(request, operation, self.authenticator, self.settings)
+            exchange.tenant, exchange.admin = control_scope(
+                request, operation, self.authenticator, self.settings
+            )
             return
         schemes = operation.security_schemes if operation else path_item.security_schemes
         needs_credentials = operation.needs_credentials if operation else bool(schemes)
@@ -314,6 +318,7 @@ class Dispatcher:
             request=exchange.request,
             app=self.context,
             format_suffix=match.format_suffix,
+            admin=exchange.admin,
         )
         result = self.bindings[operation.operation_id].handler(api_request)
         if result.__class__ is not ApiResponse:
@@ -327,7 +332,7 @@ class Dispatcher:
         request = exchange.request
         if exchange.match.path_item.api == CONTROL_API:
             if request.method != "GET" and self.settings.state_file is not None:
-                save_state_file(self.store, self.settings.state_file)
+                save_state_file(self.store, self.settings.state_file, self.authenticator.keys.key)
             return
         answer = data if has_secrets(data) else cut(reply.body)
         self._journal(
@@ -380,7 +385,9 @@ class Dispatcher:
         if not operation.request_schemas_full:
             return NO_BODY
         accepted = tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES)
-        parsed = await parse_body(request, accepted, self.settings.max_body_bytes)
+        parsed = await parse_body(
+            request, accepted, self.settings.max_body_bytes, self.settings.body_timeout_seconds
+        )
         if operation.definition.get("x-mockserver-raw-body"):
             return parsed
         if parsed is NO_BODY:
@@ -501,10 +508,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.state_file is not None:
-            load_state_file(dispatcher.store, settings.state_file)
+            kept = load_state_file(dispatcher.store, settings.state_file)
+            if kept is not None and settings.tenant_secret is None:
+                dispatcher.authenticator.keys.key = kept  # the same tenant ids as before the restart
         yield
         if settings.state_file is not None:
-            save_state_file(dispatcher.store, settings.state_file)
+            save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.key)
 
     app = MockserverApp(dispatcher, lifespan=lifespan)
     app.state.dispatcher = dispatcher

@@ -1,11 +1,13 @@
 """`mockserver serve | verify | diff`: flags (or MOCKSERVER_<NAME> variables) into settings."""
 
 import argparse
+import ipaddress
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mockserver.masking import mask
 from mockserver.settings import KNOWN_APIS, Settings
 
 ENV_PREFIX = "MOCKSERVER_"
@@ -70,7 +72,22 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=[_pair(p) for p in _env_list("oauth_client")],
         help="CLIENT_ID:SECRET accepted at /api/o/token/ in strict mode (none configured: any client)",
     )
-    parser.add_argument("--admin-token", default=_env_default("admin_token"), help="guard /__mockserver__/")
+    parser.add_argument(
+        "--admin-token",
+        default=_env_default("admin_token"),
+        help="the X-Mockserver-Admin-Token that control calls reaching every tenant need",
+    )
+    parser.add_argument(
+        "--allow-open-control",
+        action="store_true",
+        default=_env_flag("allow_open_control"),
+        help="listen beyond loopback without --admin-token (anyone who reaches the port controls every tenant)",
+    )
+    parser.add_argument(
+        "--tenant-secret",
+        default=_env_default("tenant_secret"),
+        help="the key tenant ids and issued Akinon keys derive from (default: made per run, kept in --state-file)",
+    )
     parser.add_argument("--ssl-certfile", default=_env_default("ssl_certfile"))
     parser.add_argument("--ssl-keyfile", default=_env_default("ssl_keyfile"))
     parser.add_argument(
@@ -123,6 +140,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         signing_keys=tuple(args.signing_key),
         oauth_clients=tuple(args.oauth_client),
         admin_token=args.admin_token,
+        tenant_secret=args.tenant_secret,
         state_file=Path(args.state_file) if args.state_file else None,
         fixtures_dir=Path(args.fixtures) if args.fixtures else None,
         specs_dir=Path(args.specs) if args.specs else None,
@@ -147,13 +165,14 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
             f"           token:  POST {base}/api/o/token/ (grant_type=password, client in HTTP Basic)"
         )
     lines.append(f"  Control: {base}/__mockserver__/health  (reset, state, journal, clock, faults)")
+    lines.append(f"  Boundary: {control_boundary(args.host, settings)}")
     if settings.auth_mode == "open":
         lines.append(
             "  Credentials: any well-formed one works and gets its own data (e.g. 'Token dev', 'Bearer dev')."
         )
     else:
         if settings.tokens:
-            lines.append(f"  Tokens: {', '.join(settings.tokens)}")
+            lines.append(f"  Tokens: {', '.join(mask(token) for token in settings.tokens)}")
         if settings.users:
             lines.append(f"  Users: {', '.join(name for name, _ in settings.users)}")
         if settings.signing_keys:
@@ -170,12 +189,46 @@ def _shows_access_log(level: str) -> bool:
     return level.lower() in ("trace", "debug", "info")
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def control_boundary(host: str, settings: Settings) -> str:
+    """The banner's line on who may use the control API."""
+    if settings.admin_token is not None:
+        return (
+            "calls that name a tenant (its credential or X-Mockserver-Namespace) act on that tenant "
+            "only; calls that reach every tenant need X-Mockserver-Admin-Token."
+        )
+    reach = "this machine" if is_loopback(host) else "anyone who reaches this port"
+    return f"no --admin-token: {reach} can read, load and reset every tenant's data."
+
+
+def open_control_refusal(host: str, settings: Settings, allowed: bool) -> str | None:
+    if is_loopback(host) or settings.admin_token is not None or allowed:
+        return None
+    return (
+        f"mockserver: refusing to listen on {host} without --admin-token: anyone who reaches the port "
+        "could read, load and reset every tenant's data through /__mockserver__/. Give --admin-token "
+        "(or MOCKSERVER_ADMIN_TOKEN), or --allow-open-control if you mean it."
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockserver.app import create_app
 
     settings = settings_from(args)
+    refusal = open_control_refusal(args.host, settings, args.allow_open_control)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     certfile, keyfile, ca_path = args.ssl_certfile, args.ssl_keyfile, None
     if args.tls and not certfile:
         from mockserver.tls import generate_localhost_certificate  # cryptography: only for --tls

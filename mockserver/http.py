@@ -11,6 +11,7 @@ from mockserver.spec.loader import ApiSpec, Operation, PathItem
 from mockserver.store.base import Store
 
 if TYPE_CHECKING:
+    from mockserver.auth import Authenticator
     from mockserver.drf.presented import AnswerCache, PresentedDocuments
     from mockserver.setup_task.views import SetupTaskViews
 
@@ -30,6 +31,7 @@ class AppContext:
     tenants: Tenants
     presented: "PresentedDocuments"
     answers: "AnswerCache"
+    auth: "Authenticator"  # credentials: the keys tenant ids and issued keys derive from, hints
     setup_tasks: "list[SetupTaskViews]" = field(default_factory=list)
     collections: list[str] = field(default_factory=list)  # the store's names of the served collections
 
@@ -48,6 +50,7 @@ class ApiRequest:
     request: IncomingRequest
     app: AppContext
     format_suffix: str | None = None  # the URL's format suffix (`/things/1.json`), if any
+    admin: bool = False  # a control call made with the admin token (or with none configured)
 
     @property
     def base_url(self) -> str:

@@ -1,5 +1,6 @@
 """Plain settings for one fake instance; the CLI and tests build them, the app reads them."""
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,9 @@ class Settings:
     signing_keys: tuple[tuple[str, str], ...] = ()
     oauth_clients: tuple[tuple[str, str], ...] = ()
     admin_token: str | None = None
+    # The key tenant ids and issued Akinon keys are derived with (auth/keys.py); by default one made
+    # for this process, or the one a state file keeps.
+    tenant_secret: str | None = None
     state_file: Path | None = None
     fixtures_dir: Path | None = None
     # A directory of spec files to serve instead of the packaged ones (same file names).
@@ -28,9 +32,14 @@ class Settings:
     validate_responses: bool = False
     journal_size: int = 1000
     max_body_bytes: int = 32 * 1024 * 1024
+    # A body that has not arrived whole by then is answered 408 (a slow client holds nothing).
+    body_timeout_seconds: float = 30.0
     bearer_token_lifetime: int = 36000
     akinon_task_seconds: float = 3.0
     akinon_task_polls: int = 0
+
+    def credential_key(self) -> bytes | None:
+        return hashlib.sha256(self.tenant_secret.encode()).digest() if self.tenant_secret else None
 
     def users_by_name(self) -> dict[str, str]:
         return dict(self.users)

@@ -1,4 +1,8 @@
-"""Keep a developer's data across restarts: load at start, save atomically (temp file + rename)."""
+"""Keep a developer's data across restarts: load at start, save atomically (temp file + rename).
+
+The file holds the store's state and the key credentials are derived with (auth/keys.py), so that
+tenant ids and issued Akinon keys stay the same after a restart; issued credentials are in it as
+digests only. It is written readable by its owner alone."""
 
 import os
 import tempfile
@@ -8,15 +12,26 @@ import orjson
 
 from mockserver.store.base import Store
 
-
-def load_state_file(store: Store, path: Path) -> None:
-    if path.exists():
-        store.load_all(orjson.loads(path.read_bytes()))
+KEY_FIELD = "credential_key"
 
 
-def save_state_file(store: Store, path: Path) -> None:
+def load_state_file(store: Store, path: Path) -> bytes | None:
+    """Load the store's state; returns the credential key the file keeps, if any."""
+    if not path.exists():
+        return None
+    state = orjson.loads(path.read_bytes())
+    key = state.pop(KEY_FIELD, None)
+    store.load_all(state)
+    return bytes.fromhex(key) if isinstance(key, str) else None
+
+
+def save_state_file(store: Store, path: Path, credential_key: bytes | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = orjson.dumps(store.dump_all(), option=orjson.OPT_INDENT_2)
+    state = store.dump_all()
+    if credential_key is not None:
+        state[KEY_FIELD] = credential_key.hex()
+    data = orjson.dumps(state, option=orjson.OPT_INDENT_2)
+    # mkstemp creates the file for its owner only (0600), and os.replace keeps that mode.
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:

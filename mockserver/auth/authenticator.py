@@ -1,12 +1,15 @@
 """Authenticate a request by the operation's security schemes, as the DRF services do, and name
-its tenant: the Token key, the OAuth2 user, the signature keyId, or an X-Mockserver-Namespace."""
+its tenant: a keyed hash of the Token key (never the key itself), the OAuth2 user, the signature
+keyId, or an X-Mockserver-Namespace."""
 
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from mockserver.auth import signature, tokens
+from mockserver.auth.keys import CredentialKeys
 from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
 from mockserver.incoming import IncomingRequest
+from mockserver.masking import mask_header
 from mockserver.settings import Settings
 from mockserver.store.base import Store
 
@@ -14,6 +17,9 @@ NAMESPACE_HEADER = "x-mockserver-namespace"
 TOKEN_SCHEMES = frozenset({"tokenAuth"})
 BEARER_SCHEMES = frozenset({"oauth2", "bearerAuth"})
 SIGNATURE_SCHEMES = frozenset({"httpSignature"})
+# Every scheme: what a control call's credential is checked against in strict mode.
+ALL_SCHEMES = ("tokenAuth", "oauth2", "httpSignature")
+HINTS_KEPT = 10_000
 
 
 class Identity(NamedTuple):  # a tuple: built on every request, cheaper than a frozen dataclass
@@ -42,9 +48,12 @@ def _with_namespace(request: IncomingRequest, identity: Identity) -> Identity:
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, keys: CredentialKeys | None = None) -> None:
         self._settings = settings
         self._store = store
+        self.keys = keys or CredentialKeys(settings.credential_key())
+        # tenant id -> the masked credential people recognise it by (not state: rebuilt as they call)
+        self._hints: dict[str, str] = {}
         store.define_collection(tokens.TOKENS)  # the credentials the fake issues
         self._strict = settings.auth_mode == "strict"
         self._configured_tokens = set(settings.tokens)
@@ -63,6 +72,7 @@ class Authenticator:
         if known is not None and known[0] == version:
             return _with_namespace(request, known[1])
         identity = self._authenticate(request, header, schemes)
+        self._remember_hint(identity.tenant, header)
         if identity.scheme == "token" or (identity.scheme == "bearer" and identity.user is None):
             if len(self._known) >= 10_000:
                 self._known.clear()
@@ -88,24 +98,41 @@ class Authenticator:
         raise NotAuthenticated(headers={"WWW-Authenticate": www_authenticate(schemes, bearer_error)})
 
     def identify(self, request: IncomingRequest) -> str | None:
-        """The tenant a control call acts on: the namespace header, or any credential's identity,
-        without checking it (the control API is the developer's own)."""
+        """The tenant a control call names: the namespace header, or its credential's tenant. In
+        strict mode the credential must be valid (a 401 otherwise, as the API would answer); in
+        open mode any well-formed credential names its own tenant, as on the API."""
         namespace = request.headers.get(NAMESPACE_HEADER)
         if namespace:
             return f"ns:{namespace}"
         header = request.headers.get("authorization", "").strip()
         keyword, _, rest = header.partition(" ")
-        rest = rest.strip()
-        if not rest:
+        if not rest.strip():
             return None
-        keyword = keyword.lower()
+        if self._strict:
+            return self.authenticate(request, ALL_SCHEMES).tenant
+        rest, keyword = rest.strip(), keyword.lower()
+        tenant = None
         if keyword in ("token", "bearer"):
             record = tokens.lookup(self._store, rest)
-            return tokens.user_tenant(record["user"]) if record else f"token:{rest}"
-        if keyword == "signature":
+            tenant = tokens.user_tenant(record["user"]) if record else self.keys.tenant(rest)
+        elif keyword == "signature":
             parsed = signature.parse_signature(rest)
-            return f"key:{parsed.key_id}" if parsed else None
-        return None
+            tenant = f"key:{parsed.key_id}" if parsed else None
+        if tenant is not None:
+            self._remember_hint(tenant, header)
+        return tenant
+
+    def hint(self, tenant: str) -> str | None:
+        """How people recognise a tenant: its masked credential (`Bearer team…`), or its name."""
+        if tenant.startswith(("ns:", "user:", "key:")):
+            return tenant.partition(":")[2]
+        return self._hints.get(tenant)
+
+    def _remember_hint(self, tenant: str, header: str) -> None:
+        if tenant.startswith("token:") and tenant not in self._hints:
+            if len(self._hints) >= HINTS_KEPT:
+                self._hints.clear()
+            self._hints[tenant] = mask_header(header)
 
     # DRF TokenAuthentication
     def _token(self, header: str) -> Identity:
@@ -119,7 +146,7 @@ class Authenticator:
         if record and record.get("kind") == "token":
             return Identity(tokens.user_tenant(record["user"]), record["user"], "token")
         if key in self._configured_tokens or not self._strict:
-            return Identity(f"token:{key}", None, "token")
+            return Identity(self.keys.tenant(key), None, "token")
         raise AuthenticationFailed("Invalid token.")
 
     # django-oauth-toolkit's OAuth2Authentication: a bad token is "no credentials" plus an error
@@ -133,7 +160,7 @@ class Authenticator:
                 return None, {"error": "invalid_token", "error_description": "The access token has expired."}
             return Identity(tokens.user_tenant(record["user"]), record["user"], "bearer"), None
         if token in self._configured_tokens or (not self._strict and record is None):
-            return Identity(f"token:{token}", None, "bearer"), None
+            return Identity(self.keys.tenant(token), None, "bearer"), None
         return None, {"error": "invalid_token", "error_description": "The access token is invalid."}
 
     def _signature(self, request: IncomingRequest, params: str) -> Identity:

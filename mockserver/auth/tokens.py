@@ -1,39 +1,35 @@
-"""Credentials the fake issues (Akinon login keys, OAuth2 tokens), kept in the store as plain data."""
+"""Credentials the fake issues (Akinon login keys, OAuth2 tokens), kept in the store as plain data,
+each under the digest of the credential (auth/keys.py stored_form), never in clear."""
 
-import hashlib
 import secrets
 from typing import Any
 
+from mockserver.auth.keys import CredentialKeys, stored_form
 from mockserver.store.base import CollectionSpec, Store
 
 AUTH_TENANT = "__auth__"
 # One document per credential: a request decodes only its own token's record.
-TOKENS = CollectionSpec(name="auth.tokens", key_field="token")
+TOKENS = CollectionSpec(name="auth.tokens", key_field="digest")
 
 
 def user_tenant(username: str) -> str:
     return f"user:{username}"
 
 
-def akinon_key_for(username: str) -> str:
-    # DRF's authtoken keeps one key per user: logging in again gives the same key.
-    return hashlib.sha1(f"mockserver-akinon:{username}".encode()).hexdigest()
-
-
 def remember(store: Store, token: str, record: dict[str, Any]) -> None:
-    store.upsert_documents(AUTH_TENANT, TOKENS.name, [{**record, "token": token}])
+    store.upsert_documents(AUTH_TENANT, TOKENS.name, [{**record, "digest": stored_form(token)}])
 
 
 def lookup(store: Store, token: str) -> dict[str, Any] | None:
-    return store.get_document(AUTH_TENANT, TOKENS.name, token)
+    return store.get_document(AUTH_TENANT, TOKENS.name, stored_form(token))
 
 
 def forget(store: Store, token: str) -> None:
-    store.delete_documents(AUTH_TENANT, TOKENS.name, [token])
+    store.delete_documents(AUTH_TENANT, TOKENS.name, [stored_form(token)])
 
 
-def issue_akinon_key(store: Store, username: str) -> str:
-    key = akinon_key_for(username)
+def issue_akinon_key(store: Store, keys: CredentialKeys, username: str) -> str:
+    key = keys.akinon_key(username)
     remember(store, key, {"kind": "token", "user": username})
     return key
 

@@ -1,5 +1,8 @@
 """The /__mockserver__/ control API (specs/control.yaml): reset, state, fixtures, journal, clock, faults."""
 
+import hmac
+from typing import NamedTuple
+
 from mockserver.auth import Authenticator
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.drf.errors import PermissionDenied
@@ -14,25 +17,50 @@ ADMIN_TOKEN_HEADER = "x-mockserver-admin-token"
 TENANT_HEADER = "x-mockserver-tenant"
 
 
-def control_tenant(
-    request: IncomingRequest, operation: Operation | None, authenticator: Authenticator, settings: Settings
-) -> str | None:
-    """The tenant a control call acts on (None: all of them), after the optional admin check.
+class ControlScope(NamedTuple):
+    tenant: str | None  # None: the call reaches every tenant
+    admin: bool  # made with the admin token, or with none configured
 
-    Operations marked `x-mockserver-public` in the spec (the console's files, the spec documents)
-    hold no data: a browser loads them by navigation, which cannot send the admin token."""
+
+def is_admin(request: IncomingRequest, settings: Settings) -> bool:
+    expected = settings.admin_token
+    if expected is None:
+        return True
+    given = request.headers.get(ADMIN_TOKEN_HEADER) or ""
+    return hmac.compare_digest(given.encode(), expected.encode())  # no timing hint about the token
+
+
+def control_scope(
+    request: IncomingRequest, operation: Operation | None, authenticator: Authenticator, settings: Settings
+) -> ControlScope:
+    """Whom a control call acts on, and whether it may.
+
+    Two scopes. A call that names a tenant (its API credential, checked as the API would in strict
+    mode, or X-Mockserver-Namespace) acts on that tenant only and needs no admin token. A call
+    that names none reaches every tenant (a global dump or load, the global journal, reset of
+    everything, faults for every tenant, the tenant list): it needs the admin token whenever one
+    is set, and so does naming a tenant by its id (X-Mockserver-Tenant, the console's way).
+    Operations marked `x-mockserver-public` (the console's files, the spec documents) hold no
+    data: a browser loads them by navigation, which cannot send the admin token."""
+    admin = is_admin(request, settings)
     if operation is not None and operation.definition.get("x-mockserver-public"):
-        return None
-    if settings.admin_token is not None and request.headers.get(ADMIN_TOKEN_HEADER) != settings.admin_token:
-        raise PermissionDenied("mockserver: this control call needs the X-Mockserver-Admin-Token header.")
-    # A tenant named by its id reaches any tenant without its credential: it stays behind the
-    # admin check above (tests/console/test_console_routes.py holds this).
+        return ControlScope(None, admin)
     named = request.headers.get(TENANT_HEADER)
     if named:
+        if not admin:
+            raise PermissionDenied(
+                "mockserver: naming a tenant by its id needs the X-Mockserver-Admin-Token header."
+            )
         if named == AUTH_TENANT:
             raise PermissionDenied("mockserver: the credentials the fake issued are not a tenant.")
-        return named
-    return authenticator.identify(request)
+        return ControlScope(named, admin)
+    tenant = authenticator.identify(request)
+    if tenant is None and not admin:
+        raise PermissionDenied(
+            "mockserver: a control call that reaches every tenant needs the X-Mockserver-Admin-Token "
+            "header; name your own tenant with your API credential or X-Mockserver-Namespace."
+        )
+    return ControlScope(tenant, admin)
 
 
 def control_module(api_names: tuple[str, ...]):

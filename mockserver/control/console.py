@@ -64,7 +64,11 @@ def list_tenants(request: ApiRequest) -> ApiResponse:
     def counts(tenant: str) -> dict[str, int]:
         return {name: store.query_documents(tenant, name, limit=0).count for name in names}
 
-    tenants = [{"id": tenant, "collections": counts(tenant)} for tenant in known]
+    hint = request.app.auth.hint
+    tenants = [
+        {"id": tenant, **({"hint": hint(tenant)} if hint(tenant) else {}), "collections": counts(tenant)}
+        for tenant in known
+    ]
     return ApiResponse(200, {"tenants": tenants})
 
 

@@ -4,7 +4,7 @@ from mockserver import __version__
 from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.control.console import HANDLERS as CONSOLE_HANDLERS
-from mockserver.drf.errors import NotFound, ValidationFailed
+from mockserver.drf.errors import NotFound, PermissionDenied, ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
 
 
@@ -52,21 +52,63 @@ def load_fixtures(request: ApiRequest) -> ApiResponse:
 
 def get_state(request: ApiRequest) -> ApiResponse:
     if request.tenant is None:
-        return ApiResponse(200, request.store.dump_all())
+        # Every tenant but the credentials the fake issued (kept as digests, and still not shown),
+        # with the masked hint people recognise a tenant by.
+        state = request.store.dump_all()
+        state["tenants"] = {t: v for t, v in state["tenants"].items() if t != AUTH_TENANT}
+        hints = {tenant: request.app.auth.hint(tenant) for tenant in state["tenants"]}
+        state["hints"] = {tenant: hint for tenant, hint in hints.items() if hint}
+        return ApiResponse(200, state)
     request.app.tenants.ensure_tenant(request.tenant)
     return ApiResponse(200, request.store.dump_tenant(request.tenant))
 
 
+def _refused(message: str) -> ValidationFailed:
+    return ValidationFailed({"non_field_errors": [f"Not a state this fake can load: {message}"]})
+
+
+def _check_tenant_state(state: object, collections: list[str], where: str) -> None:
+    """A tenant's state is loaded only when all of it can be: checked whole before any change."""
+    if not isinstance(state, dict) or set(state) - {"values", "collections"}:
+        raise _refused(f'{where} must be {{"values": {{...}}, "collections": {{...}}}}.')
+    if not isinstance(state.get("values", {}), dict):
+        raise _refused(f"{where}.values must be an object.")
+    stored = state.get("collections", {})
+    if not isinstance(stored, dict):
+        raise _refused(f"{where}.collections must be an object.")
+    for name, documents in stored.items():
+        if name not in collections:
+            raise _refused(f"{where}.collections names {name!r}, not a collection this fake serves.")
+        if not isinstance(documents, list) or not all(isinstance(d, dict) for d in documents):
+            raise _refused(f"{where}.collections.{name} must be a list of objects.")
+
+
 def put_state(request: ApiRequest) -> ApiResponse:
-    body = request.body
+    body, store, collections = request.body, request.store, request.app.collections
+    if request.tenant is not None:
+        _check_tenant_state(body, collections, "the state")
+        try:
+            store.load_tenant(request.tenant, body)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise _refused(str(error)) from None
+        return ApiResponse(200, {"loaded": request.tenant})
+    tenants = body.get("tenants", {}) if isinstance(body, dict) else None
+    if not isinstance(tenants, dict):
+        raise _refused('the body must be {"tenants": {...}, "clock": {...}}, as GET answers.')
+    if AUTH_TENANT in tenants:
+        raise _refused("the credentials the fake issued cannot be loaded through the control API.")
+    for tenant, state in tenants.items():
+        _check_tenant_state(state, collections, f"tenants.{tenant}")
+    # Like a reset of everything, the credentials the fake issued stay: logged-in clients stay so.
+    issued = store.dump_tenant(AUTH_TENANT) if AUTH_TENANT in store.tenants() else None
     try:
-        if request.tenant is None:
-            request.store.load_all(body)
-        else:
-            request.store.load_tenant(request.tenant, body)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValidationFailed({"non_field_errors": [f"Not a state this fake can load: {error}"]}) from None
-    return ApiResponse(200, {"loaded": request.tenant or "all"})
+        store.load_all({"tenants": tenants, "clock": body.get("clock")})
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise _refused(str(error)) from None
+    finally:
+        if issued is not None:
+            store.load_tenant(AUTH_TENANT, issued)
+    return ApiResponse(200, {"loaded": "all"})
 
 
 def get_journal(request: ApiRequest) -> ApiResponse:
@@ -81,7 +123,7 @@ def get_journal(request: ApiRequest) -> ApiResponse:
         limit = max(1, int(query.get("limit", "100")))
     except ValueError:
         limit = 100
-    newest_first = list(reversed(entries))[:limit]
+    newest_first = [_with_hint(request, entry) for entry in list(reversed(entries))[:limit]]
     return ApiResponse(200, {"count": len(entries), "entries": newest_first})
 
 
@@ -106,7 +148,15 @@ def release_clock(request: ApiRequest) -> ApiResponse:
 
 
 def list_faults(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, {"faults": request.store.faults(request.tenant)})
+    return ApiResponse(
+        200, {"faults": [_with_hint(request, rule) for rule in request.store.faults(request.tenant)]}
+    )
+
+
+def _with_hint(request: ApiRequest, item: dict) -> dict:
+    """An answer naming a tenant also says how people recognise it (never the credential)."""
+    hint = request.app.auth.hint(item["tenant"]) if item.get("tenant") and item["tenant"] != "*" else None
+    return {**item, "tenant_hint": hint} if hint else item
 
 
 def set_fault(request: ApiRequest) -> ApiResponse:
@@ -117,7 +167,12 @@ def set_fault(request: ApiRequest) -> ApiResponse:
     rule = {k: v for k, v in request.body.items() if k != "all_tenants" and v is not None}
     if not rule.get("status") and not rule.get("latency_ms"):
         raise ValidationFailed({"non_field_errors": ["Give a status, a latency_ms, or both."]})
-    tenant = "*" if request.body.get("all_tenants") or request.tenant is None else request.tenant
+    every_tenant = bool(request.body.get("all_tenants")) or request.tenant is None
+    if every_tenant and not request.admin:
+        raise PermissionDenied(
+            "mockserver: a fault for every tenant needs the X-Mockserver-Admin-Token header."
+        )
+    tenant = "*" if every_tenant else request.tenant
     request.store.set_fault(tenant, operation_id, rule)
     return ApiResponse(200, {"tenant": tenant, "operation_id": operation_id, **rule})
 

@@ -71,6 +71,16 @@ class RequestTooLarge(APIError):
         super().__init__(f"Request body is larger than the limit of {limit} bytes.")
 
 
+class RequestTimedOut(APIError):
+    """A body that does not arrive in time (a proxy in front of Django answers so: nginx's
+    client_body_timeout); a slow client cannot hold the fake's attention forever."""
+
+    status_code = 408
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"The request body did not arrive within {seconds:g} seconds.")
+
+
 class UnsupportedMediaType(APIError):
     status_code = 415
 

@@ -1,5 +1,6 @@
 """DRF's parsers: JSON, form and multipart bodies, with DRF's error texts and a size limit."""
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -8,13 +9,14 @@ import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from mockserver.drf.errors import ParseError, RequestTooLarge, UnsupportedMediaType
+from mockserver.drf.errors import ParseError, RequestTimedOut, RequestTooLarge, UnsupportedMediaType
 from mockserver.incoming import IncomingRequest
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 PARSED_MEDIA_TYPES = (JSON, FORM, MULTIPART)
+BODY_TIMEOUT = 30.0  # seconds for a whole body to arrive
 
 
 class FormData(dict):
@@ -47,19 +49,23 @@ def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
         raise ParseError("JSON parse error - the document is nested too deeply") from error
 
 
-async def read_body(request: IncomingRequest, limit: int) -> bytes:
+async def read_body(request: IncomingRequest, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise RequestTooLarge(limit)
     chunks = []
     size = 0
     more = True
-    while more:
-        chunk, more = await request.chunk()
-        size += len(chunk)
-        if size > limit:
-            raise RequestTooLarge(limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):  # one timer for the whole body, not one per piece
+            while more:
+                chunk, more = await request.chunk()
+                size += len(chunk)
+                if size > limit:
+                    raise RequestTooLarge(limit)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimedOut(timeout) from None
     request.raw_body = body = b"".join(chunks)
     return body
 
@@ -73,9 +79,11 @@ def media_type_of(content_type: str) -> tuple[str, dict[str, str]]:
     return head.strip().lower(), params
 
 
-async def parse_body(request: IncomingRequest, accepted: tuple[str, ...], limit: int) -> Any:
+async def parse_body(
+    request: IncomingRequest, accepted: tuple[str, ...], limit: int, timeout: float = BODY_TIMEOUT
+) -> Any:
     """Return the parsed body, NO_BODY for an empty one, or raise DRF's 400/413/415."""
-    raw = await read_body(request, limit)
+    raw = await read_body(request, limit, timeout)
     if not raw:
         return NO_BODY
     content_type = request.headers.get("content-type", "")

@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from mockserver.masking import mask_header
+
 BODY_LIMIT = 4096  # characters of a body the journal shows
 SECRET_FIELDS = frozenset({"password", "client_secret", "refresh_token", "access_token", "key"})
 SECRET_HEADERS = ("authorization", "x-mockserver-admin-token")
@@ -64,8 +66,7 @@ def masked_headers(headers: dict[str, str]) -> dict[str, str]:
     for name in SECRET_HEADERS:
         value = shown.get(name)
         if value is not None:
-            keyword, _, secret = value.partition(" ")
-            shown[name] = f"{keyword} {secret[:4]}…" if secret else "…"
+            shown[name] = mask_header(value)
     return shown
 
 

@@ -199,6 +199,10 @@ class MemoryStore:
             self._load_tenant_locked(tenant, state)
 
     def _load_tenant_locked(self, tenant: str, state: dict[str, Any]) -> None:
+        self._tenants[tenant] = self._built_tenant(state)
+
+    def _built_tenant(self, state: dict[str, Any]) -> _Tenant:
+        """A tenant from its dumped state, built apart: a state that cannot load changes nothing."""
         fresh = _Tenant()
         fresh.values = {name: orjson.dumps(value) for name, value in (state.get("values") or {}).items()}
         for name, documents in (state.get("collections") or {}).items():
@@ -207,7 +211,7 @@ class MemoryStore:
             collection = fresh.collections[name] = _Collection(self._specs[name], self._stamps)
             for document in documents:
                 collection.put(document)
-        self._tenants[tenant] = fresh
+        return fresh
 
     def dump_all(self) -> dict[str, Any]:
         with self._lock:
@@ -217,10 +221,15 @@ class MemoryStore:
             }
 
     def load_all(self, state: dict[str, Any]) -> None:
+        """All or nothing: every tenant is built, and the clock read, before anything is replaced."""
         with self._lock:
-            self._tenants.clear()
-            for tenant, tenant_state in (state.get("tenants") or {}).items():
-                self._load_tenant_locked(tenant, tenant_state)
+            tenants = {
+                tenant: self._built_tenant(tenant_state)
+                for tenant, tenant_state in (state.get("tenants") or {}).items()
+            }
+            if state.get("clock"):
+                VirtualClock().load(state["clock"])  # a clock state that cannot load fails here
+            self._tenants = tenants
             if state.get("clock"):
                 self._clock.load(state["clock"])
 

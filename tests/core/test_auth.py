@@ -57,20 +57,24 @@ def test_malformed_token_headers(store, header, message):
 
 def test_open_mode_gives_each_key_its_own_tenant(store):
     authenticator = Authenticator(Settings(), store)
-    assert (
-        authenticator.authenticate(request({"Authorization": "Token k1"}), ["tokenAuth"]).tenant == "token:k1"
-    )
+    first = authenticator.authenticate(request({"Authorization": "Token k1"}), ["tokenAuth"]).tenant
+    assert first == authenticator.keys.tenant("k1") and "k1" not in first.removeprefix("token:")
+    assert authenticator.authenticate(request({"Authorization": "Token k2"}), ["tokenAuth"]).tenant != first
+    again = Authenticator(Settings(), MemoryStore())  # another process: another key, other ids
+    assert again.authenticate(request({"Authorization": "Token k1"}), ["tokenAuth"]).tenant != first
+    kept = Authenticator(Settings(tenant_secret="shared"), store)
+    same = Authenticator(Settings(tenant_secret="shared"), MemoryStore())
+    assert kept.keys.tenant("k1") == same.keys.tenant("k1")  # a configured secret: stable ids
     namespaced = request({"Authorization": "Token k1", "X-Mockserver-Namespace": "run-7"})
     assert authenticator.authenticate(namespaced, ["tokenAuth"]).tenant == "ns:run-7"
 
 
 def test_strict_mode_accepts_configured_and_issued_keys_only(store):
     authenticator = Authenticator(Settings(auth_mode="strict", tokens=("good",)), store)
-    assert (
-        authenticator.authenticate(request({"Authorization": "Token good"}), ["tokenAuth"]).tenant
-        == "token:good"
-    )
-    key = issue_akinon_key(store, "alice")
+    assert authenticator.authenticate(
+        request({"Authorization": "Token good"}), ["tokenAuth"]
+    ).tenant == authenticator.keys.tenant("good")
+    key = issue_akinon_key(store, authenticator.keys, "alice")
     assert (
         authenticator.authenticate(request({"Authorization": f"Token {key}"}), ["tokenAuth"]).tenant
         == "user:alice"
@@ -122,7 +126,7 @@ def test_a_remembered_identity_never_outlives_its_token(store):
     """Identities are reused per header while the issued tokens do not change: a forgotten key
     and an expired bearer token are refused on the very next request."""
     authenticator = Authenticator(Settings(auth_mode="strict"), store)
-    key = issue_akinon_key(store, "alice")
+    key = issue_akinon_key(store, authenticator.keys, "alice")
     token_header = request({"Authorization": f"Token {key}"})
     for _ in range(2):
         assert authenticator.authenticate(token_header, ("tokenAuth",)).tenant == "user:alice"

@@ -16,6 +16,8 @@ import pytest
 
 from tests.live_server import free_port
 
+BEARER = {"Authorization": "Bearer e2e"}
+
 
 @contextmanager
 def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess.Popen, list[str]]]:
@@ -76,12 +78,18 @@ def test_serve_answers_both_apis_and_keeps_state_across_restarts(tmp_path: Path)
             f"{base}/api/v1/relocate-documents/?page_size=2", headers={"Authorization": "Bearer e2e"}
         )
         assert page.status_code == 200 and page.json()["next"].startswith(base)
+        product = {"product_id": "kept-across-restarts", "name": "n"}
+        assert httpx.post(f"{base}/api/v1/products/", json=product, headers=BEARER).status_code == 201
         assert httpx.post(f"{base}/__mockserver__/clock/advance", json={"seconds": 30}).status_code == 200
     saved = json.loads(state.read_text())
-    assert "token:e2e" in saved["tenants"] and saved["clock"]["offset_seconds"] >= 30
+    assert saved["clock"]["offset_seconds"] >= 30
+    assert saved["tenants"] and not any("e2e" in tenant for tenant in saved["tenants"])  # no credential
     with serving("--state-file", str(state)) as (base, _, _):
         wait_ready(base)
         assert httpx.get(f"{base}/__mockserver__/clock").json()["offset_seconds"] >= 30
+        # The same credential reaches the same tenant after the restart (its key is in the file).
+        kept = httpx.get(f"{base}/api/v1/products/kept-across-restarts/", headers=BEARER)
+        assert kept.status_code == 200
 
 
 def test_serve_with_tls_prints_the_ca_to_trust(tmp_path: Path):

@@ -18,7 +18,7 @@ def login(request: ApiRequest) -> ApiResponse:
     settings = request.settings
     if settings.auth_mode == "strict" and settings.users_by_name().get(username) != password:
         raise ValidationFailed({"non_field_errors": [BAD_CREDENTIALS]})
-    return ApiResponse(200, {"key": tokens.issue_akinon_key(request.store, username)})
+    return ApiResponse(200, {"key": tokens.issue_akinon_key(request.store, request.app.auth.keys, username)})
 
 
 def get_active_user(request: ApiRequest) -> ApiResponse:

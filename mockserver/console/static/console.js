@@ -77,7 +77,8 @@ async function attempt(action) {
 
 const shared = { tenants: [], apis: [], tenantsLoadedAt: 0 };
 
-const tenantLabel = (id, hint) => hint || id || "—";
+// The hint is how people recognise a tenant (its masked credential); the id tells two apart.
+const tenantLabel = (id, hint) => (hint && id ? `${hint} (${id})` : id || "—");
 
 async function loadTenants() {
   const data = await control("GET", "/tenants");
