@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    sync_playwright,
+)
 
 CHROMIUM = os.environ.get("MOCKSERVER_CHROMIUM", "/usr/bin/chromium")
 # Playwright adds --headless itself and takes the fresh profile as user_data_dir.
@@ -38,16 +45,30 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)  # a script error or a CSP refusal
+    # Leaving a page aborts its requests in flight (the console polls): not a failure of either page.
+    _navigations: int = 0
+    _sent_during: dict[Request, int] = field(default_factory=dict)
 
     def hosts(self) -> set[str]:
         return {urlsplit(url).netloc for url in self.urls if not url.startswith("data:")}
 
     def watch(self, page: Page) -> None:
-        page.on("request", lambda request: self.urls.append(request.url))
-        page.on("requestfailed", lambda request: self.failed.append(_describe(request)))
+        page.on("request", self._sent)
+        page.on("requestfailed", self._failed)
         page.on("response", lambda response: self._answered(response))
         page.on("console", self._logged)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _sent(self, request: Request) -> None:
+        self.urls.append(request.url)
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self._navigations += 1  # the page's own requests still in flight are aborted from here on
+        self._sent_during[request] = self._navigations
+
+    def _failed(self, request: Request) -> None:
+        left_behind = self._sent_during.get(request, self._navigations) < self._navigations
+        if not (left_behind and request.failure == "net::ERR_ABORTED"):
+            self.failed.append(_describe(request))
 
     def _logged(self, message: ConsoleMessage) -> None:
         if message.type == "error":

@@ -18,6 +18,8 @@ from tests.console.browser import Traffic, chromium, screenshot
 from tests.live_server import live_server
 
 AKINON = "/api/v1/oms/setup/addresses/"
+# The journal view polls every 2 s; a loaded CI machine (2 cores, the whole suite) gets room to spare.
+expect.set_options(timeout=15_000)
 TASK_SECONDS = 600  # far longer than a test: only the console's clock button can end the task
 
 
@@ -181,7 +183,9 @@ def test_a_request_made_by_a_test_appears_in_the_journal_view_with_headers_bodie
     assert curl.startswith("curl -X POST -H 'authorization: Token ")
     assert curl.endswith(f"{console.url}/api/v1/oms/setup/addresses/get_async_status/")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url)
+    page.bring_to_front()  # the clipboard answers a focused page only
     details.locator(".copy-curl").click()
+    expect(details.locator(".copy-curl")).to_have_text("Copied")  # the copy is asynchronous
     assert page.evaluate("navigator.clipboard.readText()") == curl
 
     page.locator("tr.entry", has_text="/api/v1/auth/login/").click()
