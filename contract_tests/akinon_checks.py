@@ -3,16 +3,25 @@
 import time
 
 from contract_tests.context import Context
-
-BASE = "/api/v1/oms/setup/addresses/"
-STATUSES = ("READY", "WORKING", "FINISHED", "FAILED", "ABORTED")
-TERMINAL = ("FINISHED", "FAILED", "ABORTED")
+from contract_tests.spec_facts import ApiFacts
+from mockserver.setup_task.declaration import SetupTaskDeclaration
 
 
-def read_result(ctx: Context, endpoint: str, allowed: tuple[str, ...], what: str) -> str:
+def task(ctx: Context) -> SetupTaskDeclaration:
+    """The setup task the spec declares: its operations by role and its states."""
+    return ctx.target.facts.task
+
+
+def endpoint(facts: ApiFacts, role: str) -> str:
+    """The path of the task's execute, status or is_required operation."""
+    return facts.operation(facts.task.operations[role]).path
+
+
+def read_result(ctx: Context, role: str, allowed: tuple[str, ...], what: str) -> str:
     """GET an endpoint answering {"result": ...}; the value must be one of `allowed`."""
-    operation = f"GET {endpoint}"
-    answer = ctx.target.api_call("GET", BASE + endpoint)
+    path = endpoint(ctx.target.facts, role)
+    operation = f"GET {path}"
+    answer = ctx.target.api_call("GET", path)
     ctx.require(
         answer.status_code == 200,
         operation,
@@ -43,13 +52,12 @@ def read_result(ctx: Context, endpoint: str, allowed: tuple[str, ...], what: str
 
 
 def read_status(ctx: Context) -> str:
-    return read_result(
-        ctx, "get_async_status/", STATUSES, "the state is not one of the documented upper-case values"
-    )
+    return read_result(ctx, "status", task(ctx).states, "the state is not one of the documented values")
 
 
 def read_is_required(ctx: Context) -> str:
-    return read_result(ctx, "is_required/", ("true", "false"), 'result must be the string "true" or "false"')
+    answers = tuple(task(ctx).answers.values())
+    return read_result(ctx, "is_required", answers, "result must be one of the documented strings")
 
 
 def documented_values(ctx: Context) -> None:
@@ -58,9 +66,10 @@ def documented_values(ctx: Context) -> None:
 
 
 def get_endpoints_refuse_post(ctx: Context) -> None:
-    for endpoint in ("get_async_status/", "is_required/"):
-        answer = ctx.target.api_call("POST", BASE + endpoint)
-        operation = f"POST {endpoint}"
+    for role in ("status", "is_required"):
+        path = endpoint(ctx.target.facts, role)
+        answer = ctx.target.api_call("POST", path)
+        operation = f"POST {path}"
         ctx.expect(
             answer.status_code == 405,
             operation,
@@ -81,9 +90,11 @@ def get_endpoints_refuse_post(ctx: Context) -> None:
 
 
 def credentials_are_required(ctx: Context) -> None:
-    for endpoint in ("get_async_status/", "is_required/"):
-        answer = ctx.target.request("GET", BASE + endpoint)
-        operation = f"GET {endpoint} without credentials"
+    keyword = ctx.target.facts.auth_keyword
+    for role in ("status", "is_required"):
+        path = endpoint(ctx.target.facts, role)
+        answer = ctx.target.request("GET", path)
+        operation = f"GET {path} without credentials"
         ctx.expect(
             answer.status_code == 401,
             operation,
@@ -93,19 +104,19 @@ def credentials_are_required(ctx: Context) -> None:
             response=answer,
         )
         ctx.expect(
-            "token" in answer.headers.get("www-authenticate", "").lower(),
+            keyword.lower() in answer.headers.get("www-authenticate", "").lower(),
             operation,
-            "a 401 must challenge with WWW-Authenticate: Token",
-            expected="Token",
+            f"a 401 must challenge with WWW-Authenticate: {keyword}",
+            expected=keyword,
             actual=answer.headers.get("www-authenticate"),
             response=answer,
         )
         if ctx.target.fake_auth_mode == "open":
             continue  # an open-mode fake accepts any key by design
-        bad = ctx.target.request("GET", BASE + endpoint, headers={"Authorization": "Token ct-invalid-key"})
+        bad = ctx.target.request("GET", path, headers={"Authorization": f"{keyword} ct-invalid-key"})
         ctx.expect(
             bad.status_code == 401,
-            f"GET {endpoint} with an invalid key",
+            f"GET {path} with an invalid key",
             "an invalid key must be rejected with 401",
             expected=401,
             actual=bad.status_code,
@@ -114,11 +125,16 @@ def credentials_are_required(ctx: Context) -> None:
 
 
 def task_lifecycle(ctx: Context) -> None:
-    """execute -> WORKING* -> FINISHED|FAILED|ABORTED, within the timeout; FINISHED leaves nothing to copy."""
+    """execute -> running* -> an outcome, within the timeout; an outcome that copies everything
+    (FINISHED) leaves nothing to copy."""
+    declared = task(ctx)
+    running, outcomes = declared.running, tuple(declared.outcomes)
+    status = endpoint(ctx.target.facts, "status")
     before = read_status(ctx)
-    started = ctx.target.api_call("POST", BASE + "execute/", json={})
-    operation = "POST execute/"
-    if before == "WORKING" and not ctx.target.is_fake and started.status_code == 400:
+    execute = endpoint(ctx.target.facts, "execute")
+    started = ctx.target.api_call("POST", execute, json={})
+    operation = f"POST {execute}"
+    if before == running and not ctx.target.is_fake and started.status_code == 400:
         return  # a deployment may refuse a second start while one runs (specs/decisions/akinon.md #7)
     ctx.require(
         started.status_code == 204,
@@ -137,44 +153,45 @@ def task_lifecycle(ctx: Context) -> None:
     )
     seen = [read_status(ctx)]
     deadline, pause = time.monotonic() + ctx.options.task_timeout, 0.25
-    while seen[-1] == "WORKING" and time.monotonic() < deadline:
+    while seen[-1] == running and time.monotonic() < deadline:
         if not ctx.target.advance_clock(1.0):
             time.sleep(pause)
             pause = min(pause * 1.5, 5.0)
         seen.append(read_status(ctx))
     ctx.require(
-        seen[-1] in TERMINAL,
-        "GET get_async_status/",
+        seen[-1] in outcomes,
+        f"GET {status}",
         f"the task did not end within {ctx.options.task_timeout:.0f} s",
-        expected=" | ".join(TERMINAL),
+        expected=" | ".join(outcomes),
         actual=" -> ".join(seen[-5:]),
     )
     ctx.expect(
-        "READY" not in seen,
-        "GET get_async_status/",
-        "a started task never reports READY",
+        declared.idle not in seen,
+        f"GET {status}",
+        f"a started task never reports {declared.idle}",
         actual=" -> ".join(seen),
     )
-    first_terminal = next(i for i, s in enumerate(seen) if s in TERMINAL)
+    first_outcome = next(i for i, s in enumerate(seen) if s in outcomes)
     ctx.expect(
-        all(s == seen[first_terminal] for s in seen[first_terminal:]),
-        "GET get_async_status/",
+        all(s == seen[first_outcome] for s in seen[first_outcome:]),
+        f"GET {status}",
         "an ended task does not go back",
         actual=" -> ".join(seen),
     )
-    if seen[-1] == "FINISHED":
+    if declared.outcomes[seen[-1]] == "all":
+        nothing_left = declared.answers[False]
         ctx.expect(
-            read_is_required(ctx) == "false",
-            "GET is_required/",
-            'after FINISHED with nothing changed, is_required is "false"',
-            expected='"false"',
+            read_is_required(ctx) == nothing_left,
+            f"GET {endpoint(ctx.target.facts, 'is_required')}",
+            f"after {seen[-1]} with nothing changed, is_required is {nothing_left!r}",
+            expected=repr(nothing_left),
         )
         again = read_status(ctx)
         ctx.expect(
-            again == "FINISHED",
-            "GET get_async_status/",
+            again == seen[-1],
+            f"GET {status}",
             "the outcome is reported until the next execute",
-            expected="FINISHED",
+            expected=seen[-1],
             actual=again,
         )
 

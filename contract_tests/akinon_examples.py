@@ -1,33 +1,24 @@
 """The Akinon spec's own examples as explicit tests: each documented request is sent and the answer
 compared with the documented one, by shape and by every value the document fixes."""
 
-from functools import cache
 from typing import Any
 
 import httpx
-import yaml
 
-from contract_tests.akinon_checks import BASE
+from contract_tests.akinon_checks import endpoint
 from contract_tests.context import Context
 from contract_tests.diff import shape
-from mockserver.resources import specs_dir
-
-
-@cache
-def _spec() -> dict[str, Any]:
-    return yaml.safe_load((specs_dir() / "akinon-oms-address-setup.yaml").read_text(encoding="utf-8"))
 
 
 def _examples(response: dict[str, Any]) -> list[Any]:
-    if "$ref" in response:
-        response = _spec()["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
     media = response.get("content", {}).get("application/json", {})
     found = [example["value"] for example in media.get("examples", {}).values()]
     return found + ([media["example"]] if "example" in media else [])
 
 
-def _documented(path: str, method: str, status: str) -> list[Any]:
-    return _examples(_spec()["paths"][path][method]["responses"][status])
+def _documented(ctx: Context, path: str, method: str, status: str) -> list[Any]:
+    """The examples the spec (its references resolved) gives for one answer."""
+    return _examples(ctx.target.facts.spec.document["paths"][path][method]["responses"][status])
 
 
 def _compare_shape(ctx: Context, answer: httpx.Response, documented: list[Any], operation: str) -> Any:
@@ -69,24 +60,27 @@ def _compare_exact(
 
 
 def documented_answers(ctx: Context) -> None:
-    for endpoint in ("get_async_status/", "is_required/"):
-        path = BASE + endpoint
-        documented = _documented(path, "get", "200")
+    facts = ctx.target.facts
+    for role in ("status", "is_required"):
+        path = endpoint(facts, role)
+        documented = _documented(ctx, path, "get", "200")
         _compare_shape(ctx, ctx.target.api_call("GET", path), documented, f"GET {path}")
 
-    path = BASE + "get_async_status/"
-    unauthorized = _documented(path, "get", "401")
+    path = endpoint(facts, "status")
+    unauthorized = _documented(ctx, path, "get", "401")
     _compare_exact(ctx, ctx.target.request("GET", path), 401, unauthorized[0], f"GET {path} (no key)")
     if ctx.target.fake_auth_mode != "open":  # an open-mode fake accepts any key by design
         invalid = ctx.target.request(
-            "GET", path, headers={"Authorization": f"Token ct-invalid-{ctx.options.run_id}"}
+            "GET", path, headers={"Authorization": f"{facts.auth_keyword} ct-invalid-{ctx.options.run_id}"}
         )
         _compare_exact(ctx, invalid, 401, unauthorized[1], f"GET {path} (invalid key)")
     not_acceptable = ctx.target.api_call("GET", path, headers={"Accept": "application/xml"})
-    _compare_exact(ctx, not_acceptable, 406, _documented(path, "get", "406")[0], f"GET {path} (Accept: xml)")
+    _compare_exact(
+        ctx, not_acceptable, 406, _documented(ctx, path, "get", "406")[0], f"GET {path} (Accept: xml)"
+    )
 
-    login = "/api/v1/auth/login/"
-    bad, missing = _documented(login, "post", "400")
+    login = facts.operation("login").path
+    bad, missing = _documented(ctx, login, "post", "400")
     if ctx.target.fake_auth_mode != "open":  # an open-mode fake logs anyone in by design
         # A user name no account has: a failed login that cannot lock anyone out.
         nobody = {"username": f"{ctx.options.prefix}nobody", "password": "not-a-password"}

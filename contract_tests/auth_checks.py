@@ -2,30 +2,11 @@
 method: one unguarded view is enough to leak or change data."""
 
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from contract_tests.context import Context
-from contract_tests.target import API_KEYWORDS
 
-METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-@cache
-def secured_operations(spec_path: str) -> list[tuple[str, str]]:
-    """(METHOD, path) of every operation whose security is not `[]`, in spec order."""
-    spec = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))
-    default = spec.get("security", [])
-    return [
-        (method.upper(), path)
-        for path, item in spec["paths"].items()
-        for method in METHODS
-        if method in item and item[method].get("security", default) != []
-    ]
 
 
 def _concrete(ctx: Context, path: str) -> str:
@@ -33,7 +14,9 @@ def _concrete(ctx: Context, path: str) -> str:
     return re.sub(r"\{[^}]+\}", f"{ctx.options.prefix}no-such-object", path)
 
 
-def _expect_401(ctx: Context, method: str, path: str, headers: dict[str, str], what: str) -> None:
+def _expect_401(
+    ctx: Context, method: str, path: str, headers: dict[str, str], what: str, challenge: str
+) -> None:
     body: Any = {} if method not in READ_METHODS else None
     answer = ctx.target.request(method, path, headers=headers, json=body)
     operation = f"{method} {path} {what}"
@@ -47,23 +30,36 @@ def _expect_401(ctx: Context, method: str, path: str, headers: dict[str, str], w
     )
     if answer.status_code == 401:
         ctx.expect(
-            bool(answer.headers.get("www-authenticate")),
+            answer.headers.get("www-authenticate", "").startswith(challenge),
             operation,
-            "a 401 carries a WWW-Authenticate challenge",
+            f"a 401 challenges with WWW-Authenticate: {challenge} (the view's first scheme)",
+            expected=challenge,
             actual=answer.headers.get("www-authenticate"),
             response=answer,
         )
+        if method != "HEAD":
+            body = ctx.json_of(answer, operation)
+            ctx.expect(
+                isinstance(body, dict) and isinstance(body.get("detail"), str),
+                operation,
+                'a 401 is {"detail": "..."}',
+                actual=body,
+                response=answer,
+            )
 
 
-def every_secured_operation(ctx: Context, spec_path: str) -> None:
-    keyword = API_KEYWORDS[ctx.target.api]
-    for method, path in secured_operations(spec_path):
+def every_secured_operation(ctx: Context) -> None:
+    api = ctx.target.facts
+    keyword = api.auth_keyword
+    for operation in api.secured_operations:
+        method, path = operation.method, operation.path
+        challenge = api.keyword_of(operation.schemes[0])
         if method not in READ_METHODS and not ctx.options.allow_writes:
             # An unguarded write would really write; only with --allow-writes.
             ctx.report.skipped.append(f"auth {method} {path} (writes; pass --allow-writes)")
             continue
         url = _concrete(ctx, path)
-        _expect_401(ctx, method, url, {}, "without credentials")
+        _expect_401(ctx, method, url, {}, "without credentials", challenge)
         if ctx.target.fake_auth_mode != "open":  # an open-mode fake accepts any key by design
             invalid = {"Authorization": f"{keyword} ct-invalid-{ctx.options.run_id}"}
-            _expect_401(ctx, method, url, invalid, "with invalid credentials")
+            _expect_401(ctx, method, url, invalid, "with invalid credentials", challenge)

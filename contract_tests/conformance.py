@@ -29,21 +29,21 @@ CHECKS = [
 # Credentials endpoints are never fuzzed on a real deployment: random logins can lock accounts.
 CREDENTIAL_OPERATIONS = {"login", "loginIntegration", "obtainToken"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-KEY_FIELDS = ("relocate_id", "product_id", "shop_id")
 TEXT_FORM_MEDIA_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
-def _prefixed(body: Any, prefix: str) -> Any:
-    """Generated objects get this run's prefix on their key, so a run never writes foreign ids."""
+def prefixed(body: Any, prefix: str, key_fields: frozenset[str]) -> Any:
+    """Generated objects get this run's prefix on every key field and every reference to a key
+    (ApiFacts.key_fields), at any depth, so a run never writes or points at foreign ids."""
     if isinstance(body, list):
-        return [_prefixed(item, prefix) for item in body]
+        return [prefixed(item, prefix, key_fields) for item in body]
     if isinstance(body, dict):
         return {
             # A boolean key is a negative case's wrong type: prefixing would make it a valid string.
             k: (
                 f"{prefix}{v}"
-                if k in KEY_FIELDS and isinstance(v, str | int) and not isinstance(v, bool)
-                else v
+                if k in key_fields and isinstance(v, str | int) and not isinstance(v, bool)
+                else prefixed(v, prefix, key_fields)
             )
             for k, v in body.items()
         }
@@ -57,7 +57,7 @@ def _send(ctx: Context, case: Any, needs_auth: bool) -> Any:
         headers.update(ctx.target.auth_headers())
     request: dict[str, Any] = {"headers": headers, "params": kwargs.get("params")}
     if "json" in kwargs:
-        request["json"] = _prefixed(kwargs["json"], ctx.options.prefix)
+        request["json"] = prefixed(kwargs["json"], ctx.options.prefix, ctx.target.facts.key_fields)
     elif kwargs.get("data") is not None:
         data = kwargs["data"]
         request["content" if isinstance(data, bytes | str) else "data"] = data

@@ -21,6 +21,9 @@ class RunOptions:
     max_examples: int = 10
     task_timeout: float = 120.0
     fail_fast: bool = False  # stop at the first failed check (the drift proofs need only one)
+    # Ordering and search fields checked per collection: None checks every declared one; CI
+    # samples a few (a different few each run, named in the report) to stay fast.
+    fields_per_collection: int | None = None
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
 
     @property
@@ -34,6 +37,7 @@ class Context:
     target: Target
     options: RunOptions
     report: Report
+    shared: dict[str, Any] = field(default_factory=dict)  # what checks of one run reuse (related objects)
     _current: str = ""
 
     def run(self, name: str, check: Callable[["Context"], None], *, writes: bool = False) -> None:

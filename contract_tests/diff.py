@@ -6,11 +6,10 @@ import secrets
 import time
 from typing import Any
 
+from contract_tests.akinon_checks import endpoint
 from contract_tests.report import Failure, Report
 from contract_tests.target import Credentials, Target, in_process_target
 
-TERMINAL = ("FINISHED", "FAILED", "ABORTED")
-RUNNING = ("READY", "WORKING")
 MAX_POLLS = 120
 
 ANONYMOUS = "anonymous"  # a step sent without credentials
@@ -96,8 +95,9 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
 
     fake = in_process_target(
         real.api,
-        create_app(Settings(auth_mode="strict", tokens=("diff-token",))),
+        create_app(Settings(auth_mode="strict", tokens=("diff-token",), specs_dir=real.specs_dir)),
         Credentials(token="diff-token"),
+        specs_dir=real.specs_dir,
     )
     report = Report(api=real.api, target=f"{real.base_url} vs the fake")
     steps = list(READ_SEQUENCES[real.api]) + (list(WRITE_SEQUENCES[real.api]) if allow_writes else [])
@@ -131,18 +131,19 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
 
 def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
     """execute, then the distinct states polled until one is terminal (the fake's clock is advanced)."""
-    path = "/api/v1/oms/setup/addresses/"
-    seen: list[Any] = [target.api_call("POST", path + "execute/", json={}).status_code]
+    task = target.facts.task
+    running = (task.idle, task.running)
+    seen: list[Any] = [target.api_call("POST", endpoint(target.facts, "execute"), json={}).status_code]
     deadline, pause = time.monotonic() + timeout, 0.25
     for _ in range(MAX_POLLS):
         if time.monotonic() > deadline:
             seen.append("(timeout)")
             break
-        answer = target.api_call("GET", path + "get_async_status/")
+        answer = target.api_call("GET", endpoint(target.facts, "status"))
         state = answer.json().get("result") if answer.status_code == 200 else answer.status_code
         if state != seen[-1]:
             seen.append(state)
-        if state not in RUNNING:  # an outcome, or an undocumented value that cannot move on
+        if state not in running:  # an outcome, or an undocumented value that cannot move on
             break
         if not target.advance_clock(1.0):
             time.sleep(pause)

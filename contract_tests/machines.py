@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from contract_tests.akinon_checks import BASE, STATUSES, TERMINAL
+from contract_tests.akinon_checks import endpoint
 from contract_tests.context import Context
 from contract_tests.datawiz_checks import DOCS, ensure_products, expected_representation, product_id
 
@@ -102,19 +102,23 @@ def upsert_machine(ctx: Context) -> None:
 
 
 def lifecycle_machine(ctx: Context) -> None:
+    task = ctx.target.facts.task
+    idle, running, outcomes = task.idle, task.running, tuple(task.outcomes)
+    status_path, execute_path = endpoint(ctx.target.facts, "status"), endpoint(ctx.target.facts, "execute")
+
     class LifecyclePromises(RuleBasedStateMachine):
         @initialize()
         def start(self) -> None:
             self.history: list[str] = [self.status()]
 
         def status(self) -> str:
-            value = ctx.target.api_call("GET", BASE + "get_async_status/").json().get("result")
-            assert value in STATUSES, f"state {value!r} is not one of {STATUSES}"
+            value = ctx.target.api_call("GET", status_path).json().get("result")
+            assert value in task.states, f"state {value!r} is not one of {task.states}"
             return value
 
         @rule()
         def execute(self) -> None:
-            answer = ctx.target.api_call("POST", BASE + "execute/", json={})
+            answer = ctx.target.api_call("POST", execute_path, json={})
             assert answer.status_code == 204 or (answer.status_code == 400 and not ctx.target.is_fake), (
                 f"execute answered {answer.status_code}"
             )
@@ -135,19 +139,19 @@ def lifecycle_machine(ctx: Context) -> None:
                 return
             states = self.history
             for before, after in itertools.pairwise(states):
-                if before in TERMINAL:
+                if before in outcomes:
                     assert after in (before, "(execute)"), f"{before} -> {after} without an execute"
-                if before == "WORKING":
-                    assert after in ("WORKING", "(execute)", *TERMINAL), f"WORKING -> {after}"
+                if before == running:
+                    assert after in (running, "(execute)", *outcomes), f"{running} -> {after}"
             if "(execute)" in states:
                 started = states.index("(execute)")
-                assert "READY" not in states[started:], "READY after a task started"
+                assert idle not in states[started:], f"{idle} after a task started"
 
     try:
         run_state_machine_as_test(LifecyclePromises, settings=_settings(ctx))
     except Exception as error:  # an assertion, or hypothesis noticing the target changed under it
         ctx.fail(
-            "POST execute/, GET get_async_status/",
+            f"POST {execute_path}, GET {status_path}",
             (str(error).splitlines() or [type(error).__name__])[0][:600],
         )
 

@@ -1,15 +1,17 @@
 """run_suite: every check of one API against one target, into one report."""
 
+import random
+
 from contract_tests import akinon_checks, akinon_examples, datawiz_checks, machines
 from contract_tests.auth_checks import every_secured_operation
+from contract_tests.collection_promises import FIELD_PROMISES, PROMISES
 from contract_tests.conformance import check_operations
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
 from contract_tests.stateful import check_links
 from contract_tests.target import Target
-from mockserver.resources import specs_dir
 
-SPEC_FILES = {"akinon": "akinon-oms-address-setup.yaml", "datawiz": "datawiz.yaml"}
+# What the documents promise beyond what the spec declares (rules, documented examples).
 SEMANTIC_CHECKS = {
     "akinon": [
         *akinon_checks.CHECKS,
@@ -23,9 +25,10 @@ def run_suite(target: Target, options: RunOptions | None = None, *, conformance:
     options = options or RunOptions()
     report = Report(api=target.api, target=target.base_url)
     ctx = Context(target, options, report)
-    spec = str(specs_dir() / SPEC_FILES[target.api])
-    ctx.run("auth.every_secured_operation", lambda c: every_secured_operation(c, spec))
-    for name, check, writes in [*SEMANTIC_CHECKS[target.api], *machines.CHECKS[target.api]]:
+    spec = str(target.facts.spec_path)
+    ctx.run("auth.every_secured_operation", every_secured_operation)
+    check_collections(ctx)
+    for name, check, writes in [*SEMANTIC_CHECKS.get(target.api, []), *machines.CHECKS.get(target.api, [])]:
         ctx.run(name, check, writes=writes)
     if conformance:
         check_operations(ctx, spec)
@@ -35,3 +38,33 @@ def run_suite(target: Target, options: RunOptions | None = None, *, conformance:
             ctx.run("stateful.links", lambda c: check_links(c, spec), writes=True)
     report.requests_sent = target.requests_sent
     return report
+
+
+def check_collections(ctx: Context) -> None:
+    """The generic promises over every collection the spec declares: reads first, then writes."""
+    for writes in (False, True):
+        for collection in ctx.target.facts.collections:
+            for name, promise, promise_writes, applies in PROMISES:
+                if promise_writes == writes and applies(collection):
+                    ctx.run(
+                        f"collection.{name}[{collection.name}]",
+                        lambda c, p=promise, col=collection: p(c, col),
+                        writes=writes,
+                    )
+            for name, field_promise, promise_writes, fields_of in FIELD_PROMISES:
+                if promise_writes != writes:
+                    continue
+                for field in sampled(ctx, f"{collection.name}.{name}", fields_of(collection)):
+                    ctx.run(
+                        f"collection.{name}[{collection.name}.{field}]",
+                        lambda c, p=field_promise, col=collection, f=field: p(c, col, f),
+                        writes=writes,
+                    )
+
+
+def sampled(ctx: Context, what: str, fields: list[str]) -> list[str]:
+    """Every field, or a few (a different few per run: the report names the ones checked)."""
+    limit = ctx.options.fields_per_collection
+    if limit is None or len(fields) <= limit:
+        return fields
+    return random.Random(f"{ctx.options.run_id}-{what}").sample(fields, limit)

@@ -4,13 +4,13 @@ the request budget, the rate limit, 429 with Retry-After, and timeouts."""
 import time
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from contract_tests.report import curl_line
-
-API_KEYWORDS = {"akinon": "Token", "datawiz": "Bearer"}
+from contract_tests.spec_facts import ApiFacts, facts
 
 
 class BudgetExhausted(Exception):
@@ -40,29 +40,38 @@ class Target:
     requests_sent: int = 0
     is_fake: bool = False
     fake_auth_mode: str | None = None
+    specs_dir: Path | None = None  # a copy of the specs to check against (default: the packaged ones)
     last_response: httpx.Response | None = field(default=None, repr=False)
     _token: str | None = field(default=None, repr=False)
     _last_sent: float = field(default=0.0, repr=False)
+
+    @property
+    def facts(self) -> ApiFacts:
+        """What the specs say about this API."""
+        return facts(self.api, self.specs_dir)
 
     # credentials -------------------------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
         if self._token is None:
             self._token = self.credentials.token or self._log_in()
-        return {"Authorization": f"{API_KEYWORDS[self.api]} {self._token}"}
+        return {"Authorization": f"{self.facts.auth_keyword} {self._token}"}
 
     def _log_in(self) -> str:
         creds = self.credentials
         if not creds.username:
             raise ValueError("give a token, or a username and password")
-        if self.api == "akinon":
+        token_url = self.facts.password_token_url
+        if token_url is None:  # DRF's obtain_auth_token
             answer = self.request(
-                "POST", "/api/v1/auth/login/", json={"username": creds.username, "password": creds.password}
+                "POST",
+                self.facts.operation("login").path,
+                json={"username": creds.username, "password": creds.password},
             )
             answer.raise_for_status()
             return answer.json()["key"]
         answer = self.request(
             "POST",
-            "/api/o/token/",
+            token_url,
             data={"grant_type": "password", "username": creds.username, "password": creds.password or ""},
             auth=(creds.client_id or "", creds.client_secret or ""),
         )
@@ -139,6 +148,7 @@ def url_target(
     verify: Any = True,
     rate_limit: float | None = None,
     budget: int = 5000,
+    specs_dir: Path | None = None,
 ) -> Target:
     client = httpx.Client(timeout=timeout, verify=verify, follow_redirects=False)
     mode = probe_fake(client, base_url)
@@ -151,10 +161,11 @@ def url_target(
         budget=budget,
         is_fake=mode is not None,
         fake_auth_mode=mode,
+        specs_dir=specs_dir,
     )
 
 
-def in_process_target(api: str, app: Any, credentials: Credentials) -> Target:
+def in_process_target(api: str, app: Any, credentials: Credentials, specs_dir: Path | None = None) -> Target:
     # Starlette's notice about its httpx-based TestClient is noise in a verify/diff summary.
     warnings.filterwarnings("ignore", message=".*httpx.*")
     from starlette.testclient import TestClient
@@ -162,5 +173,11 @@ def in_process_target(api: str, app: Any, credentials: Credentials) -> Target:
     client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
     mode = probe_fake(client, "http://testserver")
     return Target(
-        api, client, "http://testserver", credentials, is_fake=mode is not None, fake_auth_mode=mode
+        api,
+        client,
+        "http://testserver",
+        credentials,
+        is_fake=mode is not None,
+        fake_auth_mode=mode,
+        specs_dir=specs_dir,
     )

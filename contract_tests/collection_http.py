@@ -1,0 +1,75 @@
+"""Reading a declared DRF collection over HTTP: its URLs from the declaration, pages, walks."""
+
+from typing import Any
+from urllib.parse import quote, unquote
+
+from contract_tests.context import Context
+from mockserver.spec.collections import CollectionDeclaration, NestedResource
+
+# Django's reverse() leaves RFC 3986 sub-delimiters and ':@' unquoted in a path segment.
+SEGMENT_SAFE = "!$&'()*+,;=:@-._~"
+
+
+def base(ctx: Context) -> str:
+    return ctx.target.base_url.rstrip("/")
+
+
+def key_of(collection: CollectionDeclaration, item: dict[str, Any]) -> str:
+    """The detail URL key: the lookup fields' values joined with "_" (Datawiz' composite keys)."""
+    return "_".join(str(item[name]) for name in collection.key)
+
+
+def _fill(template: str, *values: str) -> str:
+    path = template
+    for value in values:
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + quote(value, safe=SEGMENT_SAFE) + path[end + 1 :]
+    return path
+
+
+def detail_path(collection: CollectionDeclaration, key: str) -> str:
+    assert collection.detail_path is not None
+    return _fill(collection.detail_path, key)
+
+
+def nested_path(nested: NestedResource, parent_key: str, item: dict[str, Any]) -> str:
+    return _fill(nested.detail_path, parent_key, "_".join(str(item[name]) for name in nested.lookup))
+
+
+def same_url(a: Any, b: Any) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and unquote(a) == unquote(b)
+
+
+def get_json(ctx: Context, url: str, operation: str, status: int = 200) -> Any:
+    answer = ctx.target.api_call("GET", url)
+    ctx.require(
+        answer.status_code == status,
+        operation,
+        f"expected {status}",
+        expected=status,
+        actual=answer.status_code,
+        response=answer,
+    )
+    return ctx.json_of(answer, operation)
+
+
+def walk(ctx: Context, first_url: str, operation: str, limit: int = 50) -> tuple[list[dict], list[dict]]:
+    """Follow `next` from the first page (at most `limit` pages); the pages and every result."""
+    pages, url = [], first_url
+    while url and len(pages) < limit:
+        page = get_json(ctx, url, operation)
+        ctx.require(
+            isinstance(page, dict) and isinstance(page.get("results"), list),
+            operation,
+            "a page is {count, next, previous, results}",
+            actual=page,
+        )
+        pages.append(page)
+        url = page.get("next")
+    return pages, [item for page in pages for item in page.get("results", [])]
+
+
+def first_items(ctx: Context, collection: CollectionDeclaration, size: int = 3) -> list[dict[str, Any]]:
+    """A few objects the target holds (its first page), to read and follow."""
+    page = get_json(ctx, f"{collection.list_path}?page_size={size}", f"GET {collection.list_path}")
+    return [item for item in page.get("results", []) if isinstance(item, dict)][:size]

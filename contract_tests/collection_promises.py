@@ -1,0 +1,807 @@
+"""What every declared DRF collection promises, checked the same way for each (schemathesis'
+checks style): one small function per promise, run once per collection (and per ordering or
+search field), so a failure names one promise on one collection. Everything a promise needs (paths,
+key, ordering kinds, search fields, paging, forms, hyperlinks, nested items, related objects)
+comes from the collection's declaration in the spec.
+
+Read promises work on whatever data the target holds; write promises create tagged objects
+(contract_tests/objects.py) and read them back through other endpoints: what one endpoint says
+must agree with what another says afterwards."""
+
+import re
+import secrets
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from contract_tests.collection_http import (
+    base,
+    detail_path,
+    first_items,
+    get_json,
+    key_of,
+    nested_path,
+    same_url,
+    walk,
+)
+from contract_tests.context import CheckAborted, Context
+from contract_tests.objects import CannotWrite, ObjectMaker, differences, drf_type, writable
+from mockserver.spec.collections import CollectionDeclaration
+
+Collection = CollectionDeclaration
+PAGE_KEYS = {"count", "next", "previous", "results"}
+READ_WALK_PAGES = 4  # pages a read-only walk follows on a deployment's own data
+PLAIN_TEXT = re.compile(r"[a-z0-9]*")  # sorts the same under any database collation
+
+
+# reading ------------------------------------------------------------------------------------
+def page_shape(ctx: Context, c: Collection) -> None:
+    operation = f"GET {c.list_path}?page_size=3"
+    page = get_json(ctx, f"{c.list_path}?page_size=3", operation)
+    ctx.require(
+        isinstance(page, dict) and set(page) == PAGE_KEYS,
+        operation,
+        "a page is {count, next, previous, results}",
+        actual=page,
+    )
+    count = page["count"]
+    ctx.expect(
+        len(page["results"]) == min(3, count),
+        operation,
+        "page_size is honoured",
+        expected=min(3, count),
+        actual=len(page["results"]),
+    )
+    ctx.expect(
+        (page["next"] is not None) == (count > 3),
+        operation,
+        "next is given exactly when there are more pages",
+        actual=page["next"],
+    )
+    ctx.expect(page["previous"] is None, operation, "the first page has no previous", actual=page["previous"])
+    default = get_json(ctx, c.list_path, f"GET {c.list_path}")
+    ctx.expect(
+        len(default["results"]) == min(c.page_size, count),
+        f"GET {c.list_path}",
+        f"the default page holds {c.page_size} objects",
+        expected=min(c.page_size, count),
+        actual=len(default["results"]),
+    )
+
+
+def max_page_size(ctx: Context, c: Collection) -> None:
+    operation = f"GET {c.list_path}?page_size={c.max_page_size + 1}"
+    page = get_json(ctx, f"{c.list_path}?page_size={c.max_page_size + 1}", operation)
+    expected = min(page["count"], c.max_page_size)
+    ctx.expect(
+        len(page["results"]) == expected,
+        operation,
+        f"page_size is capped at {c.max_page_size}",
+        expected=expected,
+        actual=len(page["results"]),
+    )
+
+
+def page_walk(ctx: Context, c: Collection) -> None:
+    """next visits pages that do not repeat, with one count; previous walks back over them."""
+    operation = f"GET {c.list_path}?page_size=2 (next, previous)"
+    pages, seen = walk(ctx, f"{c.list_path}?page_size=2", operation, limit=READ_WALK_PAGES)
+    _check_walk(ctx, c, pages, seen, operation, {"page_size": ["2"]}, complete=not pages[-1]["next"])
+
+
+def _check_walk(
+    ctx: Context,
+    c: Collection,
+    pages: list[dict],
+    seen: list[dict],
+    operation: str,
+    kept: dict[str, list[str]],
+    complete: bool,
+) -> None:
+    counts = [p["count"] for p in pages]
+    ctx.expect(len(set(counts)) == 1, operation, "count is the same on every page", actual=counts)
+    keys = [key_of(c, item) for item in seen]
+    ctx.expect(len(keys) == len(set(keys)), operation, "pages do not repeat objects", actual=keys)
+    size = int(kept["page_size"][0])
+    ctx.expect(
+        all(len(p["results"]) == size for p in pages[:-1]),
+        operation,
+        "every page but the last is full",
+        expected=size,
+        actual=[len(p["results"]) for p in pages],
+    )
+    if complete:
+        ctx.expect(
+            len(seen) == counts[0],
+            operation,
+            "walking next visits count objects",
+            expected=counts[0],
+            actual=len(seen),
+        )
+    for number, page in enumerate(pages, start=1):
+        for link in (page["next"], page["previous"]):
+            if link:
+                params = parse_qs(urlsplit(link).query)
+                ctx.expect(
+                    all(params.get(k) == v for k, v in kept.items()),
+                    operation,
+                    "next/previous keep the other query parameters",
+                    expected=kept,
+                    actual=link,
+                )
+                ctx.expect(
+                    link.startswith(base(ctx) + "/"),
+                    operation,
+                    "links are absolute on the host asked",
+                    expected=base(ctx),
+                    actual=link,
+                )
+        if number > 1:
+            ctx.expect(
+                bool(page["previous"]),
+                operation,
+                f"page {number} links to the previous page",
+                actual=page["previous"],
+            )
+    if len(pages) > 1 and pages[1]["previous"]:
+        ctx.expect(
+            "page=" not in urlsplit(pages[1]["previous"]).query,
+            operation,
+            "page 2's previous is page 1 (without page=)",
+            actual=pages[1]["previous"],
+        )
+    back, url = [], pages[-1]["previous"]
+    while url and len(back) < len(pages) - 1:
+        page = get_json(ctx, url, operation)
+        back.append([key_of(c, item) for item in page["results"]])
+        url = page["previous"]
+    ctx.expect(
+        back == [[key_of(c, i) for i in p["results"]] for p in reversed(pages[:-1])],
+        operation,
+        "previous walks back over the same pages",
+        actual=back,
+    )
+
+
+def page_past_end(ctx: Context, c: Collection) -> None:
+    answer = ctx.target.api_call("GET", f"{c.list_path}?page=999999999")
+    operation = f"GET {c.list_path}?page=999999999"
+    ctx.require(
+        answer.status_code == 404,
+        operation,
+        "a page past the end answers 404",
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+    ctx.expect(
+        ctx.json_of(answer, operation) == {"detail": "Invalid page."},
+        operation,
+        'the 404 says {"detail": "Invalid page."}',
+        actual=answer.text[:200],
+        response=answer,
+    )
+
+
+def sort_value(kind: str, value: Any) -> Any:
+    """A value as its sort kind orders it; None where the order is not portable (nulls, text a
+    database collation may order differently from code points)."""
+    if value is None:
+        return None
+    if kind == "number":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+    text = str(value)
+    return text if kind != "text" or PLAIN_TEXT.fullmatch(text) else None
+
+
+def _expect_sorted(
+    ctx: Context, c: Collection, field: str, items: list[dict], descending: bool, operation: str
+) -> None:
+    values = [sort_value(c.ordering[field], item.get(field)) for item in items]
+    comparable = [v for v in values if v is not None]
+    ctx.expect(
+        comparable == sorted(comparable, reverse=descending),
+        operation,
+        f"ordering={'-' if descending else ''}{field} sorts by {c.ordering[field]}, {'descending' if descending else 'ascending'}",
+        actual=[str(v) for v in comparable][:20],
+    )
+
+
+def ordering(ctx: Context, c: Collection, field: str) -> None:
+    for term in (field, f"-{field}"):
+        operation = f"GET {c.list_path}?ordering={term}"
+        page = get_json(ctx, f"{c.list_path}?ordering={term}&page_size=50", operation)
+        _expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
+
+
+def first_word(value: Any) -> str | None:
+    """A search term DRF's SearchFilter reads as one term (it splits on spaces and commas)."""
+    words = [w for w in re.split(r"[\s,\x00]+", str(value)) if w] if value not in (None, "") else []
+    return words[0] if words else None
+
+
+def search(ctx: Context, c: Collection, field: str) -> None:
+    item = next((i for i in first_items(ctx, c, 5) if first_word(i.get(field))), None)
+    if item is None:
+        return  # nothing to search for in this target's data
+    term = first_word(item[field]) or ""
+    operation = f"GET {c.list_path}?search= ({field})"
+    pages, found = walk(
+        ctx, f"{c.list_path}?{urlencode({'search': term, 'page_size': 50})}", operation, limit=2
+    )
+    ctx.expect(
+        any(key_of(c, i) == key_of(c, item) for i in found) or pages[0]["count"] > 100,
+        operation,
+        f"search finds an object by its {field}",
+        expected=key_of(c, item),
+        actual=[key_of(c, i) for i in found][:10],
+    )
+    missing = [
+        key_of(c, i) for i in found if not any(term.lower() in str(i.get(f) or "").lower() for f in c.search)
+    ]
+    ctx.expect(not missing, operation, f"every result holds {term!r} in a search field", actual=missing[:5])
+
+
+def links(ctx: Context, c: Collection) -> None:
+    """Hyperlinks are absolute on the host asked; `self` links are the object's detail URL."""
+    operation = f"GET {c.list_path}"
+    for item in first_items(ctx, c):
+        for link in c.hyperlinks:
+            for holder in item.get(link.within) or [] if link.within else [item]:
+                value = holder.get(link.field)
+                if value is None and link.source_fields:
+                    continue
+                ctx.expect(
+                    isinstance(value, str) and value.startswith(base(ctx) + "/"),
+                    operation,
+                    f"{link.field} is absolute on the host asked",
+                    expected=base(ctx) + "/...",
+                    actual=value,
+                )
+                if not link.source_fields and c.detail_path:
+                    ctx.expect(
+                        same_url(value, base(ctx) + detail_path(c, key_of(c, holder))),
+                        operation,
+                        f"{link.field} is the object's detail URL",
+                        expected=base(ctx) + detail_path(c, key_of(c, holder)),
+                        actual=value,
+                    )
+
+
+def detail_agrees(ctx: Context, c: Collection) -> None:
+    """The detail of an object says what its list entry says."""
+    for item in first_items(ctx, c, 2):
+        path = detail_path(c, key_of(c, item))
+        detail = get_json(ctx, path, f"GET {c.detail_path}")
+        ctx.expect(
+            detail == item,
+            f"GET {c.detail_path}",
+            "the detail agrees with the list entry",
+            expected=item,
+            actual=detail,
+        )
+
+
+def hyperlinks_resolve(ctx: Context, c: Collection) -> None:
+    """A hyperlink to another collection is that object's detail, with the key it was built from."""
+    followed = 0
+    for item in first_items(ctx, c):
+        for link in (h for h in c.hyperlinks if h.source_fields):
+            for holder in item.get(link.within) or [] if link.within else [item]:
+                url = holder.get(link.field)
+                if not url or followed >= 4:
+                    continue
+                followed += 1
+                other = ctx.target.facts.collection(link.collection)
+                target = get_json(ctx, url, f"GET {other.detail_path} (from {c.name}.{link.field})")
+                expected = [str(holder.get(s)) for s in link.source_fields]
+                ctx.expect(
+                    [str(target.get(k)) for k in other.key] == expected,
+                    f"GET {url}",
+                    f"{link.field} resolves to the {link.collection} object it names",
+                    expected=expected,
+                    actual=target,
+                )
+
+
+def nested_items(ctx: Context, c: Collection) -> None:
+    """A nested list's items are served one by one at their own detail path, as listed."""
+    for field, nested in c.nested.items():
+        item = next((i for i in first_items(ctx, c, 5) if i.get(field)), None)
+        if item is None:
+            continue
+        line = item[field][0]
+        path = nested_path(nested, key_of(c, item), line)
+        got = get_json(ctx, path, f"GET {nested.detail_path}")
+        ctx.expect(
+            got == line,
+            f"GET {nested.detail_path}",
+            "a nested item reads as it is listed",
+            expected=line,
+            actual=got,
+        )
+
+
+def head(ctx: Context, c: Collection) -> None:
+    paths = [c.list_path] + [detail_path(c, key_of(c, i)) for i in first_items(ctx, c, 1) if c.detail_path]
+    for path in paths:
+        answer = ctx.target.api_call("HEAD", path)
+        ctx.expect(
+            answer.status_code == 200 and answer.content == b"",
+            f"HEAD {path}",
+            "HEAD is GET without a body",
+            expected="200, empty",
+            actual=f"{answer.status_code}, {len(answer.content)} bytes",
+            response=answer,
+        )
+
+
+def options(ctx: Context, c: Collection) -> None:
+    """OPTIONS describes the view and, where POST is declared, every input field as the spec does."""
+    item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
+    answer = ctx.target.api_call("OPTIONS", c.list_path)
+    operation = f"OPTIONS {c.list_path}"
+    metadata = ctx.json_of(answer, operation)
+    ctx.expect(
+        metadata.get("name") == item.view_name,
+        operation,
+        "the view's name",
+        expected=item.view_name,
+        actual=metadata.get("name"),
+    )
+    ctx.expect(
+        answer.headers.get("allow") == item.allow_header,
+        operation,
+        "Allow lists the view's methods",
+        expected=item.allow_header,
+        actual=answer.headers.get("allow"),
+        response=answer,
+    )
+    if "POST" not in item.operations:
+        return
+    actions = (metadata.get("actions") or {}).get("POST")
+    ctx.require(
+        isinstance(actions, dict),
+        operation,
+        "metadata must describe actions.POST",
+        actual=metadata.get("actions"),
+        response=answer,
+    )
+    fields = c.input_schema.get("properties") or {}
+    ctx.expect(
+        set(actions) == set(fields),
+        operation,
+        "actions.POST lists the serializer's fields",
+        expected=sorted(fields),
+        actual=sorted(actions),
+    )
+    required = set(c.input_schema.get("required") or ())
+    for name, prop in fields.items():
+        described = actions.get(name) or {}
+        want = {
+            "read_only": bool(prop.get("readOnly")),
+            "required": name in required and not prop.get("readOnly"),
+            "type": drf_type(prop),
+        }
+        got = {key: described.get(key) for key in want}
+        ctx.expect(
+            got == want, operation, f"actions.POST.{name} as the spec declares", expected=want, actual=got
+        )
+
+
+def suffixes(ctx: Context, c: Collection) -> None:
+    """`.json` serves the same objects, hyperlinks reversed with the suffix (DRF's format kwarg)."""
+    item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
+    if "json" in item.format_suffixes:
+        plain = get_json(ctx, c.list_path, f"GET {c.list_path}")
+        for path in (c.list_path.rstrip("/") + ".json", c.list_path + ".json/"):
+            ctx.expect(
+                get_json(ctx, path, f"GET {path}").get("count") == plain["count"],
+                f"GET {path}",
+                "the .json suffix serves the collection",
+                expected=plain["count"],
+            )
+        for found in first_items(ctx, c, 1) if c.detail_path else []:
+            path = detail_path(c, key_of(c, found)).rstrip("/") + ".json"
+            expected = _suffixed(c, found)
+            got = get_json(ctx, path, f"GET {c.detail_path} (.json)")
+            ctx.expect(
+                got == expected,
+                f"GET {path}",
+                "the .json detail is the object, its hyperlinks ending in .json",
+                expected=expected,
+                actual=got,
+            )
+    if "api" in item.format_suffixes:
+        html = ctx.target.api_call("GET", f"{c.list_path}?format=api")
+        ctx.expect(
+            html.status_code == 200 and html.headers.get("content-type", "").startswith("text/html"),
+            f"GET {c.list_path}?format=api",
+            "format=api is an HTML page",
+            actual=html.headers.get("content-type"),
+            response=html,
+        )
+
+
+def _suffixed(c: Collection, item: dict[str, Any]) -> dict[str, Any]:
+    changed = {**item}
+    for link in c.hyperlinks:
+        holders = [dict(h) for h in changed.get(link.within) or []] if link.within else [changed]
+        for holder in holders:
+            if isinstance(holder.get(link.field), str) and holder[link.field].endswith("/"):
+                holder[link.field] = holder[link.field][:-1] + ".json"
+        if link.within:
+            changed[link.within] = holders
+    return changed
+
+
+def unknown_detail(ctx: Context, c: Collection) -> None:
+    path = detail_path(c, f"{ctx.options.prefix}no-such-object")
+    answer = ctx.target.api_call("GET", path)
+    operation = f"GET {c.detail_path} (unknown)"
+    ctx.require(
+        answer.status_code == 404,
+        operation,
+        "an unknown object answers 404",
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+    body = ctx.json_of(answer, operation)
+    ctx.expect(
+        isinstance(body, dict) and set(body) == {"detail"},
+        operation,
+        'a 404 is {"detail": ...}',
+        actual=body,
+        response=answer,
+    )
+
+
+# writing ------------------------------------------------------------------------------------
+def _tag(ctx: Context, mark: str) -> str:
+    return f"{ctx.options.prefix}{mark}{secrets.token_hex(1)}-"
+
+
+def _make(ctx: Context, c: Collection, tag: str, count: int) -> list[dict[str, Any]]:
+    try:
+        return [ObjectMaker(ctx).make(c, tag, index) for index in range(count)]
+    except CannotWrite as error:
+        ctx.report.skipped.append(f"{c.name}: {error}")
+        raise CheckAborted from None
+
+
+def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, Any]:
+    answer = ctx.target.api_call("POST", c.list_path, json=body)
+    ctx.require(
+        answer.status_code == 201,
+        operation,
+        "the upload was not accepted",
+        expected=201,
+        actual=f"{answer.status_code} {answer.text[:300]}",
+        response=answer,
+    )
+    counts = ctx.json_of(answer, operation)
+    ctx.require(
+        isinstance(counts, dict) and set(counts) == {"updated", "inserted"},
+        operation,
+        'the answer must be {"updated", "inserted"}',
+        actual=counts,
+        response=answer,
+    )
+    ctx.expect(
+        bool(answer.headers.get("location")), operation, "a 201 carries a Location header", response=answer
+    )
+    return counts
+
+
+def _own(ctx: Context, c: Collection, tag: str, extra: str = "") -> str:
+    """The list URL showing only what a promise wrote (every written text value holds its tag)."""
+    return f"{c.list_path}?{urlencode({'search': tag})}{extra}"
+
+
+def free_text(c: Collection) -> set[str]:
+    """Writable text fields that refer to nothing: what a promise fills with its tag."""
+    linked = {s for link in c.hyperlinks for s in link.source_fields}
+    return {
+        name
+        for name, prop in writable(c.input_schema).items()
+        if drf_type(prop) == "string"
+        and not (prop.get("x-drf") or {}).get("exists_in")
+        and name not in linked
+    }
+
+
+def can_isolate(c: Collection) -> bool:
+    """Whether `?search=<tag>` shows exactly what a promise wrote."""
+    return bool(free_text(c) & set(c.search))
+
+
+def upsert_counts(ctx: Context, c: Collection) -> None:
+    """Counts say what was new and what replaced; the list shows as many as the counts said."""
+    tag = _tag(ctx, "u")
+    a, b = _make(ctx, c, tag, 2)
+    counts = upload(ctx, c, [a, b], f"POST {c.list_path} (2 new)")
+    ctx.expect(
+        counts == {"updated": 0, "inserted": 2},
+        f"POST {c.list_path}",
+        "counts must say what was new",
+        expected={"updated": 0, "inserted": 2},
+        actual=counts,
+    )
+    again = upload(ctx, c, [a], f"POST {c.list_path} (1 again)")
+    ctx.expect(
+        again == {"updated": 1, "inserted": 0},
+        f"POST {c.list_path}",
+        "counts must say what was replaced",
+        expected={"updated": 1, "inserted": 0},
+        actual=again,
+    )
+    if can_isolate(c):
+        listed = get_json(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        ctx.expect(
+            listed["count"] == 2,
+            f"GET {c.list_path}?search=",
+            "the list counts what the uploads said they inserted",
+            expected=2,
+            actual=listed["count"],
+        )
+
+
+def read_back(ctx: Context, c: Collection) -> None:
+    """What was posted reads back from the detail, and the list shows the same representation."""
+    tag = _tag(ctx, "r")
+    (sent,) = _make(ctx, c, tag, 1)
+    upload(ctx, c, sent, f"POST {c.list_path}")
+    detail = get_json(ctx, detail_path(c, key_of(c, sent)), f"GET {c.detail_path}")
+    wrong = differences(sent, detail, c.input_schema)
+    ctx.expect(
+        not wrong,
+        f"GET {c.detail_path}",
+        f"the detail reads back what was posted (differs in {wrong})",
+        expected=sent,
+        actual=detail,
+    )
+    if can_isolate(c):
+        _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        ctx.expect(
+            listed == [detail],
+            f"GET {c.list_path}?search=",
+            "the list shows what the detail shows",
+            expected=[detail],
+            actual=listed,
+        )
+
+
+def replace_whole(ctx: Context, c: Collection) -> None:
+    """A second upload with the same key replaces the object whole (nested lists included)."""
+    tag = _tag(ctx, "x")
+    shorter, first = _make(ctx, c, tag, 2)  # the second made has more nested items
+    replacement = {**shorter, **{name: first[name] for name in c.key}}
+    if replacement == first:
+        return
+    upload(ctx, c, first, f"POST {c.list_path}")
+    upload(ctx, c, replacement, f"POST {c.list_path} (replace)")
+    detail = get_json(ctx, detail_path(c, key_of(c, first)), f"GET {c.detail_path}")
+    wrong = differences(replacement, detail, c.input_schema)
+    ctx.expect(
+        not wrong,
+        f"GET {c.detail_path}",
+        f"a replaced object is replaced whole (differs in {wrong})",
+        expected=replacement,
+        actual=detail,
+    )
+
+
+def errors_aligned(ctx: Context, c: Collection) -> None:
+    """Bad uploads answer 400 with DRF's error shapes, list errors aligned; nothing is stored."""
+    single = ctx.target.api_call("POST", c.list_path, json={})
+    operation = f"POST {c.list_path} (empty object)"
+    ctx.require(
+        single.status_code == 400,
+        operation,
+        "an empty object is rejected",
+        expected=400,
+        actual=single.status_code,
+        response=single,
+    )
+    body = ctx.json_of(single, operation)
+    required = set(c.input_schema.get("required") or ())
+    ctx.expect(
+        isinstance(body, dict)
+        and required <= set(body)
+        and all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in body.values()),
+        operation,
+        'single-object errors are {"field": ["message", ...]} naming every required field',
+        expected=sorted(required),
+        actual=body,
+        response=single,
+    )
+    (good,) = _make(ctx, c, _tag(ctx, "e"), 1)
+    listed = ctx.target.api_call("POST", c.list_path, json=[{}, good])
+    operation = f"POST {c.list_path} (list with one bad item)"
+    ctx.require(
+        listed.status_code == 400,
+        operation,
+        "a list with a bad item is rejected whole",
+        expected=400,
+        actual=listed.status_code,
+        response=listed,
+    )
+    body = ctx.json_of(listed, operation)
+    ctx.expect(
+        isinstance(body, list) and len(body) == 2 and body[1] == {} and bool(body[0]),
+        operation,
+        "list errors are aligned with the input, {} for good items",
+        actual=body,
+        response=listed,
+    )
+    _expect_absent(ctx, c, good, "all or nothing: the good item of a rejected list is not stored")
+
+
+def _expect_absent(ctx: Context, c: Collection, item: dict[str, Any], message: str) -> None:
+    answer = ctx.target.api_call("GET", detail_path(c, key_of(c, item)))
+    ctx.expect(
+        answer.status_code == 404,
+        f"GET {c.detail_path}",
+        message,
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+
+
+def references(c: Collection) -> list[tuple[str, str]]:
+    """(list field or "", field) of every `exists_in` reference of the input form."""
+    found = []
+    for name, prop in writable(c.input_schema).items():
+        if (prop.get("x-drf") or {}).get("exists_in"):
+            found.append(("", name))
+        for inner, inner_prop in writable(prop.get("items") or {}).items():
+            if (inner_prop.get("x-drf") or {}).get("exists_in"):
+                found.append((name, inner))
+    return found
+
+
+def related_must_exist(ctx: Context, c: Collection) -> None:
+    """An object naming a related object that does not exist is refused, naming the field."""
+    for within, field in references(c):
+        (bad,) = _make(ctx, c, _tag(ctx, "m"), 1)
+        holder = bad[within][0] if within else bad
+        holder[field] = f"{ctx.options.prefix}no-such-{field}"
+        answer = ctx.target.api_call("POST", c.list_path, json=bad)
+        operation = f"POST {c.list_path} (unknown {within + '.' if within else ''}{field})"
+        ctx.require(
+            answer.status_code == 400,
+            operation,
+            "a missing related object must be rejected",
+            expected=400,
+            actual=answer.status_code,
+            response=answer,
+        )
+        body = ctx.json_of(answer, operation)
+        ctx.expect(
+            isinstance(body, dict) and (within or field) in body,
+            operation,
+            "the error names the field",
+            expected=within or field,
+            actual=body,
+            response=answer,
+        )
+        _expect_absent(ctx, c, bad, "nothing of a rejected upload is stored")
+
+
+def own_walk(ctx: Context, c: Collection) -> None:
+    """Five uploaded objects: counted, paged by page_size, each visited once, links kept."""
+    tag = _tag(ctx, "w")
+    made = _make(ctx, c, tag, 5)
+    upload(ctx, c, made, f"POST {c.list_path} (5 new)")
+    operation = f"GET {c.list_path}?search=&page_size=2"
+    pages, seen = walk(ctx, _own(ctx, c, tag, "&page_size=2"), operation)
+    ctx.expect(
+        sorted(key_of(c, i) for i in seen) == sorted(key_of(c, i) for i in made),
+        operation,
+        "walking next visits each uploaded object once",
+        expected=sorted(key_of(c, i) for i in made),
+        actual=[key_of(c, i) for i in seen],
+    )
+    ctx.expect(
+        [p["count"] for p in pages] == [5] * len(pages),
+        operation,
+        "count equals the number of matching objects",
+        expected=5,
+        actual=[p["count"] for p in pages],
+    )
+    ctx.expect(
+        [len(p["results"]) for p in pages] == [2, 2, 1],
+        operation,
+        "page_size is honoured",
+        expected=[2, 2, 1],
+        actual=[len(p["results"]) for p in pages],
+    )
+    _check_walk(ctx, c, pages, seen, operation, {"search": [tag], "page_size": ["2"]}, complete=True)
+
+
+def ordering_own(ctx: Context, c: Collection, field: str) -> None:
+    """Objects written in one order come back in the order of the field asked."""
+    if field not in writable(c.input_schema):
+        return  # a presented-only field: its order shows on the target's own data
+    made = _make(ctx, c, tag := _tag(ctx, "o"), 3)
+    if field not in c.key:  # the field's order differs from the keys' and from the upload's
+        values = [item[field] for item in made]
+        for index, item in enumerate(made):
+            item[field] = values[(index + 1) % 3]
+    upload(ctx, c, [made[i] for i in (1, 2, 0)], f"POST {c.list_path}")
+    for term in (field, f"-{field}"):
+        operation = f"GET {c.list_path}?search=&ordering={term}"
+        page = get_json(ctx, _own(ctx, c, tag, f"&ordering={term}"), operation)
+        ctx.expect(
+            len(page["results"]) == 3,
+            operation,
+            "search finds the three objects written",
+            expected=3,
+            actual=len(page["results"]),
+        )
+        _expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
+
+
+def search_own(ctx: Context, c: Collection, field: str) -> None:
+    """An object whose `field` alone holds a term is found by it, and nothing else is."""
+    if field not in free_text(c):
+        return  # not written as free text: the target's own data shows it
+    tag = _tag(ctx, "s")
+    hit, miss = _make(ctx, c, tag, 2)
+    inputs = writable(c.input_schema)
+    term = f"{tag}qz"
+    hit[field] = (term + str(hit[field])[len(tag) :])[: inputs[field].get("maxLength") or 200]
+    upload(ctx, c, [hit, miss], f"POST {c.list_path}")
+    operation = f"GET {c.list_path}?search= ({field})"
+    found = get_json(ctx, f"{c.list_path}?{urlencode({'search': term})}", operation)
+    ctx.expect(
+        [key_of(c, i) for i in found["results"]] == [key_of(c, hit)],
+        operation,
+        f"search finds the object by its {field}, and only it",
+        expected=[key_of(c, hit)],
+        actual=[key_of(c, i) for i in found["results"]],
+    )
+
+
+Promise = Callable[[Context, Collection], None]
+FieldPromise = Callable[[Context, Collection, str], None]
+
+# name, promise, writes, what the collection must declare for it to apply
+PROMISES: list[tuple[str, Promise, bool, Callable[[Collection], bool]]] = [
+    ("page_shape", page_shape, False, lambda c: True),
+    ("max_page_size", max_page_size, False, lambda c: True),
+    ("page_walk", page_walk, False, lambda c: c.detail_path is not None or bool(c.key)),
+    ("page_past_end", page_past_end, False, lambda c: True),
+    ("links", links, False, lambda c: bool(c.hyperlinks)),
+    ("detail_agrees", detail_agrees, False, lambda c: c.detail_path is not None),
+    ("hyperlinks_resolve", hyperlinks_resolve, False, lambda c: any(h.source_fields for h in c.hyperlinks)),
+    ("nested_items", nested_items, False, lambda c: bool(c.nested)),
+    ("head", head, False, lambda c: True),
+    ("options", options, False, lambda c: True),
+    ("suffixes", suffixes, False, lambda c: True),
+    ("unknown_detail", unknown_detail, False, lambda c: c.detail_path is not None),
+    ("upsert_counts", upsert_counts, True, lambda c: c.detail_path is not None),
+    ("read_back", read_back, True, lambda c: c.detail_path is not None),
+    ("replace_whole", replace_whole, True, lambda c: c.detail_path is not None),
+    ("errors_aligned", errors_aligned, True, lambda c: c.detail_path is not None),
+    (
+        "related_must_exist",
+        related_must_exist,
+        True,
+        lambda c: bool(references(c)) and c.detail_path is not None,
+    ),
+    ("own_walk", own_walk, True, can_isolate),
+]
+# name, promise, writes, the fields it runs for
+FIELD_PROMISES: list[tuple[str, FieldPromise, bool, Callable[[Collection], list[str]]]] = [
+    ("ordering", ordering, False, lambda c: list(c.ordering)),
+    ("ordering_own", ordering_own, True, lambda c: list(c.ordering) if can_isolate(c) else []),
+    ("search", search, False, lambda c: list(c.search)),
+    ("search_own", search_own, True, lambda c: list(c.search) if can_isolate(c) else []),
+]

@@ -1,0 +1,186 @@
+"""Objects valid per a collection's input schema, made from the spec alone, so a collection the
+spec adds is written and read back with no new code.
+
+Every text value carries a tag (this run's prefix and a promise's own mark), so a run never
+writes a foreign id and `?search=<tag>` finds exactly what a promise wrote. A reference that must
+exist (`x-drf.exists_in`) or that a hyperlink is built from points at an object of the other
+collection that this run created first (or, for a collection nobody can write, one that exists).
+Nested numbers are all 1, so a rule between them (price * qty == price_total) holds unchanged."""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from contract_tests.context import CheckAborted, Context
+from mockserver.spec.collections import CollectionDeclaration
+
+TEXT = "string"
+
+
+class CannotWrite(Exception):
+    """The input schema leaves no room for a tagged value (e.g. a key shorter than the tag)."""
+
+
+def drf_type(schema: dict[str, Any]) -> str:
+    declared = (schema.get("x-drf") or {}).get("type")
+    if declared:
+        return str(declared)
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
+    for kind, drf in (("array", "list"), ("object", "nested object"), ("integer", "integer")):
+        if kind in kinds:
+            return drf
+    if "boolean" in kinds and len(kinds) == 1:
+        return "boolean"
+    return TEXT
+
+
+def writable(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: prop
+        for name, prop in (schema.get("properties") or {}).items()
+        if isinstance(prop, dict) and not prop.get("readOnly")
+    }
+
+
+def text_value(tag: str, mark: str, schema: dict[str, Any]) -> str:
+    if schema.get("enum"):
+        return str(schema["enum"][0])
+    longest = schema.get("maxLength")
+    value = f"{tag}{mark}"
+    if longest is not None and len(value) > longest:
+        if len(tag) > longest:
+            raise CannotWrite(f"maxLength {longest} leaves no room for the run's tag {tag!r}")
+        value = value[:longest]
+    return value.ljust(schema.get("minLength") or 0, "x")
+
+
+def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool) -> Any:
+    """A valid value of a non-text DRF field: distinct per index at the top level."""
+    step = 0 if nested else index
+    if kind == "integer":  # a nested item's integer may be its key: distinct per item
+        return (schema.get("minimum") or 0) + index + 1
+    if kind == "decimal":
+        return "1" if nested else f"{step + 1}.5"
+    if kind == "boolean":
+        return step % 2 == 0
+    if kind == "date":
+        return (datetime.date(2016, 1, 1) + datetime.timedelta(days=step)).isoformat()
+    if kind == "datetime":
+        return f"{datetime.date(2016, 1, 1) + datetime.timedelta(days=step)}T10:00:00"
+    raise CannotWrite(f"no generator for a DRF {kind!r} field")
+
+
+class ObjectMaker:
+    """Makes (and, for references, creates) objects of every collection of one API."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.facts = ctx.target.facts
+        self._related: dict[str, dict[str, Any]] = ctx.shared.setdefault("related objects", {})
+
+    def make(self, collection: CollectionDeclaration, tag: str, index: int = 0) -> dict[str, Any]:
+        links = {
+            source: link.collection
+            for link in collection.hyperlinks
+            if link.source_fields and link.collection != collection.name
+            for source in link.source_fields
+        }
+        return self._object(collection.input_schema, tag, index, links, nested=False)
+
+    def _object(
+        self, schema: dict[str, Any], tag: str, index: int, links: dict[str, str], nested: bool
+    ) -> dict[str, Any]:
+        made: dict[str, Any] = {}
+        for name, prop in writable(schema).items():
+            reference = (prop.get("x-drf") or {}).get("exists_in")
+            if reference:
+                made[name] = self.related(reference["collection"])[reference["field"]]
+            elif name in links:
+                made[name] = self.related(links[name])[self._key_field(links[name])]
+            else:
+                made[name] = self._value(name, prop, tag, index, nested)
+        return made
+
+    def _value(self, name: str, prop: dict[str, Any], tag: str, index: int, nested: bool) -> Any:
+        kind = drf_type(prop)
+        if kind in ("field", "list") and isinstance(prop.get("items"), dict):
+            items = prop["items"]
+            if "properties" in items:
+                return [self._object(items, tag, line, {}, nested=True) for line in range(1 + index % 2)]
+            return [self._value(name, items, tag, index, nested)]
+        if kind == "nested object" and "properties" in prop:
+            return self._object(prop, tag, index, {}, nested=True)
+        if kind in (TEXT, "field"):
+            return text_value(tag, f"{re.sub('[^a-z0-9]', '', name.lower())[:4]}{index}", prop)
+        if kind == "url":
+            return f"http://example.invalid/{tag}{index}"
+        return scalar(kind, prop, index, nested)
+
+    def _key_field(self, collection: str) -> str:
+        return self.facts.collection(collection).key[0]
+
+    def related(self, name: str) -> dict[str, Any]:
+        """An object of collection `name` this run made (once), or one the target has."""
+        if name in self._related:
+            return self._related[name]
+        collection = self.facts.collection(name)
+        post = next(
+            (op for op in collection.operations(self.facts.spec).values() if op.method == "POST"), None
+        )
+        if post is not None and self.ctx.options.allow_writes:
+            made = self.make(collection, f"{self.ctx.options.prefix}rel-")
+            answer = self.ctx.target.api_call("POST", collection.list_path, json=made)
+            self.ctx.require(
+                answer.status_code == 201,
+                f"POST {collection.list_path}",
+                f"creating a related {name} object failed",
+                expected=201,
+                actual=f"{answer.status_code} {answer.text[:300]}",
+                response=answer,
+            )
+        else:
+            answer = self.ctx.target.api_call("GET", f"{collection.list_path}?page_size=1")
+            results = answer.json().get("results") if answer.status_code == 200 else None
+            if not results:
+                self.ctx.report.skipped.append(f"{name}: no object to refer to, and none may be written")
+                raise CheckAborted
+            made = results[0]
+        self._related[name] = made
+        return made
+
+
+def same_value(sent: Any, shown: Any, schema: dict[str, Any]) -> bool:
+    """Whether a presented value is what was sent, as DRF's field would present it."""
+    kind = drf_type(schema)
+    if sent is None or shown is None:
+        return sent is shown
+    if kind == "decimal":
+        try:
+            return Decimal(str(sent)) == Decimal(str(shown))
+        except InvalidOperation:
+            return False
+    if kind in ("field", "list") and isinstance(sent, list):
+        items = schema.get("items") or {}
+        return (
+            isinstance(shown, list)
+            and len(sent) == len(shown)
+            and all(same_value(a, b, items) for a, b in zip(sent, shown, strict=True))
+        )
+    if isinstance(sent, dict):
+        return isinstance(shown, dict) and not differences(sent, shown, schema)
+    if kind in (TEXT, "url"):
+        return str(sent) == shown
+    return sent == shown
+
+
+def differences(sent: dict[str, Any], shown: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """The sent fields the presented object does not show as sent (fields it does not present are
+    not compared: the presented form may leave input fields out)."""
+    properties = writable(schema)
+    return [
+        name
+        for name, value in sent.items()
+        if name in shown and name in properties and not same_value(value, shown[name], properties[name])
+    ]
