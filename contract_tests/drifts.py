@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from contract_tests.spec_facts import facts
+
 Json = Any
 Asgi = Callable[..., Any]
 
@@ -18,6 +20,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
+    query: dict[str, str] = field(default_factory=dict)  # what the client asked (before any rewrite)
 
     def json(self) -> Json:
         return (
@@ -42,6 +45,8 @@ class Drift:
     unguarded: Callable[[str, str], bool] | None = None
     rewrite_request: Callable[[str, bytes], bytes] | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    query_path: str | None = None  # rewrite_query applies only where the path holds this
+    caught_by: str | None = None  # the check (name prefix) that must name this drift
 
 
 def _on_json(
@@ -80,7 +85,8 @@ def _title_case(data: Json) -> Json:
 
 
 def _never_finishes(data: Json) -> Json:
-    return {**data, "result": "WORKING"} if data.get("result") not in ("READY", None) else data
+    task = facts("akinon").task
+    return {**data, "result": task.running} if data.get("result") not in (task.idle, None) else data
 
 
 def _execute_200(answer: Answer) -> None:
@@ -199,7 +205,8 @@ def _always_required(data: Json) -> Json:
 
 
 def _ready_while_working(data: Json) -> Json:
-    return {**data, "result": "READY"} if data.get("result") == "WORKING" else data
+    task = facts("akinon").task
+    return {**data, "result": task.idle} if data.get("result") == task.running else data
 
 
 def _uploaded(body: bytes) -> list[dict]:
@@ -251,6 +258,103 @@ def _prices_as_sent(drift: Drift) -> Callable[[dict], dict]:
         return document
 
     return change
+
+
+def _ordering_without(name: str) -> Callable[[dict[str, str]], dict[str, str]]:
+    """A view whose ordering_fields lost one field: DRF ignores an ordering it does not allow."""
+
+    def rewrite(query: dict[str, str]) -> dict[str, str]:
+        terms = [t for t in query.get("ordering", "").split(",") if t.strip().lstrip("-") != name]
+        return {
+            **{k: v for k, v in query.items() if k != "ordering"},
+            **({"ordering": ",".join(terms)} if terms else {}),
+        }
+
+    return rewrite
+
+
+def _search_without(path_part: str, field_name: str, others: tuple[str, ...]) -> Callable[[Answer], None]:
+    """A view whose search_fields lost one field: what only that field matched is not found."""
+
+    def rewrite(answer: Answer) -> None:
+        data, term = answer.json(), answer.query.get("search", "").lower()
+        if path_part not in answer.path or not term or not isinstance(data, dict) or "results" not in data:
+            return
+        kept = [i for i in data["results"] if any(term in str(i.get(f) or "").lower() for f in others)]
+        data["count"] -= len(data["results"]) - len(kept)
+        answer.set_json({**data, "results": kept})
+
+    return rewrite
+
+
+def _objects(path_part: str, change: Callable[[dict], dict]) -> Callable[[Answer], None]:
+    """Apply a change to every object in a page or a detail answer of one collection."""
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if path_part not in answer.path or answer.status != 200 or not isinstance(data, dict):
+            return
+        answer.set_json(
+            {**data, "results": [change(dict(d)) for d in data["results"]]}
+            if "results" in data
+            else change(data)
+        )
+
+    return rewrite
+
+
+def _url_without_slash(item: dict) -> dict:
+    return {**item, "url": item["url"].rstrip("/")} if isinstance(item.get("url"), str) else item
+
+
+def _next_without_page_size(data: Json) -> Json:
+    if not data.get("next"):
+        return data
+    head, _, query = data["next"].partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page_size"]
+    return {**data, "next": f"{head}?{urlencode(kept)}"}
+
+
+def collection_drifts() -> list[Drift]:
+    """Drifts on the product and shop collections, each named with the promise that must see it."""
+    return [
+        Drift(
+            "products_ordering_by_name_ignored",
+            "datawiz",
+            "products ignore ?ordering=name (the view's ordering_fields lost it)",
+            rewrite_query=_ordering_without("name"),
+            query_path="/api/v1/products",
+            caught_by="collection.ordering_own[products.name]",
+        ),
+        Drift(
+            "shops_search_ignores_address",
+            "datawiz",
+            "shop search no longer looks at address",
+            rewrite_answer=_search_without("/api/v1/shops", "address", ("shop_id", "name")),
+            caught_by="collection.search[shops.address]",
+        ),
+        Drift(
+            "products_url_without_trailing_slash",
+            "datawiz",
+            "product url fields lack the router's trailing slash",
+            rewrite_answer=_objects("/api/v1/products", _url_without_slash),
+            caught_by="collection.links[products]",
+        ),
+        Drift(
+            "shops_count_off_by_one",
+            "datawiz",
+            "shop pages count one too many",
+            rewrite_answer=_on_json("/api/v1/shops", _count_off, 200),
+            caught_by="collection.page_shape[shops]",
+        ),
+        Drift(
+            "products_next_drops_page_size",
+            "datawiz",
+            "a products page's next link drops page_size",
+            rewrite_answer=_on_json("/api/v1/products", _next_without_page_size, 200),
+            caught_by="collection.page_walk[products]",
+        ),
+    ]
 
 
 def catalogue() -> list[Drift]:
@@ -418,7 +522,7 @@ def catalogue() -> list[Drift]:
     echoing = Drift("line_price_not_computed", "datawiz", "the line price rule is not applied")
     echoing.rewrite_request = _remember_prices(echoing)
     echoing.rewrite_answer = _documents(_prices_as_sent(echoing))
-    drifts += [merging, echoing]
+    drifts += [merging, echoing, *collection_drifts()]
     for api in ("akinon", "datawiz"):
         flaky = Drift(f"{api}_intermittent_5xx", api, "every fourth API answer is a 502")
         flaky.rewrite_answer = _intermittent_5xx(flaky)
@@ -439,12 +543,12 @@ class DriftedApp:
             await self.app(scope, receive, send)
             return
         scope = dict(scope)
-        if self.drift.rewrite_query:
-            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-            scope["query_string"] = urlencode(self.drift.rewrite_query(query)).encode()
+        asked = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        if self.drift.rewrite_query and (self.drift.query_path or "") in scope["path"]:
+            scope["query_string"] = urlencode(self.drift.rewrite_query(dict(asked))).encode()
         unguarded = self.drift.unguarded and self.drift.unguarded(scope["method"], scope["path"])
         if unguarded and not any(k == b"authorization" for k, _ in scope["headers"]):
-            keyword = b"Token" if self.drift.api == "akinon" else b"Bearer"
+            keyword = facts(self.drift.api).auth_keyword.encode()
             scope["headers"] = [*scope["headers"], (b"authorization", keyword + b" " + self.valid_key)]
         if self.drift.rewrite_request and scope["method"] == "POST":
             receive = await self._rewritten_body(scope, receive)
@@ -459,7 +563,9 @@ class DriftedApp:
 
         await self.app(scope, receive, capture)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in started.get("headers", [])}
-        answer = Answer(scope["method"], scope["path"], started.get("status", 500), headers, b"".join(chunks))
+        answer = Answer(
+            scope["method"], scope["path"], started.get("status", 500), headers, b"".join(chunks), asked
+        )
         if self.drift.rewrite_answer and scope["method"] != "HEAD":
             self.drift.rewrite_answer(answer)
         if answer.body or scope["method"] == "HEAD":
