@@ -7,6 +7,7 @@ from pathlib import Path
 
 from contract_tests.context import RunOptions
 from contract_tests.report import Report
+from contract_tests.spec_facts import SPECS_ENV, apis
 from contract_tests.target import Credentials, url_target
 
 ENV = "MOCKSERVER_VERIFY_"
@@ -17,7 +18,14 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def _add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--api", choices=["akinon", "datawiz"], required=True)
+    parser.add_argument(
+        "--api", required=True, help="the API to check, as its spec names it (x-mockserver-api)"
+    )
+    parser.add_argument(
+        "--specs",
+        default=os.environ.get(SPECS_ENV),
+        help=f"check against the specs in this directory (a copy; default: the packaged ones; env {SPECS_ENV})",
+    )
     parser.add_argument("--base-url", default=_env("base_url"), required=_env("base_url") is None)
     parser.add_argument(
         "--token", default=_env("token"), help="sent as 'Token KEY' (Akinon) or 'Bearer KEY' (Datawiz)"
@@ -49,6 +57,12 @@ def _add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget", type=int, default=int(_env("budget", "5000") or 5000), help="most requests a run may send"
     )
+    parser.add_argument(
+        "--sample-fields",
+        type=int,
+        default=int(_env("sample_fields", "0") or 0) or None,
+        help="check this many ordering and search fields per collection (a different few each run); default: all",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument(
         "--task-timeout", type=float, default=120.0, help="seconds a setup task may take to end"
@@ -60,6 +74,10 @@ def _add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _target(args: argparse.Namespace):
+    specs = Path(args.specs) if args.specs else None
+    known = apis(specs)
+    if args.api not in known:
+        raise SystemExit(f"mockserver verify: --api must be one of {known} (the specs' x-mockserver-api)")
     credentials = Credentials(args.token, args.username, args.password, args.client_id, args.client_secret)
     if not credentials.token and not credentials.username:
         raise SystemExit("mockserver verify: give --token, or --username and --password")
@@ -72,6 +90,7 @@ def _target(args: argparse.Namespace):
         verify=verify,
         rate_limit=args.rate_limit,
         budget=args.budget,
+        specs_dir=specs,
     )
 
 
@@ -80,7 +99,10 @@ def verify(args: argparse.Namespace) -> int:
 
     target = _target(args)
     options = RunOptions(
-        allow_writes=args.allow_writes, max_examples=args.max_examples, task_timeout=args.task_timeout
+        allow_writes=args.allow_writes,
+        max_examples=args.max_examples,
+        task_timeout=args.task_timeout,
+        fields_per_collection=args.sample_fields,
     )
     return _finish(run_suite(target, options), args)
 

@@ -1,0 +1,103 @@
+"""The suite reads the spec: a collection added to a copy of a spec with no Python (`visits`: a
+composite key, nested lines, references that must exist, hyperlinks) is served by the fake and
+checked by the contract suite and by `mockserver verify --specs`, and a drift on it is caught."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contract_tests.conformance import prefixed
+from contract_tests.context import RunOptions
+from contract_tests.drifts import Answer, Drift, DriftedApp
+from contract_tests.spec_facts import facts
+from contract_tests.suite import run_suite
+from contract_tests.target import Credentials, in_process_target
+from mockserver.app import create_app
+from mockserver.cli import main
+from mockserver.settings import Settings
+from tests.live_server import live_server
+from tests.spec_copies import visits_copy
+
+TOKEN = "spec-copy-token"
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> tuple[Path, Path]:
+    return visits_copy(tmp_path)
+
+
+def fake(copy: tuple[Path, Path]):
+    specs, fixtures = copy
+    return create_app(Settings(auth_mode="strict", tokens=(TOKEN,), specs_dir=specs, fixtures_dir=fixtures))
+
+
+def options(**changes) -> RunOptions:
+    return RunOptions(allow_writes=True, max_examples=2, **changes)
+
+
+def test_the_suite_checks_a_collection_the_spec_copy_adds(copy):
+    report = run_suite(
+        in_process_target("datawiz", fake(copy), Credentials(token=TOKEN), specs_dir=copy[0]),
+        options(),
+        conformance=False,
+    )
+    assert report.ok, report.summary()
+    checked = {name for name in report.passed if name.endswith("[visits]") or "[visits." in name}
+    assert {
+        "collection.upsert_counts[visits]",
+        "collection.read_back[visits]",
+        "collection.related_must_exist[visits]",
+        "collection.nested_items[visits]",
+        "collection.hyperlinks_resolve[visits]",
+        "collection.own_walk[visits]",
+        "collection.ordering_own[visits.total]",
+        "collection.search_own[visits.order_id]",
+    } <= checked, sorted(checked)
+
+
+def test_a_write_prefixes_every_key_field_and_reference_the_copy_declares(copy):
+    keys = facts("datawiz", copy[0]).key_fields
+    # visits' text key fields, the shop and product references; not the datetime in the key.
+    assert {"shop_id", "order_id", "product_id"} <= keys and "date" not in keys
+    visit = {"shop_id": "1", "date": "2017-07-05T14:11:36", "order_id": 7, "lines": [{"product_id": "p"}]}
+    assert prefixed(visit, "ct-x-", keys) == {
+        "shop_id": "ct-x-1",
+        "date": "2017-07-05T14:11:36",
+        "order_id": "ct-x-7",
+        "lines": [{"product_id": "ct-x-p"}],
+    }
+
+
+def _first_line_changed(answer: Answer) -> None:
+    """Nested line details that say another quantity than the visit lists."""
+    data = answer.json()
+    if "/lines/" in answer.path and answer.status == 200 and isinstance(data, dict):
+        answer.set_json({**data, "qty": "999.0000"})
+
+
+def test_a_drift_on_the_added_collection_is_caught(copy):
+    drift = Drift(
+        "visit_lines_disagree", "datawiz", "a nested line detail", rewrite_answer=_first_line_changed
+    )
+    target = in_process_target(
+        "datawiz", DriftedApp(fake(copy), drift, TOKEN), Credentials(token=TOKEN), specs_dir=copy[0]
+    )
+    report = run_suite(target, options(fail_fast=True), conformance=False)
+    assert {f.check for f in report.failures} == {"collection.nested_items[visits]"}, report.summary()
+
+
+def test_mockserver_verify_reads_a_spec_copy(copy, tmp_path, capsys):
+    report = tmp_path / "verify.json"
+    with live_server(fake(copy)) as base:
+        code = main(
+            [
+                "verify",
+                *("--api", "datawiz", "--specs", str(copy[0]), "--base-url", base, "--token", TOKEN),
+                *("--allow-writes", "--max-examples", "2", "--report-json", str(report)),
+            ]
+        )
+    assert code == 0, capsys.readouterr().out
+    passed = set(json.loads(report.read_text())["passed"])
+    # the added operations' conformance and the generic promises on the added collection
+    assert {"conformance.createVisits", "conformance.getVisitLine", "collection.read_back[visits]"} <= passed
