@@ -10,7 +10,6 @@ must agree with what another says afterwards."""
 
 import os
 import re
-import secrets
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -473,7 +472,9 @@ def unknown_detail(ctx: Context, c: Collection) -> None:
 
 # writing ------------------------------------------------------------------------------------
 def _tag(ctx: Context, mark: str) -> str:
-    return f"{ctx.options.prefix}{mark}{secrets.token_hex(1)}-"
+    """A tag no other promise of the run uses (its objects are found by it, and only they)."""
+    ctx.shared["tags"] = number = ctx.shared.get("tags", 0) + 1
+    return f"{ctx.options.prefix}{mark}{number}-"
 
 
 def _make(ctx: Context, c: Collection, tag: str, count: int) -> list[dict[str, Any]]:

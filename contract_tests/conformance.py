@@ -71,6 +71,8 @@ def _send(ctx: Context, case: Any, needs_auth: bool) -> Any:
 
 def check_operations(ctx: Context, spec_path: str) -> None:
     schema = schemathesis.openapi.from_path(spec_path)
+    api = ctx.target.facts
+    of_collections = {op for c in api.collections for op in c.operations(api.spec)}
     for result in schema.get_all_operations():
         operation = result.ok()
         definition = operation.definition.raw
@@ -85,7 +87,13 @@ def check_operations(ctx: Context, spec_path: str) -> None:
             )
             continue
         needs_auth = definition.get("security", schema.raw_schema.get("security")) != []
-        ctx.run(f"conformance.{operation_id}", lambda c, op=operation, auth=needs_auth: _fuzz(c, op, auth))
+        examples = ctx.options.max_examples
+        if operation_id in of_collections and ctx.options.collection_examples is not None:
+            examples = ctx.options.collection_examples
+        ctx.run(
+            f"conformance.{operation_id}",
+            lambda c, op=operation, auth=needs_auth, n=examples: _fuzz(c, op, auth, n),
+        )
 
 
 def failure_text(error: BaseException) -> str:
@@ -123,7 +131,7 @@ def _negative_beyond_credentials(case: Any) -> bool:
     return bool(negative - {"header"}) or bool(declared_headers)
 
 
-def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
+def _fuzz(ctx: Context, operation: Any, needs_auth: bool, max_examples: int) -> None:
     failed: set[str] = set()
 
     def exercise(case: Any) -> None:
@@ -146,7 +154,7 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool) -> None:
 
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         test = settings(
-            max_examples=ctx.options.max_examples,
+            max_examples=max_examples,
             deadline=None,
             database=None,
             derandomize=True,

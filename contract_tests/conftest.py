@@ -46,4 +46,5 @@ def options() -> RunOptions:
         allow_writes=allow in ("1", "true"),
         max_examples=int(os.environ.get("MOCKSERVER_VERIFY_MAX_EXAMPLES", "8")),
         fields_per_collection=sample or None,
+        collection_examples=int(os.environ.get("MOCKSERVER_VERIFY_COLLECTION_EXAMPLES", "3")),
     )

@@ -24,6 +24,9 @@ class RunOptions:
     # Ordering and search fields checked per collection: None checks every declared one; CI
     # samples a few (a different few each run, named in the report) to stay fast.
     fields_per_collection: int | None = None
+    # Generated cases per operation of a declared collection (None: max_examples). The generic
+    # views behind them are one code path, checked in depth by the collection promises.
+    collection_examples: int | None = None
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
 
     @property

@@ -177,6 +177,7 @@ def in_process_target(api: str, app: Any, credentials: Credentials, specs_dir: P
         client,
         "http://testserver",
         credentials,
+        budget=100_000,  # a local fake: the budget protects deployments
         is_fake=mode is not None,
         fake_auth_mode=mode,
         specs_dir=specs_dir,
