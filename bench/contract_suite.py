@@ -71,7 +71,11 @@ def measure(added: int, sample: int | None, conformance: bool) -> tuple[float, i
         app = create_app(settings)
         target = in_process_target("datawiz", app, Credentials(token=TOKEN), specs_dir=specs)
         options = RunOptions(
-            allow_writes=True, max_examples=8, fields_per_collection=sample, collection_examples=3
+            allow_writes=True,
+            max_examples=8,
+            fields_per_collection=sample,
+            collection_examples=3,
+            conformance_collections=4,
         )
         started = time.perf_counter()
         report = run_suite(target, options, conformance=conformance)

@@ -47,4 +47,5 @@ def options() -> RunOptions:
         max_examples=int(os.environ.get("MOCKSERVER_VERIFY_MAX_EXAMPLES", "8")),
         fields_per_collection=sample or None,
         collection_examples=int(os.environ.get("MOCKSERVER_VERIFY_COLLECTION_EXAMPLES", "3")),
+        conformance_collections=int(os.environ.get("MOCKSERVER_VERIFY_CONFORMANCE_COLLECTIONS", "4")) or None,
     )

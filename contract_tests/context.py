@@ -1,5 +1,6 @@
 """What every check shares: the target, the run's options and the report it writes to."""
 
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class RunOptions:
     # Generated cases per operation of a declared collection (None: max_examples). The generic
     # views behind them are one code path, checked in depth by the collection promises.
     collection_examples: int | None = None
+    # Collections whose operations schemathesis fuzzes (None: all; CI samples a different few
+    # each run, the rest named as skipped): every collection is still checked by the promises.
+    conformance_collections: int | None = None
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
 
     @property
@@ -127,3 +131,11 @@ class Context:
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 400 else text[:400] + "…"
+
+
+def sample(ctx: Context, what: str, names: list[str], limit: int | None) -> list[str]:
+    """All of `names`, or `limit` of them: a different few per run (the run id seeds the choice),
+    so repeated CI runs cover everything and each report names what it checked."""
+    if limit is None or len(names) <= limit:
+        return names
+    return random.Random(f"{ctx.options.run_id}-{what}").sample(names, limit)

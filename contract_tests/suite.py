@@ -1,12 +1,10 @@
 """run_suite: every check of one API against one target, into one report."""
 
-import random
-
 from contract_tests import akinon_checks, akinon_examples, datawiz_checks, machines
 from contract_tests.auth_checks import every_secured_operation
 from contract_tests.collection_promises import FIELD_PROMISES, PROMISES
 from contract_tests.conformance import check_operations
-from contract_tests.context import Context, RunOptions
+from contract_tests.context import Context, RunOptions, sample
 from contract_tests.report import Report
 from contract_tests.stateful import check_links
 from contract_tests.target import Target
@@ -27,8 +25,10 @@ def run_suite(target: Target, options: RunOptions | None = None, *, conformance:
     ctx = Context(target, options, report)
     spec = str(target.facts.spec_path)
     ctx.run("auth.every_secured_operation", every_secured_operation)
+    for name, check, writes in SEMANTIC_CHECKS.get(target.api, []):
+        ctx.run(name, check, writes=writes)
     check_collections(ctx)
-    for name, check, writes in [*SEMANTIC_CHECKS.get(target.api, []), *machines.CHECKS.get(target.api, [])]:
+    for name, check, writes in machines.CHECKS.get(target.api, []):
         ctx.run(name, check, writes=writes)
     if conformance:
         check_operations(ctx, spec)
@@ -54,17 +54,12 @@ def check_collections(ctx: Context) -> None:
             for name, field_promise, promise_writes, fields_of in FIELD_PROMISES:
                 if promise_writes != writes:
                     continue
-                for field in sampled(ctx, f"{collection.name}.{name}", fields_of(collection)):
+                fields = fields_of(collection)
+                for field in sample(
+                    ctx, f"{collection.name}.{name}", fields, ctx.options.fields_per_collection
+                ):
                     ctx.run(
                         f"collection.{name}[{collection.name}.{field}]",
                         lambda c, p=field_promise, col=collection, f=field: p(c, col, f),
                         writes=writes,
                     )
-
-
-def sampled(ctx: Context, what: str, fields: list[str]) -> list[str]:
-    """Every field, or a few (a different few per run: the report names the ones checked)."""
-    limit = ctx.options.fields_per_collection
-    if limit is None or len(fields) <= limit:
-        return fields
-    return random.Random(f"{ctx.options.run_id}-{what}").sample(fields, limit)

@@ -28,6 +28,7 @@ def options(writes: bool = True, fail_fast: bool = False) -> RunOptions:
         task_timeout=2,
         fail_fast=fail_fast,
         fields_per_collection=None if fail_fast else 2,
+        conformance_collections=None if fail_fast else 4,
     )
 
 
