@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.core.test_spec_engine import VISIT_FIXTURES, VISITS, add_visits, spec_copy
 from tests.drf_reference.compare import Exchange as X
 from tests.drf_reference.comparison import Comparison
 from tests.drf_reference.services import both_services
+from tests.spec_copies import VISIT_FIXTURES, VISITS, add_visits, spec_copy
 
 KEY = "1_2017-07-05T14:11:36_7555405"
 NEW = {"shop_id": "3", "date": "2018-01-01T10:00:00", "order_id": "9", "total": "1.5", "lines": []}
