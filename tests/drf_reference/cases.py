@@ -336,8 +336,6 @@ def writes() -> list[X]:
         X("shops: null date", "POST", shops, json={"shop_id": "s-3", "name": "S", "open_date": None}),
         X("shops: read back", "GET", shops + "?ordering=-open_date&page_size=100"),
         X("documents: read back all", "GET", docs + "?page_size=100"),
-        # last: it breaks every later DRF page that holds it (specs/decisions/drf-fidelity.md)
-        X("upload: a key with a dot", "POST", shops, json={"shop_id": "s.1", "name": "Dot"}),
         X(
             "upload: date-only datetime",
             "POST",
@@ -345,6 +343,10 @@ def writes() -> list[X]:
             json=_doc(relocate_id="d-11", relocate_date="2016-02-01"),
         ),
     ]
+
+
+# Sent last of all: DRF answers 500 for every later page that holds it (drf-fidelity.md).
+KEY_WITH_A_DOT = X("upload: a key with a dot", "POST", f"{V1}/shops/", json={"shop_id": "s.1", "name": "Dot"})
 
 
 def hand_picked() -> list[X]:

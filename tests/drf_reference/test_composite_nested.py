@@ -4,12 +4,15 @@ by item) added to a copy of the spec, served by both the fake and the reference 
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.drf_reference.compare import Exchange as X
 from tests.drf_reference.comparison import Comparison
+from tests.drf_reference.declared_cases import collection_cases
 from tests.drf_reference.services import both_services
 from tests.spec_copies import VISIT_FIXTURES, VISITS, add_visits, spec_copy
 
@@ -95,17 +98,30 @@ def add_complete_visits(document: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def comparison(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comparison]:
+def visits(tmp_path_factory: pytest.TempPathFactory) -> Iterator["VisitsComparison"]:
     root = tmp_path_factory.mktemp("drf-reference-visits")
     specs, fixtures = spec_copy(root, add_complete_visits)
     (fixtures / "datawiz" / "visits.json").write_text(json.dumps(VISIT_FIXTURES))
     data = root / "data"
     data.mkdir()
     with both_services(data, specs, fixtures, collections=("visits",)) as services:
-        yield Comparison(services)
+        yield VisitsComparison(Comparison(services), specs, fixtures)
 
 
-def test_a_composite_key_and_a_nested_resource_get_drfs_answers(comparison: Comparison) -> None:
-    counts, unexplained, _ = comparison.run(visit_exchanges())
+def test_a_composite_key_and_a_nested_resource_get_drfs_answers(visits: "VisitsComparison") -> None:
+    counts, unexplained, _ = visits.comparison.run(visit_exchanges())
     print(f"\ncomposite key and nested: {sum(counts.values())} requests, {dict(counts)}")
     assert not unexplained, "\n".join(unexplained)
+
+
+def test_the_declared_collection_promises_hold_for_visits(visits: "VisitsComparison") -> None:
+    counts, unexplained, _ = visits.comparison.run(collection_cases(visits.specs, visits.fixtures, "visits"))
+    print(f"\nvisits, declared-collection requests: {sum(counts.values())} requests, {dict(counts)}")
+    assert not unexplained, "\n".join(unexplained)
+
+
+@dataclass
+class VisitsComparison:
+    comparison: Comparison
+    specs: Path
+    fixtures: Path
