@@ -182,6 +182,7 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
             f"  TLS: trust this CA file: {ca_path}   (REQUESTS_CA_BUNDLE={ca_path}, curl --cacert {ca_path})"
         )
     lines.append("  Stop with Ctrl+C.")
+    lines.append(f"  Console: {base}/__mockserver__/ui/")
     return "\n".join(lines)
 
 

@@ -37,7 +37,7 @@ def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess
         for line in process.stdout:
             if not banner_done.is_set():
                 banner.append(line.rstrip())
-                if line.startswith("  Stop with"):
+                if line.startswith("  Console:"):  # the banner's last line
                     banner_done.set()
 
     threading.Thread(target=read_banner, daemon=True).start()
@@ -69,6 +69,7 @@ def test_serve_answers_both_apis_and_keeps_state_across_restarts(tmp_path: Path)
     with serving("--state-file", str(state)) as (base, _, banner):
         wait_ready(base)
         assert any("Akinon" in line for line in banner) and any("Datawiz" in line for line in banner)
+        assert banner[-1] == f"  Console: {base}/__mockserver__/ui/"
         status = httpx.get(
             f"{base}/api/v1/oms/setup/addresses/get_async_status/", headers={"Authorization": "Token e2e"}
         )

@@ -1,0 +1,349 @@
+"""The fake inside a test: a handle on one tenant of a fake, in-process, over a socket, or at a URL.
+
+    from mockserver.testing import running
+
+    with running(api="akinon") as fake:                  # uvicorn in a thread, a free loopback port
+        requests.post(fake.url + "/api/v1/oms/setup/addresses/execute/", headers=fake.akinon_auth)
+        fake.clock.advance(5)
+
+The pytest plugin (mockserver/pytest_plugin.py) gives the same handle as the `mockserver` and
+`mockserver_live` fixtures. Every action goes through the control API with the tenant's own
+credential, so the handle works the same against an in-process app, a live server, or a fake
+started elsewhere (`--mockserver-url`); against a real deployment, which has no control API, the
+actions that need one say so instead of failing obscurely.
+"""
+
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+
+from mockserver.app import create_app
+from mockserver.settings import KNOWN_APIS, Settings
+
+CONTROL = "/__mockserver__"
+
+
+class NotAFake(RuntimeError):
+    """An action that needs the fake's control API, asked of a deployment that has none."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the handle's requests go and whether a fake's control API answers there."""
+
+    url: str
+    client: httpx.Client
+    is_fake: bool = True
+    async_client_factory: Any = None  # () -> httpx.AsyncClient bound to the same place
+
+
+class _Part:
+    def __init__(self, handle: "MockserverHandle") -> None:
+        self._handle = handle
+
+
+class Clock(_Part):
+    """The fake's virtual clock (shared by every tenant of a fake)."""
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        return self._handle.control("POST", "/clock/advance", json={"seconds": seconds})
+
+    def freeze(self) -> dict[str, Any]:
+        return self._handle.control("POST", "/clock/freeze")
+
+    def release(self) -> dict[str, Any]:
+        return self._handle.control("POST", "/clock/release")
+
+    def now(self) -> float:
+        return float(self._handle.control("GET", "/clock")["now"])
+
+
+class State(_Part):
+    """The tenant's state as plain JSON: dump it, load it back (or load a fixture of your own)."""
+
+    def dump(self) -> dict[str, Any]:
+        return self._handle.control("GET", "/state")
+
+    def load(self, state: dict[str, Any]) -> None:
+        self._handle.control("PUT", "/state", json=state)
+
+    def empty(self) -> None:
+        """No fixtures: every collection empty, the setup catalogues empty."""
+        self._handle.control("POST", "/fixtures", json={"empty": True})
+
+    def fixtures(self) -> None:
+        """Back to the fixtures every new tenant starts with."""
+        self._handle.control("POST", "/fixtures", json={})
+
+
+class Journal(_Part):
+    """The requests this tenant made, newest first, filtered as the control API filters."""
+
+    def __call__(
+        self,
+        *,
+        operation_id: str | None = None,
+        method: str | None = None,
+        status: int | None = None,
+        path: str | None = None,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        query = {
+            "operation_id": operation_id,
+            "method": method,
+            "status": status,
+            "path": path,
+            "limit": limit,
+        }
+        params = {k: str(v) for k, v in query.items() if v is not None}
+        return self._handle.control("GET", "/journal", params=params)["entries"]
+
+    def clear(self) -> int:
+        return int(self._handle.control("DELETE", "/journal")["cleared"])
+
+
+class Faults(_Part):
+    """Latency and forced statuses on one operation, for this tenant only."""
+
+    def set(
+        self,
+        operation_id: str,
+        *,
+        status: int | None = None,
+        latency_ms: int | None = None,
+        times: int | None = None,
+        probability: float | None = None,
+    ) -> dict[str, Any]:
+        rule = {"status": status, "latency_ms": latency_ms, "times": times, "probability": probability}
+        body = {k: v for k, v in rule.items() if v is not None}
+        return self._handle.control("PUT", f"/faults/{operation_id}", json=body)
+
+    def list(self) -> list[dict[str, Any]]:
+        return self._handle.control("GET", "/faults")["faults"]
+
+    def clear(self, operation_id: str | None = None) -> int:
+        params = {"operation_id": operation_id} if operation_id else None
+        return int(self._handle.control("DELETE", "/faults", params=params)["cleared"])
+
+
+class Akinon(_Part):
+    """The Akinon address setup's scripting: how the next tasks end, and the catalogues."""
+
+    def next_outcomes(self, outcomes: list[str]) -> list[str]:
+        return self._handle.control("POST", "/akinon/next-outcomes", json={"outcomes": outcomes})[
+            "next_outcomes"
+        ]
+
+    def addresses(self) -> dict[str, Any]:
+        return self._handle.control("GET", "/akinon/addresses")
+
+    def task_settings(self, *, duration_seconds: float | None = None, polls: int | None = None) -> dict:
+        body = {"duration_seconds": duration_seconds, "polls": polls}
+        return self._handle.control(
+            "PUT", "/akinon/task-settings", json={k: v for k, v in body.items() if v is not None}
+        )
+
+
+@dataclass
+class MockserverHandle:
+    """One tenant of a fake: its URL, clients, the credentials that reach it, and its controls."""
+
+    target: Target
+    token: str  # the credential of this tenant: `Token <token>` (Akinon), `Bearer <token>` (Datawiz)
+    settings: Settings | None = None  # the fake's settings, when this process started it
+    _async_clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.clock = Clock(self)
+        self.state = State(self)
+        self.journal = Journal(self)
+        self.faults = Faults(self)
+        self.akinon = Akinon(self)
+
+    @property
+    def url(self) -> str:
+        return self.target.url
+
+    @property
+    def client(self) -> httpx.Client:
+        """An httpx client bound to the fake (relative URLs); add the credentials you mean to send."""
+        return self.target.client
+
+    @property
+    def async_client(self) -> httpx.AsyncClient:
+        if self.target.async_client_factory is None:
+            client = httpx.AsyncClient(base_url=self.url)
+        else:
+            client = self.target.async_client_factory()
+        self._async_clients.append(client)
+        return client
+
+    @property
+    def akinon_auth(self) -> dict[str, str]:
+        """Headers that reach this tenant on the Akinon API."""
+        return {"Authorization": f"Token {self.token}"}
+
+    @property
+    def datawiz_auth(self) -> dict[str, str]:
+        """Headers that reach this tenant on the Datawiz API."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """What works: this tenant's token, the headers per API, and the users of a strict fake."""
+        users = dict(self.settings.users) if self.settings else {}
+        return {"token": self.token, "akinon": self.akinon_auth, "datawiz": self.datawiz_auth, "users": users}
+
+    def control(self, method: str, path: str, **options: Any) -> Any:
+        """A control API call acting on this tenant (its credential names it)."""
+        if not self.target.is_fake:
+            raise NotAFake(
+                f"{method} {CONTROL}{path} needs a mockserver fake; {self.url} is a real deployment, which "
+                "has no control API (its clock, faults, journal and state cannot be driven from a test)."
+            )
+        headers = {**self.akinon_auth, **options.pop("headers", {})}
+        answer = self.client.request(method, CONTROL + path, headers=headers, **options)
+        if answer.status_code >= 400:
+            raise AssertionError(f"{method} {CONTROL}{path} answered {answer.status_code}: {answer.text}")
+        return answer.json()
+
+    def reset(self) -> None:
+        """Forget this tenant's data: the next request starts it again from the fixtures."""
+        self.control("POST", "/reset")
+
+    async def aclose(self) -> None:
+        for client in self._async_clients:
+            await client.aclose()
+
+
+def new_token() -> str:
+    """A credential no other test uses, so every handle has a tenant of its own."""
+    return f"mockserver-test-{secrets.token_hex(8)}"
+
+
+def settings_for(
+    api: str | tuple[str, ...] = "all",
+    auth: str = "open",
+    users: dict[str, str] | tuple[tuple[str, str], ...] = (),
+    tokens: tuple[str, ...] = (),
+    fixtures: str | None = None,
+    empty: bool = False,
+    **more: Any,
+) -> Settings:
+    """Settings from the keyword arguments the marker and `running` take."""
+    from pathlib import Path
+
+    apis = KNOWN_APIS if api in ("all", None) else ((api,) if isinstance(api, str) else tuple(api))
+    pairs = tuple(users.items()) if isinstance(users, dict) else tuple(users)
+    return Settings(
+        apis=apis,
+        auth_mode=auth,  # type: ignore[arg-type]
+        users=pairs,
+        tokens=tuple(tokens),
+        fixtures_dir=Path(fixtures) if fixtures else None,
+        seed_fixtures=not empty,
+        **more,
+    )
+
+
+def handle_token(settings: Settings | None) -> str:
+    """A strict fake accepts only its configured tokens: the handle uses the first one."""
+    if settings is not None and settings.auth_mode == "strict":
+        if not settings.tokens:
+            raise ValueError(
+                "a strict fake for a test needs tokens=(...): the handle's tenant uses the first"
+            )
+        return settings.tokens[0]
+    return new_token()
+
+
+def in_process(settings: Settings) -> tuple[MockserverHandle, Any]:
+    """The fake in this process, no socket: returns the handle and the TestClient to close."""
+    from starlette.testclient import TestClient
+
+    app = create_app(settings)
+    client = TestClient(app)
+    client.__enter__()  # runs the lifespan (a state file is loaded)
+
+    def async_client() -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+    handle = MockserverHandle(
+        Target("http://testserver", client, True, async_client), handle_token(settings), settings
+    )
+    return handle, client
+
+
+def probe(url: str, client: httpx.Client) -> bool:
+    """Whether a mockserver fake answers at the URL (a real deployment has no control API)."""
+    try:
+        answer = client.get(CONTROL + "/health", timeout=5)
+    except httpx.HTTPError as error:
+        raise RuntimeError(f"mockserver: nothing answers at {url} ({error.__class__.__name__})") from None
+    return (
+        answer.status_code == 200
+        and answer.headers.get("content-type", "").startswith("application/json")
+        and (answer.json().get("status") == "ok")
+    )
+
+
+def at_url(url: str, token: str | None = None) -> MockserverHandle:
+    """A handle on a fake started elsewhere, or on a real deployment (reads only then)."""
+    client = httpx.Client(base_url=url.rstrip("/"), timeout=30)
+    is_fake = probe(url, client)
+    return MockserverHandle(Target(url.rstrip("/"), client, is_fake), token or new_token())
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket() as probe_socket:
+        probe_socket.bind((host, 0))
+        return probe_socket.getsockname()[1]
+
+
+@contextmanager
+def live(settings: Settings, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """uvicorn serving the fake in a thread; yields its URL, stops it on the way out."""
+    port = port or free_port(host)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"mockserver:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"mockserver did not start on {host}:{port}")
+        time.sleep(0.01)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@contextmanager
+def running(
+    api: str | tuple[str, ...] = "all",
+    auth: str = "open",
+    port: int = 0,
+    host: str = "127.0.0.1",
+    **options: Any,
+) -> Iterator[MockserverHandle]:
+    """A threaded live fake and a handle on a tenant of it, for unittest and scripts (as moto's
+    ThreadedMotoServer): `with running(api="datawiz") as fake: ...`."""
+    settings = settings_for(api, auth, **options)
+    with live(settings, host, port) as url:
+        client = httpx.Client(base_url=url, timeout=30)
+        handle = MockserverHandle(Target(url, client, True), handle_token(settings), settings)
+        try:
+            yield handle
+        finally:
+            client.close()
