@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from contract_tests.context import RunOptions
+from contract_tests.preflight import preflight
+from contract_tests.progress import Progress
 from contract_tests.report import Report
 from contract_tests.spec_facts import SPECS_ENV, apis
-from contract_tests.target import Credentials, url_target
+from contract_tests.target import Credentials, Target, url_target
 
 ENV = "MOCKSERVER_VERIFY_"
 
@@ -94,23 +96,49 @@ def _target(args: argparse.Namespace):
     )
 
 
+def _refused(target: Target) -> int | None:
+    """The preflight's verdict, said once on stderr, as its exit status; None to go on."""
+    refusal = preflight(target)
+    if refusal is None:
+        return None
+    print(refusal.message, file=sys.stderr)
+    return refusal.status
+
+
 def verify(args: argparse.Namespace) -> int:
     from contract_tests.suite import run_suite
 
     target = _target(args)
+    refused = _refused(target)
+    if refused is not None:
+        return refused
     options = RunOptions(
         allow_writes=args.allow_writes,
         max_examples=args.max_examples,
         task_timeout=args.task_timeout,
         fields_per_collection=args.sample_fields,
     )
-    return _finish(run_suite(target, options), args)
+    report = Report(api=target.api, target=target.base_url)
+
+    def describe() -> str:
+        done, failed = len(report.passed) + len(report.failures), len(report.failures)
+        return f"mockserver verify: {done} checks done, {failed} failed, {target.requests_sent:,} requests"
+
+    with Progress(describe):
+        run_suite(target, options, report=report)
+    return _finish(report, args)
 
 
 def diff(args: argparse.Namespace) -> int:
     from contract_tests.diff import run_diff
 
-    return _finish(run_diff(_target(args), seed=args.seed, allow_writes=args.allow_writes), args)
+    target = _target(args)
+    refused = _refused(target)
+    if refused is not None:
+        return refused
+    with Progress(lambda: f"mockserver diff: {target.requests_sent:,} requests sent to {target.base_url}"):
+        report = run_diff(target, seed=args.seed, allow_writes=args.allow_writes)
+    return _finish(report, args)
 
 
 def _finish(report: Report, args: argparse.Namespace) -> int:

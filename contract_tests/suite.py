@@ -19,9 +19,16 @@ SEMANTIC_CHECKS = {
 }
 
 
-def run_suite(target: Target, options: RunOptions | None = None, *, conformance: bool = True) -> Report:
+def run_suite(
+    target: Target,
+    options: RunOptions | None = None,
+    *,
+    conformance: bool = True,
+    report: Report | None = None,
+) -> Report:
+    """Every check; results go into `report` as they come (a progress line may read it meanwhile)."""
     options = options or RunOptions()
-    report = Report(api=target.api, target=target.base_url)
+    report = report if report is not None else Report(api=target.api, target=target.base_url)
     ctx = Context(target, options, report)
     spec = str(target.facts.spec_path)
     ctx.run("auth.every_secured_operation", every_secured_operation)

@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from contract_tests.preflight import CREDENTIALS_REFUSED
 from tests.e2e.test_serve_socket import serving, wait_ready
 
 
@@ -70,7 +71,7 @@ def test_verify_fails_with_a_readable_explanation_on_bad_credentials():
                 "wrong",
             ]
         )
-        assert run.returncode == 1
-        assert (
-            "✗ akinon.documented_values" in run.stdout and "curl" in run.stdout and "Token ***" in run.stdout
-        )
+        # Said once, before any check, with its own exit status (not a run of 401 failures).
+        assert run.returncode == CREDENTIALS_REFUSED
+        assert "refused the credentials given" in run.stderr and "401" in run.stderr
+        assert "✗" not in run.stdout and "wrong" not in run.stderr

@@ -1,0 +1,79 @@
+"""Before any check: is anything there, is it the API asked for, are the credentials accepted?
+Each answer is said once, with its own exit status, instead of a run of identical failures."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from contract_tests.spec_facts import facts
+from contract_tests.target import Target
+from mockserver.spec.loader import Operation
+
+# Exit statuses of `mockserver verify` and `mockserver diff` (0: kept, 1: drift found, 2: usage).
+UNREACHABLE = 3
+NOT_THE_API = 4
+CREDENTIALS_REFUSED = 5
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    message: str
+
+
+def probe_operation(api: str, specs: Path | str | None = None) -> Operation:
+    """A secured GET with no path parameter, from the API's spec: what every check depends on."""
+    for operation in facts(api, specs).spec.operations:
+        if operation.method == "GET" and operation.needs_credentials and "{" not in operation.path:
+            return operation
+    raise LookupError(f"{api}: no secured GET without path parameters in its spec")
+
+
+def _drf_error(answer: httpx.Response) -> bool:
+    if not answer.headers.get("content-type", "").startswith("application/json"):
+        return False
+    try:
+        body = answer.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("detail"), str)
+
+
+def preflight(target: Target) -> Refusal | None:
+    operation = probe_operation(target.api, target.specs_dir)
+    where = f"{target.base_url} ({target.api})"
+    try:
+        anonymous = target.request("GET", operation.path)
+    except httpx.HTTPError as error:
+        return Refusal(
+            UNREACHABLE, f"mockserver verify: nothing answers at {where}: {error.__class__.__name__}: {error}"
+        )
+    # The API has this path: a 404 or a redirect elsewhere is another service (or a wrong prefix).
+    # Any other answer goes on to the checks, which tell a drift from the contract apart.
+    if anonymous.status_code == 404 or 300 <= anonymous.status_code < 400:
+        kind = anonymous.headers.get("content-type", "no content type")
+        return Refusal(
+            NOT_THE_API,
+            f"mockserver verify: {where} is not the {target.api} API: GET {operation.path} without "
+            f"credentials answered {anonymous.status_code} ({kind}), where the API answers 401 with "
+            f'{{"detail": ...}}. Check --base-url and --api.',
+        )
+    try:
+        answer = target.api_call("GET", operation.path)
+    except httpx.HTTPStatusError as error:  # a login that failed
+        return Refusal(
+            CREDENTIALS_REFUSED,
+            f"mockserver verify: {where} refused the login: {error.response.status_code} {error.response.text[:200]}",
+        )
+    except httpx.HTTPError as error:
+        return Refusal(
+            UNREACHABLE, f"mockserver verify: {where} stopped answering: {error.__class__.__name__}"
+        )
+    if answer.status_code in (401, 403):
+        return Refusal(
+            CREDENTIALS_REFUSED,
+            f"mockserver verify: {where} refused the credentials given: GET {operation.path} answered "
+            f"{answer.status_code} {answer.text[:200]}",
+        )
+    return None
