@@ -14,6 +14,7 @@ PATH_ITEM = frozenset(
 )
 OPERATION = frozenset({"x-setup-task", "x-mockserver-raw-body", "x-mockserver-public"})
 SCHEMA = frozenset({"x-drf", "x-drf-hyperlink", "x-setup-task-states"})
+SECURITY_SCHEME = frozenset({"x-drf-auth-keyword"})
 FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
 # The DRF field types the serializer (drf/serializer.py) cleans as DRF would.
 DRF_FIELD_TYPES = frozenset(
@@ -57,6 +58,13 @@ def check_extensions(spec: ApiSpec) -> None:
             for flag in ("x-mockserver-raw-body", "x-mockserver-public"):
                 if flag in operation and not isinstance(operation[flag], bool):
                     raise _fail(spec, f"{where}.{method}.{flag}", "expected true or false")
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    for name, scheme in schemes.items():
+        where = f"components.securitySchemes.{name}"
+        _unknown(spec, scheme, SECURITY_SCHEME, where)
+        keyword = scheme.get("x-drf-auth-keyword")
+        if keyword is not None and (not isinstance(keyword, str) or not keyword.isalpha()):
+            raise _fail(spec, f"{where}.x-drf-auth-keyword", "expected one word, such as Token")
     # Components first: a schema used through $ref is then named where it is written.
     _check_schemas(spec, document.get("components"), "components")
     _check_schemas(spec, document.get("paths"), "paths")

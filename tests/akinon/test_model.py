@@ -2,12 +2,10 @@
 
 import pytest
 
-from mockserver.resources import specs_dir
+from contract_tests.spec_facts import facts
 from mockserver.setup_task import rules as model
-from mockserver.setup_task.declaration import read_setup_tasks
-from mockserver.spec.loader import load_spec
 
-KIND = read_setup_tasks(load_spec(specs_dir() / "akinon-oms-address-setup.yaml"))[0]
+KIND = facts("akinon").task
 
 TREE = {
     "countries": [

@@ -9,15 +9,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from starlette.testclient import TestClient  # noqa: E402
 
+from contract_tests.spec_facts import facts  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
-from mockserver.resources import specs_dir  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
-from mockserver.setup_task.declaration import read_setup_tasks  # noqa: E402
-from mockserver.spec.loader import load_spec  # noqa: E402
 
 BASE = "/api/v1/oms/setup/addresses/"
 H = {"Authorization": "Token machine"}
-TASK = read_setup_tasks(load_spec(specs_dir() / "akinon-oms-address-setup.yaml"))[0]
+TASK = facts("akinon").task
 STATUSES = set(TASK.states)
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from contract_tests.spec_facts import facts
 from tests.drf_reference.compare import Answer, Exchange
 
 DECISIONS = "specs/decisions/drf-fidelity.md"
-KEY_FIELDS = ("relocate_id", "product_id", "shop_id")
+KEY_FIELDS = facts("datawiz").key_fields  # every declared key field and reference to one
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import pytest
 from contract_tests.conformance import check_operations
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
+from contract_tests.spec_facts import facts
 from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.resources import specs_dir
@@ -23,7 +24,11 @@ EXAMPLES = int(os.environ.get("MOCKSERVER_FUZZ_EXAMPLES", "4"))
 
 @pytest.mark.parametrize(
     ("api", "spec"),
-    [("akinon", "akinon-oms-address-setup.yaml"), ("datawiz", "datawiz.yaml"), ("datawiz", "control.yaml")],
+    [
+        ("akinon", facts("akinon").spec_path.name),
+        ("datawiz", facts("datawiz").spec_path.name),
+        ("datawiz", "control.yaml"),  # the fake's own API
+    ],
 )
 def test_fuzz_every_operation(api, spec):
     app = create_app(

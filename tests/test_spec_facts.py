@@ -1,0 +1,57 @@
+"""The contract suite's API facts come from the specs (contract_tests/spec_facts.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from contract_tests.spec_facts import apis, facts
+from mockserver.app import StartupError, create_app
+from mockserver.settings import Settings
+from tests.spec_copies import spec_copy
+
+AKINON_SPEC = "akinon-oms-address-setup.yaml"
+
+
+def test_each_api_is_found_by_the_name_its_spec_gives_itself():
+    assert sorted(apis()) == ["akinon", "datawiz"]
+    assert facts("akinon").spec_path.name == AKINON_SPEC
+    assert facts("datawiz").spec_path.name == "datawiz.yaml"
+
+
+def test_keywords_states_and_keys_are_read_from_the_spec():
+    akinon, datawiz = facts("akinon"), facts("datawiz")
+    assert (akinon.auth_keyword, datawiz.auth_keyword) == ("Token", "Bearer")
+    assert akinon.task_states == tuple(
+        akinon.operation("getAddressSetupStatus")
+        .responses["200"]
+        .content["application/json"]["properties"]["result"]["enum"]
+    )
+    assert {c.name for c in datawiz.collections} == {"relocate-documents", "products", "shops"}
+    # every key, and every reference to one (lines' product_id, the shops the urls are built from)
+    assert datawiz.key_fields == {
+        "relocate_id",
+        "product_id",
+        "shop_id",
+        "sender_shop_id",
+        "receiver_shop_id",
+    }
+    assert datawiz.password_token_url == "/api/o/token/" and akinon.password_token_url is None
+
+
+def _keyword(value):
+    def change(document):
+        document["components"]["securitySchemes"]["tokenAuth"]["x-drf-auth-keyword"] = value
+
+    return change
+
+
+def test_a_changed_keyword_in_a_spec_copy_is_what_the_suite_sends(tmp_path: Path):
+    specs, _ = spec_copy(tmp_path, _keyword("Key"), AKINON_SPEC)
+    assert facts("akinon", specs).auth_keyword == "Key"
+
+
+@pytest.mark.parametrize("value", ["Token key", 7])
+def test_a_misshapen_keyword_stops_start_up(tmp_path: Path, value):
+    specs, fixtures = spec_copy(tmp_path, _keyword(value), AKINON_SPEC)
+    with pytest.raises(StartupError, match="x-drf-auth-keyword"):
+        create_app(Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures))
