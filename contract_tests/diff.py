@@ -7,58 +7,83 @@ import time
 from typing import Any
 
 from contract_tests.akinon_checks import endpoint
+from contract_tests.collection_http import detail_path
 from contract_tests.report import Failure, Report
+from contract_tests.spec_facts import ApiFacts
 from contract_tests.target import Credentials, Target, in_process_target
 
 MAX_POLLS = 120
 
 ANONYMOUS = "anonymous"  # a step sent without credentials
 
-READ_SEQUENCES = {
-    "akinon": [
-        ("GET", "/api/v1/oms/setup/addresses/is_required/", None),
-        ("GET", "/api/v1/oms/setup/addresses/get_async_status/", None),
-        ("POST", "/api/v1/oms/setup/addresses/is_required/", None),
-        ("OPTIONS", "/api/v1/oms/setup/addresses/execute/", None),
-        ("HEAD", "/api/v1/oms/setup/addresses/get_async_status/", None),
-        ("GET", "/api/v1/oms/setup/addresses/execute/", None),
-        ("GET", "/api/v1/oms/setup/addresses/get_async_status/", ANONYMOUS),
-        ("OPTIONS", "/api/v1/oms/setup/addresses/is_required/", ANONYMOUS),
-    ],
-    "datawiz": [
-        ("GET", "/api/v1/relocate-documents/?page_size=2", None),
-        ("GET", "/api/v1/relocate-documents/.json/?search=unknown-string", None),
-        ("GET", "/api/v1/relocate-documents/?page=999999", None),
-        ("GET", "/api/v1/relocate-documents/?format=xml", None),
-        ("OPTIONS", "/api/v1/relocate-documents/", None),
-        ("HEAD", "/api/v1/relocate-documents/", None),
-        ("GET", "/api/v1/relocate-documents/ct-does-not-exist/", None),
-        ("PATCH", "/api/v1/relocate-documents/", {}),
-        ("GET", "/api/v1/relocate-documents/", ANONYMOUS),
-        ("OPTIONS", "/api/v1/products/", ANONYMOUS),
-    ],
-}
-WRITE_SEQUENCES = {
-    "akinon": [
-        ("POST", "/api/v1/oms/setup/addresses/execute/", {}),
-        ("GET", "/api/v1/oms/setup/addresses/get_async_status/", None),
-    ],
-    "datawiz": [
-        ("POST", "/api/v1/relocate-documents/", {}),
-        ("POST", "/api/v1/relocate-documents/", [{}]),
-        (
-            "POST",
-            "/api/v1/relocate-documents/",
-            {
-                "relocate_id": "ct-diff",
-                "price_total": "1",
-                "relocate_date": "2016-01-01T00:00:00",
-                "responsible": "",
-                "products": [{"product_id": "ct-diff-missing", "qty": "1", "price": "1", "price_total": "1"}],
-            },
-        ),
-    ],
-}
+Step = tuple[str, str, Any]  # method, URL, body (None, a JSON body, or ANONYMOUS)
+
+
+def read_steps(api: ApiFacts) -> list[Step]:
+    """The reads compared for an API: for every declared setup task and collection, what DRF
+    answers to valid, unknown and unsupported requests, with and without credentials."""
+    steps: list[Step] = []
+    for task in api.setup_tasks:
+        execute, status, required = (
+            api.operation(task.operations[role]).path for role in ("execute", "status", "is_required")
+        )
+        steps += [
+            ("GET", required, None),
+            ("GET", status, None),
+            ("POST", required, None),
+            ("OPTIONS", execute, None),
+            ("HEAD", status, None),
+            ("GET", execute, None),
+            ("GET", status, ANONYMOUS),
+            ("OPTIONS", required, ANONYMOUS),
+        ]
+    for collection in api.collections:
+        listing = collection.list_path
+        steps += [
+            ("GET", f"{listing}?page_size=2", None),
+            ("GET", f"{listing}.json/?search=unknown-string", None),
+            ("GET", f"{listing}?page=999999", None),
+            ("GET", f"{listing}?format=xml", None),
+            ("OPTIONS", listing, None),
+            ("HEAD", listing, None),
+            ("PATCH", listing, {}),
+            ("GET", listing, ANONYMOUS),
+            ("OPTIONS", listing, ANONYMOUS),
+        ]
+        if collection.detail_path:
+            steps.append(("GET", detail_path(collection, "ct-does-not-exist"), None))
+    return steps
+
+
+def write_steps(api: ApiFacts) -> list[Step]:
+    """Writes no faithful deployment stores: an empty object and a list of one, for every
+    collection; executes of every setup task; the document's upload naming a missing product."""
+    steps: list[Step] = []
+    for task in api.setup_tasks:
+        steps += [
+            ("POST", api.operation(task.operations["execute"]).path, {}),
+            ("GET", api.operation(task.operations["status"]).path, None),
+        ]
+    for collection in api.collections:
+        if any(op.method == "POST" for op in collection.operations(api.spec).values()):
+            steps += [("POST", collection.list_path, {}), ("POST", collection.list_path, [{}])]
+    if api.api == "datawiz":
+        steps.append(
+            (
+                "POST",
+                api.collection("relocate-documents").list_path,
+                {
+                    "relocate_id": "ct-diff",
+                    "price_total": "1",
+                    "relocate_date": "2016-01-01T00:00:00",
+                    "responsible": "",
+                    "products": [
+                        {"product_id": "ct-diff-missing", "qty": "1", "price": "1", "price_total": "1"}
+                    ],
+                },
+            )
+        )
+    return steps
 
 
 def shape(value: Any) -> Any:
@@ -100,7 +125,7 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
         specs_dir=real.specs_dir,
     )
     report = Report(api=real.api, target=f"{real.base_url} vs the fake")
-    steps = list(READ_SEQUENCES[real.api]) + (list(WRITE_SEQUENCES[real.api]) if allow_writes else [])
+    steps = read_steps(real.facts) + (write_steps(real.facts) if allow_writes else [])
     random.Random(seed).shuffle(steps)
     for index, (method, url, body) in enumerate(steps):
         name = f"{index:02d} {method} {url}"
@@ -153,8 +178,10 @@ def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
 
 def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     """Upload a new document, upload it again, read it back: counts and the stored representation."""
-    docs, product = "/api/v1/relocate-documents/", f"{prefix}p"
-    target.api_call("POST", "/api/v1/products/", json=[{"product_id": product, "name": "diff product"}])
+    api = target.facts
+    docs, product = api.collection("relocate-documents").list_path, f"{prefix}p"
+    products = api.collection("products").list_path
+    target.api_call("POST", products, json=[{"product_id": product, "name": "diff product"}])
     document = {
         "relocate_id": f"{prefix}d",
         "price_total": "7.5",
