@@ -1,0 +1,461 @@
+"""The read promises of every declared collection (contract_tests/collection_promises.py lists
+them): each works on whatever data the target holds and sends only GET, HEAD and OPTIONS."""
+
+import os
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from contract_tests.collection_http import (
+    base,
+    detail_path,
+    first_items,
+    get_json,
+    key_of,
+    nested_path,
+    same_url,
+    walk,
+)
+from contract_tests.context import Context
+from contract_tests.objects import drf_type
+from mockserver.spec.collections import CollectionDeclaration
+
+Collection = CollectionDeclaration
+PAGE_KEYS = {"count", "next", "previous", "results"}
+READ_WALK_PAGES = 4  # pages a read-only walk follows on a deployment's own data
+PLAIN_TEXT = re.compile(r"[a-z0-9]*")  # sorts the same under any database collation
+
+
+def page_shape(ctx: Context, c: Collection) -> None:
+    operation = f"GET {c.list_path}?page_size=3"
+    page = get_json(ctx, f"{c.list_path}?page_size=3", operation)
+    ctx.require(
+        isinstance(page, dict) and set(page) == PAGE_KEYS,
+        operation,
+        "a page is {count, next, previous, results}",
+        actual=page,
+    )
+    count = page["count"]
+    ctx.expect(
+        len(page["results"]) == min(3, count),
+        operation,
+        "page_size is honoured",
+        expected=min(3, count),
+        actual=len(page["results"]),
+    )
+    ctx.expect(
+        (page["next"] is not None) == (count > 3),
+        operation,
+        "next is given exactly when there are more pages",
+        actual=page["next"],
+    )
+    ctx.expect(page["previous"] is None, operation, "the first page has no previous", actual=page["previous"])
+    default = get_json(ctx, c.list_path, f"GET {c.list_path}")
+    ctx.expect(
+        len(default["results"]) == min(c.page_size, count),
+        f"GET {c.list_path}",
+        f"the default page holds {c.page_size} objects",
+        expected=min(c.page_size, count),
+        actual=len(default["results"]),
+    )
+
+
+def max_page_size(ctx: Context, c: Collection) -> None:
+    operation = f"GET {c.list_path}?page_size={c.max_page_size + 1}"
+    page = get_json(ctx, f"{c.list_path}?page_size={c.max_page_size + 1}", operation)
+    expected = min(page["count"], c.max_page_size)
+    ctx.expect(
+        len(page["results"]) == expected,
+        operation,
+        f"page_size is capped at {c.max_page_size}",
+        expected=expected,
+        actual=len(page["results"]),
+    )
+
+
+def page_walk(ctx: Context, c: Collection) -> None:
+    """next visits pages that do not repeat, with one count; previous walks back over them."""
+    operation = f"GET {c.list_path}?page_size=2 (next, previous)"
+    pages, seen = walk(ctx, f"{c.list_path}?page_size=2", operation, limit=READ_WALK_PAGES)
+    check_walk(ctx, c, pages, seen, operation, {"page_size": ["2"]}, complete=not pages[-1]["next"])
+
+
+def check_walk(
+    ctx: Context,
+    c: Collection,
+    pages: list[dict],
+    seen: list[dict],
+    operation: str,
+    kept: dict[str, list[str]],
+    complete: bool,
+) -> None:
+    counts = [p["count"] for p in pages]
+    ctx.expect(len(set(counts)) == 1, operation, "count is the same on every page", actual=counts)
+    keys = [key_of(c, item) for item in seen]
+    ctx.expect(len(keys) == len(set(keys)), operation, "pages do not repeat objects", actual=keys)
+    size = int(kept["page_size"][0])
+    ctx.expect(
+        all(len(p["results"]) == size for p in pages[:-1]),
+        operation,
+        "every page but the last is full",
+        expected=size,
+        actual=[len(p["results"]) for p in pages],
+    )
+    if complete:
+        ctx.expect(
+            len(seen) == counts[0],
+            operation,
+            "walking next visits count objects",
+            expected=counts[0],
+            actual=len(seen),
+        )
+    for number, page in enumerate(pages, start=1):
+        for link in (page["next"], page["previous"]):
+            if link:
+                params = parse_qs(urlsplit(link).query)
+                ctx.expect(
+                    all(params.get(k) == v for k, v in kept.items()),
+                    operation,
+                    "next/previous keep the other query parameters",
+                    expected=kept,
+                    actual=link,
+                )
+                ctx.expect(
+                    link.startswith(base(ctx) + "/"),
+                    operation,
+                    "links are absolute on the host asked",
+                    expected=base(ctx),
+                    actual=link,
+                )
+        if number > 1:
+            ctx.expect(
+                bool(page["previous"]),
+                operation,
+                f"page {number} links to the previous page",
+                actual=page["previous"],
+            )
+    if len(pages) > 1 and pages[1]["previous"]:
+        ctx.expect(
+            "page=" not in urlsplit(pages[1]["previous"]).query,
+            operation,
+            "page 2's previous is page 1 (without page=)",
+            actual=pages[1]["previous"],
+        )
+    back, url = [], pages[-1]["previous"]
+    while url and len(back) < len(pages) - 1:
+        page = get_json(ctx, url, operation)
+        back.append([key_of(c, item) for item in page["results"]])
+        url = page["previous"]
+    ctx.expect(
+        back == [[key_of(c, i) for i in p["results"]] for p in reversed(pages[:-1])],
+        operation,
+        "previous walks back over the same pages",
+        actual=back,
+    )
+
+
+def page_past_end(ctx: Context, c: Collection) -> None:
+    answer = ctx.target.api_call("GET", f"{c.list_path}?page=999999999")
+    operation = f"GET {c.list_path}?page=999999999"
+    ctx.require(
+        answer.status_code == 404,
+        operation,
+        "a page past the end answers 404",
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+    ctx.expect(
+        ctx.json_of(answer, operation) == {"detail": "Invalid page."},
+        operation,
+        'the 404 says {"detail": "Invalid page."}',
+        actual=answer.text[:200],
+        response=answer,
+    )
+
+
+def sort_value(kind: str, value: Any) -> Any:
+    """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
+    if value is None:
+        return None
+    if kind == "number":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+    return str(value)
+
+
+def portable(kind: str, values: list[Any]) -> list[Any]:
+    """The values whose order every database agrees on: text past the prefix all share (a
+    promise's tag) must be lower-case letters and digits, which any collation orders as code
+    points do; other text is left out rather than risk a false alarm."""
+    present = [v for v in values if v is not None]
+    if kind != "text" or not present:
+        return present
+    common = len(os.path.commonprefix(present))  # noqa: RUF071 (text, not paths)
+    return [v for v in present if PLAIN_TEXT.fullmatch(v[common:])]
+
+
+def expect_sorted(
+    ctx: Context, c: Collection, field: str, items: list[dict], descending: bool, operation: str
+) -> None:
+    kind = c.ordering[field]
+    comparable = portable(kind, [sort_value(kind, item.get(field)) for item in items])
+    ctx.expect(
+        comparable == sorted(comparable, reverse=descending),
+        operation,
+        f"ordering={'-' if descending else ''}{field} sorts by {kind}, {'descending' if descending else 'ascending'}",
+        actual=[str(v) for v in comparable][:20],
+    )
+
+
+def ordering(ctx: Context, c: Collection, field: str) -> None:
+    for term in (field, f"-{field}"):
+        operation = f"GET {c.list_path}?ordering={term}"
+        page = get_json(ctx, f"{c.list_path}?ordering={term}&page_size=50", operation)
+        expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
+
+
+def first_word(value: Any) -> str | None:
+    """A search term DRF's SearchFilter reads as one term (it splits on spaces and commas)."""
+    words = [w for w in re.split(r"[\s,\x00]+", str(value)) if w] if value not in (None, "") else []
+    return words[0] if words else None
+
+
+def search(ctx: Context, c: Collection, field: str) -> None:
+    item = next((i for i in first_items(ctx, c, 5) if first_word(i.get(field))), None)
+    if item is None:
+        return  # nothing to search for in this target's data
+    term = first_word(item[field]) or ""
+    operation = f"GET {c.list_path}?search= ({field})"
+    pages, found = walk(
+        ctx, f"{c.list_path}?{urlencode({'search': term, 'page_size': 50})}", operation, limit=2
+    )
+    ctx.expect(
+        any(key_of(c, i) == key_of(c, item) for i in found) or pages[0]["count"] > 100,
+        operation,
+        f"search finds an object by its {field}",
+        expected=key_of(c, item),
+        actual=[key_of(c, i) for i in found][:10],
+    )
+    missing = [
+        key_of(c, i) for i in found if not any(term.lower() in str(i.get(f) or "").lower() for f in c.search)
+    ]
+    ctx.expect(not missing, operation, f"every result holds {term!r} in a search field", actual=missing[:5])
+
+
+def links(ctx: Context, c: Collection) -> None:
+    """Hyperlinks are absolute on the host asked; `self` links are the object's detail URL."""
+    operation = f"GET {c.list_path}"
+    for item in first_items(ctx, c):
+        for link in c.hyperlinks:
+            for holder in item.get(link.within) or [] if link.within else [item]:
+                value = holder.get(link.field)
+                if value is None and link.source_fields:
+                    continue
+                ctx.expect(
+                    isinstance(value, str) and value.startswith(base(ctx) + "/"),
+                    operation,
+                    f"{link.field} is absolute on the host asked",
+                    expected=base(ctx) + "/...",
+                    actual=value,
+                )
+                if not link.source_fields and c.detail_path:
+                    ctx.expect(
+                        same_url(value, base(ctx) + detail_path(c, key_of(c, holder))),
+                        operation,
+                        f"{link.field} is the object's detail URL",
+                        expected=base(ctx) + detail_path(c, key_of(c, holder)),
+                        actual=value,
+                    )
+
+
+def detail_agrees(ctx: Context, c: Collection) -> None:
+    """The detail of an object says what its list entry says."""
+    for item in first_items(ctx, c, 2):
+        path = detail_path(c, key_of(c, item))
+        detail = get_json(ctx, path, f"GET {c.detail_path}")
+        ctx.expect(
+            detail == item,
+            f"GET {c.detail_path}",
+            "the detail agrees with the list entry",
+            expected=item,
+            actual=detail,
+        )
+
+
+def hyperlinks_resolve(ctx: Context, c: Collection) -> None:
+    """A hyperlink to another collection is that object's detail, with the key it was built from."""
+    followed = 0
+    for item in first_items(ctx, c):
+        for link in (h for h in c.hyperlinks if h.source_fields):
+            for holder in item.get(link.within) or [] if link.within else [item]:
+                url = holder.get(link.field)
+                if not url or followed >= 4:
+                    continue
+                followed += 1
+                other = ctx.target.facts.collection(link.collection)
+                target = get_json(ctx, url, f"GET {other.detail_path} (from {c.name}.{link.field})")
+                expected = [str(holder.get(s)) for s in link.source_fields]
+                ctx.expect(
+                    [str(target.get(k)) for k in other.key] == expected,
+                    f"GET {url}",
+                    f"{link.field} resolves to the {link.collection} object it names",
+                    expected=expected,
+                    actual=target,
+                )
+
+
+def nested_items(ctx: Context, c: Collection) -> None:
+    """A nested list's items are served one by one at their own detail path, as listed."""
+    for field, nested in c.nested.items():
+        item = next((i for i in first_items(ctx, c, 5) if i.get(field)), None)
+        if item is None:
+            continue
+        line = item[field][0]
+        path = nested_path(nested, key_of(c, item), line)
+        got = get_json(ctx, path, f"GET {nested.detail_path}")
+        ctx.expect(
+            got == line,
+            f"GET {nested.detail_path}",
+            "a nested item reads as it is listed",
+            expected=line,
+            actual=got,
+        )
+
+
+def head(ctx: Context, c: Collection) -> None:
+    paths = [c.list_path] + [detail_path(c, key_of(c, i)) for i in first_items(ctx, c, 1) if c.detail_path]
+    for path in paths:
+        answer = ctx.target.api_call("HEAD", path)
+        ctx.expect(
+            answer.status_code == 200 and answer.content == b"",
+            f"HEAD {path}",
+            "HEAD is GET without a body",
+            expected="200, empty",
+            actual=f"{answer.status_code}, {len(answer.content)} bytes",
+            response=answer,
+        )
+
+
+def options(ctx: Context, c: Collection) -> None:
+    """OPTIONS describes the view and, where POST is declared, every input field as the spec does."""
+    item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
+    answer = ctx.target.api_call("OPTIONS", c.list_path)
+    operation = f"OPTIONS {c.list_path}"
+    metadata = ctx.json_of(answer, operation)
+    ctx.expect(
+        metadata.get("name") == item.view_name,
+        operation,
+        "the view's name",
+        expected=item.view_name,
+        actual=metadata.get("name"),
+    )
+    ctx.expect(
+        answer.headers.get("allow") == item.allow_header,
+        operation,
+        "Allow lists the view's methods",
+        expected=item.allow_header,
+        actual=answer.headers.get("allow"),
+        response=answer,
+    )
+    if "POST" not in item.operations:
+        return
+    actions = (metadata.get("actions") or {}).get("POST")
+    ctx.require(
+        isinstance(actions, dict),
+        operation,
+        "metadata must describe actions.POST",
+        actual=metadata.get("actions"),
+        response=answer,
+    )
+    fields = c.input_schema.get("properties") or {}
+    ctx.expect(
+        set(actions) == set(fields),
+        operation,
+        "actions.POST lists the serializer's fields",
+        expected=sorted(fields),
+        actual=sorted(actions),
+    )
+    required = set(c.input_schema.get("required") or ())
+    for name, prop in fields.items():
+        described = actions.get(name) or {}
+        want = {
+            "read_only": bool(prop.get("readOnly")),
+            "required": name in required and not prop.get("readOnly"),
+            "type": drf_type(prop),
+        }
+        got = {key: described.get(key) for key in want}
+        ctx.expect(
+            got == want, operation, f"actions.POST.{name} as the spec declares", expected=want, actual=got
+        )
+
+
+def suffixes(ctx: Context, c: Collection) -> None:
+    """`.json` serves the same objects, hyperlinks reversed with the suffix (DRF's format kwarg)."""
+    item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
+    if "json" in item.format_suffixes:
+        plain = get_json(ctx, c.list_path, f"GET {c.list_path}")
+        for path in (c.list_path.rstrip("/") + ".json", c.list_path + ".json/"):
+            ctx.expect(
+                get_json(ctx, path, f"GET {path}").get("count") == plain["count"],
+                f"GET {path}",
+                "the .json suffix serves the collection",
+                expected=plain["count"],
+            )
+        for found in first_items(ctx, c, 1) if c.detail_path else []:
+            path = detail_path(c, key_of(c, found)).rstrip("/") + ".json"
+            expected = _suffixed(c, found)
+            got = get_json(ctx, path, f"GET {c.detail_path} (.json)")
+            ctx.expect(
+                got == expected,
+                f"GET {path}",
+                "the .json detail is the object, its hyperlinks ending in .json",
+                expected=expected,
+                actual=got,
+            )
+    if "api" in item.format_suffixes:
+        html = ctx.target.api_call("GET", f"{c.list_path}?format=api")
+        ctx.expect(
+            html.status_code == 200 and html.headers.get("content-type", "").startswith("text/html"),
+            f"GET {c.list_path}?format=api",
+            "format=api is an HTML page",
+            actual=html.headers.get("content-type"),
+            response=html,
+        )
+
+
+def _suffixed(c: Collection, item: dict[str, Any]) -> dict[str, Any]:
+    changed = {**item}
+    for link in c.hyperlinks:
+        holders = [dict(h) for h in changed.get(link.within) or []] if link.within else [changed]
+        for holder in holders:
+            if isinstance(holder.get(link.field), str) and holder[link.field].endswith("/"):
+                holder[link.field] = holder[link.field][:-1] + ".json"
+        if link.within:
+            changed[link.within] = holders
+    return changed
+
+
+def unknown_detail(ctx: Context, c: Collection) -> None:
+    path = detail_path(c, f"{ctx.options.prefix}no-such-object")
+    answer = ctx.target.api_call("GET", path)
+    operation = f"GET {c.detail_path} (unknown)"
+    ctx.require(
+        answer.status_code == 404,
+        operation,
+        "an unknown object answers 404",
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+    body = ctx.json_of(answer, operation)
+    ctx.expect(
+        isinstance(body, dict) and set(body) == {"detail"},
+        operation,
+        'a 404 is {"detail": ...}',
+        actual=body,
+        response=answer,
+    )

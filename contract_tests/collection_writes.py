@@ -1,0 +1,321 @@
+"""The write promises of every declared collection (contract_tests/collection_promises.py lists
+them): each writes its own tagged objects, generated from the input schema, and reads them back
+through other endpoints: what one endpoint says must agree with what another says afterwards."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from contract_tests.collection_http import detail_path, get_json, key_of, walk
+from contract_tests.collection_reads import check_walk, expect_sorted
+from contract_tests.context import CheckAborted, Context
+from contract_tests.objects import CannotWrite, ObjectMaker, differences, drf_type, writable
+from mockserver.spec.collections import CollectionDeclaration as Collection
+
+
+def _tag(ctx: Context, mark: str) -> str:
+    """A tag no other promise of the run uses (its objects are found by it, and only they)."""
+    ctx.shared["tags"] = number = ctx.shared.get("tags", 0) + 1
+    return f"{ctx.options.prefix}{mark}{number}-"
+
+
+def _make(ctx: Context, c: Collection, tag: str, count: int) -> list[dict[str, Any]]:
+    try:
+        return [ObjectMaker(ctx).make(c, tag, index) for index in range(count)]
+    except CannotWrite as error:
+        ctx.report.skipped.append(f"{c.name}: {error}")
+        raise CheckAborted from None
+
+
+def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, Any]:
+    answer = ctx.target.api_call("POST", c.list_path, json=body)
+    ctx.require(
+        answer.status_code == 201,
+        operation,
+        "the upload was not accepted",
+        expected=201,
+        actual=f"{answer.status_code} {answer.text[:300]}",
+        response=answer,
+    )
+    counts = ctx.json_of(answer, operation)
+    ctx.require(
+        isinstance(counts, dict) and set(counts) == {"updated", "inserted"},
+        operation,
+        'the answer must be {"updated", "inserted"}',
+        actual=counts,
+        response=answer,
+    )
+    ctx.expect(
+        bool(answer.headers.get("location")), operation, "a 201 carries a Location header", response=answer
+    )
+    return counts
+
+
+def _own(ctx: Context, c: Collection, tag: str, extra: str = "") -> str:
+    """The list URL showing only what a promise wrote (every written text value holds its tag)."""
+    return f"{c.list_path}?{urlencode({'search': tag})}{extra}"
+
+
+def free_text(c: Collection) -> set[str]:
+    """Writable text fields that refer to nothing: what a promise fills with its tag."""
+    linked = {s for link in c.hyperlinks for s in link.source_fields}
+    return {
+        name
+        for name, prop in writable(c.input_schema).items()
+        if drf_type(prop) == "string"
+        and not (prop.get("x-drf") or {}).get("exists_in")
+        and name not in linked
+    }
+
+
+def can_isolate(c: Collection) -> bool:
+    """Whether `?search=<tag>` shows exactly what a promise wrote."""
+    return bool(free_text(c) & set(c.search))
+
+
+def upsert_counts(ctx: Context, c: Collection) -> None:
+    """Counts say what was new and what replaced; the list shows as many as the counts said."""
+    tag = _tag(ctx, "u")
+    a, b = _make(ctx, c, tag, 2)
+    counts = upload(ctx, c, [a, b], f"POST {c.list_path} (2 new)")
+    ctx.expect(
+        counts == {"updated": 0, "inserted": 2},
+        f"POST {c.list_path}",
+        "counts must say what was new",
+        expected={"updated": 0, "inserted": 2},
+        actual=counts,
+    )
+    again = upload(ctx, c, [a], f"POST {c.list_path} (1 again)")
+    ctx.expect(
+        again == {"updated": 1, "inserted": 0},
+        f"POST {c.list_path}",
+        "counts must say what was replaced",
+        expected={"updated": 1, "inserted": 0},
+        actual=again,
+    )
+    if can_isolate(c):
+        listed = get_json(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        ctx.expect(
+            listed["count"] == 2,
+            f"GET {c.list_path}?search=",
+            "the list counts what the uploads said they inserted",
+            expected=2,
+            actual=listed["count"],
+        )
+
+
+def read_back(ctx: Context, c: Collection) -> None:
+    """What was posted reads back from the detail, and the list shows the same representation."""
+    tag = _tag(ctx, "r")
+    (sent,) = _make(ctx, c, tag, 1)
+    upload(ctx, c, sent, f"POST {c.list_path}")
+    detail = get_json(ctx, detail_path(c, key_of(c, sent)), f"GET {c.detail_path}")
+    wrong = differences(sent, detail, c.input_schema)
+    ctx.expect(
+        not wrong,
+        f"GET {c.detail_path}",
+        f"the detail reads back what was posted (differs in {wrong})",
+        expected=sent,
+        actual=detail,
+    )
+    if can_isolate(c):
+        _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        ctx.expect(
+            listed == [detail],
+            f"GET {c.list_path}?search=",
+            "the list shows what the detail shows",
+            expected=[detail],
+            actual=listed,
+        )
+
+
+def replace_whole(ctx: Context, c: Collection) -> None:
+    """A second upload with the same key replaces the object whole (nested lists included)."""
+    tag = _tag(ctx, "x")
+    shorter, first = _make(ctx, c, tag, 2)  # the second made has more nested items
+    replacement = {**shorter, **{name: first[name] for name in c.key}}
+    if replacement == first:
+        return
+    upload(ctx, c, first, f"POST {c.list_path}")
+    upload(ctx, c, replacement, f"POST {c.list_path} (replace)")
+    detail = get_json(ctx, detail_path(c, key_of(c, first)), f"GET {c.detail_path}")
+    wrong = differences(replacement, detail, c.input_schema)
+    ctx.expect(
+        not wrong,
+        f"GET {c.detail_path}",
+        f"a replaced object is replaced whole (differs in {wrong})",
+        expected=replacement,
+        actual=detail,
+    )
+
+
+def errors_aligned(ctx: Context, c: Collection) -> None:
+    """Bad uploads answer 400 with DRF's error shapes, list errors aligned; nothing is stored."""
+    single = ctx.target.api_call("POST", c.list_path, json={})
+    operation = f"POST {c.list_path} (empty object)"
+    ctx.require(
+        single.status_code == 400,
+        operation,
+        "an empty object is rejected",
+        expected=400,
+        actual=single.status_code,
+        response=single,
+    )
+    body = ctx.json_of(single, operation)
+    required = set(c.input_schema.get("required") or ())
+    ctx.expect(
+        isinstance(body, dict)
+        and required <= set(body)
+        and all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in body.values()),
+        operation,
+        'single-object errors are {"field": ["message", ...]} naming every required field',
+        expected=sorted(required),
+        actual=body,
+        response=single,
+    )
+    (good,) = _make(ctx, c, _tag(ctx, "e"), 1)
+    listed = ctx.target.api_call("POST", c.list_path, json=[{}, good])
+    operation = f"POST {c.list_path} (list with one bad item)"
+    ctx.require(
+        listed.status_code == 400,
+        operation,
+        "a list with a bad item is rejected whole",
+        expected=400,
+        actual=listed.status_code,
+        response=listed,
+    )
+    body = ctx.json_of(listed, operation)
+    ctx.expect(
+        isinstance(body, list) and len(body) == 2 and body[1] == {} and bool(body[0]),
+        operation,
+        "list errors are aligned with the input, {} for good items",
+        actual=body,
+        response=listed,
+    )
+    _expect_absent(ctx, c, good, "all or nothing: the good item of a rejected list is not stored")
+
+
+def _expect_absent(ctx: Context, c: Collection, item: dict[str, Any], message: str) -> None:
+    answer = ctx.target.api_call("GET", detail_path(c, key_of(c, item)))
+    ctx.expect(
+        answer.status_code == 404,
+        f"GET {c.detail_path}",
+        message,
+        expected=404,
+        actual=answer.status_code,
+        response=answer,
+    )
+
+
+def references(c: Collection) -> list[tuple[str, str]]:
+    """(list field or "", field) of every `exists_in` reference of the input form."""
+    found = []
+    for name, prop in writable(c.input_schema).items():
+        if (prop.get("x-drf") or {}).get("exists_in"):
+            found.append(("", name))
+        for inner, inner_prop in writable(prop.get("items") or {}).items():
+            if (inner_prop.get("x-drf") or {}).get("exists_in"):
+                found.append((name, inner))
+    return found
+
+
+def related_must_exist(ctx: Context, c: Collection) -> None:
+    """An object naming a related object that does not exist is refused, naming the field."""
+    for within, field in references(c):
+        (bad,) = _make(ctx, c, _tag(ctx, "m"), 1)
+        holder = bad[within][0] if within else bad
+        holder[field] = f"{ctx.options.prefix}no-such-{field}"
+        answer = ctx.target.api_call("POST", c.list_path, json=bad)
+        operation = f"POST {c.list_path} (unknown {within + '.' if within else ''}{field})"
+        ctx.require(
+            answer.status_code == 400,
+            operation,
+            "a missing related object must be rejected",
+            expected=400,
+            actual=answer.status_code,
+            response=answer,
+        )
+        body = ctx.json_of(answer, operation)
+        ctx.expect(
+            isinstance(body, dict) and (within or field) in body,
+            operation,
+            "the error names the field",
+            expected=within or field,
+            actual=body,
+            response=answer,
+        )
+        _expect_absent(ctx, c, bad, "nothing of a rejected upload is stored")
+
+
+def own_walk(ctx: Context, c: Collection) -> None:
+    """Five uploaded objects: counted, paged by page_size, each visited once, links kept."""
+    tag = _tag(ctx, "w")
+    made = _make(ctx, c, tag, 5)
+    upload(ctx, c, made, f"POST {c.list_path} (5 new)")
+    operation = f"GET {c.list_path}?search=&page_size=2"
+    pages, seen = walk(ctx, _own(ctx, c, tag, "&page_size=2"), operation)
+    ctx.expect(
+        sorted(key_of(c, i) for i in seen) == sorted(key_of(c, i) for i in made),
+        operation,
+        "walking next visits each uploaded object once",
+        expected=sorted(key_of(c, i) for i in made),
+        actual=[key_of(c, i) for i in seen],
+    )
+    ctx.expect(
+        [p["count"] for p in pages] == [5] * len(pages),
+        operation,
+        "count equals the number of matching objects",
+        expected=5,
+        actual=[p["count"] for p in pages],
+    )
+    ctx.expect(
+        [len(p["results"]) for p in pages] == [2, 2, 1],
+        operation,
+        "page_size is honoured",
+        expected=[2, 2, 1],
+        actual=[len(p["results"]) for p in pages],
+    )
+    check_walk(ctx, c, pages, seen, operation, {"search": [tag], "page_size": ["2"]}, complete=True)
+
+
+def ordering_own(ctx: Context, c: Collection, field: str) -> None:
+    """Objects written in one order come back in the order of the field asked."""
+    if field not in writable(c.input_schema):
+        return  # a presented-only field: its order shows on the target's own data
+    made = _make(ctx, c, tag := _tag(ctx, "o"), 3)
+    if field not in c.key:  # the field's order differs from the keys' and from the upload's
+        values = [item[field] for item in made]
+        for index, item in enumerate(made):
+            item[field] = values[(index + 1) % 3]
+    upload(ctx, c, [made[i] for i in (1, 2, 0)], f"POST {c.list_path}")
+    for term in (field, f"-{field}"):
+        operation = f"GET {c.list_path}?search=&ordering={term}"
+        page = get_json(ctx, _own(ctx, c, tag, f"&ordering={term}&page_size=3"), operation)
+        ctx.expect(
+            len(page["results"]) == 3,
+            operation,
+            "search finds the three objects written",
+            expected=3,
+            actual=len(page["results"]),
+        )
+        expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
+
+
+def search_own(ctx: Context, c: Collection, field: str) -> None:
+    """An object whose `field` alone holds a term is found by it, and nothing else is."""
+    if field not in free_text(c):
+        return  # not written as free text: the target's own data shows it
+    tag = _tag(ctx, "s")
+    hit, miss = _make(ctx, c, tag, 2)
+    inputs = writable(c.input_schema)
+    term = f"{tag}qz"
+    hit[field] = (term + str(hit[field])[len(tag) :])[: inputs[field].get("maxLength") or 200]
+    upload(ctx, c, [hit, miss], f"POST {c.list_path}")
+    operation = f"GET {c.list_path}?search= ({field})"
+    found = get_json(ctx, f"{c.list_path}?{urlencode({'search': term})}", operation)
+    ctx.expect(
+        [key_of(c, i) for i in found["results"]] == [key_of(c, hit)],
+        operation,
+        f"search finds the object by its {field}, and only it",
+        expected=[key_of(c, hit)],
+        actual=[key_of(c, i) for i in found["results"]],
+    )
