@@ -258,7 +258,7 @@ class Dispatcher:
             location = path + "/" + (f"?{query}" if query else "")
             # Django's HttpResponsePermanentRedirect: an empty body, typed as HTML all the same.
             unmatched = Reply(301, {"Location": location}, b"", "text/html; charset=utf-8")
-        elif path.startswith(CONTROL_PREFIX):
+        elif path.lower().startswith(CONTROL_PREFIX):  # `/__MOCKSERVER__/...` too: a control-shaped 404
             unmatched = Reply(404, {}, b'{"detail":"Not found."}', "application/json")
         else:
             unmatched = Reply(404, {}, DJANGO_NOT_FOUND, "text/html; charset=utf-8")
@@ -332,7 +332,7 @@ class Dispatcher:
         request = exchange.request
         if exchange.match.path_item.api == CONTROL_API:
             if request.method != "GET" and self.settings.state_file is not None:
-                save_state_file(self.store, self.settings.state_file, self.authenticator.keys.key)
+                save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
             return
         answer = data if has_secrets(data) else cut(reply.body)
         self._journal(
@@ -508,12 +508,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.state_file is not None:
-            kept = load_state_file(dispatcher.store, settings.state_file)
-            if kept is not None and settings.tenant_secret is None:
-                dispatcher.authenticator.keys.key = kept  # the same tenant ids as before the restart
+            load_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys)
         yield
         if settings.state_file is not None:
-            save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.key)
+            save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.to_keep())
 
     app = MockserverApp(dispatcher, lifespan=lifespan)
     app.state.dispatcher = dispatcher

@@ -10,19 +10,26 @@ from pathlib import Path
 
 import orjson
 
+from mockserver.auth.keys import CredentialKeys
+from mockserver.auth.tokens import digested
 from mockserver.store.base import Store
 
 KEY_FIELD = "credential_key"
 
 
-def load_state_file(store: Store, path: Path) -> bytes | None:
-    """Load the store's state; returns the credential key the file keeps, if any."""
+def load_state_file(store: Store, path: Path, keys: CredentialKeys | None = None) -> None:
+    """Load the store's state, and the credential key the file keeps into `keys` (unless one is
+    configured). Whatever an older version wrote in clear (tenant ids carrying a credential,
+    issued credentials) is loaded under derived ids and digests, and so never written again."""
     if not path.exists():
-        return None
+        return
     state = orjson.loads(path.read_bytes())
     key = state.pop(KEY_FIELD, None)
+    if keys is not None:
+        if isinstance(key, str) and not keys.configured:
+            keys.key = bytes.fromhex(key)  # the same tenant ids as before the restart
+        state["tenants"] = keys.rekeyed(digested(state.get("tenants") or {}))
     store.load_all(state)
-    return bytes.fromhex(key) if isinstance(key, str) else None
 
 
 def save_state_file(store: Store, path: Path, credential_key: bytes | None = None) -> None:

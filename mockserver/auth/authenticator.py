@@ -99,9 +99,13 @@ class Authenticator:
 
     def identify(self, request: IncomingRequest) -> str | None:
         """The tenant a control call names: the namespace header, or its credential's tenant. In
-        strict mode the credential must be valid (a 401 otherwise, as the API would answer); in
-        open mode any well-formed credential names its own tenant, as on the API."""
+        strict mode the credential must be valid, with a namespace too (a 401 otherwise, as the API
+        would answer); in open mode any well-formed credential names its own tenant, as on the API."""
         namespace = request.headers.get(NAMESPACE_HEADER)
+        if self._strict and namespace:
+            # A namespace is a name anyone could guess: on a strict fake, as on its API, only a
+            # valid credential reaches it.
+            return self.authenticate(request, ALL_SCHEMES).tenant
         if namespace:
             return f"ns:{namespace}"
         header = request.headers.get("authorization", "").strip()

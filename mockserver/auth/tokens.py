@@ -16,6 +16,23 @@ def user_tenant(username: str) -> str:
     return f"user:{username}"
 
 
+def digested(tenants: dict[str, Any]) -> dict[str, Any]:
+    """A loaded state's issued credentials as digests: older versions kept them in clear, keyed by
+    `token`; such a record is kept under the credential's digest and the credential dropped."""
+    issued = tenants.get(AUTH_TENANT)
+    records = ((issued or {}).get("collections") or {}).get(TOKENS.name)
+    if not isinstance(records, list) or not any(isinstance(r, dict) and "token" in r for r in records):
+        return tenants
+    kept = [
+        {**{k: v for k, v in r.items() if k != "token"}, "digest": stored_form(str(r["token"]))}
+        if isinstance(r, dict) and "token" in r
+        else r
+        for r in records
+    ]
+    collections = {**issued["collections"], TOKENS.name: kept}
+    return {**tenants, AUTH_TENANT: {**issued, "collections": collections}}
+
+
 def remember(store: Store, token: str, record: dict[str, Any]) -> None:
     store.upsert_documents(AUTH_TENANT, TOKENS.name, [{**record, "digest": stored_form(token)}])
 

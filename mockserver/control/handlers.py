@@ -99,6 +99,8 @@ def put_state(request: ApiRequest) -> ApiResponse:
         raise _refused("the credentials the fake issued cannot be loaded through the control API.")
     for tenant, state in tenants.items():
         _check_tenant_state(state, collections, f"tenants.{tenant}")
+    # A dump of an older version names tenants by their credential: loaded under the derived id.
+    tenants = request.app.auth.keys.rekeyed(tenants)
     # Like a reset of everything, the credentials the fake issued stay: logged-in clients stay so.
     issued = store.dump_tenant(AUTH_TENANT) if AUTH_TENANT in store.tenants() else None
     try:

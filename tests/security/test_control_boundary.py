@@ -9,16 +9,20 @@ from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.security.attacker import (
+    ADMIN,
+    ADMIN_HEADER,
+    PRODUCTS,
+    TEAM_A,
+    TEAM_B,
+    A,
+    B,
+    C,
+    everything,
+    refused,
+)
 
-TEAM_A = "team-a-secret-123"
-TEAM_B = "team-b-secret-456"
-ADMIN = "admin-secret-789"
-A = {"Authorization": f"Bearer {TEAM_A}"}
-B = {"Authorization": f"Bearer {TEAM_B}"}
-ADMIN_HEADER = {"X-Mockserver-Admin-Token": ADMIN}
-C = "/__mockserver__"
 DOCS = "/api/v1/relocate-documents/"
-PRODUCTS = "/api/v1/products/"
 
 
 def product(product_id: str) -> dict:
@@ -41,17 +45,6 @@ def fake() -> Iterator[TestClient]:
         assert client.post(PRODUCTS, json=product("a-only"), headers=A).status_code == 201
         assert client.post(PRODUCTS, json=product("b-only"), headers=B).status_code == 201
         yield client
-
-
-def everything(client: TestClient) -> str:
-    """All state, as the store holds it (read around the API: the test's own view)."""
-    store = client.app.state.store  # type: ignore[attr-defined]
-    return json.dumps({"state": store.dump_all(), "faults": store.faults()}, sort_keys=True)
-
-
-def refused(answer, status: int) -> None:
-    assert answer.status_code == status, (answer.status_code, answer.text)
-    assert isinstance(answer.json().get("detail"), str), answer.text  # DRF's error shape
 
 
 GLOBAL_CALLS = [
