@@ -1,7 +1,6 @@
 """What a run found: failures with a reproducible request, printed, as JSON and as JUnit XML."""
 
 import json
-import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,28 +8,16 @@ from xml.etree import ElementTree
 
 import httpx
 
-SECRET_HEADERS = ("authorization", "x-mockserver-admin-token")
+from mockserver.store.journal import curl_command
 
 
 def curl_line(request: httpx.Request) -> str:
-    """A curl command for the request, with credentials masked."""
-    parts = ["curl", "-X", request.method]
-    for name, value in request.headers.items():
-        if name.lower() in ("host", "content-length", "accept-encoding", "connection", "user-agent"):
-            continue
-        if name.lower() in SECRET_HEADERS:
-            keyword = value.split(" ", 1)[0]
-            value = f"{keyword} ***" if " " in value else "***"
-        parts += ["-H", f"{name}: {value}"]
+    """A curl command for the request, with credentials masked (the journal's masking)."""
     try:
         body = request.content
     except httpx.RequestNotRead:  # a streamed (multipart) body
         body = b"<multipart body>"
-    if body:
-        text = body.decode("utf-8", "replace")
-        parts += ["--data-raw", text if len(text) <= 2000 else text[:2000] + "…"]
-    parts.append(str(request.url))
-    return " ".join(shlex.quote(part) for part in parts)
+    return curl_command(request.method, str(request.url), request.headers.items(), body)
 
 
 @dataclass

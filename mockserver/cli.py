@@ -1,4 +1,4 @@
-"""`mockserver serve | verify | diff`: flags (or MOCKSERVER_<NAME> variables) into settings."""
+"""`mockserver serve | proxy | verify | diff`: flags (or MOCKSERVER_<NAME> variables) into settings."""
 
 import argparse
 import ipaddress
@@ -33,12 +33,18 @@ def _env_flag(name: str) -> bool:
     return str(_env_default(name, "")).lower() in ("1", "true", "yes", "on")
 
 
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+def add_listen_arguments(parser: argparse.ArgumentParser, port: int, api_help: str) -> None:
     parser.add_argument("--host", default=_env_default("host", "127.0.0.1"), help="default 127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(str(_env_default("port", 8000))), help="default 8000")
     parser.add_argument(
-        "--api", choices=[*KNOWN_APIS, "all"], default=_env_default("api", "all"), help="which API to serve"
+        "--port", type=int, default=int(str(_env_default("port", port))), help=f"default {port}"
     )
+    parser.add_argument(
+        "--api", choices=[*KNOWN_APIS, "all"], default=_env_default("api", "all"), help=api_help
+    )
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    add_listen_arguments(parser, 8000, "which API to serve")
     parser.add_argument(
         "--auth",
         choices=["open", "strict"],
@@ -253,6 +259,83 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--upstream",
+        default=_env_default("upstream"),
+        required=_env_default("upstream") is None,
+        help="the deployment's base URL (http or https, may carry a path prefix)",
+    )
+    add_listen_arguments(parser, 8080, "which API's specs to check against")
+    parser.add_argument(
+        "--mode",
+        choices=["observe", "annotate", "enforce"],
+        default=_env_default("mode", "observe"),
+        help="observe: answers unaltered (default); annotate: an X-Mockserver-Violations header; "
+        "enforce: a violating exchange is answered 502 with the violations and the upstream's answer",
+    )
+    parser.add_argument("--report-json", default=_env_default("report_json"), help="written on exit")
+    parser.add_argument("--junit-xml", default=_env_default("junit_xml"), help="written on exit")
+    parser.add_argument(
+        "--record",
+        default=_env_default("record"),
+        help="write what the traffic showed as a state file on exit",
+    )
+    parser.add_argument("--upstream-ca", default=_env_default("upstream_ca"), help="a CA file to trust")
+    parser.add_argument(
+        "--upstream-timeout",
+        type=float,
+        default=float(str(_env_default("upstream_timeout", 30.0))),
+        help="seconds an exchange with the upstream may take in all (then 504)",
+    )
+    parser.add_argument(
+        "--upstream-host",
+        action="store_true",
+        default=_env_flag("upstream_host"),
+        help="send the upstream its own Host header instead of the client's (name-based virtual hosts)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=_env_flag("read_only"),
+        help="refuse writes with 403 before they reach the upstream",
+    )
+    parser.add_argument("--log-level", default=_env_default("log_level", "info"))
+
+
+def proxy(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from mockserver.proxy.app import ProxyApp
+    from mockserver.proxy.settings import ProxySettings
+
+    settings = ProxySettings(
+        upstream=args.upstream,
+        apis=KNOWN_APIS if args.api == "all" else (args.api,),
+        mode=args.mode,
+        upstream_ca=Path(args.upstream_ca) if args.upstream_ca else None,
+        upstream_timeout=args.upstream_timeout,
+        upstream_host=args.upstream_host,
+        read_only=args.read_only,
+        report_json=Path(args.report_json) if args.report_json else None,
+        junit_xml=Path(args.junit_xml) if args.junit_xml else None,
+        record=Path(args.record) if args.record else None,
+    )
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    app = ProxyApp(settings)
+    base = f"http://{args.host}:{args.port}"
+    print(
+        f"mockserver proxy: {base} -> {settings.upstream}  (mode: {settings.mode}"
+        f"{', read-only' if settings.read_only else ''})\n"
+        f"  violations live: {base}/__mockserver__/violations   reports and recording on Ctrl+C / SIGTERM",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, lifespan="on")
+    return app.exit_status
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The CLI; given the command about to run, only what that command needs is imported (the
     contract suite's modules cost `serve` a tenth of a second of start-up)."""
@@ -268,7 +351,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     add_serve_arguments(serve_parser)
     serve_parser.set_defaults(run=serve)
-    if command == "serve":
+    proxy_parser = commands.add_parser(
+        "proxy",
+        help="check real traffic against the specs on its way to a deployment, and record it",
+        description=(
+            "Forwards every request to --upstream unchanged and checks each exchange against the specs "
+            "and the documented behaviours, without sending a request of its own."
+        ),
+    )
+    add_proxy_arguments(proxy_parser)
+    proxy_parser.set_defaults(run=proxy)
+    if command in ("serve", "proxy"):
         return parser
     try:
         from contract_tests.cli import add_contract_commands

@@ -6,6 +6,8 @@ the journal. Building the masked, previewed entry on every request cost about a 
 status poll served over a socket (measured); the formatting is the same, only later.
 """
 
+import shlex
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import orjson
@@ -92,3 +94,22 @@ def preview(data: Any) -> str | None:
         except TypeError:
             text = repr(data)
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "…"
+
+
+# Headers a reproducible command does without (curl sets them itself, or they are per connection).
+_CURL_SKIPPED = ("host", "content-length", "accept-encoding", "connection", "user-agent")
+CURL_BODY_LIMIT = 2000
+
+
+def curl_command(method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes | None) -> str:
+    """A curl command that repeats a request, its credentials masked as the journal masks them."""
+    shown = masked_headers({name.lower(): value for name, value in headers})
+    parts = ["curl", "-X", method]
+    for name, value in shown.items():
+        if name not in _CURL_SKIPPED:
+            parts += ["-H", f"{name}: {value}"]
+    if body:
+        text = body.decode("utf-8", "replace")
+        parts += ["--data-raw", text if len(text) <= CURL_BODY_LIMIT else text[:CURL_BODY_LIMIT] + "…"]
+    parts.append(url)
+    return " ".join(shlex.quote(part) for part in parts)

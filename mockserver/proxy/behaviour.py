@@ -1,0 +1,348 @@
+"""The documented behaviours passing traffic can show, judged per tenant from what the proxy saw
+of that tenant before, without sending anything: paging, ordering, search, upsert counts,
+absolute links on the host asked, task-state transitions, is_required after a task, and a
+detail read agreeing with the last list or upload seen."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.drf.judgements import (
+    link_keeps_query,
+    link_on_host,
+    ordering_problem,
+    page_problem,
+    search_problem,
+    upsert_problem,
+)
+from mockserver.drf.pagination import PagePolicy, page_request
+from mockserver.proxy.exchange import NOT_JSON, Exchange
+from mockserver.proxy.exchange_checks import Finding
+from mockserver.proxy.spec_facts import SpecFacts
+from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.spec.collections import CollectionDeclaration
+
+READS = ("GET", "HEAD")
+
+
+@dataclass
+class CollectionMemory:
+    listed: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> last representation read
+    uploaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> upload not read back yet
+    absent: set[str] = field(default_factory=set)  # keys a detail read answered 404 for
+
+    def gone(self, key: str) -> None:
+        self.listed.pop(key, None)
+        self.uploaded.pop(key, None)
+        self.absent.add(key)
+
+
+@dataclass
+class TaskMemory:
+    last: str | None = None  # the last state a status poll showed
+    executed_since: bool = False  # an execute was accepted after that poll
+    outcome: str | None = None  # the last outcome shown, until the next execute
+
+
+@dataclass
+class TenantMemory:
+    collections: dict[str, CollectionMemory] = field(default_factory=dict)
+    tasks: dict[str, TaskMemory] = field(default_factory=dict)
+    is_required: dict[str, str] = field(default_factory=dict)  # task -> last is_required answer
+
+    def collection(self, name: str) -> CollectionMemory:
+        return self.collections.setdefault(name, CollectionMemory())
+
+    def task(self, name: str) -> TaskMemory:
+        return self.tasks.setdefault(name, TaskMemory())
+
+
+def _items(data: Any) -> list[dict[str, Any]]:
+    items = data if isinstance(data, list) else [data]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _key(declaration: CollectionDeclaration, document: dict[str, Any]) -> str | None:
+    try:
+        return declaration.key_of(document)
+    except KeyError:
+        return None
+
+
+def _link_fields(declaration: CollectionDeclaration, document: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for link in declaration.hyperlinks:
+        holders = document.get(link.within) if link.within else [document]
+        for holder in holders if isinstance(holders, list) else []:
+            value = holder.get(link.field) if isinstance(holder, dict) else None
+            if isinstance(value, str):
+                found.append((link.field, value))
+    return found
+
+
+def _plain_strings(declaration: CollectionDeclaration) -> list[str]:
+    """Upload fields presented exactly as sent: plain strings with no format to normalise."""
+    names = []
+    for name, prop in (declaration.presented_schema.get("properties") or {}).items():
+        types = prop.get("type") if isinstance(prop, dict) else None
+        if (
+            name in declaration.writable_fields
+            and types == "string"
+            and "format" not in prop
+            and "pattern" not in prop
+        ):
+            names.append(name)
+    return names
+
+
+class BehaviourChecker:
+    def __init__(self, facts: SpecFacts) -> None:
+        self.facts = facts
+        self.tenants: dict[str, TenantMemory] = {}
+
+    def memory(self, tenant: str) -> TenantMemory:
+        return self.tenants.setdefault(tenant, TenantMemory())
+
+    def findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
+        operation = exchange.operation
+        if operation is None:
+            return []
+        findings: list[Finding] = []
+        if (
+            operation.needs_credentials
+            and "authorization" not in exchange.request_headers
+            and exchange.status < 400
+        ):
+            findings.append(
+                ("behaviour.auth", f"answered {exchange.status} without credentials; the spec secures it")
+            )
+        if exchange.tenant is None or exchange.status >= 500:
+            return findings
+        memory = self.memory(exchange.tenant)
+        collection = self.facts.collections.get(operation.operation_id)
+        if collection is not None:
+            declaration = collection.declaration
+            if collection.is_list:
+                findings += self._list(
+                    exchange, declaration, memory.collection(declaration.name), client_bases
+                )
+            else:
+                findings += self._detail(
+                    exchange, declaration, memory.collection(declaration.name), client_bases
+                )
+        task = self.facts.tasks.get(operation.operation_id)
+        if task is not None:
+            findings += self._task(exchange, task.declaration, task.role, memory)
+        return findings
+
+    # collections ------------------------------------------------------------------------
+    def _list(
+        self,
+        exchange: Exchange,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+        bases: list[str],
+    ) -> list[Finding]:
+        data = exchange.response_json
+        if exchange.method == "POST":
+            return self._upsert(exchange, declaration, memory)
+        if exchange.method != "GET" or exchange.status != 200 or not isinstance(data, dict):
+            return []
+        results = data.get("results")
+        if not isinstance(results, list):
+            return []
+        findings: list[Finding] = []
+        query = exchange.query
+        asked = page_request(query, PagePolicy(declaration.page_size, declaration.max_page_size))
+        count = data.get("count")
+        number: int | None = None
+        if asked.number == "last" and isinstance(count, int):
+            number = max(1, -(-count // asked.size))
+        elif asked.number.isdigit():
+            number = int(asked.number)
+        if number is not None:
+            problem = page_problem(data, number, asked.size)
+            if problem:
+                findings.append(("behaviour.pagination", problem))
+        for name in ("next", "previous"):
+            link = data.get(name)
+            if isinstance(link, str) and link:
+                if not link_on_host(link, bases):
+                    findings.append(("behaviour.absolute_urls", f"{name} {link!r} is not on the host asked"))
+                elif not link_keeps_query(link, query, ignored=("page",)):
+                    findings.append(
+                        ("behaviour.pagination", f"{name} {link!r} drops the query of {exchange.target}")
+                    )
+        documents = [r for r in results if isinstance(r, dict)]
+        ordering = [t.strip() for t in query.get("ordering", "").split(",") if t.strip()]
+        problem = ordering_problem(documents, ordering, declaration.ordering) if ordering else None
+        if problem:
+            findings.append(("behaviour.ordering", problem))
+        if query.get("search") and declaration.search:
+            problem = search_problem(documents, query["search"], declaration.search)
+            if problem:
+                findings.append(("behaviour.search", problem))
+        for document in documents:
+            key = _key(declaration, document)
+            if key is not None:
+                findings += self._read(declaration, memory, key, document, "list page", bases)
+        return findings
+
+    def _detail(
+        self,
+        exchange: Exchange,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+        bases: list[str],
+    ) -> list[Finding]:
+        match = exchange.match
+        if match is None:
+            return []
+        values = list(match.path_params.values())
+        if not values:
+            return []
+        key = values[-1]  # the lookup (composite keys travel joined in one path segment)
+        deleted = exchange.method == "DELETE" and exchange.status in (200, 204)
+        if deleted or (exchange.method == "GET" and exchange.status == 404):
+            memory.gone(key)
+            return []
+        data = exchange.response_json
+        if exchange.method != "GET" or exchange.status != 200 or not isinstance(data, dict):
+            return []
+        return self._read(declaration, memory, key, data, "detail read", bases)
+
+    def _read(
+        self,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+        key: str,
+        shown: dict[str, Any],
+        how: str,
+        bases: list[str],
+    ) -> list[Finding]:
+        """A document shown by a list page or a detail read: judged, then remembered."""
+        findings = self._links(shown, declaration, bases) + self._agrees(declaration, memory, key, shown, how)
+        memory.listed[key] = shown
+        memory.uploaded.pop(key, None)
+        memory.absent.discard(key)
+        return findings
+
+    def _agrees(
+        self,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+        key: str,
+        shown: dict[str, Any],
+        how: str,
+    ) -> list[Finding]:
+        sent = memory.uploaded.get(key)
+        if sent is not None:
+            for name in _plain_strings(declaration):
+                if name in sent and isinstance(sent[name], str) and shown.get(name) != sent[name]:
+                    return [
+                        (
+                            "behaviour.read_back",
+                            f"{how} of {key}: {name} is {shown.get(name)!r}, uploaded {sent[name]!r}",
+                        )
+                    ]
+            for name, value in sent.items():
+                if (
+                    isinstance(value, list)
+                    and isinstance(shown.get(name), list)
+                    and len(shown[name]) != len(value)
+                ):
+                    return [
+                        (
+                            "behaviour.read_back",
+                            f"{how} of {key}: {len(shown[name])} {name}, the last upload sent {len(value)}",
+                        )
+                    ]
+            return []
+        seen = memory.listed.get(key)
+        if seen is not None and how == "detail read" and seen != shown:
+            changed = sorted(name for name in set(seen) | set(shown) if seen.get(name) != shown.get(name))
+            return [
+                ("behaviour.read_back", f"detail read of {key} differs from the last list seen in {changed}")
+            ]
+        return []
+
+    def _links(
+        self, document: dict[str, Any], declaration: CollectionDeclaration, bases: list[str]
+    ) -> list[Finding]:
+        for name, link in _link_fields(declaration, document):
+            if not link_on_host(link, bases):
+                return [("behaviour.absolute_urls", f"{name} {link!r} is not on the host the client asked")]
+        return []
+
+    def _upsert(
+        self, exchange: Exchange, declaration: CollectionDeclaration, memory: CollectionMemory
+    ) -> list[Finding]:
+        sent = exchange.request_json
+        if exchange.status not in (200, 201) or sent is NOT_JSON:
+            return []
+        items = _items(sent)
+        keys = [_key(declaration, item) for item in items]
+        findings: list[Finding] = []
+        data = exchange.response_json
+        if None not in keys and len(set(keys)) == len(keys) and isinstance(data, dict):
+            known = sum(1 for k in keys if k in memory.listed or k in memory.uploaded)
+            problem = upsert_problem(data, len(keys), known)
+            if problem:
+                findings.append(("behaviour.upsert_counts", problem))
+        for key, item in zip(keys, items, strict=True):
+            if key is not None:
+                memory.uploaded[key] = item
+                memory.listed.pop(key, None)
+                memory.absent.discard(key)
+        return findings
+
+    # setup tasks ------------------------------------------------------------------------
+    def _task(
+        self, exchange: Exchange, kind: SetupTaskDeclaration, role: str, memory: TenantMemory
+    ) -> list[Finding]:
+        task = memory.task(kind.name)
+        if role == "execute":
+            if 200 <= exchange.status < 300:
+                task.executed_since = True
+                task.outcome = None
+            return []
+        data = exchange.response_json
+        if exchange.status != 200 or not isinstance(data, dict) or not isinstance(data.get("result"), str):
+            return []
+        result = data["result"]
+        if role == "status":
+            problem = self._transition(kind, task, result)
+            task.last, task.executed_since = result, False
+            if result in kind.outcomes:
+                task.outcome = result
+            return [("behaviour.task_state", problem)] if problem else []
+        if role == "is_required":
+            memory.is_required[kind.name] = result
+            copied_all = task.outcome and not task.executed_since and kind.outcomes[task.outcome] == "all"
+            if copied_all and result != kind.answers[False]:
+                return [
+                    (
+                        "behaviour.is_required",
+                        f"is_required is {result!r} after the last task ended {task.outcome}, "
+                        f"which copies everything",
+                    )
+                ]
+        return []
+
+    @staticmethod
+    def _transition(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> str | None:
+        if result not in kind.states:
+            return None  # the schema check reports it
+        previous = task.last
+        if task.executed_since:
+            if result == kind.idle:
+                return f"{result} after an accepted execute (a task runs or has ended)"
+            return None
+        if previous is None:
+            return None
+        if previous == kind.idle and result != kind.idle:
+            return f"{previous} -> {result} without an execute"
+        if previous == kind.running and result == kind.idle:
+            return f"{previous} -> {result}: a running task cannot become idle"
+        if previous in kind.outcomes and result != previous:
+            return f"{previous} -> {result} without an execute"
+        return None

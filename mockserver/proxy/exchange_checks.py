@@ -1,0 +1,216 @@
+"""Check one exchange against the spec with the fake's own validators: the request (unless the
+upstream refused it with a 4xx, as a real service judged it) and the answer always, error
+answers included: documented status, media type, schema, documented headers, WWW-Authenticate,
+Location, DRF's error shapes."""
+
+from typing import Any
+
+import jsonschema_rs
+
+from mockserver.drf.errors import APIError
+from mockserver.drf.judgements import (
+    challenge_problem,
+    error_form_problem,
+    error_shape_problem,
+    link_on_host,
+    options_actions_problem,
+)
+from mockserver.drf.metadata import options_metadata
+from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
+from mockserver.drf.serializer import BodyValidator, compile_body
+from mockserver.incoming import IncomingRequest
+from mockserver.proxy.exchange import NOT_JSON, Exchange
+from mockserver.spec.loader import Operation, PathItem
+from mockserver.spec.response_check import ResponseChecker
+
+Finding = tuple[str, str]  # (kind, message)
+
+
+def _replay(body: bytes):
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _kind(message: str) -> str:
+    if "is not documented" in message:
+        return "response.status"
+    if "media type" in message:
+        return "response.content_type"
+    if "documents no body" in message:
+        return "response.body"
+    return "response.schema"
+
+
+def asked_for_html(exchange: Exchange) -> bool:
+    """DRF's browsable API: a browser's Accept or ?format=api gets HTML, which is not JSON."""
+    return "text/html" in exchange.request_headers.get("accept", "") or exchange.query.get("format") == "api"
+
+
+class ExchangeChecker:
+    def __init__(self, max_body_bytes: int) -> None:
+        self._responses = ResponseChecker()
+        self._bodies: dict[tuple[str, str], BodyValidator] = {}
+        self._headers: dict[tuple[str, str, str], Any] = {}
+        self._limit = max_body_bytes
+        self._options: dict[str, dict[str, Any]] = {}
+
+    # the request ------------------------------------------------------------------------
+    async def request_findings(self, exchange: Exchange) -> list[Finding]:
+        operation = exchange.operation
+        if operation is None or 400 <= exchange.status < 500 or not operation.request_schemas_full:
+            return []
+        if operation.definition.get("x-mockserver-raw-body"):
+            return []
+        scope = {
+            "type": "http",
+            "method": exchange.method,
+            "path": exchange.path,
+            "raw_path": exchange.raw_path,
+            "query_string": exchange.query_string,
+            "headers": exchange.request_headers_raw,
+        }
+        request = IncomingRequest(scope, _replay(exchange.request_body))
+        accepted = tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES)
+        try:
+            parsed = await parse_body(request, accepted, self._limit)
+            if parsed is NO_BODY:
+                parsed = {}
+            validator = self._validator(operation, request.headers.get("content-type", "application/json"))
+            if validator is not None:
+                validator(parsed, None)  # related objects are the upstream's to know
+        except APIError as error:
+            return [
+                (
+                    "request",
+                    f"the upstream answered {exchange.status} to a request the spec refuses "
+                    f"({error.status_code}): {str(error.body())[:300]}",
+                )
+            ]
+        return []
+
+    def _validator(self, operation: Operation, content_type: str) -> BodyValidator | None:
+        sent = content_type.split(";")[0].strip().lower()
+        media_type = sent if sent in operation.request_schemas else "application/json"
+        key = (operation.operation_id, media_type)
+        if key not in self._bodies:
+            schema = operation.request_schemas.get(media_type)
+            if not schema:
+                return None
+            self._bodies[key] = compile_body(schema)
+        return self._bodies[key]
+
+    # the answer -------------------------------------------------------------------------
+    def non_json_success(self, exchange: Exchange) -> str | None:
+        """A 2xx whose body cannot be read as the JSON the operation documents: an upstream fault."""
+        operation = exchange.operation
+        if operation is None or not 200 <= exchange.status < 300 or exchange.method == "HEAD":
+            return None
+        spec = operation.response_spec(exchange.status)
+        if spec is None or "application/json" not in spec.content or asked_for_html(exchange):
+            return None
+        plain = exchange.response_plain
+        if not plain or plain is None:
+            return None
+        if exchange.media_type == "application/json" and exchange.response_json is NOT_JSON:
+            return "a JSON answer whose body is not JSON"
+        if exchange.media_type in ("text/html", None) and exchange.response_json is NOT_JSON:
+            from mockserver.proxy.exchange import parse_json
+
+            if parse_json(plain) is NOT_JSON:
+                return f"a {exchange.media_type or 'untyped'} body where the spec documents JSON"
+        return None
+
+    def response_findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
+        operation, match = exchange.operation, exchange.match
+        if match is None:
+            return []  # a path the specs do not describe: not theirs to judge
+        findings: list[Finding] = []
+        status, headers = exchange.status, exchange.response_headers
+        if operation is None:
+            if status < 400:
+                findings.append(
+                    (
+                        "response.status",
+                        f"{exchange.method} answered {status}, but the spec has no such operation",
+                    )
+                )
+            return findings
+        plain = exchange.response_plain
+        data = exchange.response_json
+        has_body = bool(exchange.response_body)
+        if plain is not None and exchange.media_type == "application/json" and has_body and data is NOT_JSON:
+            findings.append(("response.body", "the answer says application/json but its body is not JSON"))
+        elif plain is not None:
+            media_type = exchange.media_type if has_body else None
+            checked = None if data is NOT_JSON else data
+            for message in self._responses.problems(operation, status, media_type, checked, has_body):
+                findings.append((_kind(message), message))
+        findings += self._header_findings(exchange, client_bases)
+        problem = challenge_problem(status, headers)
+        if problem:
+            findings.append(("response.header", problem))
+        if operation.is_drf and data is not NOT_JSON and exchange.method != "HEAD":
+            problem = error_shape_problem(status, data) or error_form_problem(
+                exchange.request_json, status, data
+            )
+            if problem:
+                findings.append(("response.error_shape", problem))
+            if exchange.method == "OPTIONS" and status == 200:
+                problem = options_actions_problem(data, self._metadata(match.path_item))
+                if problem:
+                    findings.append(("response.options", problem))
+        return findings
+
+    def _metadata(self, path_item: PathItem) -> dict[str, Any]:
+        found = self._options.get(path_item.path)
+        if found is None:
+            found = self._options[path_item.path] = options_metadata(path_item)
+        return found
+
+    def _header_findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
+        operation, match = exchange.operation, exchange.match
+        assert operation is not None and match is not None
+        findings: list[Finding] = []
+        headers = exchange.response_headers
+        spec = operation.response_spec(exchange.status)
+        documented = {name.lower(): value for name, value in (spec.headers if spec else {}).items()}
+        for name, declared in documented.items():
+            value = headers.get(name)
+            if value is None:
+                if declared.get("required"):
+                    findings.append(("response.header", f"the documented {name} header is missing"))
+                continue
+            schema = declared.get("schema")
+            if isinstance(schema, dict) and schema:
+                key = (operation.operation_id, str(exchange.status), name)
+                validator = self._headers.get(key)
+                if validator is None:
+                    validator = self._headers[key] = jsonschema_rs.validator_for(schema)
+                if not validator.is_valid(value):
+                    findings.append(("response.header", f"{name}: {value!r} is not what the spec documents"))
+        allow = headers.get("allow")
+        if "allow" not in documented and allow is not None and match.path_item.is_drf:
+            said = {m.strip().upper() for m in allow.split(",") if m.strip()}
+            if said != set(match.path_item.operations):
+                findings.append(
+                    (
+                        "response.header",
+                        f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}",
+                    )
+                )
+        location = headers.get("location")
+        if (
+            location
+            and location.startswith(("http://", "https://"))
+            and not link_on_host(location, client_bases)
+        ):
+            findings.append(("response.header", f"Location {location!r} is not on the host the client asked"))
+        return findings

@@ -1,0 +1,164 @@
+"""`--record FILE`: what the traffic showed, per tenant, written as a state file the fake loads
+(`mockserver serve --state-file FILE`): the documents of each collection as last read or
+uploaded, and each setup task's last state and is_required answer. Credentials are never
+written: a tenant that logged in is recorded as that user's tenant (the fake gives a client
+logging in as the same user the same one); a tenant known only by a bare token is recorded as
+the namespace `recorded-<id>` (read it with `X-Mockserver-Namespace: recorded-<id>`)."""
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mockserver.app import build_dispatcher
+from mockserver.auth.tokens import user_tenant
+from mockserver.drf.errors import APIError
+from mockserver.drf.serializer import compile_body
+from mockserver.proxy.exchange import NOT_JSON, Exchange
+from mockserver.proxy.spec_facts import SpecFacts
+from mockserver.proxy.tenancy import TenantKeys
+from mockserver.resources import fixtures_dir
+from mockserver.settings import Settings
+from mockserver.setup_task.rules import missing_paths
+from mockserver.spec.collections import CollectionDeclaration
+from mockserver.state_file import save_state_file
+
+logger = logging.getLogger("mockserver.proxy")
+# What a login answer calls the credential it issues, and the keywords it is then sent with.
+ISSUED_CREDENTIALS = {"key": ("Token", "Bearer"), "access_token": ("Bearer",)}
+
+
+@dataclass
+class RecordedTenant:
+    documents: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    task_state: dict[tuple[str, str], str] = field(default_factory=dict)
+    is_required: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _username(exchange: Exchange) -> str | None:
+    sent = exchange.request_json
+    if sent is NOT_JSON:
+        sent = dict(parse_qsl(exchange.request_body.decode("utf-8", "replace")))
+    name = sent.get("username") if isinstance(sent, dict) else None
+    return str(name) if name not in (None, "") else None
+
+
+def _remember(documents: dict[str, dict[str, Any]], declaration: CollectionDeclaration, items: Any) -> None:
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and all(name in item for name in declaration.key):
+            documents[declaration.key_of(item)] = item
+
+
+class Recorder:
+    def __init__(self, facts: SpecFacts, apis: tuple[str, ...], keys: TenantKeys | None = None) -> None:
+        self.facts = facts
+        self.apis = apis
+        self.keys = keys or TenantKeys()
+        self.tenants: dict[str, RecordedTenant] = {}
+        self.users: dict[str, str] = {}  # proxy tenant id -> the user it logged in as
+
+    def observe(self, exchange: Exchange) -> None:
+        if not 200 <= exchange.status < 300 or exchange.tenant is None or exchange.operation is None:
+            return
+        data = exchange.response_json
+        self._learn_login(exchange, data)
+        recorded = self.tenants.setdefault(exchange.tenant, RecordedTenant())
+        operation_id = exchange.operation.operation_id
+        collection = self.facts.collections.get(operation_id)
+        if collection is not None:
+            declaration = collection.declaration
+            documents = recorded.documents.setdefault((declaration.api, declaration.name), {})
+            if exchange.method == "GET" and isinstance(data, dict):
+                shown = data.get("results") if collection.is_list else [data]
+                _remember(documents, declaration, shown)
+            elif exchange.method == "POST" and collection.is_list and exchange.request_json is not NOT_JSON:
+                sent = exchange.request_json
+                _remember(documents, declaration, sent if isinstance(sent, list) else [sent])
+            elif exchange.method == "DELETE" and exchange.match is not None:
+                values = list(exchange.match.path_params.values())
+                if values:
+                    documents.pop(values[-1], None)
+        task = self.facts.tasks.get(operation_id)
+        if task is not None and isinstance(data, dict) and isinstance(data.get("result"), str):
+            where = (task.declaration.api, task.declaration.name)
+            if task.role == "status":
+                recorded.task_state[where] = data["result"]
+            elif task.role == "is_required":
+                recorded.is_required[where] = data["result"]
+
+    def _learn_login(self, exchange: Exchange, data: Any) -> None:
+        if exchange.method != "POST" or not isinstance(data, dict):
+            return
+        username = _username(exchange)
+        if username is None:
+            return
+        for field_name, keywords in ISSUED_CREDENTIALS.items():
+            issued = data.get(field_name)
+            if isinstance(issued, str) and issued:
+                for keyword in keywords:
+                    self.users[self.keys.tenant(f"{keyword} {issued}")] = username
+
+    def tenant_name(self, tenant: str) -> str:
+        user = self.users.get(tenant)
+        return user_tenant(user) if user else f"ns:recorded-{tenant.rpartition(':')[2][:12]}"
+
+    # writing ----------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        settings = Settings(apis=self.apis, seed_fixtures=False)
+        dispatcher = build_dispatcher(settings)
+        views = {(v.declaration.api, v.declaration.name): v for v in dispatcher.views}
+        tasks = {(t.kind.api, t.kind.name): t for t in dispatcher.setup_tasks}
+        written = 0
+        for tenant, recorded in self.tenants.items():
+            state: dict[str, Any] = {"values": {}, "collections": {}}
+            for where, documents in recorded.documents.items():
+                view = views.get(where)
+                if view is None or not documents:
+                    continue
+                validate = compile_body(view.declaration.input_schema)
+                stored = []
+                for key, document in documents.items():
+                    try:
+                        stored.append(view.stored(validate(document, None)))
+                    except APIError as error:
+                        logger.warning("record: %s %s not kept: %s", where[1], key, error.body())
+                state["collections"][view.declaration.store_name] = stored
+            for where in set(recorded.task_state) | set(recorded.is_required):
+                task = tasks.get(where)
+                if task is not None:
+                    state["values"].update(self._task_values(task, recorded, where, dispatcher.store.now()))
+            if state["collections"] or state["values"]:
+                dispatcher.store.load_tenant(self.tenant_name(tenant), state)
+                written += 1
+        save_state_file(dispatcher.store, path)
+        logger.info("mockserver proxy: recorded %d tenant(s) into %s", written, path)
+
+    @staticmethod
+    def _task_values(
+        task: Any, recorded: RecordedTenant, where: tuple[str, str], now: float
+    ) -> dict[str, Any]:
+        """The task's state from the fixtures' catalogues, made to answer what the traffic showed."""
+        kind = task.kind
+        values = task.initial_values(fixtures_dir())
+        setup = values[kind.setup_value]
+        required = recorded.is_required.get(where)
+        if required == kind.answers[False]:
+            for path in missing_paths(setup[kind.source], setup[kind.target]):
+                setup[kind.target][path] = dict(setup[kind.source][path])
+        status = recorded.task_state.get(where)
+        if status is not None and status != kind.idle:
+            ended = status in kind.outcomes
+            setup["tasks_started"] = 1
+            setup["task"] = {
+                "id": 1,
+                "started_at": 0.0 if ended else now,
+                "duration_seconds": 0.0 if ended else float(setup["settings"]["duration_seconds"]),
+                "polls_needed": 0,
+                "polls_seen": 0,
+                "outcome": status if ended else kind.default_outcome,
+                "to_copy": [],
+                "settled": ended,
+                "copied": 0,
+            }
+        return values
