@@ -188,6 +188,36 @@ def bare_page_file(port: int, folder: str) -> str:
     return path
 
 
+def percentile(timings: list[float], fraction: float) -> float:
+    ordered = sorted(timings)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def proxy_latency(mock: list[str], samples: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of a status poll sent directly to the fake and through `mockserver proxy` in
+    front of it, alternately (so a moment of load elsewhere hits both), over kept-alive connections."""
+    with server(mock, STATUS_PATH, TOKEN) as (port, _, _):
+        upstream = f"http://{HOST}:{port}"
+        proxy = [
+            sys.executable,
+            "-m",
+            "mockserver",
+            "proxy",
+            "--upstream",
+            upstream,
+            "--log-level",
+            "warning",
+        ]
+        with server(proxy, STATUS_PATH, TOKEN) as (proxy_port, _, _), httpx.Client(headers=TOKEN) as client:
+            direct, proxied = [], []
+            for _ in range(samples):
+                for base, timings in ((upstream, direct), (f"http://{HOST}:{proxy_port}", proxied)):
+                    started = time.perf_counter()
+                    assert client.get(base + STATUS_PATH).status_code == 200
+                    timings.append((time.perf_counter() - started) * 1000)
+    return direct, proxied
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--smoke", action="store_true", help="a few seconds, fewer documents")
@@ -391,6 +421,15 @@ def main() -> int:
                 "< 5 ms" if has_target else "(stated)",
                 median < 5 if has_target else None,
             )
+    direct, proxied = proxy_latency(mock, 200 if args.smoke else 3000)
+    for label, fraction in (("p50", 0.5), ("p99", 0.99)):
+        added = percentile(proxied, fraction) - percentile(direct, fraction)
+        row(
+            f"proxy: added latency per exchange, {label} (GET get_async_status)",
+            f"{added:.2f} ms ({percentile(direct, fraction):.2f} direct)",
+            "(stated)",
+            None,
+        )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"bare GET {status.theirs:,.0f} req/s, bare POST+validate {one.theirs:,.0f} req/s (medians); "

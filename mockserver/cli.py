@@ -3,6 +3,7 @@
 import argparse
 import ipaddress
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -295,6 +296,12 @@ def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
         help="send the upstream its own Host header instead of the client's (name-based virtual hosts)",
     )
     parser.add_argument(
+        "--ssl-certfile",
+        default=_env_default("ssl_certfile"),
+        help="serve https (in front of an https upstream, so the links it builds lead back here)",
+    )
+    parser.add_argument("--ssl-keyfile", default=_env_default("ssl_keyfile"))
+    parser.add_argument(
         "--read-only",
         action="store_true",
         default=_env_flag("read_only"),
@@ -325,14 +332,26 @@ def proxy(args: argparse.Namespace) -> int:
     )
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     app = ProxyApp(settings)
-    base = f"http://{args.host}:{args.port}"
+    base = f"{'https' if args.ssl_certfile else 'http'}://{args.host}:{args.port}"
     print(
         f"mockserver proxy: {base} -> {settings.upstream}  (mode: {settings.mode}"
         f"{', read-only' if settings.read_only else ''})\n"
         f"  violations live: {base}/__mockserver__/violations   reports and recording on Ctrl+C / SIGTERM",
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, lifespan="on")
+    # uvicorn raises SIGINT/SIGTERM again once it has shut down (and the reports are written); the
+    # handlers it then finds let the exit status say whether violations were found.
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: None)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level=args.log_level,
+        lifespan="on",
+    )
     return app.exit_status
 
 

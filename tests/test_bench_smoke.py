@@ -15,6 +15,8 @@ ROWS = (
     "GET a page of 100 from",
     "ordering=-price_total",
     "search (a scan of every document)",
+    "proxy: added latency per exchange, p50",
+    "proxy: added latency per exchange, p99",
 )
 
 

@@ -46,6 +46,21 @@ def _json_reply(status: int, data: Any) -> tuple[int, list[tuple[bytes, bytes]],
     )
 
 
+def grouped(findings: list[Finding], shown: int = 3) -> list[Finding]:
+    """One violation per kind and exchange: a schema broken in every result is one finding."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, message in findings:
+        by_kind.setdefault(kind, []).append(message)
+    return [
+        (
+            kind,
+            " | ".join(messages[:shown])
+            + (f" (+{len(messages) - shown} more)" if len(messages) > shown else ""),
+        )
+        for kind, messages in by_kind.items()
+    ]
+
+
 class ProxyApp:
     def __init__(self, settings: ProxySettings, facts: SpecFacts | None = None) -> None:
         self.settings = settings
@@ -176,7 +191,7 @@ class ProxyApp:
         findings += self.behaviour.findings(exchange, bases)
         if self.recorder is not None:
             self.recorder.observe(exchange)
-        return findings
+        return grouped(findings)
 
     def _note(self, exchange: Exchange, findings: list[Finding]) -> None:
         self.traffic.note(exchange.operation_id, exchange.status, exchange.method, exchange.path)

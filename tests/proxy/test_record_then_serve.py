@@ -1,0 +1,107 @@
+"""--record: what the traffic through the proxy showed becomes a state file; the fake started
+from it answers the same reads the upstream did, to the same users logging in again, and the
+file holds no credential."""
+
+import httpx
+import orjson
+from omnisdk.api_endpoint import ApiEndpoint
+from omnisdk.omnitron.client import OmnitronApiClient
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from tests.live_server import live_server
+from tests.proxy.harness import proxied
+
+USERS = (("alice", "alice-password-1"), ("olena", "olena-password-1"))
+CLIENT = ("client-1", "client-secret-1")
+SETUP = "/api/v1/oms/setup/addresses/"
+READS = [
+    SETUP + "get_async_status/",
+    SETUP + "is_required/",
+]
+COLLECTIONS = ["/api/v1/relocate-documents/", "/api/v1/products/", "/api/v1/shops/"]
+
+
+def settings(**extra) -> Settings:
+    return Settings(auth_mode="strict", users=USERS, oauth_clients=(CLIENT,), akinon_task_seconds=0, **extra)
+
+
+def bearer(base: str) -> dict[str, str]:
+    answer = httpx.post(
+        f"{base}/api/o/token/",
+        data={"grant_type": "password", "username": "olena", "password": "olena-password-1"},
+        auth=CLIENT,
+    )
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def token(base: str) -> dict[str, str]:
+    answer = httpx.post(
+        f"{base}/api/v1/auth/login/", json={"username": "alice", "password": "alice-password-1"}
+    )
+    return {"Authorization": f"Token {answer.json()['key']}"}
+
+
+def walk(client: httpx.Client, base: str, headers: dict[str, str], first: str) -> list[tuple[str, object]]:
+    """Every page of a list, and the detail of each document on the first page: (path, answer)."""
+    reads, url = [], f"{base}{first}?page_size=100"
+    while url:
+        page = client.get(url, headers=headers).json()
+        reads.append((url.removeprefix(base), page))
+        url = page["next"]
+    for document in reads[0][1]["results"][:12]:  # type: ignore[index]
+        detail = document["url"].removeprefix(base)
+        reads.append((detail, client.get(base + detail, headers=headers).json()))
+    return reads
+
+
+def reads_of(base: str) -> list[tuple[str, object]]:
+    akinon, datawiz = token(base), bearer(base)
+    with httpx.Client() as client:
+        seen = [(path, client.get(base + path, headers=akinon).json()) for path in READS]
+        for collection in COLLECTIONS:
+            seen += walk(client, base, datawiz, collection)
+    text = orjson.dumps(seen).decode().replace(base, "http://HOST")
+    return orjson.loads(text)
+
+
+def test_the_recorded_fake_answers_the_reads_the_upstream_did(tmp_path):
+    state_file = tmp_path / "recorded.json"
+    with proxied(create_app(settings()), record=state_file) as run:
+        client = OmnitronApiClient(base_url=f"{run.base}/", username="alice", password="alice-password-1")
+        assert client.token.startswith("Token ")
+        ApiEndpoint(api_class_name="OmnitronApiClient", endpoint="oms/setup/addresses", model=dict, raw=True)(
+            path="execute"
+        ).create(item={})
+        datawiz = bearer(run.base)
+        upload = {
+            "relocate_id": "recorded-1",
+            "price_total": "20.0000",
+            "relocate_date": "2016-01-01T00:00:00",
+            "responsible": "Olena",
+            "products": [
+                {
+                    "product_id": "a26f866b-1465-11e5-80cb-a01d4897e530",
+                    "qty": "2",
+                    "price": "10",
+                    "price_total": "20",
+                }
+            ],
+        }
+        assert (
+            httpx.post(f"{run.base}/api/v1/relocate-documents/", json=upload, headers=datawiz).status_code
+            == 201
+        )
+        upstream_reads = reads_of(run.base)
+        assert run.proxy.violations.total == 0, run.describe()
+    written = state_file.read_text(encoding="utf-8")
+    for _, secret in (*USERS, CLIENT):
+        assert secret not in written
+    assert "user:alice" in written and "user:olena" in written
+    assert any(path.endswith("recorded-1/") for path, _ in upstream_reads)
+
+    with live_server(create_app(settings(state_file=state_file, seed_fixtures=False))) as fake:
+        recorded_reads = reads_of(fake)
+    assert recorded_reads == upstream_reads
+    assert recorded_reads[0] == [SETUP + "get_async_status/", {"result": "FINISHED"}]
+    assert recorded_reads[1] == [SETUP + "is_required/", {"result": "false"}]
