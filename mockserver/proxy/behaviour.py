@@ -21,7 +21,8 @@ from mockserver.proxy.spec_facts import SpecFacts
 from mockserver.setup_task.declaration import SetupTaskDeclaration
 from mockserver.spec.collections import CollectionDeclaration
 
-READS = ("GET", "HEAD")
+# Per tenant and collection: a long session against staging must not grow without bound.
+DOCUMENTS_REMEMBERED = 20_000
 
 
 @dataclass
@@ -221,7 +222,10 @@ class BehaviourChecker:
     ) -> list[Finding]:
         """A document shown by a list page or a detail read: judged, then remembered."""
         findings = self._links(shown, declaration, bases) + self._agrees(declaration, memory, key, shown, how)
+        memory.listed.pop(key, None)  # re-inserted last: the oldest read is the first forgotten
         memory.listed[key] = shown
+        if len(memory.listed) > DOCUMENTS_REMEMBERED:
+            memory.listed.pop(next(iter(memory.listed)))
         memory.uploaded.pop(key, None)
         memory.absent.discard(key)
         return findings
@@ -290,9 +294,12 @@ class BehaviourChecker:
                 findings.append(("behaviour.upsert_counts", problem))
         for key, item in zip(keys, items, strict=True):
             if key is not None:
+                memory.uploaded.pop(key, None)
                 memory.uploaded[key] = item
                 memory.listed.pop(key, None)
                 memory.absent.discard(key)
+        while len(memory.uploaded) > DOCUMENTS_REMEMBERED:
+            memory.uploaded.pop(next(iter(memory.uploaded)))
         return findings
 
     # setup tasks ------------------------------------------------------------------------

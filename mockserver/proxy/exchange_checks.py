@@ -19,7 +19,7 @@ from mockserver.drf.metadata import options_metadata
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.serializer import BodyValidator, compile_body
 from mockserver.incoming import IncomingRequest
-from mockserver.proxy.exchange import NOT_JSON, Exchange
+from mockserver.proxy.exchange import NOT_JSON, Exchange, parse_json
 from mockserver.spec.loader import Operation, PathItem
 from mockserver.spec.response_check import ResponseChecker
 
@@ -117,15 +117,12 @@ class ExchangeChecker:
         if spec is None or "application/json" not in spec.content or asked_for_html(exchange):
             return None
         plain = exchange.response_plain
-        if not plain or plain is None:
+        if not plain:
             return None
         if exchange.media_type == "application/json" and exchange.response_json is NOT_JSON:
             return "a JSON answer whose body is not JSON"
-        if exchange.media_type in ("text/html", None) and exchange.response_json is NOT_JSON:
-            from mockserver.proxy.exchange import parse_json
-
-            if parse_json(plain) is NOT_JSON:
-                return f"a {exchange.media_type or 'untyped'} body where the spec documents JSON"
+        if exchange.media_type != "application/json" and parse_json(plain) is NOT_JSON:
+            return f"a {exchange.media_type or 'untyped'} body where the spec documents JSON"
         return None
 
     def response_findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:

@@ -1,9 +1,10 @@
 """`--record FILE`: what the traffic showed, per tenant, written as a state file the fake loads
 (`mockserver serve --state-file FILE`): the documents of each collection as last read or
-uploaded, and each setup task's last state and is_required answer. Credentials are never
-written: a tenant that logged in is recorded as that user's tenant (the fake gives a client
-logging in as the same user the same one); a tenant known only by a bare token is recorded as
-the namespace `recorded-<id>` (read it with `X-Mockserver-Namespace: recorded-<id>`)."""
+uploaded, and each setup task's last state and is_required answer. No credential is written:
+a tenant that logged in is recorded as that user's tenant (the fake gives a client logging in
+as the same user the same one); a bare token's tenant is its keyed hash under a key made for the
+recording and kept in the file, exactly as the fake derives tenant ids from a state file's key,
+so the same token reaches the same data on the fake."""
 
 import logging
 from dataclasses import dataclass, field
@@ -12,12 +13,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from mockserver.app import build_dispatcher
+from mockserver.auth.keys import CredentialKeys
 from mockserver.auth.tokens import user_tenant
 from mockserver.drf.errors import APIError
 from mockserver.drf.serializer import compile_body
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.spec_facts import SpecFacts
-from mockserver.proxy.tenancy import TenantKeys
+from mockserver.proxy.tenancy import TenantKeys, fake_tenant
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.setup_task.rules import missing_paths
@@ -57,12 +59,22 @@ class Recorder:
         self.keys = keys or TenantKeys()
         self.tenants: dict[str, RecordedTenant] = {}
         self.users: dict[str, str] = {}  # proxy tenant id -> the user it logged in as
+        # The fake's tenant of each bare credential, derived with the recording's own key.
+        self.credential_keys = CredentialKeys()
+        self.fake_tenants: dict[str, str] = {}
+        self.hints: dict[str, str] = {}
 
     def observe(self, exchange: Exchange) -> None:
         if not 200 <= exchange.status < 300 or exchange.tenant is None or exchange.operation is None:
             return
         data = exchange.response_json
         self._learn_login(exchange, data)
+        if exchange.tenant not in self.tenants:
+            authorization = exchange.request_headers.get("authorization")
+            derived = fake_tenant(self.credential_keys, authorization)
+            if derived is not None:
+                self.fake_tenants[exchange.tenant] = derived
+            self.hints[exchange.tenant] = exchange.tenant_hint or "no credential"
         recorded = self.tenants.setdefault(exchange.tenant, RecordedTenant())
         operation_id = exchange.operation.operation_id
         collection = self.facts.collections.get(operation_id)
@@ -99,9 +111,9 @@ class Recorder:
                 for keyword in keywords:
                     self.users[self.keys.tenant(f"{keyword} {issued}")] = username
 
-    def tenant_name(self, tenant: str) -> str:
+    def tenant_name(self, tenant: str) -> str | None:
         user = self.users.get(tenant)
-        return user_tenant(user) if user else f"ns:recorded-{tenant.rpartition(':')[2][:12]}"
+        return user_tenant(user) if user else self.fake_tenants.get(tenant)
 
     # writing ----------------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -128,10 +140,12 @@ class Recorder:
                 task = tasks.get(where)
                 if task is not None:
                     state["values"].update(self._task_values(task, recorded, where, dispatcher.store.now()))
-            if state["collections"] or state["values"]:
-                dispatcher.store.load_tenant(self.tenant_name(tenant), state)
+            name = self.tenant_name(tenant)
+            if name is not None and (state["collections"] or state["values"]):
+                dispatcher.store.load_tenant(name, state)
+                logger.info("record: the tenant of %s as %s", self.hints.get(tenant), name)
                 written += 1
-        save_state_file(dispatcher.store, path)
+        save_state_file(dispatcher.store, path, self.credential_keys.key)
         logger.info("mockserver proxy: recorded %d tenant(s) into %s", written, path)
 
     @staticmethod

@@ -1,27 +1,39 @@
-"""Which tenant an exchange belongs to, without ever keeping the credential: a keyed hash (HMAC)
-of the Authorization header, and a masked hint people recognise their own credential by."""
+"""Which tenant an exchange belongs to, without ever keeping the credential: the fake's keyed
+hash (auth/keys.py) of the Authorization header, and the masked hint people recognise their own
+credential by (masking.py). Also the tenant the fake itself would give a credential, for the
+recording."""
 
-import hashlib
-import hmac
-import secrets
-
-from mockserver.store.journal import masked_headers
+from mockserver.auth.keys import CredentialKeys
+from mockserver.auth.signature import parse_signature
+from mockserver.masking import mask_header
 
 ANONYMOUS = "anonymous"
 
 
 class TenantKeys:
-    def __init__(self, key: bytes | None = None) -> None:
-        self._key = key or secrets.token_bytes(32)  # per process: ids mean nothing elsewhere
+    def __init__(self, keys: CredentialKeys | None = None) -> None:
+        self.keys = keys or CredentialKeys()  # per process: ids mean nothing elsewhere
 
     def tenant(self, authorization: str | None) -> str:
         if not authorization or not authorization.strip():
             return ANONYMOUS
-        digest = hmac.new(self._key, authorization.strip().encode(), hashlib.sha256).hexdigest()
-        return "tenant:" + digest[:16]
+        return self.keys.tenant(authorization.strip())
 
     @staticmethod
     def hint(authorization: str | None) -> str | None:
-        if not authorization:
-            return None
-        return masked_headers({"authorization": authorization})["authorization"]
+        return mask_header(authorization) if authorization else None
+
+
+def fake_tenant(keys: CredentialKeys, authorization: str | None) -> str | None:
+    """The tenant the fake gives a bare credential when it derives tenant ids with `keys`, as its
+    authenticator does (a Token key or an unknown Bearer token; a signature's keyId)."""
+    keyword, _, rest = (authorization or "").strip().partition(" ")
+    rest, keyword = rest.strip(), keyword.lower()
+    if not rest:
+        return None
+    if keyword in ("token", "bearer"):
+        return keys.tenant(rest)
+    if keyword == "signature":
+        parsed = parse_signature(rest)
+        return f"key:{parsed.key_id}" if parsed else None
+    return None

@@ -14,6 +14,7 @@ from tests.proxy.harness import proxied
 
 USERS = (("alice", "alice-password-1"), ("olena", "olena-password-1"))
 CLIENT = ("client-1", "client-secret-1")
+BARE = "bare-team-token-123"  # a credential no login issued: its tenant is its keyed hash
 SETUP = "/api/v1/oms/setup/addresses/"
 READS = [
     SETUP + "get_async_status/",
@@ -23,7 +24,14 @@ COLLECTIONS = ["/api/v1/relocate-documents/", "/api/v1/products/", "/api/v1/shop
 
 
 def settings(**extra) -> Settings:
-    return Settings(auth_mode="strict", users=USERS, oauth_clients=(CLIENT,), akinon_task_seconds=0, **extra)
+    return Settings(
+        auth_mode="strict",
+        users=USERS,
+        oauth_clients=(CLIENT,),
+        tokens=(BARE,),
+        akinon_task_seconds=0,
+        **extra,
+    )
 
 
 def bearer(base: str) -> dict[str, str]:
@@ -61,6 +69,7 @@ def reads_of(base: str) -> list[tuple[str, object]]:
         seen = [(path, client.get(base + path, headers=akinon).json()) for path in READS]
         for collection in COLLECTIONS:
             seen += walk(client, base, datawiz, collection)
+        seen += walk(client, base, {"Authorization": f"Bearer {BARE}"}, COLLECTIONS[0])
     text = orjson.dumps(seen).decode().replace(base, "http://HOST")
     return orjson.loads(text)
 
@@ -88,17 +97,19 @@ def test_the_recorded_fake_answers_the_reads_the_upstream_did(tmp_path):
                 }
             ],
         }
-        assert (
-            httpx.post(f"{run.base}/api/v1/relocate-documents/", json=upload, headers=datawiz).status_code
-            == 201
-        )
+        documents = f"{run.base}/api/v1/relocate-documents/"
+        assert httpx.post(documents, json=upload, headers=datawiz).status_code == 201
+        bare = {"Authorization": f"Bearer {BARE}"}
+        upload = {**upload, "relocate_id": "recorded-bare"}
+        assert httpx.post(documents, json=upload, headers=bare).status_code == 201
         upstream_reads = reads_of(run.base)
         assert run.proxy.violations.total == 0, run.describe()
     written = state_file.read_text(encoding="utf-8")
-    for _, secret in (*USERS, CLIENT):
+    for _, secret in (*USERS, CLIENT, ("bare", BARE)):
         assert secret not in written
     assert "user:alice" in written and "user:olena" in written
     assert any(path.endswith("recorded-1/") for path, _ in upstream_reads)
+    assert any(path.endswith("recorded-bare/") for path, _ in upstream_reads)
 
     with live_server(create_app(settings(state_file=state_file, seed_fixtures=False))) as fake:
         recorded_reads = reads_of(fake)
