@@ -1,13 +1,10 @@
 """Reading a declared DRF collection over HTTP: its URLs from the declaration, pages, walks."""
 
 from typing import Any
-from urllib.parse import quote, unquote
 
 from contract_tests.context import Context
+from mockserver.drf.judgements import fill_path
 from mockserver.spec.collections import CollectionDeclaration, NestedResource
-
-# Django's reverse() leaves RFC 3986 sub-delimiters and ':@' unquoted in a path segment.
-SEGMENT_SAFE = "!$&'()*+,;=:@-._~"
 
 
 def base(ctx: Context) -> str:
@@ -19,25 +16,13 @@ def key_of(collection: CollectionDeclaration, item: dict[str, Any]) -> str:
     return "_".join(str(item[name]) for name in collection.key)
 
 
-def _fill(template: str, *values: str) -> str:
-    path = template
-    for value in values:
-        start, end = path.index("{"), path.index("}")
-        path = path[:start] + quote(value, safe=SEGMENT_SAFE) + path[end + 1 :]
-    return path
-
-
 def detail_path(collection: CollectionDeclaration, key: str) -> str:
     assert collection.detail_path is not None
-    return _fill(collection.detail_path, key)
+    return fill_path(collection.detail_path, key)
 
 
 def nested_path(nested: NestedResource, parent_key: str, item: dict[str, Any]) -> str:
-    return _fill(nested.detail_path, parent_key, "_".join(str(item[name]) for name in nested.lookup))
-
-
-def same_url(a: Any, b: Any) -> bool:
-    return isinstance(a, str) and isinstance(b, str) and unquote(a) == unquote(b)
+    return fill_path(nested.detail_path, parent_key, "_".join(str(item[name]) for name in nested.lookup))
 
 
 def get_json(ctx: Context, url: str, operation: str, status: int = 200) -> Any:

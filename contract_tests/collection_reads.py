@@ -1,11 +1,9 @@
 """The read promises of every declared collection (contract_tests/collection_promises.py lists
 them): each works on whatever data the target holds and sends only GET, HEAD and OPTIONS."""
 
-import os
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from contract_tests.collection_http import (
     base,
@@ -14,17 +12,22 @@ from contract_tests.collection_http import (
     get_json,
     key_of,
     nested_path,
-    same_url,
     walk,
 )
 from contract_tests.context import Context
 from contract_tests.objects import drf_type
+from mockserver.drf.judgements import (
+    link_keeps_query,
+    link_on_host,
+    ordering_problem,
+    same_url,
+    search_misses,
+)
 from mockserver.spec.collections import CollectionDeclaration
 
 Collection = CollectionDeclaration
 PAGE_KEYS = {"count", "next", "previous", "results"}
 READ_WALK_PAGES = 4  # pages a read-only walk follows on a deployment's own data
-PLAIN_TEXT = re.compile(r"[a-z0-9]*")  # sorts the same under any database collation
 
 
 def page_shape(ctx: Context, c: Collection) -> None:
@@ -113,16 +116,15 @@ def check_walk(
     for number, page in enumerate(pages, start=1):
         for link in (page["next"], page["previous"]):
             if link:
-                params = parse_qs(urlsplit(link).query)
                 ctx.expect(
-                    all(params.get(k) == v for k, v in kept.items()),
+                    link_keeps_query(link, {k: v[-1] for k, v in kept.items()}, ignored=()),
                     operation,
                     "next/previous keep the other query parameters",
                     expected=kept,
                     actual=link,
                 )
                 ctx.expect(
-                    link.startswith(base(ctx) + "/"),
+                    link_on_host(link, [base(ctx)]),
                     operation,
                     "links are absolute on the host asked",
                     expected=base(ctx),
@@ -175,39 +177,16 @@ def page_past_end(ctx: Context, c: Collection) -> None:
     )
 
 
-def sort_value(kind: str, value: Any) -> Any:
-    """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
-    if value is None:
-        return None
-    if kind == "number":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return None
-    return str(value)
-
-
-def portable(kind: str, values: list[Any]) -> list[Any]:
-    """The values whose order every database agrees on: text past the prefix all share (a
-    promise's tag) must be lower-case letters and digits, which any collation orders as code
-    points do; other text is left out rather than risk a false alarm."""
-    present = [v for v in values if v is not None]
-    if kind != "text" or not present:
-        return present
-    common = len(os.path.commonprefix(present))  # noqa: RUF071 (text, not paths)
-    return [v for v in present if PLAIN_TEXT.fullmatch(v[common:])]
-
-
 def expect_sorted(
     ctx: Context, c: Collection, field: str, items: list[dict], descending: bool, operation: str
 ) -> None:
     kind = c.ordering[field]
-    comparable = portable(kind, [sort_value(kind, item.get(field)) for item in items])
+    problem = ordering_problem(items, [f"{'-' if descending else ''}{field}"], c.ordering)
     ctx.expect(
-        comparable == sorted(comparable, reverse=descending),
+        problem is None,
         operation,
         f"ordering={'-' if descending else ''}{field} sorts by {kind}, {'descending' if descending else 'ascending'}",
-        actual=[str(v) for v in comparable][:20],
+        actual=problem,
     )
 
 
@@ -240,9 +219,7 @@ def search(ctx: Context, c: Collection, field: str) -> None:
         expected=key_of(c, item),
         actual=[key_of(c, i) for i in found][:10],
     )
-    missing = [
-        key_of(c, i) for i in found if not any(term.lower() in str(i.get(f) or "").lower() for f in c.search)
-    ]
+    missing = [key_of(c, i) for i in search_misses(found, term, c.search)]
     ctx.expect(not missing, operation, f"every result holds {term!r} in a search field", actual=missing[:5])
 
 
@@ -256,7 +233,7 @@ def links(ctx: Context, c: Collection) -> None:
                 if value is None and link.source_fields:
                     continue
                 ctx.expect(
-                    isinstance(value, str) and value.startswith(base(ctx) + "/"),
+                    isinstance(value, str) and link_on_host(value, [base(ctx)]),
                     operation,
                     f"{link.field} is absolute on the host asked",
                     expected=base(ctx) + "/...",

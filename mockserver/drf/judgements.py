@@ -2,14 +2,18 @@
 (which provokes the answers) and the proxy (which only watches them). Each returns a problem in
 words, or None."""
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-# DRF's SearchFilter.get_search_terms: terms are separated by whitespace and commas.
-_SEARCH_SPLIT = re.compile(r"[\s,]+")
+# DRF's SearchFilter.get_search_terms: terms are separated by whitespace and commas (and nulls).
+_SEARCH_SPLIT = re.compile(r"[\s,\x00]+")
+PLAIN_TEXT = re.compile(r"[a-z0-9]*")  # sorts the same under any database collation
+# Django's reverse() leaves RFC 3986 sub-delimiters and ':@' unquoted in a path segment.
+SEGMENT_SAFE = "!$&'()*+,;=:@-._~"
 
 
 def expected_page(count: int, number: int, size: int) -> tuple[int, bool, bool]:
@@ -37,12 +41,41 @@ def page_problem(page: Mapping[str, Any], number: int, size: int) -> str | None:
 
 
 def link_on_host(link: str, bases: Sequence[str]) -> bool:
-    """An absolute link on one of the hosts the client asked (scheme and authority)."""
-    parts = urlsplit(link)
-    return any(
-        (parts.scheme, parts.netloc.lower()) == (urlsplit(b).scheme, urlsplit(b).netloc.lower())
-        for b in bases
-    )
+    """An absolute link under one of the base URLs the client asked (scheme, host and any prefix)."""
+    scheme, _, rest = link.partition("://")
+    for base in bases:
+        base_scheme, _, base_rest = base.rstrip("/").partition("://")
+        host, _, prefix = base_rest.partition("/")
+        wanted = f"{host.lower()}/{prefix}/" if prefix else f"{host.lower()}/"
+        link_host, _, link_path = rest.partition("/")
+        if scheme.lower() == base_scheme.lower() and f"{link_host.lower()}/{link_path}".startswith(wanted):
+            return True
+    return False
+
+
+def fill_path(template: str, *values: str) -> str:
+    """A path template's parameters, in order, filled as Django's reverse() quotes them."""
+    path = template
+    for value in values:
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + quote(value, safe=SEGMENT_SAFE) + path[end + 1 :]
+    return path
+
+
+def same_url(a: Any, b: Any) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and unquote(a) == unquote(b)
+
+
+def self_link_problem(
+    link: Any, bases: Sequence[str], detail_path: str, key: str, suffix: str | None = None
+) -> str | None:
+    """A HyperlinkedIdentityField is the object's own detail URL (trailing slash included; with
+    the request's format suffix in its place when the request had one, as DRF's reverse() does)."""
+    path = fill_path(detail_path, key)
+    paths = [path, f"{path.rstrip('/')}.{suffix}"] if suffix else [path]
+    if any(same_url(link, base.rstrip("/") + candidate) for base in bases for candidate in paths):
+        return None
+    return f"{link!r} is not the detail URL of {key} ({fill_path(detail_path, key)})"
 
 
 def link_keeps_query(link: str, query: Mapping[str, str], ignored: Sequence[str] = ("page",)) -> bool:
@@ -51,55 +84,67 @@ def link_keeps_query(link: str, query: Mapping[str, str], ignored: Sequence[str]
     return all(kept.get(name) == value for name, value in query.items() if name not in ignored)
 
 
-def sort_value(kind: str, value: Any) -> tuple[bool, Any]:
-    """How a value of a sort kind compares (as the store sorts): None after every value."""
+def sort_value(kind: str, value: Any) -> Any:
+    """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
     if value is None:
-        return (True, 0)
+        return None
     if kind == "number":
         try:
-            return (False, Decimal(str(value)))
+            return Decimal(str(value))
         except InvalidOperation:
-            return (True, 0)
-    return (False, str(value))
+            return None
+    return str(value)
+
+
+def portable(kind: str, values: list[Any]) -> list[Any]:
+    """The values whose order every database agrees on: text past the prefix all share must be
+    lower-case letters and digits, which any collation orders as code points do; other text is
+    left out rather than risk a false alarm (and nulls, which databases place differently)."""
+    present = [v for v in values if v is not None]
+    if kind != "text" or not present:
+        return present
+    common = len(os.path.commonprefix(present))  # noqa: RUF071 (text, not paths)
+    return [v for v in present if PLAIN_TEXT.fullmatch(v[common:])]
 
 
 def ordering_problem(
     results: Sequence[Mapping[str, Any]], ordering: Sequence[str], kinds: Mapping[str, str]
 ) -> str | None:
-    """Whether each result comes after the one before it, by the ordering terms asked
-    (`-name` descending); a term the collection does not order by is ignored, as DRF ignores it."""
-    terms = [(t.lstrip("-"), t.startswith("-")) for t in ordering if t.lstrip("-") in kinds]
+    """Whether the results are sorted by the first ordering term asked (`-name` descending), as
+    far as every database would agree; a field the collection does not order by is ignored, as
+    DRF's OrderingFilter ignores it."""
+    terms = [t for t in ordering if t.lstrip("-") in kinds]
     if not terms:
         return None
-    for index in range(1, len(results)):
-        before, after = results[index - 1], results[index]
-        for name, descending in terms:
-            a = sort_value(kinds[name], before.get(name))
-            b = sort_value(kinds[name], after.get(name))
-            if a == b:
-                continue
-            if (a > b) != descending:
-                return (
-                    f"ordering={','.join(ordering)}: result {index} ({name}={after.get(name)!r}) comes "
-                    f"after {before.get(name)!r}"
-                )
-            break
+    name, descending = terms[0].lstrip("-"), terms[0].startswith("-")
+    comparable = portable(kinds[name], [sort_value(kinds[name], r.get(name)) for r in results])
+    if comparable != sorted(comparable, reverse=descending):
+        shown = [str(v) for v in comparable][:20]
+        return f"ordering={terms[0]} should sort by {kinds[name]}, {'descending' if descending else 'ascending'}: {shown}"
     return None
 
 
 def search_terms(text: str) -> list[str]:
-    return [term for term in _SEARCH_SPLIT.split(text.replace("\x00", "")) if term]
+    return [term for term in _SEARCH_SPLIT.split(text) if term]
+
+
+def search_misses(
+    results: Sequence[Mapping[str, Any]], search: str, fields: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """DRF's SearchFilter (icontains): the results missing a search term in every search field."""
+    terms = [term.lower() for term in search_terms(search)]
+    return [
+        result
+        for result in results
+        if not all(any(term in str(result.get(name) or "").lower() for name in fields) for term in terms)
+    ]
 
 
 def search_problem(results: Sequence[Mapping[str, Any]], search: str, fields: Sequence[str]) -> str | None:
-    """DRF's SearchFilter (icontains): every term is in one of the search fields of every result."""
-    terms = [term.lower() for term in search_terms(search)]
-    for result in results:
-        texts = [str(result.get(name) or "").lower() for name in fields]
-        for term in terms:
-            if not any(term in text for text in texts):
-                shown = {name: result.get(name) for name in fields}
-                return f"search={search!r}: a result matches no search field: {shown}"
+    missed = search_misses(results, search, fields)
+    if missed:
+        shown = {name: missed[0].get(name) for name in fields}
+        return f"search={search!r}: {len(missed)} result(s) match no search field, such as {shown}"
     return None
 
 

@@ -11,7 +11,9 @@ from mockserver.drf.judgements import (
     link_on_host,
     ordering_problem,
     page_problem,
+    search_misses,
     search_problem,
+    self_link_problem,
     upsert_problem,
 )
 from mockserver.drf.pagination import PagePolicy, page_request
@@ -78,6 +80,22 @@ def _link_fields(declaration: CollectionDeclaration, document: dict[str, Any]) -
             if isinstance(value, str):
                 found.append((link.field, value))
     return found
+
+
+def _without_links(declaration: CollectionDeclaration, document: dict[str, Any]) -> dict[str, Any]:
+    own = {link.field for link in declaration.hyperlinks if not link.within}
+    nested: dict[str, set[str]] = {}
+    for link in declaration.hyperlinks:
+        if link.within:
+            nested.setdefault(link.within, set()).add(link.field)
+    plain = {name: value for name, value in document.items() if name not in own}
+    for within, fields in nested.items():
+        if isinstance(plain.get(within), list):
+            plain[within] = [
+                {k: v for k, v in item.items() if k not in fields} if isinstance(item, dict) else item
+                for item in plain[within]
+            ]
+    return plain
 
 
 def _plain_strings(declaration: CollectionDeclaration) -> list[str]:
@@ -174,18 +192,20 @@ class BehaviourChecker:
                         ("behaviour.pagination", f"{name} {link!r} drops the query of {exchange.target}")
                     )
         documents = [r for r in results if isinstance(r, dict)]
+        suffix = exchange.match.format_suffix if exchange.match else None
         ordering = [t.strip() for t in query.get("ordering", "").split(",") if t.strip()]
         problem = ordering_problem(documents, ordering, declaration.ordering) if ordering else None
         if problem:
             findings.append(("behaviour.ordering", problem))
         if query.get("search") and declaration.search:
             problem = search_problem(documents, query["search"], declaration.search)
+            problem = problem or self._missed_matches(data, documents, query["search"], declaration, memory)
             if problem:
                 findings.append(("behaviour.search", problem))
         for document in documents:
             key = _key(declaration, document)
             if key is not None:
-                findings += self._read(declaration, memory, key, document, "list page", bases)
+                findings += self._read(declaration, memory, key, document, "list page", bases, suffix)
         return findings
 
     def _detail(
@@ -209,7 +229,7 @@ class BehaviourChecker:
         data = exchange.response_json
         if exchange.method != "GET" or exchange.status != 200 or not isinstance(data, dict):
             return []
-        return self._read(declaration, memory, key, data, "detail read", bases)
+        return self._read(declaration, memory, key, data, "detail read", bases, match.format_suffix)
 
     def _read(
         self,
@@ -219,9 +239,12 @@ class BehaviourChecker:
         shown: dict[str, Any],
         how: str,
         bases: list[str],
+        suffix: str | None,
     ) -> list[Finding]:
         """A document shown by a list page or a detail read: judged, then remembered."""
-        findings = self._links(shown, declaration, bases) + self._agrees(declaration, memory, key, shown, how)
+        findings = self._links(shown, declaration, bases, suffix) + self._agrees(
+            declaration, memory, key, shown, how
+        )
         memory.listed.pop(key, None)  # re-inserted last: the oldest read is the first forgotten
         memory.listed[key] = shown
         if len(memory.listed) > DOCUMENTS_REMEMBERED:
@@ -262,19 +285,54 @@ class BehaviourChecker:
                     ]
             return []
         seen = memory.listed.get(key)
-        if seen is not None and how == "detail read" and seen != shown:
+        if seen is None or how != "detail read":
+            return []
+        # Links depend on how each was asked (host, format suffix): the data must agree.
+        seen, shown = _without_links(declaration, seen), _without_links(declaration, shown)
+        if seen != shown:
             changed = sorted(name for name in set(seen) | set(shown) if seen.get(name) != shown.get(name))
             return [
                 ("behaviour.read_back", f"detail read of {key} differs from the last list seen in {changed}")
             ]
         return []
 
+    @staticmethod
+    def _missed_matches(
+        page: dict[str, Any],
+        documents: list[dict[str, Any]],
+        search: str,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+    ) -> str | None:
+        """A complete answer (one page holds every match) leaves out none of the objects the
+        tenant was seen to store that match the search."""
+        if page.get("next") or page.get("previous") or page.get("count") != len(documents):
+            return None
+        shown = {_key(declaration, d) for d in documents}
+        known = [*memory.listed.values(), *memory.uploaded.values()]
+        candidates = [d for d in known if _key(declaration, d) not in shown]
+        matched = [d for d in candidates if d not in search_misses([d], search, declaration.search)]
+        if matched:
+            return f"search={search!r} leaves out {_key(declaration, matched[0])}, seen stored with a matching field"
+        return None
+
     def _links(
-        self, document: dict[str, Any], declaration: CollectionDeclaration, bases: list[str]
+        self,
+        document: dict[str, Any],
+        declaration: CollectionDeclaration,
+        bases: list[str],
+        suffix: str | None,
     ) -> list[Finding]:
         for name, link in _link_fields(declaration, document):
             if not link_on_host(link, bases):
                 return [("behaviour.absolute_urls", f"{name} {link!r} is not on the host the client asked")]
+        key = _key(declaration, document)
+        own = [link.field for link in declaration.hyperlinks if not link.source_fields and not link.within]
+        for name in own:
+            if declaration.detail_path and key is not None and name in document:
+                problem = self_link_problem(document[name], bases, declaration.detail_path, key, suffix)
+                if problem:
+                    return [("behaviour.absolute_urls", f"{name}: {problem}")]
         return []
 
     def _upsert(

@@ -35,16 +35,17 @@ def test_links_on_the_host_asked_and_keeping_the_query():
     assert not j.link_keeps_query("http://h/a/?page=2", {"search": "x"})
 
 
-def test_ordering_by_kind_and_direction_with_nulls_last():
+def test_ordering_by_kind_and_direction_as_every_database_agrees():
     kinds = {"price_total": "number", "relocate_id": "text"}
     rows = [{"price_total": "40.0000"}, {"price_total": "7.0000"}, {"price_total": None}]
-    assert j.ordering_problem(rows, ["-price_total"], kinds) is not None  # None first when descending
-    assert j.ordering_problem(rows[:2], ["-price_total"], kinds) is None
-    assert j.ordering_problem(rows[:2], ["price_total"], kinds) is not None
+    assert j.ordering_problem(rows, ["-price_total"], kinds) is None  # where nulls go varies: left out
+    assert j.ordering_problem(rows, ["price_total"], kinds) is not None
     assert j.ordering_problem([{"price_total": "7"}, {"price_total": "40"}], ["price_total"], kinds) is None
     assert j.ordering_problem(rows, ["unknown"], kinds) is None  # DRF ignores a field it cannot order by
-    ties = [{"relocate_id": "b", "price_total": "1"}, {"relocate_id": "a", "price_total": "2"}]
+    ties = [{"relocate_id": "px-b", "price_total": "1"}, {"relocate_id": "px-a", "price_total": "2"}]
     assert j.ordering_problem(ties, ["relocate_id", "price_total"], kinds) is not None
+    # Mixed case and other scripts sort differently under database collations: not judged.
+    assert j.ordering_problem([{"relocate_id": "b"}, {"relocate_id": "A"}], ["relocate_id"], kinds) is None
 
 
 def test_search_needs_every_term_in_some_field():

@@ -69,3 +69,16 @@ def datawiz_traffic(base: str, key: str) -> None:
         client.head(DOCS, headers=auth)
         client.get("/api/v1/products/?page_size=3", headers=auth)
         client.get("/api/v1/shops/", headers=auth)
+        # Names and addresses every database orders and matches alike.
+        products = [
+            {"product_id": f"px-p{i}", "name": name} for i, name in enumerate(["px-c", "px-a", "px-b"])
+        ]
+        client.post("/api/v1/products/", json=products, headers=auth)
+        client.get("/api/v1/products/?search=px-&ordering=name", headers=auth)
+        client.get("/api/v1/products/px-p1/", headers=auth)
+        client.post(
+            "/api/v1/shops/",
+            json={"shop_id": "px-s1", "name": "Shop", "address": "px-street 1"},
+            headers=auth,
+        )
+        client.get("/api/v1/shops/?search=px-street", headers=auth)
