@@ -10,7 +10,13 @@ APP_LABEL = "drf_reference"
 
 
 def _model_field(spec: FieldSpec) -> models.Field:
-    options = {"verbose_name": spec.label, "null": spec.nullable, "blank": spec.allow_blank}
+    # An optional field the client leaves out is kept as NULL (the serializer still refuses an
+    # explicit null unless the spec allows one).
+    options = {
+        "verbose_name": spec.label,
+        "null": spec.nullable or not spec.required,
+        "blank": spec.allow_blank,
+    }
     if spec.kind == "decimal":
         return models.DecimalField(max_digits=spec.max_digits, decimal_places=spec.decimal_places, **options)
     if spec.kind == "datetime":

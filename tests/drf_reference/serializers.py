@@ -92,7 +92,7 @@ def _serializer(
             child = _serializer(name + "Item", item_model, spec.children, own, None)
             declared[spec.name] = child(many=True, required=spec.required)
         else:
-            options: dict[str, Any] = {"required": spec.required}
+            options: dict[str, Any] = {"required": spec.required, "allow_null": spec.nullable}
             if spec.kind == "string":
                 options["allow_blank"] = spec.allow_blank
             if spec.kind in ("integer", "float"):  # the spec's bounds, not the database column's
