@@ -96,9 +96,9 @@ def _target(args: argparse.Namespace):
     )
 
 
-def _refused(target: Target) -> int | None:
+def _refused(target: Target, command: str) -> int | None:
     """The preflight's verdict, said once on stderr, as its exit status; None to go on."""
-    refusal = preflight(target)
+    refusal = preflight(target, command)
     if refusal is None:
         return None
     print(refusal.message, file=sys.stderr)
@@ -109,7 +109,7 @@ def verify(args: argparse.Namespace) -> int:
     from contract_tests.suite import run_suite
 
     target = _target(args)
-    refused = _refused(target)
+    refused = _refused(target, "verify")
     if refused is not None:
         return refused
     options = RunOptions(
@@ -133,7 +133,7 @@ def diff(args: argparse.Namespace) -> int:
     from contract_tests.diff import run_diff
 
     target = _target(args)
-    refused = _refused(target)
+    refused = _refused(target, "diff")
     if refused is not None:
         return refused
     with Progress(lambda: f"mockserver diff: {target.requests_sent:,} requests sent to {target.base_url}"):

@@ -40,40 +40,58 @@ def _drf_error(answer: httpx.Response) -> bool:
     return isinstance(body, dict) and isinstance(body.get("detail"), str)
 
 
-def preflight(target: Target) -> Refusal | None:
+def _html(answer: httpx.Response) -> bool:
+    return answer.headers.get("content-type", "").startswith("text/html")
+
+
+def preflight(target: Target, command: str = "verify") -> Refusal | None:
     operation = probe_operation(target.api, target.specs_dir)
     where = f"{target.base_url} ({target.api})"
     try:
         anonymous = target.request("GET", operation.path)
     except httpx.HTTPError as error:
         return Refusal(
-            UNREACHABLE, f"mockserver verify: nothing answers at {where}: {error.__class__.__name__}: {error}"
+            UNREACHABLE,
+            f"mockserver {command}: nothing answers at {where}: {error.__class__.__name__}: {error}",
         )
     # The API has this path: a 404 or a redirect elsewhere is another service (or a wrong prefix).
     # Any other answer goes on to the checks, which tell a drift from the contract apart.
-    if anonymous.status_code == 404 or 300 <= anonymous.status_code < 400:
+    # So is a site that answers every path with a page (a DRF API answers JSON when asked for
+    # nothing in particular).
+    if (
+        anonymous.status_code == 404
+        or 300 <= anonymous.status_code < 400
+        or (anonymous.status_code < 300 and _html(anonymous))
+    ):
         kind = anonymous.headers.get("content-type", "no content type")
         return Refusal(
             NOT_THE_API,
-            f"mockserver verify: {where} is not the {target.api} API: GET {operation.path} without "
+            f"mockserver {command}: {where} is not the {target.api} API: GET {operation.path} without "
             f"credentials answered {anonymous.status_code} ({kind}), where the API answers 401 with "
-            f'{{"detail": ...}}. Check --base-url and --api.',
+            f'{{"detail": ...}}{" (this one did)" if _drf_error(anonymous) else ""}. Check --base-url and --api.',
         )
     try:
         answer = target.api_call("GET", operation.path)
     except httpx.HTTPStatusError as error:  # a login that failed
         return Refusal(
             CREDENTIALS_REFUSED,
-            f"mockserver verify: {where} refused the login: {error.response.status_code} {error.response.text[:200]}",
+            f"mockserver {command}: {where} refused the login: {error.response.status_code} {error.response.text[:200]}",
         )
     except httpx.HTTPError as error:
         return Refusal(
-            UNREACHABLE, f"mockserver verify: {where} stopped answering: {error.__class__.__name__}"
+            UNREACHABLE, f"mockserver {command}: {where} stopped answering: {error.__class__.__name__}"
+        )
+    if answer.status_code == 404 or (answer.status_code < 300 and _html(answer)):
+        return Refusal(
+            NOT_THE_API,
+            f"mockserver {command}: {where} is not the {target.api} API: GET {operation.path} with the "
+            f"credentials answered {answer.status_code} ({answer.headers.get('content-type', 'no content type')})."
+            " Check --base-url and --api.",
         )
     if answer.status_code in (401, 403):
         return Refusal(
             CREDENTIALS_REFUSED,
-            f"mockserver verify: {where} refused the credentials given: GET {operation.path} answered "
+            f"mockserver {command}: {where} refused the credentials given: GET {operation.path} answered "
             f"{answer.status_code} {answer.text[:200]}",
         )
     return None

@@ -45,9 +45,13 @@ class Progress:
             self._stream.flush()
 
     def _run(self) -> None:
+        self._draw()  # at once, then every interval: a short run shows its line too
         while not self._stop.wait(self._interval):
-            elapsed = int(time.monotonic() - self._started)
-            line = f"{self._describe()}  {elapsed // 60}:{elapsed % 60:02d}"
-            self._width = max(self._width, len(line))
-            self._stream.write("\r" + line.ljust(self._width))
-            self._stream.flush()
+            self._draw()
+
+    def _draw(self) -> None:
+        elapsed = int(time.monotonic() - self._started)
+        line = f"{self._describe()}  {elapsed // 60}:{elapsed % 60:02d}"
+        self._width = max(self._width, len(line))
+        self._stream.write("\r" + line.ljust(self._width))
+        self._stream.flush()

@@ -18,9 +18,19 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.testing import MockserverHandle, Target, at_url, handle_token, in_process, live, settings_for
+from mockserver.testing import (
+    MockserverHandle,
+    Target,
+    at_url,
+    handle_for,
+    handle_token,
+    in_process,
+    live,
+    settings_for,
+)
 
 URL_ENV = "MOCKSERVER_URL"
+TOKEN_ENV = "MOCKSERVER_TOKEN"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +39,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--mockserver-url",
         default=os.environ.get(URL_ENV),
         help="run the mockserver fixtures against the fake or deployment at this URL (env MOCKSERVER_URL)",
+    )
+    group.addoption(
+        "--mockserver-token",
+        default=os.environ.get(TOKEN_ENV),
+        help="the credential the handle sends to --mockserver-url (env MOCKSERVER_TOKEN): a strict "
+        "fake's or a deployment's token",
     )
 
 
@@ -55,8 +71,31 @@ def _remote(request: pytest.FixtureRequest) -> MockserverHandle | None:
     url = request.config.getoption("mockserver_url")
     if not url:
         return None
-    tokens = (_marker_options(request) or {}).get("tokens") or ()
-    return at_url(url, tokens[0] if tokens else None)
+    options = _marker_options(request) or {}
+    tokens = options.get("tokens") or ()
+    handle = at_url(url, tokens[0] if tokens else request.config.getoption("mockserver_token"))
+    if handle.target.is_fake:
+        _fits(handle, options)
+    return handle
+
+
+def _fits(handle: MockserverHandle, options: dict[str, Any]) -> None:
+    """A fake started elsewhere has settings of its own: a test whose marker asks for others runs
+    only where they hold (as the fake reports itself), and says why it does not elsewhere."""
+    health = handle.client.get("/__mockserver__/health").json()
+    wanted = options.get("api", "all")
+    wanted = () if wanted in ("all", None) else ((wanted,) if isinstance(wanted, str) else tuple(wanted))
+    missing = [api for api in wanted if api not in health.get("apis", [])]
+    reasons = [f"serves {health.get('apis')}, not {missing}"] if missing else []
+    if options.get("auth") and options["auth"] != health.get("auth_mode"):
+        reasons.append(f"runs in {health.get('auth_mode')} auth mode, not {options['auth']}")
+    if reasons:
+        handle.client.close()
+        pytest.skip(
+            f"the fake at {handle.url} " + " and ".join(reasons) + " (the test's marker asks for them)"
+        )
+    if options.get("empty"):
+        handle.empty_after_reset = True
 
 
 @pytest.fixture
@@ -90,13 +129,14 @@ def mockserver_live(request: pytest.FixtureRequest) -> Iterator[MockserverHandle
     if options:  # settings of its own: a live fake of its own
         settings = settings_for(**options)
         with live(settings) as url:
+            target = Target(url, httpx.Client(base_url=url))
             yield from _fresh(
-                MockserverHandle(Target(url, httpx.Client(base_url=url)), handle_token(settings), settings)
+                handle_for(target, handle_token(settings), settings, settings.auth_mode == "strict")
             )
         return
     url = request.getfixturevalue("_mockserver_live_url")
     yield from _fresh(
-        MockserverHandle(Target(url, httpx.Client(base_url=url)), handle_token(None), settings_for())
+        handle_for(Target(url, httpx.Client(base_url=url)), handle_token(None), settings_for(), False)
     )
 
 
@@ -106,6 +146,8 @@ def _fresh(handle: MockserverHandle) -> Iterator[MockserverHandle]:
     try:
         if handle.target.is_fake:
             handle.reset()
+            if handle.empty_after_reset:  # a marker's empty=True on a fake started elsewhere
+                handle.state.empty()
         yield handle
         if handle.target.is_fake:
             handle.reset()

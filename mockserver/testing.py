@@ -158,6 +158,10 @@ class MockserverHandle:
     target: Target
     token: str  # the credential of this tenant: `Token <token>` (Akinon), `Bearer <token>` (Datawiz)
     settings: Settings | None = None  # the fake's settings, when this process started it
+    # A tenant of its own when the token is shared (a strict fake's configured token, a remote one):
+    # the fake names the tenant by this namespace once the credential is valid.
+    namespace: str | None = None
+    empty_after_reset: bool = False
     _async_clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -185,15 +189,21 @@ class MockserverHandle:
         self._async_clients.append(client)
         return client
 
+    def _tenant_headers(self, keyword: str) -> dict[str, str]:
+        headers = {"Authorization": f"{keyword} {self.token}"}
+        if self.namespace:
+            headers["X-Mockserver-Namespace"] = self.namespace
+        return headers
+
     @property
     def akinon_auth(self) -> dict[str, str]:
         """Headers that reach this tenant on the Akinon API."""
-        return {"Authorization": f"Token {self.token}"}
+        return self._tenant_headers("Token")
 
     @property
     def datawiz_auth(self) -> dict[str, str]:
         """Headers that reach this tenant on the Datawiz API."""
-        return {"Authorization": f"Bearer {self.token}"}
+        return self._tenant_headers("Bearer")
 
     @property
     def credentials(self) -> dict[str, Any]:
@@ -258,10 +268,17 @@ def handle_token(settings: Settings | None) -> str:
     if settings is not None and settings.auth_mode == "strict":
         if not settings.tokens:
             raise ValueError(
-                "a strict fake for a test needs tokens=(...): the handle's tenant uses the first"
+                "a strict fake for a test needs tokens=(...): the handle's requests and control calls "
+                "use the first (users=... are for the code under test to log in with)"
             )
         return settings.tokens[0]
     return new_token()
+
+
+def handle_for(target: Target, token: str, settings: Settings | None, shared: bool) -> MockserverHandle:
+    """A handle with a tenant of its own: a shared token gets a namespace no other handle uses."""
+    namespace = f"mockserver-test-{secrets.token_hex(6)}" if shared else None
+    return MockserverHandle(target, token, settings, namespace)
 
 
 def in_process(settings: Settings) -> tuple[MockserverHandle, Any]:
@@ -275,10 +292,8 @@ def in_process(settings: Settings) -> tuple[MockserverHandle, Any]:
     def async_client() -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
-    handle = MockserverHandle(
-        Target("http://testserver", client, True, async_client), handle_token(settings), settings
-    )
-    return handle, client
+    target = Target("http://testserver", client, True, async_client)
+    return handle_for(target, handle_token(settings), settings, settings.auth_mode == "strict"), client
 
 
 def probe(url: str, client: httpx.Client) -> bool:
@@ -295,10 +310,11 @@ def probe(url: str, client: httpx.Client) -> bool:
 
 
 def at_url(url: str, token: str | None = None) -> MockserverHandle:
-    """A handle on a fake started elsewhere, or on a real deployment (reads only then)."""
+    """A handle on a fake started elsewhere, or on a real deployment (reads only then); a token
+    given is shared by every test, so each handle names a tenant of its own beside it."""
     client = httpx.Client(base_url=url.rstrip("/"), timeout=30)
-    is_fake = probe(url, client)
-    return MockserverHandle(Target(url.rstrip("/"), client, is_fake), token or new_token())
+    target = Target(url.rstrip("/"), client, probe(url, client))
+    return handle_for(target, token or new_token(), None, token is not None)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -342,7 +358,7 @@ def running(
     settings = settings_for(api, auth, **options)
     with live(settings, host, port) as url:
         client = httpx.Client(base_url=url, timeout=30)
-        handle = MockserverHandle(Target(url, client, True), handle_token(settings), settings)
+        handle = handle_for(Target(url, client, True), handle_token(settings), settings, auth == "strict")
         try:
             yield handle
         finally:

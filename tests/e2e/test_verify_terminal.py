@@ -41,6 +41,19 @@ def test_a_service_that_is_not_the_api(capsys) -> None:
     assert "is not the datawiz API" in err and "answered 404" in err and "--base-url" in err
 
 
+def test_a_site_that_answers_every_path_with_a_page_is_not_the_api(capsys) -> None:
+    async def page(scope, receive, send):  # a single-page app's catch-all: 200 HTML for any path
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]}
+        )
+        await send({"type": "http.response.body", "body": b"<html>an app</html>"})
+
+    with live_server(page) as base:  # type: ignore[arg-type]
+        code, out, err = verify(capsys, "--api", "akinon", "--base-url", base, "--token", "k")
+    assert code == NOT_THE_API and "is not the akinon API" in err and "200 (text/html)" in err
+    assert "failed" not in out
+
+
 def test_credentials_the_deployment_refuses(capsys) -> None:
     strict = create_app(Settings(auth_mode="strict", tokens=("the-right-key",)))
     with live_server(strict) as base:

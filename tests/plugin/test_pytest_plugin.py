@@ -177,6 +177,32 @@ def test_against_a_running_fake_and_against_a_real_deployment(pytester: pytest.P
         outcomes = run(pytester, "--mockserver-url", url).parseoutcomes()
     assert outcomes.get("passed") == 1 and not outcomes.get("failed"), outcomes
 
+    # A strict fake elsewhere, its one token shared by every test and both xdist workers: each
+    # handle still has a tenant of its own (a namespace beside the token).
+    pytester.makepyfile(
+        test_shared="""
+        import pytest
+
+        @pytest.mark.parametrize("n", range(8))
+        def test_own_tenant(mockserver, n):
+            auth = mockserver.datawiz_auth
+            assert mockserver.client.get("/api/v1/products/mine/", headers=auth).status_code == 404
+            product = {"product_id": "mine", "name": str(n)}
+            assert mockserver.client.post("/api/v1/products/", json=product, headers=auth).status_code == 201
+            assert mockserver.client.get("/api/v1/products/mine/", headers=auth).json()["name"] == str(n)
+
+        @pytest.mark.mockserver(api="akinon", auth="open")
+        def test_needs_other_settings(mockserver):
+            raise AssertionError("runs only where the fake's settings fit")
+        """
+    )
+    with live(settings_for(auth="strict", tokens=("team-key",))) as url:
+        result = run(
+            pytester, "--mockserver-url", url, "--mockserver-token", "team-key", "-n", "2", "test_shared.py"
+        )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed") == 8 and outcomes.get("skipped") == 1, result.stdout.str()
+
     pytester.makepyfile(
         test_real="""
         import pytest
