@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from contract_tests.context import CheckAborted, Context
+from mockserver.drf.serializer import is_nullable
 from mockserver.spec.collections import CollectionDeclaration
 
 TEXT = "string"
@@ -79,6 +80,7 @@ class ObjectMaker:
         self.ctx = ctx
         self.facts = ctx.target.facts
         self._related: dict[str, dict[str, Any]] = ctx.shared.setdefault("related objects", {})
+        self._making: list[str] = []  # the collections whose related object is being made
 
     def make(self, collection: CollectionDeclaration, tag: str, index: int = 0) -> dict[str, Any]:
         links = {
@@ -95,7 +97,9 @@ class ObjectMaker:
         made: dict[str, Any] = {}
         for name, prop in writable(schema).items():
             reference = (prop.get("x-drf") or {}).get("exists_in")
-            if reference:
+            if reference and reference["collection"] in self._making and is_nullable(prop):
+                made[name] = None  # a tree (categories by parent_id): the related object is a root
+            elif reference:
                 made[name] = self.related(reference["collection"])[reference["field"]]
             elif name in links:
                 made[name] = self.related(links[name])[self._key_field(links[name])]
@@ -130,7 +134,11 @@ class ObjectMaker:
             (op for op in collection.operations(self.facts.spec).values() if op.method == "POST"), None
         )
         if post is not None and self.ctx.options.allow_writes:
-            made = self.make(collection, f"{self.ctx.options.prefix}rel-")
+            self._making.append(name)
+            try:
+                made = self.make(collection, f"{self.ctx.options.prefix}rel-")
+            finally:
+                self._making.pop()
             answer = self.ctx.target.api_call("POST", collection.list_path, json=made)
             self.ctx.require(
                 answer.status_code == 201,

@@ -210,6 +210,10 @@ def dependency_order(declarations: list[CollectionDeclaration]) -> list[Collecti
     return ordered
 
 
+def _raw_key(declaration: CollectionDeclaration, item: dict[str, Any]) -> str:
+    return KEY_SEPARATOR.join(str(item.get(name)) for name in declaration.key)
+
+
 def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, list[dict[str, Any]]]:
     """A new tenant's documents: fixtures/<api>/<file> of each collection, in the upload form,
     cleaned by the collection's own serializer (related objects included) and stored as an
@@ -225,8 +229,12 @@ def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, li
         schema = {"type": "array", "items": declaration.input_schema}
         validate = compile_body(schema)
 
-        def exists(collection: str, key: str) -> bool:
-            return key in seeded.get(collection, {})
+        # A tree (categories by parent_id) names objects of its own fixture: they resolve, as
+        # Django's loaddata resolves references within one fixture whatever their order.
+        own = {declaration.name: {_raw_key(declaration, item) for item in items if isinstance(item, dict)}}
+
+        def exists(collection: str, key: str, own: dict[str, set[str]] = own) -> bool:
+            return key in seeded.get(collection, {}) or key in own.get(collection, ())
 
         try:
             cleaned = validate(items, exists)
