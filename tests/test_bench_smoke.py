@@ -11,6 +11,7 @@ ROWS = (
     "POST one relocate document",
     "errors under load",
     "bulk POST, arrays of 2,000 documents",
+    "bulk POST receipts of 3 cart items",
     "resident memory per stored document",
     "GET a page of 100 from",
     "ordering=-price_total",
