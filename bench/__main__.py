@@ -26,7 +26,11 @@ import orjson
 from bench.load import LoadResult, generator_name, run_load
 
 HOST = "127.0.0.1"
-PRODUCTS = ("a26f866b-1465-11e5-80cb-a01d4897e530", "a26f866b-1465-11e5-80cb-a01d4897e531")
+PRODUCTS = (
+    "a26f866b-1465-11e5-80cb-a01d4897e530",
+    "a26f866b-1465-11e5-80cb-a01d4897e531",
+    "a26f866b-1465-11e5-80cb-a01d4897e532",
+)
 BEARER = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
 TOKEN = {"Authorization": "Token bench"}
 
