@@ -82,3 +82,35 @@ def datawiz_traffic(base: str, key: str) -> None:
             headers=auth,
         )
         client.get("/api/v1/shops/?search=px-street", headers=auth)
+        # Receipts (a composite key with a datetime) and loss documents, as the published client sends them.
+        receipts = [
+            {
+                "shop_id": "1",
+                "terminal_id": "113",
+                "order_id": f"px-r{i}",
+                "date": f"2017-07-0{day}T10:00:00",
+                "cartitems": [
+                    {"order_no": "1", "product_id": OTHER_PRODUCT, "price": 1, "qty": 1, "total_price": 1}
+                ],
+            }
+            for i, day in enumerate([3, 1, 2])
+        ]
+        client.post("/api/v1/receipts/", json=receipts, headers=auth)
+        client.get("/api/v1/receipts/?search=px-r&ordering=-date", headers=auth)
+        client.get("/api/v1/receipts/1_2017-07-01T10:00:00_113_px-r1/", headers=auth)
+        client.post(
+            "/api/v1/receipts/", json={**receipts[0], "terminal_id": "no-such-terminal"}, headers=auth
+        )
+        documents = [
+            {
+                "document_id": f"px-l{i}",
+                "shop_id": "1",
+                "loss_type_id": "18",
+                "date": "2018-03-03T15:55:25",
+                "note": f"px-note {i}",
+                "products": [{"product_id": OTHER_PRODUCT, "qty": 1, "price": 1, "total_price": 1}],
+            }
+            for i in range(2)
+        ]
+        client.post("/api/v1/loss-documents/", json=documents, headers=auth)
+        client.get("/api/v1/loss-documents/?search=px-note", headers=auth)
