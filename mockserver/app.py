@@ -16,7 +16,13 @@ from starlette.types import Receive, Scope, Send
 from mockserver.apis import ApiModule, TenantState, load_api_module
 from mockserver.auth import Authenticator, Identity
 from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_scope
-from mockserver.drf.errors import APIError, InjectedFault, MethodNotAllowed, ResponseDoesNotMatchSpec
+from mockserver.drf.errors import (
+    APIError,
+    InjectedFault,
+    MethodNotAllowed,
+    ResponseDoesNotMatchSpec,
+    ServiceUnavailable,
+)
 from mockserver.drf.fast_path import compile_fast_body
 from mockserver.drf.generic import CollectionViews, collection_views, options, seed_documents
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
@@ -37,8 +43,8 @@ from mockserver.spec.loader import ApiSpec, Operation, load_spec
 from mockserver.spec.response_check import ResponseChecker
 from mockserver.spec.routing import RouteMatch, Router
 from mockserver.state_file import load_state_file, save_state_file
-from mockserver.store import MemoryStore
-from mockserver.store.base import Store
+from mockserver.store.base import Store, StoreUnavailable
+from mockserver.store.factory import store_for
 from mockserver.store.journal import JournalRecord, cut, has_secrets
 
 logger = logging.getLogger("mockserver")
@@ -237,7 +243,13 @@ class Dispatcher:
             status, data = await self._invoke(exchange, operation)
         except ClientDisconnected:
             raise
-        except APIError as error:
+        except (APIError, StoreUnavailable) as raised:
+            # The one place a shared store out of reach becomes an answer: 503, nothing written.
+            error = (
+                raised
+                if isinstance(raised, APIError)
+                else ServiceUnavailable("the shared store is unreachable")
+            )
             status, data = error.status_code, error.body()
             exchange.headers.update(error.headers)
             if not isinstance(error, MethodNotAllowed) and path_item.is_drf:
@@ -246,7 +258,14 @@ class Dispatcher:
             logger.exception("mockserver: unhandled error in %s %s", request.method, request.path)
             status, data = 500, {"detail": "mockserver: internal error; see the server log."}
         reply = self._render(exchange, status, data)
-        self._record(exchange, reply, data)
+        try:
+            self._record(exchange, reply, data)
+        except StoreUnavailable:  # the journal and the state live in the store out of reach
+            logger.warning(
+                "mockserver: %s %s not journaled: the shared store is unreachable",
+                request.method,
+                request.path,
+            )
         return reply
 
     def _unmatched(self, request: IncomingRequest, started: float) -> Reply:
@@ -331,7 +350,7 @@ class Dispatcher:
         """Control calls change state: saved to the state file; API calls go to the journal."""
         request = exchange.request
         if exchange.match.path_item.api == CONTROL_API:
-            if request.method != "GET" and self.settings.state_file is not None:
+            if request.method != "GET" and self.settings.state_file is not None and reply.status < 500:
                 save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
             return
         answer = data if has_secrets(data) else cut(reply.body)
@@ -465,10 +484,13 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     handlers.update(control.handlers)
     all_specs = [*specs, control_spec]
     bindings = bind_operations(all_specs, handlers)
-    store = store or MemoryStore(journal_size=settings.journal_size)
+    store = store or store_for(settings)
     for view in views:
         store.define_collection(view.declaration.store_spec())
     dispatcher = Dispatcher(settings, store, modules, all_specs, bindings, views, setup_tasks)
+    if settings.tenant_secret is None:  # one key per fake: every process sharing the store uses it
+        keys = dispatcher.authenticator.keys
+        keys.key = store.credential_key(keys.key)
     try:
         dispatcher.initial_tenant_state()  # a fixture its serializer refuses stops start-up here
     except ValueError as error:
@@ -507,8 +529,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if settings.state_file is not None:
-            load_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys)
+        # A shared store that already holds tenants was loaded by another process of this fake.
+        if settings.state_file is not None and not dispatcher.store.tenants():
+            keys = dispatcher.authenticator.keys
+            load_state_file(dispatcher.store, settings.state_file, keys)
+            if not keys.configured:  # the file's key, the same tenant ids in every process
+                keys.key = dispatcher.store.credential_key(keys.key, replace=True)
         yield
         if settings.state_file is not None:
             save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.to_keep())

@@ -134,6 +134,23 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=int(str(_env_default("akinon_task_polls", 0))),
         help="status polls a task stays WORKING, on top of the seconds",
     )
+    parser.add_argument(
+        "--store",
+        default=_env_default("store", "memory"),
+        help="memory (this process, the default) or redis://HOST:PORT/DB: a Redis shared by every "
+        "worker and replica of this fake",
+    )
+    parser.add_argument(
+        "--store-prefix",
+        default=_env_default("store_prefix", "mockserver"),
+        help="the prefix of this fake's keys in a shared store, so several fakes can share one Redis",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(str(_env_default("workers", 1))),
+        help="worker processes (more than 1 needs a shared --store: each would otherwise hold its own data)",
+    )
     parser.add_argument("--log-level", default=_env_default("log_level", "info"))
 
 
@@ -149,6 +166,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token,
         tenant_secret=args.tenant_secret,
         state_file=Path(args.state_file) if args.state_file else None,
+        store=args.store,
+        store_prefix=args.store_prefix,
         fixtures_dir=Path(args.fixtures) if args.fixtures else None,
         specs_dir=Path(args.specs) if args.specs else None,
         seed_fixtures=not args.no_fixtures,
@@ -172,6 +191,7 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
             f"           token:  POST {base}/api/o/token/ (grant_type=password, client in HTTP Basic)"
         )
     lines.append(f"  Control: {base}/__mockserver__/health  (reset, state, journal, clock, faults)")
+    lines.append(f"  Store: {_store_line(settings, args.workers)}")
     lines.append(f"  Boundary: {control_boundary(args.host, settings)}")
     if settings.auth_mode == "open":
         lines.append(
@@ -191,6 +211,19 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
     lines.append("  Stop with Ctrl+C.")
     lines.append(f"  Console: {base}/__mockserver__/ui/")
     return "\n".join(lines)
+
+
+def _store_line(settings: Settings, workers: int) -> str:
+    processes = f"{workers} worker{'s' if workers > 1 else ''}"
+    if settings.store == "memory":
+        return f"memory of this process ({processes})"
+    from urllib.parse import urlsplit
+
+    location = urlsplit(settings.store)
+    shown = location._replace(netloc=location.hostname or "" if location.password else location.netloc)
+    if location.password and location.port:
+        shown = shown._replace(netloc=f"{location.hostname}:{location.port}")
+    return f"{shown.geturl()} (key prefix {settings.store_prefix!r}; {processes}, shared with every replica)"
 
 
 def _shows_access_log(level: str) -> bool:
@@ -227,13 +260,48 @@ def open_control_refusal(host: str, settings: Settings, allowed: bool) -> str | 
     )
 
 
+def store_refusal(settings: Settings, workers: int) -> str | None:
+    from mockserver.store.factory import is_shared
+
+    if settings.store != "memory" and not is_shared(settings.store):
+        return (
+            f"mockserver: --store is 'memory' or a Redis URL (redis://HOST:PORT/DB), not {settings.store!r}."
+        )
+    if workers < 1:
+        return "mockserver: --workers is at least 1."
+    if workers > 1 and not is_shared(settings.store):
+        return (
+            f"mockserver: refusing --workers {workers} with the memory store: each worker process would "
+            "hold its own tenants, documents, tokens and journal, and a client would see them change "
+            "from one request to the next. Give a shared store (--store redis://HOST:PORT/DB, or "
+            "MOCKSERVER_STORE), or serve with one worker."
+        )
+    return None
+
+
+SERVE_ARGUMENTS_VARIABLE = "MOCKSERVER_SERVE_ARGUMENTS"
+
+
+def app_from_environment() -> object:
+    """The app of one worker process (uvicorn --workers imports it by name): the arguments the
+    parent parsed, handed over in the environment."""
+    import json
+
+    from mockserver.app import create_app
+
+    return create_app(settings_from(argparse.Namespace(**json.loads(os.environ[SERVE_ARGUMENTS_VARIABLE]))))
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockserver.app import create_app
+    from mockserver.store.base import StoreUnavailable
 
     settings = settings_from(args)
-    refusal = open_control_refusal(args.host, settings, args.allow_open_control)
+    refusal = open_control_refusal(args.host, settings, args.allow_open_control) or store_refusal(
+        settings, args.workers
+    )
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return 2
@@ -243,10 +311,22 @@ def serve(args: argparse.Namespace) -> int:
 
         files = generate_localhost_certificate(Path(args.tls_dir) if args.tls_dir else None, args.host)
         certfile, keyfile, ca_path = str(files.cert_chain), str(files.private_key), files.ca_cert
-    app = create_app(settings)
+    try:
+        app: object = create_app(settings)  # start-up problems (a store out of reach) show here, once
+    except (ValueError, StoreUnavailable) as error:
+        print(f"mockserver cannot start: {error}", file=sys.stderr)
+        return 2
+    workers: dict[str, object] = {}
+    if args.workers > 1:
+        import json
+
+        handed = {k: v for k, v in vars(args).items() if k != "run"}
+        os.environ[SERVE_ARGUMENTS_VARIABLE] = json.dumps(handed)
+        app, workers = "mockserver.cli:app_from_environment", {"factory": True, "workers": args.workers}
     print(_banner(args, settings, "https" if certfile else "http", ca_path), flush=True)
     uvicorn.run(
-        app,
+        app,  # type: ignore[arg-type]
+        **workers,  # type: ignore[arg-type]
         host=args.host,
         port=args.port,
         ssl_certfile=certfile,
@@ -364,8 +444,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "serve",
         help="serve the fake",
         description=(
-            "Serve the fake with uvicorn. There is no --workers: the state lives in this process's "
-            "memory, so one process serves one fake until a shared store exists."
+            "Serve the fake with uvicorn. The state lives in this process's memory, or in a Redis "
+            "shared by several workers (--workers) and replicas (--store redis://HOST:PORT/DB)."
         ),
     )
     add_serve_arguments(serve_parser)

@@ -23,6 +23,10 @@ class Settings:
     # for this process, or the one a state file keeps.
     tenant_secret: str | None = None
     state_file: Path | None = None
+    # "memory" (this process) or a Redis URL shared by every worker and replica (store/factory.py);
+    # the prefix keeps the keys of fakes sharing one Redis apart.
+    store: str = "memory"
+    store_prefix: str = "mockserver"
     fixtures_dir: Path | None = None
     # A directory of spec files to serve instead of the packaged ones (same file names).
     specs_dir: Path | None = None

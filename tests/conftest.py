@@ -2,6 +2,7 @@
 
 import warnings
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +12,9 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.redis_server import RedisServer
 
 AKINON_TOKEN = {"Authorization": "Token test-key-1"}
 DATAWIZ_BEARER = {"Authorization": "Bearer test-token-1"}
@@ -36,3 +40,23 @@ def make_client() -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator["RedisServer"]:
+    """One real redis-server for the session, on a free loopback port; stopped at the end."""
+    from tests.redis_server import session_redis_server
+
+    yield session_redis_server()
+
+
+@pytest.fixture
+def redis_url(redis_server: "RedisServer") -> Iterator[str]:
+    """A database of the session's redis-server, emptied before the test."""
+    import redis
+
+    url = redis_server.new_database_url()
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    connection.close()
+    yield url

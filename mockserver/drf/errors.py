@@ -64,6 +64,19 @@ class NotAcceptable(APIError):
     default_detail = "Could not satisfy the request Accept header."
 
 
+class ServiceUnavailable(APIError):
+    """DRF's ServiceUnavailable: the shared store cannot be reached for now (nothing was written);
+    the client may try again, as it would against a real deployment whose database restarts."""
+
+    status_code = 503
+    default_detail = "Service temporarily unavailable, try again later."
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"Service temporarily unavailable, try again later ({reason}).", {"Retry-After": "1"}
+        )
+
+
 class RequestTooLarge(APIError):
     status_code = 413
 

@@ -58,6 +58,10 @@ class QueryResult:
 TenantSeed = Callable[[], dict[str, Any]]
 
 
+class StoreUnavailable(Exception):
+    """A shared store cannot be reached (for now): the request is answered 503, nothing written."""
+
+
 class Store(Protocol):
     # tenants
     def ensure_tenant(self, tenant: str, seed: TenantSeed) -> None: ...
@@ -74,6 +78,11 @@ class Store(Protocol):
 
     # keyed collections
     def define_collection(self, spec: CollectionSpec) -> None: ...
+    def credential_key(self, proposed: bytes | None = None, replace: bool = False) -> bytes:
+        """The key tenant ids are derived with: one per fake, so the same in every process that
+        shares this store (the first one proposed is kept unless `replace`)."""
+        ...
+
     def get_document(self, tenant: str, collection: str, key: str, encoded: bool = False) -> Any: ...
     def collection_version(self, tenant: str, collection: str) -> int:
         """A number that changes whenever the collection's documents change and never comes

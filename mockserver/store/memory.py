@@ -3,6 +3,7 @@
 import copy
 import itertools
 import random
+import secrets
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -135,6 +136,7 @@ class MemoryStore:
         self._random = random.Random(random_seed)
         self._journal_sequence = 0
         self._stamps = itertools.count(1)
+        self._credential_key: bytes | None = None
 
     # tenants -----------------------------------------------------------------------------
     def _tenant(self, tenant: str) -> _Tenant:
@@ -247,6 +249,12 @@ class MemoryStore:
             new_value, result = change(orjson.loads(raw) if raw is not None else None)
             values[name] = orjson.dumps(new_value)
             return result
+
+    def credential_key(self, proposed: bytes | None = None, replace: bool = False) -> bytes:
+        with self._lock:
+            if replace or self._credential_key is None:
+                self._credential_key = proposed or secrets.token_bytes(32)
+            return self._credential_key
 
     # collections -------------------------------------------------------------------------
     def define_collection(self, spec: CollectionSpec) -> None:

@@ -12,6 +12,9 @@ from starlette.testclient import TestClient  # noqa: E402
 from contract_tests.spec_facts import facts  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+from mockserver.store.base import Store  # noqa: E402
+from mockserver.store.redis_store import RedisStore  # noqa: E402
+from tests.redis_server import fresh_redis_store  # noqa: E402
 
 BASE = "/api/v1/oms/setup/addresses/"
 H = {"Authorization": "Token machine"}
@@ -20,9 +23,19 @@ STATUSES = set(TASK.states)
 
 
 class AddressSetupMachine(RuleBasedStateMachine):
+    def new_store(self) -> Store | None:
+        return None  # the app's own memory store
+
+    def teardown(self) -> None:
+        if isinstance(self.store, RedisStore):
+            self.store.close()
+
     @initialize()
     def start(self) -> None:
-        self.client = TestClient(create_app(Settings(validate_responses=True, akinon_task_seconds=2)))
+        self.store = self.new_store()
+        self.client = TestClient(
+            create_app(Settings(validate_responses=True, akinon_task_seconds=2), store=self.store)
+        )
         self.started_tasks = 0
         self.seen_statuses: list[str] = []
         self.oms_ever: set[str] = set()
@@ -90,3 +103,16 @@ AddressSetupMachine.TestCase.settings = settings(
     max_examples=25, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck)
 )
 TestAddressSetupMachine = AddressSetupMachine.TestCase
+
+
+class AddressSetupMachineOnRedis(AddressSetupMachine):
+    """The same machine on the Redis store (a real redis-server), with fewer examples."""
+
+    def new_store(self) -> Store | None:
+        return fresh_redis_store()
+
+
+AddressSetupMachineOnRedis.TestCase.settings = settings(
+    max_examples=8, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
+)
+TestAddressSetupMachineOnRedis = AddressSetupMachineOnRedis.TestCase

@@ -12,6 +12,9 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+from mockserver.store.base import Store  # noqa: E402
+from mockserver.store.redis_store import RedisStore  # noqa: E402
+from tests.redis_server import fresh_redis_store  # noqa: E402
 
 H = {"Authorization": "Bearer machine"}
 DOCS = "/api/v1/relocate-documents/"
@@ -32,9 +35,17 @@ def upload(relocate_id: str, responsible: str, total: int) -> dict:
 
 
 class UpsertMachine(RuleBasedStateMachine):
+    def new_store(self) -> Store | None:
+        return None  # the app's own memory store
+
+    def teardown(self) -> None:
+        if isinstance(self.store, RedisStore):
+            self.store.close()
+
     @initialize()
     def start(self) -> None:
-        self.client = TestClient(create_app(Settings(validate_responses=True)))
+        self.store = self.new_store()
+        self.client = TestClient(create_app(Settings(validate_responses=True), store=self.store))
         self.client.post("/__mockserver__/fixtures", headers=H, json={"empty": True})
         self.client.post("/api/v1/products/", headers=H, json={"product_id": PRODUCT, "name": "Молоко"})
         self.model: dict[str, dict] = {}
@@ -96,3 +107,16 @@ UpsertMachine.TestCase.settings = settings(
     max_examples=20, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
 )
 TestUpsertMachine = UpsertMachine.TestCase
+
+
+class UpsertMachineOnRedis(UpsertMachine):
+    """The same machine on the Redis store (a real redis-server), with fewer examples."""
+
+    def new_store(self) -> Store | None:
+        return fresh_redis_store()
+
+
+UpsertMachineOnRedis.TestCase.settings = settings(
+    max_examples=8, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
+)
+TestUpsertMachineOnRedis = UpsertMachineOnRedis.TestCase

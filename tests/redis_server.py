@@ -1,0 +1,95 @@
+"""A real redis-server (Debian's package) on a free loopback port, started and stopped by the tests."""
+
+import atexit
+import itertools
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tests.live_server import free_port
+
+if TYPE_CHECKING:
+    from mockserver.store.redis_store import RedisStore
+
+
+class RedisServer:
+    """One redis-server process without persistence, in its own temporary directory; it can be
+    stopped and started again on the same port (a restart under load)."""
+
+    def __init__(self) -> None:
+        executable = shutil.which("redis-server")
+        assert executable, "redis-server is missing: .ci/run installs Debian's redis-server package"
+        self.executable = executable
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="mockserver-redis-"))
+        self.process: subprocess.Popen[bytes] | None = None
+        self._databases = itertools.cycle(range(1, 64))
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def new_database_url(self) -> str:
+        """A database of its own (of 64), so tests sharing this server do not meet."""
+        return f"redis://127.0.0.1:{self.port}/{next(self._databases)}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.executable,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", str(self.directory),
+                "--databases", "64",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.02)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_session_server: RedisServer | None = None
+
+
+def session_redis_server() -> RedisServer:
+    """The one redis-server of this test session, started on first use, stopped at exit."""
+    global _session_server
+    if _session_server is None:
+        _session_server = RedisServer()
+        _session_server.start()
+        atexit.register(_session_server.close)
+    return _session_server
+
+
+def fresh_redis_store(**options: object) -> "RedisStore":
+    """A Redis store of its own (a new key prefix) on the session's redis-server."""
+    from mockserver.store.redis_store import RedisStore
+
+    server = session_redis_server()
+    return RedisStore(server.url, prefix=f"test-{uuid.uuid4().hex[:12]}", **options)  # type: ignore[arg-type]
