@@ -21,13 +21,18 @@ class RedisServer:
     """One redis-server process without persistence, in its own temporary directory; it can be
     stopped and started again on the same port (a restart under load)."""
 
-    def __init__(self) -> None:
+    def __init__(self, persistent: bool = False) -> None:
         executable = shutil.which("redis-server")
         assert executable, "redis-server is missing: .ci/run installs Debian's redis-server package"
         self.executable = executable
         self.port = free_port()
         self.directory = Path(tempfile.mkdtemp(prefix="mockserver-redis-"))
         self.process: subprocess.Popen[bytes] | None = None
+        # Persistent: every write in the append-only file before it is acknowledged, so a killed
+        # server comes back with all it acknowledged (a restart test can count what survived).
+        self.persistence = (
+            ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
+        )
         self._databases = itertools.cycle(range(1, 64))
 
     @property
@@ -45,7 +50,7 @@ class RedisServer:
                 "--port", str(self.port),
                 "--bind", "127.0.0.1",
                 "--save", "",
-                "--appendonly", "no",
+                *self.persistence,
                 "--dir", str(self.directory),
                 "--databases", "64",
             ],
