@@ -41,6 +41,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def unpinned(command: list[str]) -> list[str]:
+    # Children inherit this process's affinity (the load generator's core): give them every core.
+    cores = os.cpu_count() or 1
+    return ["taskset", "-c", f"0-{cores - 1}", *command] if shutil.which("taskset") and cores > 1 else command
+
+
 def pinned(command: list[str], core: int) -> list[str]:
     # One core for the server, the other for the load generator, when taskset is there.
     return (
@@ -57,11 +63,13 @@ def server(
     headers: dict[str, str],
     port_flag: str = "--port",
     env: dict[str, str] | None = None,
+    pin: bool = True,
 ) -> Iterator[tuple[int, float, int]]:
     port = free_port()
     started = time.perf_counter()
+    launched = [*command, port_flag, str(port)]
     process = subprocess.Popen(
-        pinned([*command, port_flag, str(port)], 0),
+        pinned(launched, 0) if pin else unpinned(launched),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
@@ -258,6 +266,145 @@ def proxy_latency(mock: list[str], samples: int) -> tuple[list[float], list[floa
                     assert client.get(base + STATUS_PATH).status_code == 200
                     timings.append((time.perf_counter() - started) * 1000)
     return direct, proxied
+
+
+@contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A throw-away redis-server (Debian's package) on a free port, or None when there is none."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        yield None
+        return
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(
+            [
+                executable,
+                "--port",
+                str(port),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                folder,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    with socket.create_connection((HOST, port), timeout=0.2):
+                        break
+                except OSError:
+                    time.sleep(0.02)
+            yield f"redis://{HOST}:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def store_rows(
+    mock: list[str],
+    total_documents: int,
+    samples: int,
+    load: Callable[..., Callable[[], LoadResult]],
+    smoke: bool,
+) -> str:
+    """The same requests on the memory store and on Redis with 1 and 2 workers, side by side.
+
+    Servers here are not pinned to a core (two workers need both); the load generator shares
+    the machine with them, so these rows compare stores, not the machine's ceiling."""
+    columns: dict[str, dict[str, str]] = {}
+    with redis_server() as url:
+        setups = [("memory", [])]
+        if url is not None:
+            setups += [
+                ("redis, 1 worker", ["--store", url]),
+                ("redis, 2 workers", ["--store", url, "--workers", "2"]),
+            ]
+        for label, flags in setups:
+            if url is not None:
+                import redis
+
+                redis.Redis.from_url(url).flushall()
+            with server([*mock, *flags], STATUS_PATH, TOKEN, pin=False) as (port, _, _):
+                columns[label] = store_figures(port, total_documents, samples, load)
+        trip = round_trip_us(url) if url is not None else None
+    names = list(next(iter(columns.values())))
+    width = max(len(name) for name in names)
+    lines = [
+        "stores side by side (servers unpinned, load generator on the same 2 cores):",
+        f"{'figure'.ljust(width)}  " + "  ".join(f"{label:>18}" for label in columns),
+    ]
+    for name in names:
+        lines.append(f"{name.ljust(width)}  " + "  ".join(f"{columns[label][name]:>18}" for label in columns))
+    if trip is not None:
+        lines.append(f"a Redis round trip from this process (PING, median of 2,000): {trip:.0f} µs")
+    else:
+        lines.append("redis: not measured (no redis-server on PATH; apt-get install redis-server)")
+    return "\n".join(lines)
+
+
+def round_trip_us(url: str) -> float:
+    import redis
+
+    with redis.Redis.from_url(url) as connection:
+        timings = []
+        for _ in range(2000):
+            started = time.perf_counter()
+            connection.ping()
+            timings.append((time.perf_counter() - started) * 1e6)
+    return statistics.median(timings)
+
+
+def store_figures(
+    port: int, total_documents: int, samples: int, load: Callable[..., Callable[[], LoadResult]]
+) -> dict[str, str]:
+    figures: dict[str, str] = {}
+    base = f"http://{HOST}:{port}"
+    seed = orjson.dumps([document(i) for i in range(100)])
+    assert httpx.post(base + DOCUMENTS_PATH, content=seed, headers=BEARER, timeout=60).status_code == 201
+    measured = load(port, "GET", STATUS_PATH, headers=TOKEN)()
+    figures["store: GET get_async_status (req/s)"] = f"{measured.per_second:,.0f}"
+    measured = load(port, "GET", PAGE_PATH, headers=BEARER, unique=True)()
+    figures["store: GET a page of 20, every URL new (req/s)"] = f"{measured.per_second:,.0f}"
+    body = orjson.dumps(document(0))
+    posted = load(port, "POST", DOCUMENTS_PATH, headers=BEARER, body=body)()
+    figures["store: POST one relocate document (req/s)"] = f"{posted.per_second:,.0f}"
+    errors = measured.errors + posted.errors
+    batches = [
+        orjson.dumps([document(i) for i in range(start, min(start + 2000, total_documents))])
+        for start in range(0, total_documents, 2000)
+    ]
+    started = time.perf_counter()
+    with httpx.Client(headers=BEARER, timeout=300) as client:
+        for batch in batches:
+            assert client.post(base + DOCUMENTS_PATH, content=batch).status_code == 201
+    figures["store: bulk POST of 2,000-document arrays (documents/s)"] = (
+        f"{total_documents / (time.perf_counter() - started):,.0f}"
+    )
+    pages = total_documents // 100
+    numbers = [1 + (i * pages) // samples for i in range(samples)]
+    page_base = f"{base}{DOCUMENTS_PATH}?page_size=100"
+    for label, suffix in (
+        ("", ""),
+        (", ordering=-price_total", "&ordering=-price_total"),
+        (", search matching every document", "&search=B00"),
+    ):
+        median = median_ms([f"{page_base}{suffix}&page={n}" for n in numbers], BEARER)
+        figures[f"store: GET a page of 100 from {total_documents:,}{label} (median ms)"] = f"{median:.2f}"
+    # No page 2 when nothing matches: the first page, each URL new (an ignored parameter).
+    median = median_ms([f"{page_base}&search=nothing-matches&_n={n}" for n in range(samples)], BEARER)
+    figures[f"store: GET a page of 100 from {total_documents:,}, search matching none (median ms)"] = (
+        f"{median:.2f}"
+    )
+    figures["store: errors under load"] = str(errors)
+    return figures
 
 
 def main() -> int:
@@ -472,6 +619,8 @@ def main() -> int:
             "(stated)",
             None,
         )
+
+    store_table = store_rows(mock, total_documents, samples, load, args.smoke)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"bare GET {status.theirs:,.0f} req/s, bare POST+validate {one.theirs:,.0f} req/s (medians); "
@@ -483,6 +632,7 @@ def main() -> int:
         print(
             f"{name.ljust(width)}  {figure:>24}  {target:>16}  {'-' if met is None else ('yes' if met else 'NO')}"
         )
+    print(store_table)
     if not prism:
         print("prism: not measured (no prism on PATH or through `npx --no-install`; see --prism)")
     return 0

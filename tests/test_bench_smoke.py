@@ -18,6 +18,11 @@ ROWS = (
     "search (a scan of every document)",
     "proxy: added latency per exchange, p50",
     "proxy: added latency per exchange, p99",
+    "stores side by side",
+    "redis, 2 workers",
+    "store: GET a page of 100 from",
+    "search matching none",
+    "a Redis round trip from this process",
 )
 
 
