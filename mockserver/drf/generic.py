@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -41,8 +42,15 @@ def ordering_terms(raw: str | None) -> list[str]:
 
 def link_end(request: ApiRequest) -> str:
     """How detail URLs end in this answer: DRF reverses hyperlinks with the request's format
-    suffix (`/shops/1.json`), and with the router's trailing slash otherwise."""
-    return f".{request.format_suffix}" if request.format_suffix else "/"
+    suffix (`/shops/1.json`), else with the router's trailing slash, keeping a `?format=` the
+    request had (rest_framework.reverse.preserve_builtin_query_params), empty or not."""
+    if request.format_suffix:
+        return f".{request.format_suffix}"
+    if "format" in request.request.query_string:
+        value = request.query.get("format")
+        if value is not None:
+            return "/?" + urlencode({"format": value})
+    return "/"
 
 
 def options(request: ApiRequest) -> ApiResponse:
@@ -170,7 +178,8 @@ class CollectionViews:
         headers = {}
         if documents and self._prefix is not None:
             first = self.declaration.key_of(documents[0])
-            headers["Location"] = object_url(request.base_url, self._prefix, first)
+            # The object's own url, as DRF's serializer gives it (suffix and ?format= kept).
+            headers["Location"] = object_url(request.base_url, self._prefix, first, link_end(request))
         return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
 
 

@@ -161,20 +161,6 @@ RECORDED = [
         cases=("the document's suffix form /.json/",),
     ),
     Recorded(
-        "format-query-in-links",
-        "?format= is kept in every hyperlink of the answer by DRF's reverse(); the fake keeps it only in next/previous",
-        _format_query,
-        cases=("format=json", "format= (empty)"),
-        expected_fix=True,
-    ),
-    Recorded(
-        "location-format-suffix",
-        "Location after an upload through a suffix ends with the suffix in DRF (the object's url field)",
-        _location_suffix,
-        cases=("upload: through the .json suffix", "upload: through the .api suffix"),
-        expected_fix=True,
-    ),
-    Recorded(
         "search-terms",
         "?search= read as DRF 3.14 does: a null character dropped (3.15+: 400) ...",
         _search_null_character,
