@@ -73,6 +73,11 @@ def self_link_problem(
     the request's format suffix in its place when the request had one, as DRF's reverse() does)."""
     path = fill_path(detail_path, key)
     paths = [path, f"{path.rstrip('/')}.{suffix}"] if suffix else [path]
+    if isinstance(link, str) and "?" in link:
+        # reverse() keeps a request's ?format= (preserve_builtin_query_params), and nothing else
+        link, _, query = link.partition("?")
+        if not query.startswith("format=") or "&" in query:
+            return f"{link}?{query!r} is not the detail URL of {key} ({path})"
     if any(same_url(link, base.rstrip("/") + candidate) for base in bases for candidate in paths):
         return None
     return f"{link!r} is not the detail URL of {key} ({fill_path(detail_path, key)})"
