@@ -5,9 +5,10 @@ words, or None."""
 import os
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from mockserver.store.base import sort_value
 
 # DRF's SearchFilter.get_search_terms: terms are separated by whitespace and commas (and nulls).
 _SEARCH_SPLIT = re.compile(r"[\s,\x00]+")
@@ -87,18 +88,6 @@ def link_keeps_query(link: str, query: Mapping[str, str], ignored: Sequence[str]
     """A next/previous link repeats the other query parameters of the page asked."""
     kept = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
     return all(kept.get(name) == value for name, value in query.items() if name not in ignored)
-
-
-def sort_value(kind: str, value: Any) -> Any:
-    """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
-    if value is None:
-        return None
-    if kind == "number":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return None
-    return str(value)
 
 
 def portable(kind: str, values: list[Any]) -> list[Any]:

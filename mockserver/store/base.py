@@ -9,6 +9,7 @@ memory store formats only when the journal is read; a shared store formats it on
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol, TypeVar
 
 from mockserver.store.journal import JournalRecord
@@ -17,6 +18,18 @@ R = TypeVar("R")
 # Dates and datetimes are stored in one canonical text form (the serializer's), so they sort as text.
 SortKind = Literal["text", "number", "datetime", "date"]
 KEY_SEPARATOR = "_"  # Datawiz joins the fields of a composite key with "_" in its URLs
+
+
+def sort_value(kind: str, value: Any) -> Any:
+    """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
+    if value is None:
+        return None
+    if kind == "number":
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,11 @@ class CollectionSpec:
     @property
     def key_fields(self) -> tuple[str, ...]:
         return (self.key_field,) if isinstance(self.key_field, str) else self.key_field
+
+    def effective_ordering(self, ordering: Sequence[str]) -> tuple[str, ...]:
+        """The terms of `ordering` this collection knows (DRF ignores the rest), else its default."""
+        known = tuple(term for term in ordering if term.lstrip("-") in self.ordering_fields)
+        return known or tuple(t for t in self.default_ordering if t.lstrip("-") in self.ordering_fields)
 
     def key_of(self, document: dict[str, Any]) -> str:
         if isinstance(self.key_field, str):

@@ -7,29 +7,17 @@ import secrets
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
 
-from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, UpsertCounts
+from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, UpsertCounts, sort_value
 from mockserver.store.clock import VirtualClock
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
 
 ALL_TENANTS = "*"
 _NO_DOCUMENTS: dict[str, bytes] = {}  # never written to
-
-
-def _sort_value(kind: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if kind == "number":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return None
-    return str(value)
 
 
 def _null_aware(value: Any) -> tuple[bool, Any]:
@@ -71,7 +59,7 @@ class _Collection:
         fields, search_fields = self.spec.ordering_fields.items(), self.spec.search_fields
         for key in self._stale:
             document = orjson.loads(self.documents[key])
-            self.sort_values[key] = tuple(_sort_value(kind, document.get(name)) for name, kind in fields)
+            self.sort_values[key] = tuple(sort_value(kind, document.get(name)) for name, kind in fields)
             if search_fields:
                 self.search_text[key] = "\x00".join(
                     str(document.get(name) or "") for name in search_fields
@@ -103,10 +91,6 @@ class _Collection:
             keys.sort(key=lambda k, i=index: _null_aware(values[k][i]), reverse=descending)
         self._sorted_keys[ordering] = keys
         return keys
-
-    def effective_ordering(self, ordering: Sequence[str]) -> tuple[str, ...]:
-        known = tuple(term for term in ordering if term.lstrip("-") in self._field_index)
-        return known or tuple(t for t in self.spec.default_ordering if t.lstrip("-") in self._field_index)
 
     def dump(self) -> list[dict[str, Any]]:
         return [orjson.loads(self.documents[key]) for key in sorted(self.documents)]
@@ -302,7 +286,7 @@ class MemoryStore:
     ) -> QueryResult:
         with self._lock:
             target = self._collection(tenant, collection)
-            keys = target.ordered_keys(target.effective_ordering(ordering))
+            keys = target.ordered_keys(target.spec.effective_ordering(ordering))
             # DRF's SearchFilter: terms split on white space and commas, every term must match.
             terms = [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
             if terms:

@@ -26,10 +26,18 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from mockserver.store import redis_scripts as scripts
-from mockserver.store.base import CollectionSpec, QueryResult, R, StoreUnavailable, TenantSeed, UpsertCounts
+from mockserver.store.base import (
+    CollectionSpec,
+    QueryResult,
+    R,
+    StoreUnavailable,
+    TenantSeed,
+    UpsertCounts,
+    sort_value,
+)
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
-from mockserver.store.memory import ALL_TENANTS, _null_aware, _sort_value
+from mockserver.store.memory import ALL_TENANTS, _null_aware
 from mockserver.store.sort_keys import members
 
 DEFAULT_PREFIX = "mockserver"
@@ -337,10 +345,6 @@ class RedisStore:
         redis_keys = self._collection_keys(tenant, spec)
         return int(self._scripts["DELETE"](keys=redis_keys, args=[tenant, len(redis_keys) - 6, *keys]))
 
-    def _effective_ordering(self, spec: CollectionSpec, ordering: Sequence[str]) -> tuple[str, ...]:
-        known = tuple(term for term in ordering if term.lstrip("-") in spec.ordering_fields)
-        return known or tuple(t for t in spec.default_ordering if t.lstrip("-") in spec.ordering_fields)
-
     def query_documents(
         self,
         tenant: str,
@@ -355,7 +359,7 @@ class RedisStore:
         spec = self._spec(collection)
         keys = self._collection_keys(tenant, spec)
         terms = _search_terms(search)
-        effective = self._effective_ordering(spec, ordering)
+        effective = spec.effective_ordering(ordering)
         if len(effective) > 1:
             return self._query_in_python(spec, keys, effective, terms, offset, limit, encoded)
         descending = bool(effective) and effective[0].startswith("-")
@@ -389,7 +393,7 @@ class RedisStore:
         for term in reversed(ordering):
             name = term.lstrip("-")
             ordered.sort(
-                key=lambda k, n=name: _null_aware(_sort_value(kinds[n], decoded[k].get(n))),
+                key=lambda k, n=name: _null_aware(sort_value(kinds[n], decoded[k].get(n))),
                 reverse=term.startswith("-"),
             )
         for term in terms:
