@@ -20,8 +20,8 @@ from mockserver.drf.parsing import FormData
 _MISSING: Any = object()
 # (collection, key) -> whether that object exists: DRF's SlugRelatedField lookup.
 Exists = Callable[[str, str], bool]
-_TRUE = {"t", "y", "yes", "true", "on", "1"}
-_FALSE = {"f", "n", "no", "false", "off", "0"}
+_TRUE = {"t", "y", "yes", "true", "on", "1", 1}  # True == 1, 1.0 == 1: as in DRF's sets
+_FALSE = {"f", "n", "no", "false", "off", "0", 0}
 # django.utils.dateparse.datetime_re
 _DATETIME = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
@@ -211,14 +211,17 @@ def _clean_integer(schema: dict[str, Any], value: Any) -> int:
     return number
 
 
-def _clean_boolean(value: Any) -> bool:
-    if value is True or value is False:
-        return value
-    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+def _clean_boolean(value: Any, nullable: bool) -> bool | None:
+    """DRF's BooleanField: its true and false values (text lower-cased, never stripped; 1.0 is
+    1), and for a nullable field "null" and "" are null."""
+    probe = value.lower() if isinstance(value, str) else value
+    if isinstance(probe, (str, int, float)):  # hashable JSON values (bools are ints)
+        if probe in _TRUE:
+            return True
+        if probe in _FALSE:
+            return False
+        if nullable and probe in ("null", ""):
+            return None
     _fail("Must be a valid boolean.")
     raise AssertionError
 
@@ -360,7 +363,7 @@ def parse_html_list(form: dict[str, Any], prefix: str) -> list[Any] | None:
 def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]:
     """What each field gets from form input: an empty value is null for a nullable field (unless
     it may be blank) and absent for an optional one; lists of objects come from `name[i]field`
-    keys only; an unchecked boolean is False."""
+    keys only; an unchecked boolean is False (null for a nullable one)."""
     read: dict[str, Any] = {}
     for field in fields:
         name = field.name
@@ -370,8 +373,8 @@ def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]
                 read[name] = items
             continue
         if name not in form:
-            if field.boolean:
-                read[name] = False
+            if field.boolean:  # BooleanField.default_empty_html: None once null is allowed
+                read[name] = None if field.nullable else False
             continue
         raw = form[name]
         if field.list_of_values:
@@ -401,12 +404,24 @@ def _form_field(name: str, schema: dict[str, Any], required: bool) -> _FormField
     )
 
 
+def blank_is_null(schema: dict[str, Any]) -> bool:
+    """DRF's DecimalField, alone among its fields, takes blank text (white space included) for
+    null when null is allowed (DecimalField.validate_empty_values), in JSON as in forms."""
+    return is_nullable(schema) and field_kind(schema) == "decimal"
+
+
 def _compile_object(schema: dict[str, Any]) -> Cleaner:
     required = set(schema.get("required") or ())
-    # (name, cleaner of a non-null value, may be null, required): the null check is done here,
-    # inline, rather than by one more call per field.
+    # (name, cleaner of a non-null value, may be null, blank text is null, required): the null
+    # check is done here, inline, rather than by one more call per field.
     fields = [
-        (name, _compile_value(field_schema), is_nullable(field_schema), name in required)
+        (
+            name,
+            _compile_value(field_schema),
+            is_nullable(field_schema),
+            blank_is_null(field_schema),
+            name in required,
+        )
         for name, field_schema in (schema.get("properties") or {}).items()
         if not field_schema.get("readOnly")
     ]
@@ -426,13 +441,13 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
             value = _read_form(value, form_fields)
         cleaned: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for name, clean_field, nullable, is_required in fields:
+        for name, clean_field, nullable, blank_null, is_required in fields:
             raw = value.get(name, _MISSING)
             if raw is _MISSING:
                 if is_required:
                     errors[name] = ["This field is required."]
                 continue
-            if raw is None:
+            if raw is None or (blank_null and raw.__class__ is str and not raw.strip()):
                 if nullable:
                     cleaned[name] = None
                 else:
@@ -455,7 +470,8 @@ def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
     if kind == "integer":
         return lambda value, exists: _clean_integer(schema, value)
     if kind == "boolean":
-        return lambda value, exists: _clean_boolean(value)
+        nullable = is_nullable(schema)
+        return lambda value, exists: _clean_boolean(value, nullable)
     if kind == "datetime":
         return _clean_datetime
     if kind == "date":
@@ -489,9 +505,10 @@ def compile_field(schema: dict[str, Any]) -> Cleaner:
     """A cleaner for one field: the schema is read once here, not on every value."""
     nullable = is_nullable(schema)
     inner = _compile_value(schema)
+    blank_null = blank_is_null(schema)
 
     def clean(value: Any, exists: Exists | None) -> Any:
-        if value is None:
+        if value is None or (blank_null and isinstance(value, str) and not value.strip()):
             if nullable:
                 return None
             _fail("This field may not be null.")

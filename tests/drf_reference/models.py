@@ -29,6 +29,8 @@ def _model_field(spec: FieldSpec) -> models.Field:
         return models.FloatField(**options)
     if spec.kind == "boolean":
         return models.BooleanField(**options)
+    if spec.kind == "values":  # a list of plain values, kept whole (PostgreSQL's ArrayField or JSON)
+        return models.JSONField(**options)
     if spec.max_length is not None:
         return models.CharField(max_length=spec.max_length, **options)
     return models.TextField(**options)

@@ -22,7 +22,7 @@ DEFAULT_LOOKUP_REGEX = "[^/.]+"  # DRF routers' lookup_value_regex
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # string, decimal, datetime, date, integer, float, boolean, hyperlink, list
+    kind: str  # string, decimal, datetime, date, integer, float, boolean, hyperlink, list, values
     label: str
     required: bool = False
     nullable: bool = False
@@ -35,7 +35,7 @@ class FieldSpec:
     exists_in: tuple[str, str] | None = None  # (collection, field) a value must name
     link_collection: str | None = None  # hyperlinks: the collection linked to
     link_from: tuple[str, ...] = ()  # hyperlinks: the fields holding its key ("" = self)
-    children: tuple["FieldSpec", ...] = ()  # lists of objects
+    children: tuple["FieldSpec", ...] = ()  # lists of objects: their fields; of values: the value
 
 
 @dataclass(frozen=True)
@@ -62,18 +62,19 @@ class NestedSpec:
 
     lookup: tuple[str, ...]
     view_name: str
+    lookup_regex: str = DEFAULT_LOOKUP_REGEX  # the item path parameter's pattern
 
 
 def _lookup_regex(spec: ApiSpec, path: str | None) -> str:
-    """The detail path parameter's pattern without its anchors, as a router's lookup_value_regex."""
+    """The pattern of a path's last parameter (the detail's key, or a nested item's) without its
+    anchors, as a router's lookup_value_regex."""
     item = next((i for i in spec.path_items if i.path == path), None)
+    last = re.findall(r"\{(\w+)\}", path or "")[-1:]
     for operation in item.operations.values() if item else ():
         for parameter in operation.definition.get("parameters", []):
-            pattern = (
-                (parameter.get("schema") or {}).get("pattern") if parameter.get("in") == "path" else None
-            )
-            if pattern:
-                return re.sub(r"^\^|\$$", "", pattern)
+            schema = parameter.get("schema") or {}
+            if parameter.get("in") == "path" and [parameter.get("name")] == last and schema.get("pattern"):
+                return re.sub(r"^\^|\$$", "", schema["pattern"])
     return DEFAULT_LOOKUP_REGEX
 
 
@@ -113,6 +114,12 @@ def _fields(
             )
             continue
         kind = hints.get("type") or "string"
+        children: tuple[FieldSpec, ...] = ()
+        if kind == "list":  # a list of plain values (DRF's ListField), each typed as a field is
+            kind, children = (
+                "values",
+                _fields({"properties": {"": {}}}, {"properties": {"": given["items"]}}, {}),
+            )
         reference = hints.get("exists_in")
         fields.append(
             FieldSpec(
@@ -128,6 +135,7 @@ def _fields(
                 minimum=given.get("minimum"),
                 maximum=given.get("maximum"),
                 exists_in=(reference["collection"], reference["field"]) if reference else None,
+                children=children,
             )
         )
     return tuple(fields)
@@ -163,7 +171,11 @@ def resource_of(spec: ApiSpec, declaration: CollectionDeclaration) -> ResourceSp
         hook=declaration.hook,
         lookup_regex=_lookup_regex(spec, declaration.detail_path),
         nested={
-            name: NestedSpec(nested.lookup, items[nested.detail_path].view_name or name)
+            name: NestedSpec(
+                nested.lookup,
+                items[nested.detail_path].view_name or name,
+                _lookup_regex(spec, nested.detail_path),
+            )
             for name, nested in declaration.nested.items()
         },
     )

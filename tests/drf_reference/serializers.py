@@ -79,6 +79,32 @@ def _hyperlink(spec: FieldSpec, own: ResourceSpec) -> serializers.Field:
     return KeyHyperlinkField(view_name, lookup_kwarg(target), spec.link_from or own.key)
 
 
+# The serializer field of a plain value in a list, by the spec's x-drf type.
+VALUE_FIELDS: dict[str, type[serializers.Field]] = {
+    "string": serializers.CharField,
+    "integer": serializers.IntegerField,
+    "float": serializers.FloatField,
+    "boolean": serializers.BooleanField,
+    "datetime": serializers.DateTimeField,
+    "date": serializers.DateField,
+}
+
+
+def _values(spec: FieldSpec) -> serializers.ListField:
+    """A list of plain values, as DRF's ListField (stored whole, as PostgreSQL's ArrayField),
+    its child typed from the spec's items like any field."""
+    (item,) = spec.children
+    options: dict[str, Any] = {"allow_null": item.nullable}
+    if item.kind == "string":
+        options.update(allow_blank=item.allow_blank, max_length=item.max_length)
+    return serializers.ListField(
+        child=VALUE_FIELDS[item.kind](**options),
+        required=spec.required,
+        allow_null=spec.nullable,
+        label=spec.label,
+    )
+
+
 def _serializer(
     name: str, model: type[models.Model], fields: tuple[FieldSpec, ...], own: ResourceSpec, hook: str | None
 ) -> type[serializers.ModelSerializer]:
@@ -87,6 +113,8 @@ def _serializer(
     for spec in fields:
         if spec.kind == "hyperlink":
             declared[spec.name] = _hyperlink(spec, own)
+        elif spec.kind == "values":
+            declared[spec.name] = _values(spec)
         elif spec.kind == "list":
             item_model = REGISTRY.item_models[(own.name, spec.name)]
             child = _serializer(name + "Item", item_model, spec.children, own, None)

@@ -18,7 +18,7 @@ from tests.live_server import live_server
 
 AUTH = {"Authorization": f"Bearer {BEARER_TOKEN}"}
 # The collections of the seed document the differential test compares (and what they link to).
-COMPARED = ("relocate-documents", "products", "shops")
+COMPARED = ("relocate-documents", "products", "shops", "receipts")
 
 
 def fake_settings(specs: Path | None = None, fixtures: Path | None = None) -> Settings:

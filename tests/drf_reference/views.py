@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tests.drf_reference.models import REGISTRY
-from tests.drf_reference.resources import DEFAULT_LOOKUP_REGEX, NestedSpec, ResourceSpec
+from tests.drf_reference.resources import NestedSpec, ResourceSpec
 from tests.drf_reference.serializers import KEY_SEPARATOR, lookup_kwarg, serializer_for
 
 
@@ -100,7 +100,7 @@ def _nested_item_view(resource: ResourceSpec, field: str, nested: NestedSpec) ->
     return action(
         detail=True,
         methods=["get"],
-        url_path=rf"{field}/(?P<item_key>{DEFAULT_LOOKUP_REGEX})",
+        url_path=rf"{field}/(?P<item_key>{nested.lookup_regex})",
         name=nested.view_name,
     )(item)
 
