@@ -44,6 +44,12 @@ from mockserver.spec.collections import CollectionDeclaration as Collection
 Promise = Callable[[Context, Collection], None]
 FieldPromise = Callable[[Context, Collection, str], None]
 
+
+def uploadable(c: Collection) -> bool:
+    """A collection that takes uploads (a POST) and shows each object at a detail path."""
+    return bool(c.input_schema.get("properties")) and c.detail_path is not None
+
+
 # name, promise, writes, what the collection must declare for it to apply
 PROMISES: list[tuple[str, Promise, bool, Callable[[Collection], bool]]] = [
     ("page_shape", page_shape, False, lambda c: True),
@@ -58,10 +64,10 @@ PROMISES: list[tuple[str, Promise, bool, Callable[[Collection], bool]]] = [
     ("options", options, False, lambda c: True),
     ("suffixes", suffixes, False, lambda c: True),
     ("unknown_detail", unknown_detail, False, lambda c: c.detail_path is not None),
-    ("upsert_counts", upsert_counts, True, lambda c: c.detail_path is not None),
-    ("read_back", read_back, True, lambda c: c.detail_path is not None),
-    ("replace_whole", replace_whole, True, lambda c: c.detail_path is not None),
-    ("errors_aligned", errors_aligned, True, lambda c: c.detail_path is not None),
+    ("upsert_counts", upsert_counts, True, uploadable),
+    ("read_back", read_back, True, uploadable),
+    ("replace_whole", replace_whole, True, uploadable),
+    ("errors_aligned", errors_aligned, True, uploadable),
     (
         "related_must_exist",
         related_must_exist,

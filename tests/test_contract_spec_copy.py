@@ -17,7 +17,7 @@ from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.settings import Settings
 from tests.live_server import live_server
-from tests.spec_copies import visits_copy
+from tests.spec_copies import add_visits, spec_copy, visits_copy
 
 TOKEN = "spec-copy-token"
 
@@ -101,3 +101,21 @@ def test_mockserver_verify_reads_a_spec_copy(copy, tmp_path, capsys):
     passed = set(json.loads(report.read_text())["passed"])
     # the added operations' conformance and the generic promises on the added collection
     assert {"conformance.createVisits", "conformance.getVisitLine", "collection.read_back[visits]"} <= passed
+
+
+def _read_only_visits(document):
+    add_visits(document)
+    del document["paths"]["/api/v1/visits/"]["post"]
+
+
+def test_a_collection_without_uploads_gets_the_read_promises_only(tmp_path):
+    # Empty: the engine seeds a collection through its upload serializer, which this one lacks.
+    specs, fixtures = spec_copy(tmp_path, _read_only_visits)
+    report = run_suite(
+        in_process_target("datawiz", fake((specs, fixtures)), Credentials(token=TOKEN), specs_dir=specs),
+        options(),
+        conformance=False,
+    )
+    assert report.ok, report.summary()
+    checked = {name for name in report.passed if "[visits" in name}
+    assert "collection.page_walk[visits]" in checked and "collection.read_back[visits]" not in checked
