@@ -46,8 +46,9 @@ FieldPromise = Callable[[Context, Collection, str], None]
 
 
 def uploadable(c: Collection) -> bool:
-    """A collection that takes uploads (a POST) and shows each object at a detail path."""
-    return bool(c.input_schema.get("properties")) and c.detail_path is not None
+    """A collection that takes uploads (a POST) and shows each object at a detail path: a
+    read-only one cannot be written by the suite and gets the read promises only."""
+    return c.takes_uploads and c.detail_path is not None
 
 
 # name, promise, writes, what the collection must declare for it to apply
@@ -72,7 +73,7 @@ PROMISES: list[tuple[str, Promise, bool, Callable[[Collection], bool]]] = [
         "related_must_exist",
         related_must_exist,
         True,
-        lambda c: bool(references(c)) and c.detail_path is not None,
+        lambda c: uploadable(c) and bool(references(c)),
     ),
     ("own_walk", own_walk, True, can_isolate),
 ]

@@ -68,8 +68,8 @@ def free_text(c: Collection) -> set[str]:
 
 
 def can_isolate(c: Collection) -> bool:
-    """Whether `?search=<tag>` shows exactly what a promise wrote."""
-    return bool(free_text(c) & set(c.search))
+    """Whether the suite can write objects of its own and `?search=<tag>` shows exactly them."""
+    return c.takes_uploads and bool(free_text(c) & set(c.search))
 
 
 def upsert_counts(ctx: Context, c: Collection) -> None:

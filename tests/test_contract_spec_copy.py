@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.collection_promises import PROMISES
 from contract_tests.conformance import prefixed
 from contract_tests.context import RunOptions
 from contract_tests.drifts import Answer, Drift, DriftedApp
@@ -17,7 +18,7 @@ from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.settings import Settings
 from tests.live_server import live_server
-from tests.spec_copies import add_visits, spec_copy, visits_copy
+from tests.spec_copies import VISIT_FIXTURES, add_visits, spec_copy, visits_copy
 
 TOKEN = "spec-copy-token"
 
@@ -108,14 +109,22 @@ def _read_only_visits(document):
     del document["paths"]["/api/v1/visits/"]["post"]
 
 
-def test_a_collection_without_uploads_gets_the_read_promises_only(tmp_path):
-    # Empty: the engine seeds a collection through its upload serializer, which this one lacks.
+def test_a_collection_without_uploads_is_seeded_and_gets_every_read_promise(tmp_path):
+    # A read-only collection (DRF's ReadOnlyModelViewSet) has no upload serializer: its fixtures
+    # are in the presented form (decimals with four places), hyperlinks left out.
     specs, fixtures = spec_copy(tmp_path, _read_only_visits)
-    report = run_suite(
-        in_process_target("datawiz", fake((specs, fixtures)), Credentials(token=TOKEN), specs_dir=specs),
-        options(),
-        conformance=False,
-    )
+    presented = [{**visit, "total": f"{float(visit['total']):.4f}"} for visit in VISIT_FIXTURES]
+    (fixtures / "datawiz" / "visits.json").write_text(json.dumps(presented))
+    target = in_process_target("datawiz", fake((specs, fixtures)), Credentials(token=TOKEN), specs_dir=specs)
+    report = run_suite(target, options(), conformance=False)
     assert report.ok, report.summary()
     checked = {name for name in report.passed if "[visits" in name}
-    assert "collection.page_walk[visits]" in checked and "collection.read_back[visits]" not in checked
+    reads = {name for name, _, writes, applies in PROMISES if not writes}
+    assert {f"collection.{name}[visits]" for name in reads} <= checked, sorted(checked)
+    assert {"collection.ordering[visits.total]", "collection.search[visits.order_id]"} <= checked
+    writes = {name for name, _, writes, _ in PROMISES if writes} | {"ordering_own", "search_own"}
+    assert not {name for name in checked if name.split("[")[0].removeprefix("collection.") in writes}
+    # the seeded objects were really served: a nested line the fixtures hold; no upload is taken
+    line = target.api_call("GET", "/api/v1/visits/1_2017-07-05T14:11:36_7555405/lines/2/")
+    assert line.status_code == 200 and line.json()["qty"] == "2.5000", line.text
+    assert target.api_call("POST", "/api/v1/visits/", json=[]).status_code == 405

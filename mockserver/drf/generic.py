@@ -67,7 +67,7 @@ class CollectionViews:
         self.collection = declaration.store_name
         self.policy = PagePolicy(declaration.page_size, declaration.max_page_size)
         self.present = compile_presenter(declaration, prefixes)
-        self._stored_form = compile_stored_form(declaration.input_schema)
+        self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
         self._prefix = prefixes.get(declaration.name)
         self._items = {
@@ -235,7 +235,7 @@ def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, li
         if not path.exists():
             continue
         items = json.loads(path.read_text(encoding="utf-8"))
-        schema = {"type": "array", "items": declaration.input_schema}
+        schema = {"type": "array", "items": declaration.stored_schema}
         validate = compile_body(schema)
 
         # A tree (categories by parent_id) names objects of its own fixture: they resolve, as

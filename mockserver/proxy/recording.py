@@ -128,7 +128,7 @@ class Recorder:
                 view = views.get(where)
                 if view is None or not documents:
                     continue
-                validate = compile_body(view.declaration.input_schema)
+                validate = compile_body(view.declaration.stored_schema)
                 stored = []
                 for key, document in documents.items():
                     try:

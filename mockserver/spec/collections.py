@@ -71,9 +71,22 @@ class CollectionDeclaration:
     nested: dict[str, NestedResource]
     fixtures: str
     hook: str | None
-    input_schema: dict[str, Any]  # one uploaded object, read-only fields included
+    input_schema: dict[str, Any]  # one uploaded object, read-only fields included ({} without a POST)
     presented_schema: dict[str, Any]  # one object as the API shows it
     hyperlinks: tuple[Hyperlink, ...] = field(default=())
+
+    @property
+    def takes_uploads(self) -> bool:
+        """Whether the list path item has a POST (bulk upsert); a read-only collection
+        (DRF's ReadOnlyModelViewSet) has none and holds only what its fixtures seed."""
+        return bool(self.input_schema.get("properties"))
+
+    @property
+    def stored_schema(self) -> dict[str, Any]:
+        """The form fixtures (and recorded objects) are written in and cleaned by: the upload
+        serializer's, or, for a read-only collection, the presented form, whose read-only
+        properties (hyperlinks) are left out of what is stored as an upload's are."""
+        return self.input_schema if self.takes_uploads else self.presented_schema
 
     @property
     def store_name(self) -> str:
@@ -95,7 +108,7 @@ class CollectionDeclaration:
     def writable_fields(self) -> tuple[str, ...]:
         return tuple(
             name
-            for name, prop in (self.input_schema.get("properties") or {}).items()
+            for name, prop in (self.stored_schema.get("properties") or {}).items()
             if not (isinstance(prop, dict) and prop.get("readOnly"))
         )
 
