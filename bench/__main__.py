@@ -18,21 +18,30 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import orjson
 
 from bench.load import LoadResult, generator_name, run_load
+from contract_tests.spec_facts import facts
+from mockserver.resources import fixtures_dir
 
 HOST = "127.0.0.1"
-PRODUCTS = (
-    "a26f866b-1465-11e5-80cb-a01d4897e530",
-    "a26f866b-1465-11e5-80cb-a01d4897e531",
-    "a26f866b-1465-11e5-80cb-a01d4897e532",
-)
-BEARER = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
-TOKEN = {"Authorization": "Token bench"}
+# Every API fact the bench needs is read from the specs (paths, auth keywords, keys) and the
+# fixtures (the products the documents name); only the workload's own values are typed here.
+AKINON, DATAWIZ = facts("akinon"), facts("datawiz")
+BEARER = {"Authorization": f"{DATAWIZ.auth_keyword} bench", "Content-Type": "application/json"}
+TOKEN = {"Authorization": f"{AKINON.auth_keyword} bench"}
+
+
+def _fixture_keys(name: str, count: int) -> tuple[str, ...]:
+    """The keys of the first `count` objects a collection's fixtures seed every tenant with."""
+    collection = DATAWIZ.collection(name)
+    items = orjson.loads((fixtures_dir() / collection.api / collection.fixtures).read_bytes())
+    return tuple(collection.key_of(item) for item in items[:count])
+
+
+PRODUCTS = _fixture_keys("products", 3)
 
 
 def free_port() -> int:
@@ -98,9 +107,11 @@ def server(
             process.wait()
 
 
-def cold_start(command: list[str], probe_path: str, headers: dict[str, str]) -> float:
+def cold_start(
+    command: list[str], probe_path: str, headers: dict[str, str], env: dict[str, str] | None = None
+) -> float:
     """The time from launching a server to its first 200."""
-    with server(command, probe_path, headers) as (_, seconds, _):
+    with server(command, probe_path, headers, env=env) as (_, seconds, _):
         return seconds
 
 
@@ -183,12 +194,19 @@ def median_ms(urls: list[str], headers: dict[str, str]) -> float:
     return timings[len(timings) // 2]
 
 
-STATUS_PATH = "/api/v1/oms/setup/addresses/get_async_status/"
-DOCUMENTS_PATH = "/api/v1/relocate-documents/"
-RECEIPTS_PATH = "/api/v1/receipts/"
+STATUS_PATH = AKINON.operation(AKINON.task.operations["status"]).path
+DOCUMENTS_PATH = DATAWIZ.collection("relocate-documents").list_path
+RECEIPTS_PATH = DATAWIZ.collection("receipts").list_path
 PAGE_PATH = DOCUMENTS_PATH + "?page_size=20"
-PRODUCTS_PATH = "/api/v1/products/"
+PRODUCTS_PATH = DATAWIZ.collection("products").list_path
 PRODUCTS_PAGE_PATH = PRODUCTS_PATH + "?page_size=20&page=2"  # the fixtures hold 300 products
+# What the bare app validates its POSTs with: the relocate documents' upload schema (bench/bare_app.py).
+BARE_ENV = {
+    "BENCH_SPEC_FILE": str(DATAWIZ.spec_path),
+    "BENCH_POST_OPERATION": next(
+        op.operation_id for op in DATAWIZ.spec.operations if op.method == "POST" and op.path == DOCUMENTS_PATH
+    ),
+}
 PRODUCT = {"product_id": "bench-product", "name": "Bench product", "barcode": "4820000000001"}
 
 
@@ -463,7 +481,7 @@ def main() -> int:
     mock_starts, bare_starts = [], []
     for _ in range(starts):
         mock_starts.append(cold_start(mock, STATUS_PATH, TOKEN))
-        bare_starts.append(cold_start(bare, "/bare", {}))
+        bare_starts.append(cold_start(bare, "/bare", {}, BARE_ENV))
     mock_start, bare_start = statistics.median(mock_starts), statistics.median(bare_starts)
     row("cold start of mockserver serve to the first 200", f"{mock_start:.2f} s", "< 1 s", mock_start < 1.0)
     row(
@@ -479,7 +497,7 @@ def main() -> int:
             httpx.post(f"http://{HOST}:{port}{DOCUMENTS_PATH}", content=seed, headers=BEARER).status_code
             == 201
         )
-        page_env = {"BENCH_PAGE_FILE": bare_page_file(port, folder)}
+        page_env = {**BARE_ENV, "BENCH_PAGE_FILE": bare_page_file(port, folder)}
         with server(bare, "/bare", {}, env=page_env) as (bare_port, _, _):
             bare_get = load(bare_port, "GET", "/bare")
             status = paired(rounds, bare_get, load(port, "GET", STATUS_PATH, headers=TOKEN))
@@ -555,7 +573,7 @@ def main() -> int:
             )
             errors += products.errors + product.errors
         if prism:
-            spec = str(Path(__file__).resolve().parents[1] / "specs" / "akinon-oms-address-setup.yaml")
+            spec = str(AKINON.spec_path)
             with server([*prism, "mock", "-h", HOST, spec], STATUS_PATH, TOKEN, "-p") as (prism_port, _, _):
                 versus = paired(
                     rounds,

@@ -10,17 +10,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.resources import specs_dir
 from mockserver.spec.loader import load_spec
 
 
-def _relocate_schema() -> dict:
-    spec = load_spec(specs_dir() / "datawiz.yaml")
-    operation = next(op for op in spec.operations if op.operation_id == "createRelocateDocuments")
+def _upload_schema() -> dict:
+    """The body schema of the upload the bench posts (python -m bench names the spec file and
+    the operation, as it reads them from the API registry and the spec)."""
+    spec = load_spec(Path(os.environ["BENCH_SPEC_FILE"]))
+    wanted = os.environ["BENCH_POST_OPERATION"]
+    operation = next(op for op in spec.operations if op.operation_id == wanted)
     return operation.request_schemas["application/json"]
 
 
-VALIDATOR = jsonschema_rs.validator_for(_relocate_schema())
+VALIDATOR = jsonschema_rs.validator_for(_upload_schema())
 # The same page of 20 the fake answers (python -m bench saves it): the yardstick for the page row
 # is Starlette encoding that JSON on every request, as an ordinary JSON endpoint does.
 PAGE = (

@@ -19,18 +19,21 @@ from typing import Any
 import yaml
 
 from contract_tests.context import RunOptions
+from contract_tests.spec_facts import facts
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
+from mockserver.apis import spec_path
 from mockserver.app import create_app
 from mockserver.resources import fixtures_dir, specs_dir
 from mockserver.settings import Settings
 
 TOKEN = "bench-suite"
-SOURCES = ("products", "shops")
+API, SOURCES = "datawiz", ("products", "shops")  # the collections cloned
 
 
 def _renamed(node: Any, old: str, new: str) -> Any:
-    """A path item with its paths, operation ids and collection name moved from `old` to `new`."""
+    """A path item with its paths, operation ids and collection name moved from the list path
+    `old` to `new`."""
     if isinstance(node, dict):
         changed = {}
         for key, value in node.items():
@@ -41,26 +44,29 @@ def _renamed(node: Any, old: str, new: str) -> Any:
         return changed
     if isinstance(node, list):
         return [_renamed(item, old, new) for item in node]
-    if isinstance(node, str) and node.startswith(f"/api/v1/{old}/"):
-        return node.replace(f"/api/v1/{old}/", f"/api/v1/{new}/", 1)
+    if isinstance(node, str) and node.startswith(old):
+        return node.replace(old, new, 1)
     return node
 
 
 def spec_with_clones(directory: Path, added: int) -> Path:
     specs = directory / "specs"
     shutil.copytree(specs_dir(), specs)
-    document = yaml.safe_load((specs / "datawiz.yaml").read_text(encoding="utf-8"))
+    spec = spec_path(API, specs)
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
     paths = document["paths"]
     for index in range(added):
-        source = SOURCES[index % len(SOURCES)]
-        name = f"{source}-clone{index}"
-        for path in [p for p in list(paths) if p.startswith(f"/api/v1/{source}/")]:
-            item = _renamed(copy.deepcopy(paths[path]), source, name)
+        source = facts(API).collection(SOURCES[index % len(SOURCES)])
+        name = f"{source.name}-clone{index}"
+        old = source.list_path
+        new = old[: old.rstrip("/").rindex("/") + 1] + name + "/"
+        for path in [p for p in list(paths) if p.startswith(old)]:
+            item = _renamed(copy.deepcopy(paths[path]), old, new)
             collection = item.get("x-drf-collection")
             if collection:
-                collection.update(name=name, fixtures=f"{source}.json")
-            paths[path.replace(f"/api/v1/{source}/", f"/api/v1/{name}/", 1)] = item
-    (specs / "datawiz.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+                collection.update(name=name, fixtures=source.fixtures)
+            paths[path.replace(old, new, 1)] = item
+    spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     return specs
 
 
@@ -69,7 +75,7 @@ def measure(added: int, sample: int | None, conformance: bool) -> tuple[float, i
         specs = spec_with_clones(Path(temporary), added)
         settings = Settings(auth_mode="strict", tokens=(TOKEN,), specs_dir=specs, fixtures_dir=fixtures_dir())
         app = create_app(settings)
-        target = in_process_target("datawiz", app, Credentials(token=TOKEN), specs_dir=specs)
+        target = in_process_target(API, app, Credentials(token=TOKEN), specs_dir=specs)
         options = RunOptions(
             allow_writes=True,
             max_examples=8,

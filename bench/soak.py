@@ -11,8 +11,19 @@ import time
 
 import orjson
 
-from bench.__main__ import BEARER, HOST, TOKEN, document, rss_bytes, server
+from bench.__main__ import (
+    BEARER,
+    DATAWIZ,
+    DOCUMENTS_PATH,
+    HOST,
+    STATUS_PATH,
+    TOKEN,
+    document,
+    rss_bytes,
+    server,
+)
 from bench.load import run_load
+from contract_tests.collection_http import detail_path
 
 GROWTH_BOUND = 64 * 1024 * 1024  # bytes of resident memory the soak may add after warm-up
 
@@ -22,13 +33,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     mock = [sys.executable, "-m", "mockserver", "serve", "--log-level", "warning"]
+    documents = DATAWIZ.collection("relocate-documents")
     mix = [
-        ("GET", "/api/v1/oms/setup/addresses/get_async_status/", TOKEN, b""),
-        ("GET", "/api/v1/relocate-documents/?page_size=20&ordering=-price_total", BEARER, b""),
-        ("POST", "/api/v1/relocate-documents/", BEARER, orjson.dumps([document(i) for i in range(10)])),
-        ("GET", "/api/v1/relocate-documents/B0000003/", BEARER, b""),
+        ("GET", STATUS_PATH, TOKEN, b""),
+        ("GET", f"{DOCUMENTS_PATH}?page_size=20&ordering=-price_total", BEARER, b""),
+        ("POST", DOCUMENTS_PATH, BEARER, orjson.dumps([document(i) for i in range(10)])),
+        ("GET", detail_path(documents, documents.key_of(document(3))), BEARER, b""),
     ]
-    with server(mock, "/api/v1/oms/setup/addresses/get_async_status/", TOKEN) as (port, _, pid):
+    with server(mock, STATUS_PATH, TOKEN) as (port, _, pid):
         slice_seconds = max(0.25, args.seconds / 20)
         warm = rss_bytes(pid)
         requests = errors = 0

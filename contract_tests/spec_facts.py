@@ -1,7 +1,8 @@
 """The API facts the contract suite, the tests and the bench need, read from the specs: which spec
 file serves an API, its collections (keys, ordering, search, paging, forms, hyperlinks, related
 objects), its setup tasks and their states, and the security of every operation. Nothing here
-types a fact of an API; each is looked up in the loaded specs (once per directory).
+types a fact of an API; each is looked up in the loaded specs (once per directory), the spec file
+of an API in the API registry (mockserver.apis.spec_path).
 
 The directory is the packaged specs unless MOCKSERVER_SPECS (or `verify --specs DIR`) names a copy,
 so a collection added to a copy of a spec is checked with no new code."""
@@ -12,15 +13,15 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from mockserver.apis import spec_path
+from mockserver.auth.schemes import api_keyword, auth_scheme
 from mockserver.resources import specs_dir
+from mockserver.settings import KNOWN_APIS
 from mockserver.setup_task.declaration import SetupTaskDeclaration, read_setup_tasks
 from mockserver.spec.collections import CollectionDeclaration, read_collections
 from mockserver.spec.loader import ApiSpec, Operation, load_spec
 
 SPECS_ENV = "MOCKSERVER_SPECS"
-# The keyword of `Authorization: <keyword> <credential>` for an apiKey scheme in the Authorization
-# header (DRF's TokenAuthentication); OAuth2 and `http` schemes say theirs in OpenAPI's own terms.
-KEYWORD_EXTENSION = "x-drf-auth-keyword"
 
 
 def specs_directory(directory: Path | str | None = None) -> Path:
@@ -82,17 +83,12 @@ class ApiFacts:
     @cached_property
     def auth_keyword(self) -> str:
         """The Authorization keyword of the API's first security scheme (how the suite sends a key)."""
-        requirements = self.spec.document.get("security") or [{}]
-        return self.keyword_of(next(iter(requirements[0]), None) or next(iter(self.spec.security_schemes)))
+        return api_keyword(self.spec.security_schemes, self.spec.document.get("security"))
 
     def keyword_of(self, scheme_name: str) -> str:
-        """The keyword a security scheme's `Authorization` header (and its 401 challenge) starts with."""
-        scheme = self.spec.security_schemes[scheme_name]
-        if scheme.get("type") in ("oauth2", "openIdConnect"):
-            return "Bearer"  # RFC 6750
-        if scheme.get("type") == "http":
-            return str(scheme["scheme"]).title()
-        return str(scheme[KEYWORD_EXTENSION])
+        """The keyword a security scheme's `Authorization` header (and its 401 challenge) starts
+        with, read as the fake reads it (mockserver/auth/schemes.py)."""
+        return auth_scheme(scheme_name, self.spec.security_schemes[scheme_name]).keyword
 
     @cached_property
     def password_token_url(self) -> str | None:
@@ -130,21 +126,11 @@ def _reference_fields(schema: Any) -> list[str]:
 
 
 @cache
-def _spec_files(directory: Path) -> dict[str, Path]:
-    """API name -> its spec file, as each spec names itself (x-mockserver-api)."""
-    found: dict[str, Path] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        spec = load_spec(path)
-        found.setdefault(spec.name, path)
-    return found
-
-
-@cache
 def _facts(api: str, directory: Path) -> ApiFacts:
-    files = _spec_files(directory)
-    if api not in files:
-        raise ValueError(f"no spec in {directory} declares x-mockserver-api: {api}")
-    return ApiFacts(api, files[api], load_spec(files[api]))
+    path = spec_path(api, directory)
+    if not path.exists():
+        raise ValueError(f"no spec {path.name} for the API {api} in {directory}")
+    return ApiFacts(api, path, load_spec(path))
 
 
 def facts(api: str, directory: Path | str | None = None) -> ApiFacts:
@@ -152,5 +138,7 @@ def facts(api: str, directory: Path | str | None = None) -> ApiFacts:
 
 
 def apis(directory: Path | str | None = None) -> list[str]:
-    """The APIs the specs describe (the control API is the fake's own, not one the suite checks)."""
-    return [name for name in _spec_files(specs_directory(directory)) if name != "control"]
+    """The APIs whose specs the directory holds (the control API is the fake's own, not one the
+    suite checks)."""
+    chosen = specs_directory(directory)
+    return [name for name in KNOWN_APIS if spec_path(name, chosen).exists()]

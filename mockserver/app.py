@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.apis import ApiModule, TenantState, load_api_module
 from mockserver.auth import Authenticator, Identity
+from mockserver.auth.schemes import declared_schemes
 from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_scope
 from mockserver.drf.errors import (
     APIError,
@@ -168,7 +169,7 @@ class Dispatcher:
         self.views = views or []
         self.setup_tasks = setup_tasks or []
         self.router = Router([item for spec in specs for item in spec.path_items])
-        self.authenticator = Authenticator(settings, store)
+        self.authenticator = Authenticator(settings, store, declared_schemes(specs))
         self.checker = ResponseChecker() if settings.validate_responses else None
         self.context = AppContext(
             specs=specs,
@@ -483,6 +484,10 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
         raise StartupError(f"mockserver cannot start: {error}") from None
     handlers.update(control.handlers)
     all_specs = [*specs, control_spec]
+    try:
+        declared_schemes(all_specs)  # a scheme the fake cannot check (or two specs disagreeing)
+    except ValueError as error:
+        raise StartupError(f"mockserver cannot start: {error}") from None
     bindings = bind_operations(all_specs, handlers)
     store = store or store_for(settings)
     for view in views:

@@ -19,13 +19,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
 
+from mockserver.apis import spec_path
 from mockserver.app import create_app
+from mockserver.auth.schemes import api_keyword
 from mockserver.settings import KNOWN_APIS, Settings
+from mockserver.spec.loader import load_spec
 
 CONTROL = "/__mockserver__"
 
@@ -151,6 +156,13 @@ class Akinon(_Part):
         )
 
 
+@cache
+def _api_keyword(api: str, specs_dir: Path | None) -> str:
+    """The keyword the API's spec declares its key is sent with (auth/schemes.py)."""
+    spec = load_spec(spec_path(api, specs_dir))
+    return api_keyword(spec.security_schemes, spec.document.get("security"))
+
+
 @dataclass
 class MockserverHandle:
     """One tenant of a fake: its URL, clients, the credentials that reach it, and its controls."""
@@ -195,15 +207,18 @@ class MockserverHandle:
             headers["X-Mockserver-Namespace"] = self.namespace
         return headers
 
+    def _keyword(self, api: str) -> str:
+        return _api_keyword(api, self.settings.specs_dir if self.settings else None)
+
     @property
     def akinon_auth(self) -> dict[str, str]:
         """Headers that reach this tenant on the Akinon API."""
-        return self._tenant_headers("Token")
+        return self._tenant_headers(self._keyword("akinon"))
 
     @property
     def datawiz_auth(self) -> dict[str, str]:
         """Headers that reach this tenant on the Datawiz API."""
-        return self._tenant_headers("Bearer")
+        return self._tenant_headers(self._keyword("datawiz"))
 
     @property
     def credentials(self) -> dict[str, Any]:

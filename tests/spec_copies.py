@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from mockserver.apis import spec_path
 from mockserver.resources import fixtures_dir, specs_dir
 
 VISITS = "/api/v1/visits/"
@@ -237,15 +238,16 @@ VISIT_FIXTURES = [
 
 
 def spec_copy(
-    tmp_path: Path, change: Callable[[dict[str, Any]], None], spec_file: str = "datawiz.yaml"
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], api: str = "datawiz"
 ) -> tuple[Path, Path]:
-    """specs/ and fixtures/ copied, one spec file changed by `change`."""
+    """specs/ and fixtures/ copied, the spec of `api` changed by `change`."""
     specs, fixtures = tmp_path / "specs", tmp_path / "fixtures"
     shutil.copytree(specs_dir(), specs)
     shutil.copytree(fixtures_dir(), fixtures)
-    document = yaml.safe_load((specs / spec_file).read_text(encoding="utf-8"))
+    spec = spec_path(api, specs)
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
     change(document)
-    (specs / spec_file).write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
     return specs, fixtures
 
 

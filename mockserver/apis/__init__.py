@@ -11,6 +11,7 @@ from typing import Any
 
 from mockserver.drf.generic import Hook
 from mockserver.http import Handler
+from mockserver.resources import specs_dir
 from mockserver.settings import Settings
 
 TenantState = dict[str, Any]
@@ -33,3 +34,12 @@ class ApiModule:
 def load_api_module(name: str) -> ApiModule:
     module = import_module(f"mockserver.apis.{name}.handlers")
     return module.API
+
+
+def spec_path(api: str, directory: Path | None = None) -> Path:
+    """The spec file of an API (or of the fake's own control API) in `directory` (the packaged
+    specs by default), as the API's module names it: the one place a spec's file name is typed."""
+    from mockserver.control import CONTROL_API, control_module  # control imports this package
+
+    module = control_module(()) if api == CONTROL_API else load_api_module(api)
+    return (directory or specs_dir()) / module.spec_file

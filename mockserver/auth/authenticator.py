@@ -2,11 +2,12 @@
 its tenant: a keyed hash of the Token key (never the key itself), the OAuth2 user, the signature
 keyId, or an X-Mockserver-Namespace."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from mockserver.auth import signature, tokens
 from mockserver.auth.keys import CredentialKeys
+from mockserver.auth.schemes import BEARER, SIGNATURE, TOKEN, AuthScheme, by_keyword
 from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
 from mockserver.incoming import IncomingRequest
 from mockserver.masking import mask_header
@@ -14,11 +15,6 @@ from mockserver.settings import Settings
 from mockserver.store.base import Store
 
 NAMESPACE_HEADER = "x-mockserver-namespace"
-TOKEN_SCHEMES = frozenset({"tokenAuth"})
-BEARER_SCHEMES = frozenset({"oauth2", "bearerAuth"})
-SIGNATURE_SCHEMES = frozenset({"httpSignature"})
-# Every scheme: what a control call's credential is checked against in strict mode.
-ALL_SCHEMES = ("tokenAuth", "oauth2", "httpSignature")
 HINTS_KEPT = 10_000
 
 
@@ -28,16 +24,15 @@ class Identity(NamedTuple):  # a tuple: built on every request, cheaper than a f
     scheme: str
 
 
-def www_authenticate(schemes: Sequence[str], error: dict[str, str] | None = None) -> str:
+def www_authenticate(first: AuthScheme, error: dict[str, str] | None = None) -> str:
     """DRF answers with the header of the first authentication class."""
-    first = schemes[0] if schemes else "tokenAuth"
-    if first in BEARER_SCHEMES:
+    if first.kind == BEARER:
         # django-oauth-toolkit's OAuth2Authentication.authenticate_header, separators included.
         attributes = {"realm": "api", **(error or {})}
-        return "Bearer " + ",".join(f'{k}="{v}"' for k, v in attributes.items())
-    if first in SIGNATURE_SCHEMES:
-        return 'Signature realm="api",headers="accept date host (request-target)"'
-    return "Token"
+        return f"{first.keyword} " + ",".join(f'{k}="{v}"' for k, v in attributes.items())
+    if first.kind == SIGNATURE:
+        return f'{first.keyword} realm="api",headers="accept date host (request-target)"'
+    return first.keyword  # TokenAuthentication.authenticate_header: its keyword
 
 
 def _with_namespace(request: IncomingRequest, identity: Identity) -> Identity:
@@ -48,7 +43,22 @@ def _with_namespace(request: IncomingRequest, identity: Identity) -> Identity:
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, store: Store, keys: CredentialKeys | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        schemes: Mapping[str, AuthScheme],
+        keys: CredentialKeys | None = None,
+    ) -> None:
+        """`schemes`: every security scheme the served specs declare (auth/schemes.py), by name."""
+        if not schemes:
+            raise ValueError("the served specs declare no security scheme to authenticate with")
+        self._schemes = dict(schemes)
+        # Every scheme: what a control call's credential is checked against in strict mode.
+        self._all = tuple(self._schemes)
+        self._any_keyword = by_keyword(self._schemes.values())
+        # an operation's scheme names -> (its schemes in order, by keyword)
+        self._declared: dict[Sequence[str], tuple[list[AuthScheme], dict[str, AuthScheme]]] = {}
         self._settings = settings
         self._store = store
         self.keys = keys or CredentialKeys(settings.credential_key())
@@ -79,23 +89,31 @@ class Authenticator:
             self._known[(header, schemes)] = (version, identity)
         return _with_namespace(request, identity)
 
+    def _schemes_of(self, names: Sequence[str]) -> tuple[list[AuthScheme], dict[str, AuthScheme]]:
+        declared = self._declared.get(names)
+        if declared is None:
+            ordered = [self._schemes[name] for name in names if name in self._schemes]
+            declared = self._declared[names] = (ordered or list(self._schemes.values()), by_keyword(ordered))
+        return declared
+
     def _authenticate(self, request: IncomingRequest, header: str, schemes: Sequence[str]) -> Identity:
         keyword, _, rest = header.strip().partition(" ")
-        keyword = keyword.lower()
+        ordered, keywords = self._schemes_of(schemes)
+        scheme = keywords.get(keyword.lower())
         bearer_error: dict[str, str] | None = None
         try:
-            if keyword == "token" and not TOKEN_SCHEMES.isdisjoint(schemes):
+            if scheme is not None and scheme.kind == TOKEN:
                 return self._token(header)
-            if keyword == "bearer" and not BEARER_SCHEMES.isdisjoint(schemes):
+            if scheme is not None and scheme.kind == BEARER:
                 identity, bearer_error = self._bearer(rest.strip())
                 if identity:
                     return identity
-            if keyword == "signature" and not SIGNATURE_SCHEMES.isdisjoint(schemes):
+            if scheme is not None and scheme.kind == SIGNATURE:
                 return self._signature(request, rest)
         except APIError as error:
-            error.headers["WWW-Authenticate"] = www_authenticate(schemes)
+            error.headers["WWW-Authenticate"] = www_authenticate(ordered[0])
             raise
-        raise NotAuthenticated(headers={"WWW-Authenticate": www_authenticate(schemes, bearer_error)})
+        raise NotAuthenticated(headers={"WWW-Authenticate": www_authenticate(ordered[0], bearer_error)})
 
     def identify(self, request: IncomingRequest) -> str | None:
         """The tenant a control call names: the namespace header, or its credential's tenant. In
@@ -105,7 +123,7 @@ class Authenticator:
         if self._strict and namespace:
             # A namespace is a name anyone could guess: on a strict fake, as on its API, only a
             # valid credential reaches it.
-            return self.authenticate(request, ALL_SCHEMES).tenant
+            return self.authenticate(request, self._all).tenant
         if namespace:
             return f"ns:{namespace}"
         header = request.headers.get("authorization", "").strip()
@@ -113,13 +131,15 @@ class Authenticator:
         if not rest.strip():
             return None
         if self._strict:
-            return self.authenticate(request, ALL_SCHEMES).tenant
-        rest, keyword = rest.strip(), keyword.lower()
+            return self.authenticate(request, self._all).tenant
+        rest = rest.strip()
+        scheme = self._any_keyword.get(keyword.lower())
+        kind = scheme.kind if scheme is not None else None
         tenant = None
-        if keyword in ("token", "bearer"):
+        if kind in (TOKEN, BEARER):
             record = tokens.lookup(self._store, rest)
             tenant = tokens.user_tenant(record["user"]) if record else self.keys.tenant(rest)
-        elif keyword == "signature":
+        elif kind == SIGNATURE:
             parsed = signature.parse_signature(rest)
             tenant = f"key:{parsed.key_id}" if parsed else None
         if tenant is not None:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from mockserver.app import build_dispatcher
 from mockserver.auth.keys import CredentialKeys
+from mockserver.auth.schemes import by_keyword, declared_schemes
 from mockserver.auth.tokens import user_tenant
 from mockserver.drf.errors import APIError
 from mockserver.drf.serializer import compile_body
@@ -56,6 +57,7 @@ class Recorder:
     def __init__(self, facts: SpecFacts, apis: tuple[str, ...], keys: TenantKeys | None = None) -> None:
         self.facts = facts
         self.apis = apis
+        self.keywords = by_keyword(declared_schemes(facts.specs).values())
         self.keys = keys or TenantKeys()
         self.tenants: dict[str, RecordedTenant] = {}
         self.users: dict[str, str] = {}  # proxy tenant id -> the user it logged in as
@@ -71,7 +73,7 @@ class Recorder:
         self._learn_login(exchange, data)
         if exchange.tenant not in self.tenants:
             authorization = exchange.request_headers.get("authorization")
-            derived = fake_tenant(self.credential_keys, authorization)
+            derived = fake_tenant(self.credential_keys, authorization, self.keywords)
             if derived is not None:
                 self.fake_tenants[exchange.tenant] = derived
             self.hints[exchange.tenant] = exchange.tenant_hint or "no credential"

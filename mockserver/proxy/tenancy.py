@@ -3,7 +3,10 @@ hash (auth/keys.py) of the Authorization header, and the masked hint people reco
 credential by (masking.py). Also the tenant the fake itself would give a credential, for the
 recording."""
 
+from collections.abc import Mapping
+
 from mockserver.auth.keys import CredentialKeys
+from mockserver.auth.schemes import BEARER, SIGNATURE, TOKEN, AuthScheme
 from mockserver.auth.signature import parse_signature
 from mockserver.masking import mask_header
 
@@ -24,16 +27,19 @@ class TenantKeys:
         return mask_header(authorization) if authorization else None
 
 
-def fake_tenant(keys: CredentialKeys, authorization: str | None) -> str | None:
+def fake_tenant(
+    keys: CredentialKeys, authorization: str | None, schemes: Mapping[str, AuthScheme]
+) -> str | None:
     """The tenant the fake gives a bare credential when it derives tenant ids with `keys`, as its
-    authenticator does (a Token key or an unknown Bearer token; a signature's keyId)."""
+    authenticator does (a token key or an unknown bearer token; a signature's keyId). `schemes`:
+    the specs' security schemes by lower-cased keyword (auth/schemes.py by_keyword)."""
     keyword, _, rest = (authorization or "").strip().partition(" ")
-    rest, keyword = rest.strip(), keyword.lower()
-    if not rest:
+    rest, scheme = rest.strip(), schemes.get(keyword.lower())
+    if not rest or scheme is None:
         return None
-    if keyword in ("token", "bearer"):
+    if scheme.kind in (TOKEN, BEARER):
         return keys.tenant(rest)
-    if keyword == "signature":
+    if scheme.kind == SIGNATURE:
         parsed = parse_signature(rest)
         return f"key:{parsed.key_id}" if parsed else None
     return None

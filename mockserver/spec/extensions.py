@@ -5,6 +5,7 @@ are checked in depth by their own readers (spec/collections.py, setup_task/decla
 
 from typing import Any
 
+from mockserver.auth.schemes import KEYWORD_EXTENSION, SchemeError, auth_scheme
 from mockserver.spec.collections import SpecError
 from mockserver.spec.loader import HTTP_METHODS, ApiSpec
 
@@ -14,7 +15,7 @@ PATH_ITEM = frozenset(
 )
 OPERATION = frozenset({"x-setup-task", "x-mockserver-raw-body", "x-mockserver-public"})
 SCHEMA = frozenset({"x-drf", "x-drf-hyperlink", "x-setup-task-states"})
-SECURITY_SCHEME = frozenset({"x-drf-auth-keyword"})
+SECURITY_SCHEME = frozenset({KEYWORD_EXTENSION})
 FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
 # The DRF field types the serializer (drf/serializer.py) cleans as DRF would.
 DRF_FIELD_TYPES = frozenset(
@@ -62,9 +63,10 @@ def check_extensions(spec: ApiSpec) -> None:
     for name, scheme in schemes.items():
         where = f"components.securitySchemes.{name}"
         _unknown(spec, scheme, SECURITY_SCHEME, where)
-        keyword = scheme.get("x-drf-auth-keyword")
-        if keyword is not None and (not isinstance(keyword, str) or not keyword.isalpha()):
-            raise _fail(spec, f"{where}.x-drf-auth-keyword", "expected one word, such as Token")
+        try:
+            auth_scheme(name, scheme)  # the keyword, and a scheme the fake can check
+        except SchemeError as error:
+            raise SpecError(f"{spec.source.name}: {error}") from None
     # Components first: a schema used through $ref is then named where it is written.
     _check_schemas(spec, document.get("components"), "components")
     _check_schemas(spec, document.get("paths"), "paths")

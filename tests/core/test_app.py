@@ -6,6 +6,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from mockserver.apis import spec_path
 from mockserver.app import StartupError, bind_operations, create_app, load_specs
 from mockserver.resources import specs_dir
 from mockserver.settings import KNOWN_APIS, Settings
@@ -20,7 +21,7 @@ def test_every_spec_is_valid_openapi(name):
 
 
 def test_an_operation_without_a_handler_stops_start_up():
-    spec = load_spec(specs_dir() / "control.yaml")
+    spec = load_spec(spec_path("control"))
     handlers = {op.operation_id: (lambda request: None) for op in spec.operations}
     bind_operations([spec], handlers)
     missing = dict(handlers)

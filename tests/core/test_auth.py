@@ -3,12 +3,19 @@
 import pytest
 from starlette.requests import Request
 
+from mockserver.apis import spec_path
 from mockserver.auth import Authenticator
+from mockserver.auth.schemes import declared_schemes
 from mockserver.auth.signature import sign, signing_string
 from mockserver.auth.tokens import forget, issue_akinon_key, issue_bearer
 from mockserver.drf.errors import AuthenticationFailed, NotAuthenticated
 from mockserver.settings import Settings
+from mockserver.spec.loader import load_spec
 from mockserver.store import MemoryStore, VirtualClock
+
+# The packaged specs' security schemes (tokenAuth, oauth2, httpSignature); the header values
+# below are what DRF's clients send, stated here as the oracle.
+SCHEMES = declared_schemes(load_spec(spec_path(api)) for api in ("akinon", "datawiz"))
 
 
 def request(
@@ -32,7 +39,7 @@ def store():
 
 
 def test_missing_credentials_name_the_first_scheme(store):
-    authenticator = Authenticator(Settings(), store)
+    authenticator = Authenticator(Settings(), store, SCHEMES)
     with pytest.raises(NotAuthenticated) as caught:
         authenticator.authenticate(request({}), ["tokenAuth"])
     assert caught.value.detail == "Authentication credentials were not provided."
@@ -51,26 +58,26 @@ def test_missing_credentials_name_the_first_scheme(store):
 )
 def test_malformed_token_headers(store, header, message):
     with pytest.raises(AuthenticationFailed) as caught:
-        Authenticator(Settings(), store).authenticate(request({"Authorization": header}), ["tokenAuth"])
+        Authenticator(Settings(), store, SCHEMES).authenticate(request({"Authorization": header}), ["tokenAuth"])
     assert caught.value.detail == message
 
 
 def test_open_mode_gives_each_key_its_own_tenant(store):
-    authenticator = Authenticator(Settings(), store)
+    authenticator = Authenticator(Settings(), store, SCHEMES)
     first = authenticator.authenticate(request({"Authorization": "Token k1"}), ["tokenAuth"]).tenant
     assert first == authenticator.keys.tenant("k1") and "k1" not in first.removeprefix("token:")
     assert authenticator.authenticate(request({"Authorization": "Token k2"}), ["tokenAuth"]).tenant != first
-    again = Authenticator(Settings(), MemoryStore())  # another process: another key, other ids
+    again = Authenticator(Settings(), MemoryStore(), SCHEMES)  # another process: another key, other ids
     assert again.authenticate(request({"Authorization": "Token k1"}), ["tokenAuth"]).tenant != first
-    kept = Authenticator(Settings(tenant_secret="shared"), store)
-    same = Authenticator(Settings(tenant_secret="shared"), MemoryStore())
+    kept = Authenticator(Settings(tenant_secret="shared"), store, SCHEMES)
+    same = Authenticator(Settings(tenant_secret="shared"), MemoryStore(), SCHEMES)
     assert kept.keys.tenant("k1") == same.keys.tenant("k1")  # a configured secret: stable ids
     namespaced = request({"Authorization": "Token k1", "X-Mockserver-Namespace": "run-7"})
     assert authenticator.authenticate(namespaced, ["tokenAuth"]).tenant == "ns:run-7"
 
 
 def test_strict_mode_accepts_configured_and_issued_keys_only(store):
-    authenticator = Authenticator(Settings(auth_mode="strict", tokens=("good",)), store)
+    authenticator = Authenticator(Settings(auth_mode="strict", tokens=("good",)), store, SCHEMES)
     assert authenticator.authenticate(
         request({"Authorization": "Token good"}), ["tokenAuth"]
     ).tenant == authenticator.keys.tenant("good")
@@ -87,7 +94,7 @@ def test_strict_mode_accepts_configured_and_issued_keys_only(store):
 def test_bearer_tokens_expire_on_the_virtual_clock():
     now = [1000.0]
     store = MemoryStore(clock=VirtualClock(time_source=lambda: now[0]))
-    authenticator = Authenticator(Settings(auth_mode="strict"), store)
+    authenticator = Authenticator(Settings(auth_mode="strict"), store, SCHEMES)
     issued = issue_bearer(store, "bob", lifetime=60, scope="read write", client_id="c")
     header = {"Authorization": f"Bearer {issued['access_token']}"}
     assert authenticator.authenticate(request(header), ["oauth2"]).tenant == "user:bob"
@@ -113,7 +120,7 @@ def _signed(secret: str, key_id: str = "k1") -> dict[str, str]:
 
 
 def test_http_signatures_are_verified_in_strict_mode(store):
-    authenticator = Authenticator(Settings(auth_mode="strict", signing_keys=(("k1", "s3cret"),)), store)
+    authenticator = Authenticator(Settings(auth_mode="strict", signing_keys=(("k1", "s3cret"),)), store, SCHEMES)
     good = request(_signed("s3cret"), query=b"page=2")
     assert authenticator.authenticate(good, ["oauth2", "httpSignature"]).tenant == "key:k1"
     with pytest.raises(AuthenticationFailed):
@@ -125,7 +132,7 @@ def test_http_signatures_are_verified_in_strict_mode(store):
 def test_a_remembered_identity_never_outlives_its_token(store):
     """Identities are reused per header while the issued tokens do not change: a forgotten key
     and an expired bearer token are refused on the very next request."""
-    authenticator = Authenticator(Settings(auth_mode="strict"), store)
+    authenticator = Authenticator(Settings(auth_mode="strict"), store, SCHEMES)
     key = issue_akinon_key(store, authenticator.keys, "alice")
     token_header = request({"Authorization": f"Token {key}"})
     for _ in range(2):

@@ -13,24 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract_tests.spec_facts import facts
 from mockserver.app import RelatedObjects
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.fast_path import canonical_schema, compile_fast_body
 from mockserver.drf.serializer import compile_body
-from mockserver.resources import specs_dir
-from mockserver.spec.collections import read_collections
-from mockserver.spec.loader import load_spec
 from mockserver.store import MemoryStore
 
 KNOWN_PRODUCTS = {"p-1", "p 2"}
 EDGES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\x00\x7f\xadé€𝄞"
 
 
-def request_schema(spec: str, operation_id: str) -> dict:
-    loaded = load_spec(specs_dir() / spec)
-    return next(op for op in loaded.operations if op.operation_id == operation_id).request_schemas[
-        "application/json"
-    ]
+def request_schema(api: str, operation_id: str) -> dict:
+    return facts(api).operation(operation_id).request_schemas["application/json"]
 
 
 # Mostly canonical values, so that many bodies reach the fast path and the property is tested
@@ -153,7 +148,7 @@ def assert_fast_only_when_unchanged(fast, slow, body) -> None:
         assert slow(body, exists) == body
 
 
-RELOCATE = request_schema("datawiz.yaml", "createRelocateDocuments")
+RELOCATE = request_schema("datawiz", "createRelocateDocuments")
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
@@ -208,7 +203,7 @@ shops = with_extras(
 
 @pytest.mark.parametrize(("operation_id", "items"), [("createProducts", products), ("createShops", shops)])
 def test_the_fast_path_for_products_and_shops(operation_id, items):
-    schema = request_schema("datawiz.yaml", operation_id)
+    schema = request_schema("datawiz", operation_id)
     fast, slow = compile_fast_body(schema), compile_body(schema)
 
     @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
@@ -222,24 +217,18 @@ def test_the_fast_path_for_products_and_shops(operation_id, items):
 
 
 @pytest.mark.parametrize(
-    ("spec", "operation_id"),
-    [
-        ("datawiz.yaml", "createProducts"),
-        ("datawiz.yaml", "createShops"),
-        ("datawiz.yaml", "createRelocateDocuments"),
-    ],
+    "operation_id",
+    ["createProducts", "createShops", "createRelocateDocuments"],  # the bench's uploads
 )
-def test_every_datawiz_upload_has_a_canonical_form(spec, operation_id):
-    canonical, _ = canonical_schema(request_schema(spec, operation_id))
+def test_every_datawiz_upload_has_a_canonical_form(operation_id):
+    canonical, _ = canonical_schema(request_schema("datawiz", operation_id))
     assert canonical
 
 
 def test_related_objects_are_looked_up_at_once_when_the_lookup_offers_it():
 
     store = MemoryStore()
-    products = next(
-        d for d in read_collections(load_spec(specs_dir() / "datawiz.yaml")) if d.name == "products"
-    ).store_spec()
+    products = facts("datawiz").collection("products").store_spec()
     store.define_collection(products)
     store.upsert_documents("t", products.name, [{"product_id": "p-1"}])
     fast = compile_fast_body(RELOCATE)

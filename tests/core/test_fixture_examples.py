@@ -5,10 +5,10 @@ import json
 import jsonschema
 import pytest
 
-from mockserver.resources import fixtures_dir, specs_dir
-from mockserver.spec.loader import load_spec
+from contract_tests.spec_facts import facts
+from mockserver.resources import fixtures_dir
 
-SPEC = load_spec(specs_dir() / "datawiz.yaml")
+SPEC = facts("datawiz").spec
 SCHEMAS = SPEC.document["components"]["schemas"]
 CASES = {
     "collection-empty.json": SCHEMAS["RelocateDocumentPage"],

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.apis import spec_path
 from mockserver.app import StartupError, create_app
-from mockserver.resources import specs_dir
 from mockserver.settings import Settings
 from tests.spec_copies import VISITS, spec_copy, visits_copy
+
+DATAWIZ_SPEC = spec_path("datawiz").name
 
 BEARER = {"Authorization": "Bearer engine-test"}
 
@@ -107,7 +109,7 @@ def test_a_declaration_the_engine_cannot_serve_stops_start_up(tmp_path: Path, ch
     specs, fixtures = spec_copy(tmp_path, change)
     with pytest.raises(StartupError) as refused:
         create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
-    assert "datawiz.yaml" in str(refused.value) and named in str(refused.value)
+    assert DATAWIZ_SPEC in str(refused.value) and named in str(refused.value)
 
 
 def test_a_fixture_its_serializer_refuses_stops_start_up(tmp_path: Path) -> None:
@@ -118,7 +120,7 @@ def test_a_fixture_its_serializer_refuses_stops_start_up(tmp_path: Path) -> None
 
 
 STOCK = "/api/v1/oms/stock_locations/"
-AKINON_SPEC = "akinon-oms-address-setup.yaml"
+AKINON_SPEC = spec_path("akinon").name
 
 
 def add_stock_locations(document: dict[str, Any]) -> None:
@@ -140,7 +142,7 @@ def add_stock_locations(document: dict[str, Any]) -> None:
 
 
 def test_a_second_setup_step_is_yaml_and_fixtures(tmp_path: Path) -> None:
-    specs, fixtures = spec_copy(tmp_path, add_stock_locations, AKINON_SPEC)
+    specs, fixtures = spec_copy(tmp_path, add_stock_locations, "akinon")
     warehouse = {"code": "IST", "name": "İstanbul depo", "locations": [{"code": "A1", "name": "Raf A1"}]}
     (fixtures / "akinon" / "omnitron-stock-locations.json").write_text(
         json.dumps({"warehouses": [warehouse]})
@@ -165,7 +167,7 @@ def test_a_second_setup_step_is_yaml_and_fixtures(tmp_path: Path) -> None:
 
 
 def _akinon_copy(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Settings:
-    specs, fixtures = spec_copy(tmp_path, change, AKINON_SPEC)
+    specs, fixtures = spec_copy(tmp_path, change, "akinon")
     return Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures)
 
 
@@ -213,8 +215,8 @@ def test_the_resolved_spec_cache_is_keyed_by_the_text_and_survives_a_bad_entry(t
     from mockserver.spec import loader
 
     monkeypatch.setattr(loader, "_CACHE_DIR", tmp_path / "cache")
-    source = tmp_path / "datawiz.yaml"
-    source.write_bytes((specs_dir() / "datawiz.yaml").read_bytes())
+    source = tmp_path / DATAWIZ_SPEC
+    source.write_bytes(spec_path("datawiz").read_bytes())
     fresh = loader.resolved_document(source)
     (entry,) = (tmp_path / "cache").iterdir()
     assert loader.resolved_document(source) == fresh  # from the cache
@@ -255,4 +257,4 @@ def test_an_extension_misspelt_or_misshapen_stops_start_up(tmp_path: Path, chang
     specs, fixtures = spec_copy(tmp_path, change)
     with pytest.raises(StartupError) as refused:
         create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
-    assert "datawiz.yaml" in str(refused.value) and named in str(refused.value)
+    assert DATAWIZ_SPEC in str(refused.value) and named in str(refused.value)

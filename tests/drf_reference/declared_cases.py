@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from mockserver.apis import spec_path
 from mockserver.spec.collections import CollectionDeclaration, read_collections
 from mockserver.spec.loader import load_spec
 from tests.drf_reference.compare import Exchange as X
-from tests.drf_reference.resources import SPEC_FILE
+from tests.drf_reference.resources import API
 
 KEY_SEPARATOR = "_"
 
 
 def declaration_of(specs: Path, name: str) -> CollectionDeclaration:
-    return next(d for d in read_collections(load_spec(specs / SPEC_FILE)) if d.name == name)
+    return next(d for d in read_collections(load_spec(spec_path(API, specs))) if d.name == name)
 
 
 def _url_key(document: dict[str, Any], fields: tuple[str, ...]) -> str:

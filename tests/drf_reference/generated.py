@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from mockserver.resources import specs_dir
+from mockserver.apis import spec_path
 from mockserver.spec.collections import read_collections
 from mockserver.spec.loader import load_spec
 from tests.drf_reference.compare import Exchange
-from tests.drf_reference.resources import SPEC_FILE
+from tests.drf_reference.resources import API
 
 EXAMPLES_PER_MODE = 12
 SKIPPED_OPERATIONS = {"obtainToken"}  # random logins against a password grant compare nothing
@@ -45,7 +45,7 @@ def _collector(label: str, exchanges: list[Exchange]) -> Any:
 def _paths_of(collections: tuple[str, ...]) -> set[str]:
     """The list, detail and nested item paths of the named collections."""
     paths: set[str] = set()
-    for declaration in read_collections(load_spec(specs_dir() / SPEC_FILE)):
+    for declaration in read_collections(load_spec(spec_path(API))):
         if declaration.name in collections:
             paths |= {declaration.list_path, declaration.detail_path or ""}
             paths |= {nested.detail_path for nested in declaration.nested.values()}
@@ -53,7 +53,7 @@ def _paths_of(collections: tuple[str, ...]) -> set[str]:
 
 
 def generated_exchanges(collections: tuple[str, ...], examples: int = EXAMPLES_PER_MODE) -> list[Exchange]:
-    schema = schemathesis.openapi.from_path(specs_dir() / SPEC_FILE)
+    schema = schemathesis.openapi.from_path(spec_path(API))
     paths = _paths_of(collections)
     exchanges: list[Exchange] = []
     for result in schema.get_all_operations():

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mockserver.apis import spec_path
+from mockserver.auth.schemes import BEARER, TOKEN, auth_schemes
 from mockserver.resources import specs_dir
 from mockserver.spec.collections import CollectionDeclaration, read_collections, related_references
 from mockserver.spec.loader import ApiSpec, load_spec
 
-SPEC_FILE = "datawiz.yaml"
+API = "datawiz"  # the API the reference serves; its spec file comes from the API registry
 # The process running the reference is told which spec copy and collections to serve.
 SPECS_ENV, COLLECTIONS_ENV = "DRF_REFERENCE_SPECS", "DRF_REFERENCE_COLLECTIONS"
 DEFAULT_LOOKUP_REGEX = "[^/.]+"  # DRF routers' lookup_value_regex
@@ -202,23 +204,23 @@ def _needed(declarations: list[CollectionDeclaration], wanted: set[str]) -> set[
 
 def load_resources() -> list[ResourceSpec]:
     """The collections named in DRF_REFERENCE_COLLECTIONS (all when unset) and what they need."""
-    spec = load_spec(reference_specs_dir() / SPEC_FILE)
+    spec = load_spec(spec_path(API, reference_specs_dir()))
     declarations = read_collections(spec)
     named = [n for n in os.environ.get(COLLECTIONS_ENV, "").split(",") if n]
     needed = _needed(declarations, set(named)) if named else {d.name for d in declarations}
     return [resource_of(spec, d) for d in declarations if d.name in needed]
 
 
-# Stock DRF authentication classes by security scheme name.
+# Stock DRF authentication classes by how a scheme's credential is checked (auth/schemes.py).
 AUTHENTICATION_CLASSES = {
-    "oauth2": "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
-    "bearerAuth": "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
-    "tokenAuth": "rest_framework.authentication.TokenAuthentication",
+    BEARER: "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+    TOKEN: "rest_framework.authentication.TokenAuthentication",
 }
 
 
 def authentication_classes() -> list[str]:
     """The reference's DRF authentication classes, in the order of the spec's security schemes."""
-    spec = load_spec(reference_specs_dir() / SPEC_FILE)
-    names = [name for requirement in spec.document.get("security", []) for name in requirement]
-    return [AUTHENTICATION_CLASSES[name] for name in names if name in AUTHENTICATION_CLASSES]
+    spec = load_spec(spec_path(API, reference_specs_dir()))
+    schemes = auth_schemes(spec.security_schemes)
+    kinds = [schemes[name].kind for requirement in spec.document.get("security", []) for name in requirement]
+    return [AUTHENTICATION_CLASSES[kind] for kind in kinds if kind in AUTHENTICATION_CLASSES]

@@ -15,6 +15,7 @@ from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
 from contract_tests.spec_facts import facts
 from contract_tests.target import Credentials, in_process_target
+from mockserver.apis import spec_path
 from mockserver.app import create_app
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
@@ -27,7 +28,7 @@ EXAMPLES = int(os.environ.get("MOCKSERVER_FUZZ_EXAMPLES", "4"))
     [
         ("akinon", facts("akinon").spec_path.name),
         ("datawiz", facts("datawiz").spec_path.name),
-        ("datawiz", "control.yaml"),  # the fake's own API
+        ("datawiz", spec_path("control").name),  # the fake's own API
     ],
 )
 def test_fuzz_every_operation(api, spec):

@@ -14,6 +14,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.apis import spec_path
 from mockserver.app import create_app
 from mockserver.auth.keys import stored_form
 from mockserver.auth.tokens import AUTH_TENANT
@@ -52,7 +53,7 @@ def fake() -> Iterator[TestClient]:
 
 def control_reads() -> list[tuple[str, str]]:
     """Every GET of the control API, as specs/control.yaml declares it (path parameters filled)."""
-    spec = Path(__file__).parents[2] / "specs" / "control.yaml"
+    spec = spec_path("control")
     document = load_spec_document(spec)
     reads = []
     for path, item in document["paths"].items():
