@@ -22,14 +22,7 @@ def read_result(ctx: Context, role: str, allowed: tuple[str, ...], what: str) ->
     path = endpoint(ctx.target.facts, role)
     operation = f"GET {path}"
     answer = ctx.target.api_call("GET", path)
-    ctx.require(
-        answer.status_code == 200,
-        operation,
-        "status is not 200",
-        expected=200,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.require_status(answer, 200, operation, "status is not 200")
     body = ctx.json_of(answer, operation)
     ctx.require(
         isinstance(body, dict) and "result" in body,
@@ -70,14 +63,7 @@ def get_endpoints_refuse_post(ctx: Context) -> None:
         path = endpoint(ctx.target.facts, role)
         answer = ctx.target.api_call("POST", path)
         operation = f"POST {path}"
-        ctx.expect(
-            answer.status_code == 405,
-            operation,
-            "a GET endpoint must answer POST with 405",
-            expected=405,
-            actual=answer.status_code,
-            response=answer,
-        )
+        ctx.expect_status(answer, 405, operation, "a GET endpoint must answer POST with 405")
         allow = answer.headers.get("allow", "")
         ctx.expect(
             "GET" in allow and "POST" not in allow,
@@ -95,14 +81,7 @@ def credentials_are_required(ctx: Context) -> None:
         path = endpoint(ctx.target.facts, role)
         answer = ctx.target.request("GET", path)
         operation = f"GET {path} without credentials"
-        ctx.expect(
-            answer.status_code == 401,
-            operation,
-            "missing credentials must be rejected with 401",
-            expected=401,
-            actual=answer.status_code,
-            response=answer,
-        )
+        ctx.expect_status(answer, 401, operation, "missing credentials must be rejected with 401")
         ctx.expect(
             keyword.lower() in answer.headers.get("www-authenticate", "").lower(),
             operation,
@@ -114,13 +93,8 @@ def credentials_are_required(ctx: Context) -> None:
         if ctx.target.fake_auth_mode == "open":
             continue  # an open-mode fake accepts any key by design
         bad = ctx.target.request("GET", path, headers={"Authorization": f"{keyword} ct-invalid-key"})
-        ctx.expect(
-            bad.status_code == 401,
-            f"GET {path} with an invalid key",
-            "an invalid key must be rejected with 401",
-            expected=401,
-            actual=bad.status_code,
-            response=bad,
+        ctx.expect_status(
+            bad, 401, f"GET {path} with an invalid key", "an invalid key must be rejected with 401"
         )
 
 
@@ -136,14 +110,7 @@ def task_lifecycle(ctx: Context) -> None:
     operation = f"POST {execute}"
     if before == running and not ctx.target.is_fake and started.status_code == 400:
         return  # a deployment may refuse a second start while one runs (specs/decisions/akinon.md #7)
-    ctx.require(
-        started.status_code == 204,
-        operation,
-        "execute must answer 204 No Content",
-        expected=204,
-        actual=started.status_code,
-        response=started,
-    )
+    ctx.require_status(started, 204, operation, "execute must answer 204 No Content")
     ctx.expect(
         started.content == b"",
         operation,
@@ -187,13 +154,7 @@ def task_lifecycle(ctx: Context) -> None:
             expected=repr(nothing_left),
         )
         again = read_status(ctx)
-        ctx.expect(
-            again == seen[-1],
-            f"GET {status}",
-            "the outcome is reported until the next execute",
-            expected=seen[-1],
-            actual=again,
-        )
+        ctx.expect_equal(again, seen[-1], f"GET {status}", "the outcome is reported until the next execute")
 
 
 CHECKS = [

@@ -40,14 +40,7 @@ def _compare_shape(ctx: Context, answer: httpx.Response, documented: list[Any], 
 def _compare_exact(
     ctx: Context, answer: httpx.Response, status: int, documented: Any, operation: str
 ) -> None:
-    ctx.expect(
-        answer.status_code == status,
-        operation,
-        f"the documented {status}",
-        expected=status,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.expect_status(answer, status, operation, f"the documented {status}")
     if answer.status_code == status:
         ctx.expect(
             ctx.json_of(answer, operation) == documented,

@@ -20,14 +20,7 @@ def _expect_401(
     body: Any = {} if method not in READ_METHODS else None
     answer = ctx.target.request(method, path, headers=headers, json=body)
     operation = f"{method} {path} {what}"
-    ctx.expect(
-        answer.status_code == 401,
-        operation,
-        f"{what} must be rejected with 401",
-        expected=401,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.expect_status(answer, 401, operation, f"{what} must be rejected with 401")
     if answer.status_code == 401:
         ctx.expect(
             answer.headers.get("www-authenticate", "").startswith(challenge),

@@ -27,14 +27,7 @@ def nested_path(nested: NestedResource, parent_key: str, item: dict[str, Any]) -
 
 def get_json(ctx: Context, url: str, operation: str, status: int = 200) -> Any:
     answer = ctx.target.api_call("GET", url)
-    ctx.require(
-        answer.status_code == status,
-        operation,
-        f"expected {status}",
-        expected=status,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.require_status(answer, status, operation, f"expected {status}")
     return ctx.json_of(answer, operation)
 
 

@@ -40,13 +40,7 @@ def page_shape(ctx: Context, c: Collection) -> None:
         actual=page,
     )
     count = page["count"]
-    ctx.expect(
-        len(page["results"]) == min(3, count),
-        operation,
-        "page_size is honoured",
-        expected=min(3, count),
-        actual=len(page["results"]),
-    )
+    ctx.expect_equal(len(page["results"]), min(3, count), operation, "page_size is honoured")
     ctx.expect(
         (page["next"] is not None) == (count > 3),
         operation,
@@ -55,12 +49,11 @@ def page_shape(ctx: Context, c: Collection) -> None:
     )
     ctx.expect(page["previous"] is None, operation, "the first page has no previous", actual=page["previous"])
     default = get_json(ctx, c.list_path, f"GET {c.list_path}")
-    ctx.expect(
-        len(default["results"]) == min(c.page_size, count),
+    ctx.expect_equal(
+        len(default["results"]),
+        min(c.page_size, count),
         f"GET {c.list_path}",
         f"the default page holds {c.page_size} objects",
-        expected=min(c.page_size, count),
-        actual=len(default["results"]),
     )
 
 
@@ -68,13 +61,7 @@ def max_page_size(ctx: Context, c: Collection) -> None:
     operation = f"GET {c.list_path}?page_size={c.max_page_size + 1}"
     page = get_json(ctx, f"{c.list_path}?page_size={c.max_page_size + 1}", operation)
     expected = min(page["count"], c.max_page_size)
-    ctx.expect(
-        len(page["results"]) == expected,
-        operation,
-        f"page_size is capped at {c.max_page_size}",
-        expected=expected,
-        actual=len(page["results"]),
-    )
+    ctx.expect_equal(len(page["results"]), expected, operation, f"page_size is capped at {c.max_page_size}")
 
 
 def page_walk(ctx: Context, c: Collection) -> None:
@@ -106,13 +93,7 @@ def check_walk(
         actual=[len(p["results"]) for p in pages],
     )
     if complete:
-        ctx.expect(
-            len(seen) == counts[0],
-            operation,
-            "walking next visits count objects",
-            expected=counts[0],
-            actual=len(seen),
-        )
+        ctx.expect_equal(len(seen), counts[0], operation, "walking next visits count objects")
     for number, page in enumerate(pages, start=1):
         for link in (page["next"], page["previous"]):
             if link:
@@ -160,14 +141,7 @@ def check_walk(
 def page_past_end(ctx: Context, c: Collection) -> None:
     answer = ctx.target.api_call("GET", f"{c.list_path}?page=999999999")
     operation = f"GET {c.list_path}?page=999999999"
-    ctx.require(
-        answer.status_code == 404,
-        operation,
-        "a page past the end answers 404",
-        expected=404,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.require_status(answer, 404, operation, "a page past the end answers 404")
     ctx.expect(
         ctx.json_of(answer, operation) == {"detail": "Invalid page."},
         operation,
@@ -254,13 +228,7 @@ def detail_agrees(ctx: Context, c: Collection) -> None:
     for item in first_items(ctx, c, 2):
         path = detail_path(c, key_of(c, item))
         detail = get_json(ctx, path, f"GET {c.detail_path}")
-        ctx.expect(
-            detail == item,
-            f"GET {c.detail_path}",
-            "the detail agrees with the list entry",
-            expected=item,
-            actual=detail,
-        )
+        ctx.expect_equal(detail, item, f"GET {c.detail_path}", "the detail agrees with the list entry")
 
 
 def hyperlinks_resolve(ctx: Context, c: Collection) -> None:
@@ -294,13 +262,7 @@ def nested_items(ctx: Context, c: Collection) -> None:
         line = item[field][0]
         path = nested_path(nested, key_of(c, item), line)
         got = get_json(ctx, path, f"GET {nested.detail_path}")
-        ctx.expect(
-            got == line,
-            f"GET {nested.detail_path}",
-            "a nested item reads as it is listed",
-            expected=line,
-            actual=got,
-        )
+        ctx.expect_equal(got, line, f"GET {nested.detail_path}", "a nested item reads as it is listed")
 
 
 def head(ctx: Context, c: Collection) -> None:
@@ -323,13 +285,7 @@ def options(ctx: Context, c: Collection) -> None:
     answer = ctx.target.api_call("OPTIONS", c.list_path)
     operation = f"OPTIONS {c.list_path}"
     metadata = ctx.json_of(answer, operation)
-    ctx.expect(
-        metadata.get("name") == item.view_name,
-        operation,
-        "the view's name",
-        expected=item.view_name,
-        actual=metadata.get("name"),
-    )
+    ctx.expect_equal(metadata.get("name"), item.view_name, operation, "the view's name")
     ctx.expect(
         answer.headers.get("allow") == item.allow_header,
         operation,
@@ -386,12 +342,8 @@ def suffixes(ctx: Context, c: Collection) -> None:
             path = detail_path(c, key_of(c, found)).rstrip("/") + ".json"
             expected = _suffixed(c, found)
             got = get_json(ctx, path, f"GET {c.detail_path} (.json)")
-            ctx.expect(
-                got == expected,
-                f"GET {path}",
-                "the .json detail is the object, its hyperlinks ending in .json",
-                expected=expected,
-                actual=got,
+            ctx.expect_equal(
+                got, expected, f"GET {path}", "the .json detail is the object, its hyperlinks ending in .json"
             )
     if "api" in item.format_suffixes:
         html = ctx.target.api_call("GET", f"{c.list_path}?format=api")
@@ -420,14 +372,7 @@ def unknown_detail(ctx: Context, c: Collection) -> None:
     path = detail_path(c, f"{ctx.options.prefix}no-such-object")
     answer = ctx.target.api_call("GET", path)
     operation = f"GET {c.detail_path} (unknown)"
-    ctx.require(
-        answer.status_code == 404,
-        operation,
-        "an unknown object answers 404",
-        expected=404,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.require_status(answer, 404, operation, "an unknown object answers 404")
     body = ctx.json_of(answer, operation)
     ctx.expect(
         isinstance(body, dict) and set(body) == {"detail"},

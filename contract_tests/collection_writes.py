@@ -77,29 +77,20 @@ def upsert_counts(ctx: Context, c: Collection) -> None:
     tag = _tag(ctx, "u")
     a, b = _make(ctx, c, tag, 2)
     counts = upload(ctx, c, [a, b], f"POST {c.list_path} (2 new)")
-    ctx.expect(
-        counts == {"updated": 0, "inserted": 2},
-        f"POST {c.list_path}",
-        "counts must say what was new",
-        expected={"updated": 0, "inserted": 2},
-        actual=counts,
+    ctx.expect_equal(
+        counts, {"updated": 0, "inserted": 2}, f"POST {c.list_path}", "counts must say what was new"
     )
     again = upload(ctx, c, [a], f"POST {c.list_path} (1 again)")
-    ctx.expect(
-        again == {"updated": 1, "inserted": 0},
-        f"POST {c.list_path}",
-        "counts must say what was replaced",
-        expected={"updated": 1, "inserted": 0},
-        actual=again,
+    ctx.expect_equal(
+        again, {"updated": 1, "inserted": 0}, f"POST {c.list_path}", "counts must say what was replaced"
     )
     if can_isolate(c):
         listed = get_json(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
-        ctx.expect(
-            listed["count"] == 2,
+        ctx.expect_equal(
+            listed["count"],
+            2,
             f"GET {c.list_path}?search=",
             "the list counts what the uploads said they inserted",
-            expected=2,
-            actual=listed["count"],
         )
 
 
@@ -119,12 +110,8 @@ def read_back(ctx: Context, c: Collection) -> None:
     )
     if can_isolate(c):
         _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
-        ctx.expect(
-            listed == [detail],
-            f"GET {c.list_path}?search=",
-            "the list shows what the detail shows",
-            expected=[detail],
-            actual=listed,
+        ctx.expect_equal(
+            listed, [detail], f"GET {c.list_path}?search=", "the list shows what the detail shows"
         )
 
 
@@ -152,14 +139,7 @@ def errors_aligned(ctx: Context, c: Collection) -> None:
     """Bad uploads answer 400 with DRF's error shapes, list errors aligned; nothing is stored."""
     single = ctx.target.api_call("POST", c.list_path, json={})
     operation = f"POST {c.list_path} (empty object)"
-    ctx.require(
-        single.status_code == 400,
-        operation,
-        "an empty object is rejected",
-        expected=400,
-        actual=single.status_code,
-        response=single,
-    )
+    ctx.require_status(single, 400, operation, "an empty object is rejected")
     body = ctx.json_of(single, operation)
     required = set(c.input_schema.get("required") or ())
     ctx.expect(
@@ -175,14 +155,7 @@ def errors_aligned(ctx: Context, c: Collection) -> None:
     (good,) = _make(ctx, c, _tag(ctx, "e"), 1)
     listed = ctx.target.api_call("POST", c.list_path, json=[{}, good])
     operation = f"POST {c.list_path} (list with one bad item)"
-    ctx.require(
-        listed.status_code == 400,
-        operation,
-        "a list with a bad item is rejected whole",
-        expected=400,
-        actual=listed.status_code,
-        response=listed,
-    )
+    ctx.require_status(listed, 400, operation, "a list with a bad item is rejected whole")
     body = ctx.json_of(listed, operation)
     ctx.expect(
         isinstance(body, list) and len(body) == 2 and body[1] == {} and bool(body[0]),
@@ -196,14 +169,7 @@ def errors_aligned(ctx: Context, c: Collection) -> None:
 
 def _expect_absent(ctx: Context, c: Collection, item: dict[str, Any], message: str) -> None:
     answer = ctx.target.api_call("GET", detail_path(c, key_of(c, item)))
-    ctx.expect(
-        answer.status_code == 404,
-        f"GET {c.detail_path}",
-        message,
-        expected=404,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.expect_status(answer, 404, f"GET {c.detail_path}", message)
 
 
 def references(c: Collection) -> list[tuple[str, str]]:
@@ -226,14 +192,7 @@ def related_must_exist(ctx: Context, c: Collection) -> None:
         holder[field] = f"{ctx.options.prefix}no-such-{field}"
         answer = ctx.target.api_call("POST", c.list_path, json=bad)
         operation = f"POST {c.list_path} (unknown {within + '.' if within else ''}{field})"
-        ctx.require(
-            answer.status_code == 400,
-            operation,
-            "a missing related object must be rejected",
-            expected=400,
-            actual=answer.status_code,
-            response=answer,
-        )
+        ctx.require_status(answer, 400, operation, "a missing related object must be rejected")
         body = ctx.json_of(answer, operation)
         ctx.expect(
             isinstance(body, dict) and (within or field) in body,
@@ -267,13 +226,7 @@ def own_walk(ctx: Context, c: Collection) -> None:
         expected=5,
         actual=[p["count"] for p in pages],
     )
-    ctx.expect(
-        [len(p["results"]) for p in pages] == [2, 2, 1],
-        operation,
-        "page_size is honoured",
-        expected=[2, 2, 1],
-        actual=[len(p["results"]) for p in pages],
-    )
+    ctx.expect_equal([len(p["results"]) for p in pages], [2, 2, 1], operation, "page_size is honoured")
     check_walk(ctx, c, pages, seen, operation, {"search": [tag], "page_size": ["2"]}, complete=True)
 
 
@@ -290,13 +243,7 @@ def ordering_own(ctx: Context, c: Collection, field: str) -> None:
     for term in (field, f"-{field}"):
         operation = f"GET {c.list_path}?search=&ordering={term}"
         page = get_json(ctx, _own(ctx, c, tag, f"&ordering={term}&page_size=3"), operation)
-        ctx.expect(
-            len(page["results"]) == 3,
-            operation,
-            "search finds the three objects written",
-            expected=3,
-            actual=len(page["results"]),
-        )
+        ctx.expect_equal(len(page["results"]), 3, operation, "search finds the three objects written")
         expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
 
 
@@ -312,10 +259,9 @@ def search_own(ctx: Context, c: Collection, field: str) -> None:
     upload(ctx, c, [hit, miss], f"POST {c.list_path}")
     operation = f"GET {c.list_path}?search= ({field})"
     found = get_json(ctx, f"{c.list_path}?{urlencode({'search': term})}", operation)
-    ctx.expect(
-        [key_of(c, i) for i in found["results"]] == [key_of(c, hit)],
+    ctx.expect_equal(
+        [key_of(c, i) for i in found["results"]],
+        [key_of(c, hit)],
         operation,
         f"search finds the object by its {field}, and only it",
-        expected=[key_of(c, hit)],
-        actual=[key_of(c, i) for i in found["results"]],
     )

@@ -110,6 +110,25 @@ class Context:
         if not self.expect(condition, operation, message, **details):
             raise CheckAborted
 
+    def expect_equal(self, actual: Any, expected: Any, operation: str, message: str) -> bool:
+        """What an answer said equals what it should have (the failure shows both)."""
+        return self.expect(actual == expected, operation, message, expected=expected, actual=actual)
+
+    def expect_status(self, response: httpx.Response, status: int, operation: str, message: str) -> bool:
+        """The answer's status is `status` (the failure shows both and the exchange)."""
+        return self.expect(
+            response.status_code == status,
+            operation,
+            message,
+            expected=status,
+            actual=response.status_code,
+            response=response,
+        )
+
+    def require_status(self, response: httpx.Response, status: int, operation: str, message: str) -> None:
+        if not self.expect_status(response, status, operation, message):
+            raise CheckAborted
+
     def json_of(self, response: httpx.Response, operation: str) -> Any:
         content_type = response.headers.get("content-type", "")
         self.require(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from contract_tests.collection_http import detail_path, get_json
+from contract_tests.collection_writes import upload
 from contract_tests.context import Context
 from contract_tests.spec_facts import facts
 
@@ -40,14 +41,7 @@ def product_id(ctx: Context, name: str) -> str:
 def ensure_products(ctx: Context, *names: str) -> None:
     body = [{"product_id": product_id(ctx, n), "name": f"contract test product {n}"} for n in names]
     answer = ctx.target.api_call("POST", PRODUCTS, json=body)
-    ctx.require(
-        answer.status_code == 201,
-        f"POST {PRODUCTS}",
-        "creating test products failed",
-        expected=201,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.require_status(answer, 201, f"POST {PRODUCTS}", "creating test products failed")
 
 
 def document(
@@ -80,27 +74,8 @@ def document(
 
 
 def post_documents(ctx: Context, body: Any, operation: str) -> Any:
-    answer = ctx.target.api_call("POST", DOCS, json=body)
-    ctx.require(
-        answer.status_code == 201,
-        operation,
-        "the upload was not accepted",
-        expected=201,
-        actual=f"{answer.status_code} {answer.text[:300]}",
-        response=answer,
-    )
-    counts = ctx.json_of(answer, operation)
-    ctx.require(
-        isinstance(counts, dict) and set(counts) == {"updated", "inserted"},
-        operation,
-        'the answer must be {"updated", "inserted"}',
-        actual=counts,
-        response=answer,
-    )
-    ctx.expect(
-        bool(answer.headers.get("location")), operation, "a 201 carries a Location header", response=answer
-    )
-    return counts
+    """Upload relocate documents; the answer checked as every collection's upload is."""
+    return upload(ctx, facts("datawiz").collection(DOCUMENTS), body, operation)
 
 
 def line_price(qty: Any, price: Any, price_total: Any) -> str:
@@ -155,13 +130,7 @@ def line_price_rule(ctx: Context) -> None:
     ensure_products(ctx, "p1", "p2")
     a, b = document(ctx, "a"), document(ctx, "b")
     counts = post_documents(ctx, [a, b], f"POST {DOCS} (2 new)")
-    ctx.expect(
-        counts == {"updated": 0, "inserted": 2},
-        f"POST {DOCS}",
-        "counts must say what was new",
-        expected={"updated": 0, "inserted": 2},
-        actual=counts,
-    )
+    ctx.expect_equal(counts, {"updated": 0, "inserted": 2}, f"POST {DOCS}", "counts must say what was new")
     replacement = document(
         ctx,
         "a",
@@ -181,21 +150,16 @@ def line_price_rule(ctx: Context) -> None:
         ],
     )
     counts = post_documents(ctx, replacement, f"POST {DOCS} (replace)")
-    ctx.expect(
-        counts == {"updated": 1, "inserted": 0},
-        f"POST {DOCS}",
-        "counts must say what was replaced",
-        expected={"updated": 1, "inserted": 0},
-        actual=counts,
+    ctx.expect_equal(
+        counts, {"updated": 1, "inserted": 0}, f"POST {DOCS}", "counts must say what was replaced"
     )
     stored = get_json(ctx, f"{DOCS}{replacement['relocate_id']}/", f"GET {DOCS}{{relocate_id}}/")
     expected = expected_representation(ctx, replacement)
-    ctx.expect(
-        stored == expected,
+    ctx.expect_equal(
+        stored,
+        expected,
         f"GET {DOCS}{{relocate_id}}/",
         "a replaced document is replaced whole and reads back normalized (4-place decimals, the line price rule, URLs on the host asked)",
-        expected=expected,
-        actual=stored,
     )
 
 
@@ -233,12 +197,8 @@ def _compare_fields(ctx: Context, expected: dict, actual: dict, where: str) -> N
             continue
         for key in ("type", "required", "read_only", "label", "max_length"):
             if key in info:
-                ctx.expect(
-                    got.get(key) == info[key],
-                    f"OPTIONS {DOCS}",
-                    f"{where}.{name}.{key} as documented",
-                    expected=info[key],
-                    actual=got.get(key),
+                ctx.expect_equal(
+                    got.get(key), info[key], f"OPTIONS {DOCS}", f"{where}.{name}.{key} as documented"
                 )
         for nested in ("child", "children"):
             if nested in info:
@@ -257,12 +217,11 @@ def documented_examples(ctx: Context) -> None:
         f"{DOCS}.json/?search=unknown-string-{ctx.options.run_id}",
         f"GET {DOCS}.json/?search=unknown-string",
     )
-    ctx.expect(
-        empty == example("collection-empty.json"),
+    ctx.expect_equal(
+        empty,
+        example("collection-empty.json"),
         f"GET {DOCS}.json/?search=unknown-string",
         "the document's empty collection",
-        expected=example("collection-empty.json"),
-        actual=empty,
     )
     documented = example("collection-page-size-2.json")
     page = get_json(ctx, f"{DOCS}?format=json&page_size=2", f"GET {DOCS}?page_size=2")
@@ -275,12 +234,8 @@ def documented_examples(ctx: Context) -> None:
     )
     for item in page.get("results", []):
         model_item = documented["results"][0]
-        ctx.expect(
-            list(item) == list(model_item),
-            f"GET {DOCS}",
-            "a document has the documented fields, in order",
-            expected=list(model_item),
-            actual=list(item),
+        ctx.expect_equal(
+            list(item), list(model_item), f"GET {DOCS}", "a document has the documented fields, in order"
         )
         for line in item.get("products", []):
             ctx.expect(
@@ -291,14 +246,7 @@ def documented_examples(ctx: Context) -> None:
                 actual=sorted(line),
             )
     missing = ctx.target.api_call("GET", f"{DOCS}{ctx.options.prefix}does-not-exist/")
-    ctx.expect(
-        missing.status_code == 404,
-        f"GET {DOCS}{{relocate_id}}/",
-        "an unknown document answers 404",
-        expected=404,
-        actual=missing.status_code,
-        response=missing,
-    )
+    ctx.expect_status(missing, 404, f"GET {DOCS}{{relocate_id}}/", "an unknown document answers 404")
     body = ctx.json_of(missing, f"GET {DOCS}{{relocate_id}}/") if missing.status_code == 404 else {}
     ctx.expect(
         set(body) == set(example("error-404.json")),
@@ -317,23 +265,15 @@ def documented_upload(ctx: Context) -> None:
     for line in request["products"]:
         line["product_id"] = product_id(ctx, "example")
     counts = post_documents(ctx, request, f"POST {DOCS}.json (the document's example)")
-    ctx.expect(
-        counts == example("post-relocate-document-response.json"),
+    ctx.expect_equal(
+        counts,
+        example("post-relocate-document-response.json"),
         f"POST {DOCS}.json",
         "the document's upload answer",
-        expected=example("post-relocate-document-response.json"),
-        actual=counts,
     )
     blank = dict(request, products=[dict(request["products"][0], product_id="")])
     answer = ctx.target.api_call("POST", DOCS, json=blank)
-    ctx.expect(
-        answer.status_code == 400,
-        f"POST {DOCS} (product_id empty)",
-        "the document's 400 example",
-        expected=400,
-        actual=answer.status_code,
-        response=answer,
-    )
+    ctx.expect_status(answer, 400, f"POST {DOCS} (product_id empty)", "the document's 400 example")
     if answer.status_code == 400:
         body = ctx.json_of(answer, f"POST {DOCS}")
         messages = body.get("product_id") or [
