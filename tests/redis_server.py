@@ -98,3 +98,22 @@ def fresh_redis_store(**options: object) -> "RedisStore":
 
     server = session_redis_server()
     return RedisStore(server.url, prefix=f"test-{uuid.uuid4().hex[:12]}", **options)  # type: ignore[arg-type]
+
+
+def machine_tests(
+    machine: type, examples: int, steps: int, redis_examples: int = 8, redis_steps: int = 10
+) -> tuple[type, type]:
+    """A hypothesis state machine's TestCase on the memory store and on the Redis store (a real
+    redis-server, fewer examples): the machine's `new_store` is overridden for the second."""
+    from hypothesis import HealthCheck, settings
+
+    def new_store(self: object) -> "RedisStore":
+        return fresh_redis_store()
+
+    on_redis = type(f"{machine.__name__}OnRedis", (machine,), {"new_store": new_store})
+    lenient = {"deadline": None, "suppress_health_check": list(HealthCheck)}
+    machine.TestCase.settings = settings(max_examples=examples, stateful_step_count=steps, **lenient)
+    on_redis.TestCase.settings = settings(
+        max_examples=redis_examples, stateful_step_count=redis_steps, **lenient
+    )
+    return machine.TestCase, on_redis.TestCase

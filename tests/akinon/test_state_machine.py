@@ -2,7 +2,6 @@
 
 import warnings
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -14,7 +13,7 @@ from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 from mockserver.store.base import Store  # noqa: E402
 from mockserver.store.redis_store import RedisStore  # noqa: E402
-from tests.redis_server import fresh_redis_store  # noqa: E402
+from tests.redis_server import machine_tests  # noqa: E402
 
 BASE = "/api/v1/oms/setup/addresses/"
 H = {"Authorization": "Token machine"}
@@ -102,20 +101,6 @@ class AddressSetupMachine(RuleBasedStateMachine):
             assert not parent or parent in oms
 
 
-AddressSetupMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=20, deadline=None, suppress_health_check=list(HealthCheck)
+TestAddressSetupMachine, TestAddressSetupMachineOnRedis = machine_tests(
+    AddressSetupMachine, examples=25, steps=20
 )
-TestAddressSetupMachine = AddressSetupMachine.TestCase
-
-
-class AddressSetupMachineOnRedis(AddressSetupMachine):
-    """The same machine on the Redis store (a real redis-server), with fewer examples."""
-
-    def new_store(self) -> Store | None:
-        return fresh_redis_store()
-
-
-AddressSetupMachineOnRedis.TestCase.settings = settings(
-    max_examples=8, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
-)
-TestAddressSetupMachineOnRedis = AddressSetupMachineOnRedis.TestCase

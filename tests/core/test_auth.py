@@ -58,7 +58,9 @@ def test_missing_credentials_name_the_first_scheme(store):
 )
 def test_malformed_token_headers(store, header, message):
     with pytest.raises(AuthenticationFailed) as caught:
-        Authenticator(Settings(), store, SCHEMES).authenticate(request({"Authorization": header}), ["tokenAuth"])
+        Authenticator(Settings(), store, SCHEMES).authenticate(
+            request({"Authorization": header}), ["tokenAuth"]
+        )
     assert caught.value.detail == message
 
 
@@ -120,7 +122,9 @@ def _signed(secret: str, key_id: str = "k1") -> dict[str, str]:
 
 
 def test_http_signatures_are_verified_in_strict_mode(store):
-    authenticator = Authenticator(Settings(auth_mode="strict", signing_keys=(("k1", "s3cret"),)), store, SCHEMES)
+    authenticator = Authenticator(
+        Settings(auth_mode="strict", signing_keys=(("k1", "s3cret"),)), store, SCHEMES
+    )
     good = request(_signed("s3cret"), query=b"page=2")
     assert authenticator.authenticate(good, ["oauth2", "httpSignature"]).tenant == "key:k1"
     with pytest.raises(AuthenticationFailed):

@@ -3,7 +3,6 @@ the model, and pagination visits every document exactly once at every page size.
 
 import warnings
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -14,7 +13,7 @@ from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 from mockserver.store.base import Store  # noqa: E402
 from mockserver.store.redis_store import RedisStore  # noqa: E402
-from tests.redis_server import fresh_redis_store  # noqa: E402
+from tests.redis_server import machine_tests  # noqa: E402
 
 H = {"Authorization": "Bearer machine"}
 DOCS = "/api/v1/relocate-documents/"
@@ -103,20 +102,4 @@ class UpsertMachine(RuleBasedStateMachine):
             assert sorted(seen) == sorted(self.model) and len(seen) == len(set(seen))
 
 
-UpsertMachine.TestCase.settings = settings(
-    max_examples=20, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
-)
-TestUpsertMachine = UpsertMachine.TestCase
-
-
-class UpsertMachineOnRedis(UpsertMachine):
-    """The same machine on the Redis store (a real redis-server), with fewer examples."""
-
-    def new_store(self) -> Store | None:
-        return fresh_redis_store()
-
-
-UpsertMachineOnRedis.TestCase.settings = settings(
-    max_examples=8, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)
-)
-TestUpsertMachineOnRedis = UpsertMachineOnRedis.TestCase
+TestUpsertMachine, TestUpsertMachineOnRedis = machine_tests(UpsertMachine, examples=20, steps=10)
