@@ -3,8 +3,8 @@ a viewset): list with PageNumberPagination, SearchFilter and OrderingFilter; ret
 upsert the Datawiz documents describe; a nested list item's detail; OPTIONS and HEAD. Everything
 comes from the collection's declaration; a module may add a rule hook on what is stored."""
 
-import json
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +14,7 @@ import orjson
 from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.presented import Presenter
 from mockserver.drf.representation import (
     compile_item_presenter,
     compile_presenter,
@@ -23,7 +24,7 @@ from mockserver.drf.representation import (
 )
 from mockserver.drf.serializer import compile_body
 from mockserver.http import ApiRequest, ApiResponse, Handler
-from mockserver.spec.collections import CollectionDeclaration, related_references, store_name
+from mockserver.spec.collections import CollectionDeclaration, store_name
 from mockserver.spec.loader import ApiSpec
 from mockserver.store.base import KEY_SEPARATOR
 
@@ -66,12 +67,22 @@ class CollectionViews:
         self.declaration = declaration
         self.collection = declaration.store_name
         self.policy = PagePolicy(declaration.page_size, declaration.max_page_size)
-        self.present = compile_presenter(declaration, prefixes)
+        self._prefixes = prefixes
         self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
         self._prefix = prefixes.get(declaration.name)
-        self._items = {
-            field: compile_item_presenter(declaration, prefixes, field) for field in declaration.nested
+
+    # The presenters are compiled when the collection is first read, not at start-up: a fake
+    # serving thirty collections starts without compiling thirty presenters it may never use.
+    @cached_property
+    def present(self) -> Presenter:
+        return compile_presenter(self.declaration, self._prefixes)
+
+    @cached_property
+    def _items(self) -> dict[str, Presenter]:
+        return {
+            field: compile_item_presenter(self.declaration, self._prefixes, field)
+            for field in self.declaration.nested
         }
 
     def stored(self, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -156,9 +167,9 @@ class CollectionViews:
 
     def _nested_view(self, field: str) -> Handler:
         lookup = self.declaration.nested[field].lookup
-        present = self._items[field]
 
         def retrieve_item(request: ApiRequest) -> ApiResponse:
+            present = self._items[field]
             parent_key, item_key = list(request.path_params.values())[-2:]
             document = self._stored_document(request, parent_key, encoded=False)
             for item in document.get(field) or []:
@@ -209,7 +220,7 @@ def dependency_order(declarations: list[CollectionDeclaration]) -> list[Collecti
     def visit(declaration: CollectionDeclaration, path: tuple[str, ...]) -> None:
         if declaration in ordered or declaration.name in path:
             return
-        for reference in sorted(related_references(declaration.input_schema)):
+        for reference in sorted(declaration.references):
             if reference in by_name:
                 visit(by_name[reference], (*path, declaration.name))
         ordered.append(declaration)
@@ -234,7 +245,7 @@ def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, li
         path = fixtures / declaration.api / declaration.fixtures
         if not path.exists():
             continue
-        items = json.loads(path.read_text(encoding="utf-8"))
+        items = orjson.loads(path.read_bytes())
         schema = {"type": "array", "items": declaration.stored_schema}
         validate = compile_body(schema)
 

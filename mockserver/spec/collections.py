@@ -4,6 +4,7 @@ once at start-up. Every fact the engine, the contract suite and the bench need a
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mockserver.spec.loader import ApiSpec, Operation, PathItem
@@ -74,6 +75,11 @@ class CollectionDeclaration:
     input_schema: dict[str, Any]  # one uploaded object, read-only fields included ({} without a POST)
     presented_schema: dict[str, Any]  # one object as the API shows it
     hyperlinks: tuple[Hyperlink, ...] = field(default=())
+
+    @cached_property
+    def references(self) -> frozenset[str]:
+        """The collections the upload form's `x-drf.exists_in` names (each must hold the object)."""
+        return frozenset(related_references(self.input_schema))
 
     @property
     def takes_uploads(self) -> bool:
@@ -250,7 +256,7 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
                     f"{HYPERLINK} {declaration.name}.{link.field}.from",
                     f"{target.name} is looked up by {list(target.key)}",
                 )
-        for reference in related_references(declaration.input_schema):
+        for reference in sorted(declaration.references):
             if reference not in known:
                 raise _fail(
                     spec,

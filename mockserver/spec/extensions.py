@@ -3,11 +3,15 @@ start-up: a misspelt or misplaced extension would otherwise be ignored without a
 that is not served, an operation that is not public). The collection and setup-task declarations
 are checked in depth by their own readers (spec/collections.py, setup_task/declaration.py)."""
 
+import contextlib
+import hashlib
+from pathlib import Path
 from typing import Any
 
+from mockserver.auth import schemes
 from mockserver.auth.schemes import KEYWORD_EXTENSION, SchemeError, auth_scheme
 from mockserver.spec.collections import SpecError
-from mockserver.spec.loader import HTTP_METHODS, ApiSpec
+from mockserver.spec.loader import HTTP_METHODS, ApiSpec, cache_dir
 
 TOP_LEVEL = frozenset({"x-mockserver-api", "x-setup-tasks"})
 PATH_ITEM = frozenset(
@@ -36,7 +40,25 @@ def _unknown(spec: ApiSpec, node: dict[str, Any], allowed: frozenset[str], where
             )
 
 
+# The rules' own text: a verdict on a spec holds while neither the spec nor the rules change.
+_RULES = hashlib.sha256(Path(__file__).read_bytes() + Path(schemes.__file__).read_bytes()).hexdigest()[:16]
+
+
 def check_extensions(spec: ApiSpec) -> None:
+    """Refuse what the engine would not read where it stands. The walk covers every node of the
+    resolved document (tens of thousands, the largest part of start-up), so a spec that passed is
+    remembered beside its cached resolved form, by the spec's text and these rules' text: the
+    same spec under the same mockserver is not walked again. A spec that fails is never marked."""
+    marker = cache_dir() / f"{spec.digest}.{_RULES}.checked" if spec.digest else None
+    if marker is not None and marker.exists():
+        return
+    _check(spec)
+    if marker is not None:
+        with contextlib.suppress(OSError):
+            marker.touch()
+
+
+def _check(spec: ApiSpec) -> None:
     document = spec.document
     _unknown(spec, document, TOP_LEVEL, "(top level)")
     for path, item in (document.get("paths") or {}).items():

@@ -82,8 +82,13 @@ class Operation:
     security: list[dict[str, list[str]]]
     request_schemas_full: dict[str, dict[str, Any]]  # media type -> schema, read-only fields included
     request_required: bool
-    responses: dict[str, ResponseSpec]
     is_drf: bool
+
+    @cached_property
+    def responses(self) -> dict[str, ResponseSpec]:
+        """Status -> what the spec says the operation answers (read when first needed: start-up
+        builds hundreds of operations and reads few of their responses)."""
+        return _responses(self.definition)
 
     @cached_property
     def request_schemas(self) -> dict[str, dict[str, Any]]:
@@ -140,6 +145,7 @@ class ApiSpec:
     source: Path
     document: dict[str, Any]
     path_items: list[PathItem]
+    digest: str = ""  # of the spec's text, as its resolved form is cached ("" when not from a file)
 
     @property
     def operations(self) -> list[Operation]:
@@ -173,11 +179,20 @@ def resolved_document(source: Path) -> dict[str, Any]:
     """The spec with every `$ref` inlined. Parsing YAML and resolving is most of start-up, so the
     result is kept in a cache named by a hash of the spec's text (a changed spec is a new entry,
     and a cache that cannot be written only costs the parse)."""
+    return _resolved(source)[0]
+
+
+def cache_dir() -> Path:
+    """Where resolved specs (and what is known of them, spec/extensions.py) are kept."""
+    return _CACHE_DIR
+
+
+def _resolved(source: Path) -> tuple[dict[str, Any], str]:
     text = source.read_bytes()
     digest = hashlib.sha256(_CACHE_VERSION + text).hexdigest()[:32]
     cached = _CACHE_DIR / f"{digest}.json"
     try:
-        return orjson.loads(cached.read_bytes())
+        return orjson.loads(cached.read_bytes()), digest
     except (OSError, orjson.JSONDecodeError):
         pass
     import yaml  # only on a cache miss: its import alone is a few percent of start-up
@@ -192,11 +207,11 @@ def resolved_document(source: Path) -> dict[str, Any]:
         os.replace(temporary, cached)  # a reader sees the whole entry or none
     except OSError:
         pass
-    return document
+    return document, digest
 
 
 def load_spec(source: Path) -> ApiSpec:
-    document = resolved_document(source)
+    document, digest = _resolved(source)
     api = document.get("x-mockserver-api")
     if not api:
         raise ValueError(f"{source}: missing top-level x-mockserver-api")
@@ -222,7 +237,6 @@ def load_spec(source: Path) -> ApiSpec:
                 security=definition.get("security", default_security),
                 request_schemas_full=_request_schemas(definition),
                 request_required=bool((definition.get("requestBody") or {}).get("required")),
-                responses=_responses(definition),
                 is_drf=view is not None,
             )
         path_items.append(
@@ -236,4 +250,4 @@ def load_spec(source: Path) -> ApiSpec:
                 extensions={k: v for k, v in item.items() if k.startswith("x-")},
             )
         )
-    return ApiSpec(name=api, source=source, document=document, path_items=path_items)
+    return ApiSpec(name=api, source=source, document=document, path_items=path_items, digest=digest)

@@ -18,10 +18,26 @@ class RouteMatch:
     format_suffix: str | None
 
 
-@dataclass(frozen=True)
 class _Route:
-    pattern: re.Pattern[str]
-    path_item: PathItem
+    """One pattern of a path item, compiled the first time a path with its literal prefix is
+    matched: start-up compiles none of them (a spec with thirty collections has hundreds), and
+    a request tries only the routes whose literal text it starts with."""
+
+    __slots__ = ("_pattern", "path_item", "prefix", "source")
+
+    def __init__(self, source: str, path_item: PathItem) -> None:
+        self.source = source
+        self.path_item = path_item
+        # The template's text before its first parameter (or before its last slash when it has
+        # none: the suffix forms /things.json follow the stem): every match starts with it.
+        template = path_item.path
+        self.prefix = template.split("{", 1)[0] if "{" in template else template.rstrip("/")
+        self._pattern: re.Pattern[str] | None = None
+
+    def match(self, path: str) -> re.Match[str] | None:
+        if self._pattern is None:
+            self._pattern = re.compile(self.source)
+        return self._pattern.match(path)
 
 
 def _declared_lookups(path_item: PathItem) -> dict[str, str]:
@@ -68,7 +84,7 @@ class Router:
     def __init__(self, path_items: list[PathItem]) -> None:
         # Literal paths first, so /products/ is never read as /{something}/.
         ordered = sorted(path_items, key=lambda item: item.path.count("{"))
-        self._routes = [_Route(re.compile(pattern), item) for item in ordered for pattern in _patterns(item)]
+        self._routes = [_Route(pattern, item) for item in ordered for pattern in _patterns(item)]
         # A path without parameters is matched by its text alone (it is tried first anyway):
         # one dict lookup instead of trying every pattern on each request.
         self._literal = {item.path: item for item in path_items if "{" not in item.path}
@@ -78,7 +94,9 @@ class Router:
         if literal is not None:
             return RouteMatch(literal, {}, None)
         for route in self._routes:
-            found = route.pattern.match(path)
+            if not path.startswith(route.prefix):
+                continue
+            found = route.match(path)
             if found:
                 params = found.groupdict()
                 suffix = params.pop("format", None)
