@@ -363,7 +363,7 @@ def parse_html_list(form: dict[str, Any], prefix: str) -> list[Any] | None:
 def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]:
     """What each field gets from form input: an empty value is null for a nullable field (unless
     it may be blank) and absent for an optional one; lists of objects come from `name[i]field`
-    keys only; an unchecked boolean is False (null for a nullable one)."""
+    keys only; an unchecked boolean is False."""
     read: dict[str, Any] = {}
     for field in fields:
         name = field.name
@@ -373,8 +373,9 @@ def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]
                 read[name] = items
             continue
         if name not in form:
-            if field.boolean:  # BooleanField.default_empty_html: None once null is allowed
-                read[name] = None if field.nullable else False
+            # BooleanField.default_empty_html, False as in DRF 3.14 (3.15+: None for a nullable one)
+            if field.boolean:
+                read[name] = False
             continue
         raw = form[name]
         if field.list_of_values:

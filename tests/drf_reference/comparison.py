@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from tests.drf_reference.compare import Answer, Exchange
-from tests.drf_reference.differences import explain
+from tests.drf_reference.differences import RECORDED, Recorded, explain
 from tests.drf_reference.services import Pair
 
 
@@ -15,8 +15,9 @@ class Comparison:
     (one holds a key with a dot: every page with it fails to reverse its url), so those 500s
     are put down to the upload that caused them."""
 
-    def __init__(self, pair: Pair) -> None:
+    def __init__(self, pair: Pair, records: list[Recorded] = RECORDED) -> None:
         self.pair = pair
+        self.records = records
         self.broken_lists: set[str] = set()
 
     def run(self, exchanges: list[Exchange]) -> tuple[Counter[str], list[str], dict[str, str]]:
@@ -28,7 +29,7 @@ class Comparison:
             if not reference.differences(fake):
                 counts["identical"] += 1
                 continue
-            recorded = explain(exchange, reference, fake)
+            recorded = explain(exchange, reference, fake, self.records)
             key = recorded.key if recorded else self._broken_list(exchange, reference)
             if key is None:
                 counts["unexplained"] += 1

@@ -28,13 +28,13 @@ def reference_server(
     specs: Path | None = None,
     collections: tuple[str, ...] = (),
     timeout: float = 60,
+    packages: Path | None = None,
 ) -> Iterator[str]:
+    """`packages`: a directory of other Django/DRF versions, put before the environment's own."""
     port = free_port()
     log = (data_dir / "server.log").open("w+b")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
+    path = [str(packages) if packages else None, str(ROOT), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
     command = [
         sys.executable,
         "-m",

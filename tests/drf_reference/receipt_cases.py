@@ -205,6 +205,19 @@ def uploads() -> list[X]:
         ),
         X("receipts: form-encoded, read back", "GET", f"{RECEIPTS}3_2018-03-03T08:00:00_113_84/"),
         X(
+            "receipts: the form's receipt again as JSON, booleans null",
+            "POST",
+            RECEIPTS,
+            json={
+                **{k: v for k, v in RECEIPT.items() if k not in ("markers", "bulk", "refund")},
+                "shop_id": "3",
+                "terminal_id": "113",
+                "order_id": "84",
+                "date": "2018-03-03T08:00:00",
+                "cartitems": [{**ITEM, "price": "5", "qty": "1", "total_price": "5"}],
+            },
+        ),
+        X(
             "receipts: read back all",
             "GET",
             RECEIPTS + "?ordering=shop_id,date,terminal_id,order_id&page_size=50",

@@ -18,7 +18,7 @@ from tests.live_server import live_server
 
 AUTH = {"Authorization": f"Bearer {BEARER_TOKEN}"}
 # The collections of the seed document the differential test compares (and what they link to).
-COMPARED = ("relocate-documents", "products", "shops", "receipts")
+COMPARED = ("relocate-documents", "products", "shops", "receipts", "loss-documents")
 
 
 def fake_settings(specs: Path | None = None, fixtures: Path | None = None) -> Settings:
@@ -49,12 +49,17 @@ class Pair:
 
 @contextmanager
 def both_services(
-    data_dir: Path, specs: Path | None = None, fixtures: Path | None = None, collections: tuple[str, ...] = ()
+    data_dir: Path,
+    specs: Path | None = None,
+    fixtures: Path | None = None,
+    collections: tuple[str, ...] = (),
+    packages: Path | None = None,
 ) -> Iterator[Pair]:
-    """Both services on one spec (the project's, or a copy) and the same fixtures."""
+    """Both services on one spec (the project's, or a copy) and the same fixtures; `packages`
+    holds another Django/DRF pair for the reference (older_pair.py)."""
     fixtures = fixtures or fixtures_dir()
     with (
-        reference_server(data_dir, fixtures / "datawiz", specs, collections) as reference,
+        reference_server(data_dir, fixtures / "datawiz", specs, collections, packages=packages) as reference,
         live_server(create_app(fake_settings(specs, fixtures))) as fake,
         httpx.Client(timeout=30, follow_redirects=False) as client,
     ):

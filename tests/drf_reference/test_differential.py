@@ -13,6 +13,7 @@ from tests.drf_reference.comparison import Comparison
 from tests.drf_reference.declared_cases import collection_cases
 from tests.drf_reference.differences import RECORDED
 from tests.drf_reference.generated import generated_exchanges
+from tests.drf_reference.loss_document_cases import loss_document_exchanges
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.services import COMPARED, both_services
 
@@ -42,12 +43,18 @@ def test_hand_picked_requests_get_drfs_answers(comparison: Comparison) -> None:
     assert not stale, "\n".join(stale)
 
 
-def test_receipts_composite_key_and_cartitems_get_drfs_answers(comparison: Comparison) -> None:
-    """Datawiz receipts as the spec declares them: a composite key and nested cart items."""
-    counts, unexplained, explained = comparison.run(receipt_exchanges())
-    print(f"\nreceipts, hand-picked: {sum(counts.values())} requests, {dict(counts)}")
+# Datawiz resources as the spec declares them: receipts (a composite key, nested cart items) and
+# loss documents (a document type with lines), each a named sequence of hand-picked requests.
+SPEC_RESOURCE_CASES = {"receipts": receipt_exchanges, "loss-documents": loss_document_exchanges}
+
+
+@pytest.mark.parametrize("resource", SPEC_RESOURCE_CASES)
+def test_spec_resources_hand_picked_get_drfs_answers(comparison: Comparison, resource: str) -> None:
+    exchanges = SPEC_RESOURCE_CASES[resource]()
+    counts, unexplained, explained = comparison.run(exchanges)
+    print(f"\n{resource}, hand-picked: {sum(counts.values())} requests, {dict(counts)}")
     assert not unexplained, "\n".join(unexplained)
-    stale = _stale_records(receipt_exchanges(), explained)
+    stale = _stale_records(exchanges, explained)
     assert not stale, "\n".join(stale)
 
 

@@ -21,6 +21,7 @@ def upsert(resource: ResourceSpec, items: list[dict[str, Any]]) -> tuple[int, in
     """Store validated items in order, replacing an object with the same key whole."""
     model = REGISTRY.models[resource.name]
     lists = [spec.name for spec in resource.fields if spec.kind == "list"]
+    columns = [spec.name for spec in resource.fields if spec.kind not in ("list", "hyperlink")]
     updated = inserted = 0
     saved = []
     with transaction.atomic():
@@ -31,9 +32,9 @@ def upsert(resource: ResourceSpec, items: list[dict[str, Any]]) -> tuple[int, in
             if found is None:
                 found = model.objects.create(**values)
                 inserted += 1
-            else:
-                for name, value in values.items():
-                    setattr(found, name, value)
+            else:  # whole: a field the upload leaves out is null again, not kept
+                for name in columns:
+                    setattr(found, name, values.get(name))
                 found.save()
                 updated += 1
             for name, lines in nested.items():
