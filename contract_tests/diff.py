@@ -195,7 +195,8 @@ def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
 def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     """Upload a new document, upload it again, read it back: counts and the stored representation."""
     api = target.facts
-    docs, product = api.collection("relocate-documents").list_path, f"{prefix}p"
+    collection = api.collection("relocate-documents")
+    docs, product = collection.list_path, f"{prefix}p"
     products = api.collection("products").list_path
     target.api_call("POST", products, json=[{"product_id": product, "name": "diff product"}])
     document = {
@@ -213,10 +214,12 @@ def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     for body in (document, replacement, second):
         answer = target.api_call("POST", docs, json=body)
         steps.append((answer.status_code, _json_or_text(answer)))
+    # the key field, the detail URL and the ordering read from the declaration
+    ordering = f"-{collection.key[0]}"
     for url in (
-        f"{docs}{document['relocate_id']}/",
-        f"{docs}?search={prefix}&page_size=1&ordering=-relocate_id",
-        f"{docs}?search={prefix}&page_size=1&ordering=-relocate_id&page=2",
+        detail_path(collection, collection.key_of(document)),
+        f"{docs}?search={prefix}&page_size=1&ordering={ordering}",
+        f"{docs}?search={prefix}&page_size=1&ordering={ordering}&page=2",
     ):
         answer = target.api_call("GET", url)
         # The host in url fields is each target's own; the rest must be equal.

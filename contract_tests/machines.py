@@ -13,7 +13,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from contract_tests.akinon_checks import endpoint
 from contract_tests.context import Context
-from contract_tests.datawiz_checks import DOCS, ensure_products, expected_representation, product_id
+from contract_tests.datawiz_checks import (
+    DOCS,
+    DOCUMENTS,
+    ensure_products,
+    expected_representation,
+    product_id,
+)
 
 KEYS = st.sampled_from(["k0", "k1", "k2", "k3", "k4"])
 
@@ -33,6 +39,7 @@ def _settings(ctx: Context) -> settings:
 
 def upsert_machine(ctx: Context) -> None:
     ensure_products(ctx, "p1")
+    collection = ctx.target.facts.collection(DOCUMENTS)  # its key, as the spec declares it
 
     class UpsertPromises(RuleBasedStateMachine):
         @initialize()
@@ -67,14 +74,14 @@ def upsert_machine(ctx: Context) -> None:
             documents = [self.document(*item) for item in batch]
             known, inserted = set(self.model), 0
             for document in documents:
-                inserted += document["relocate_id"] not in known
-                known.add(document["relocate_id"])
+                inserted += collection.key_of(document) not in known
+                known.add(collection.key_of(document))
             answer = ctx.target.api_call("POST", DOCS, json=documents)
             expected = {"updated": len(documents) - inserted, "inserted": inserted}
             assert answer.status_code == 201, f"upload answered {answer.status_code}: {answer.text[:300]}"
             assert answer.json() == expected, f"counts {answer.json()} where {expected} was new/replaced"
             for document in documents:
-                self.model[document["relocate_id"]] = document
+                self.model[collection.key_of(document)] = document
 
         @invariant()
         def collection_equals_model(self) -> None:
@@ -92,7 +99,7 @@ def upsert_machine(ctx: Context) -> None:
             totals = [Decimal(d["price_total"]) for d in seen]
             assert totals == sorted(totals, reverse=True), "ordering=-price_total does not order"
             for document in seen:
-                expected = expected_representation(ctx, self.model[document["relocate_id"]])
+                expected = expected_representation(ctx, self.model[collection.key_of(document)])
                 assert document == expected, f"read back {document} for {expected}"
 
     try:

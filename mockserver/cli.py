@@ -177,16 +177,22 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: Path | None) -> str:
+def _banner(
+    args: argparse.Namespace, settings: Settings, scheme: str, ca_path: Path | None, keywords: dict[str, str]
+) -> str:
+    """`keywords`: API -> the keyword its spec declares a key is sent with (auth/schemes.py)."""
     base = f"{scheme}://{args.host}:{args.port}"
     lines = [f"mockserver serving {', '.join(settings.apis)} at {base}  (auth: {settings.auth_mode})"]
     if "akinon" in settings.apis:
         lines.append(
-            f"  Akinon:  {base}/api/v1/oms/setup/addresses/is_required/   Authorization: Token <key>"
+            f"  Akinon:  {base}/api/v1/oms/setup/addresses/is_required/   "
+            f"Authorization: {keywords['akinon']} <key>"
         )
         lines.append(f'           login:  POST {base}/api/v1/auth/login/ {{"username", "password"}}')
     if "datawiz" in settings.apis:
-        lines.append(f"  Datawiz: {base}/api/v1/relocate-documents/   Authorization: Bearer <token>")
+        lines.append(
+            f"  Datawiz: {base}/api/v1/relocate-documents/   Authorization: {keywords['datawiz']} <token>"
+        )
         lines.append(
             f"           token:  POST {base}/api/o/token/ (grant_type=password, client in HTTP Basic)"
         )
@@ -195,7 +201,9 @@ def _banner(args: argparse.Namespace, settings: Settings, scheme: str, ca_path: 
     lines.append(f"  Boundary: {control_boundary(args.host, settings)}")
     if settings.auth_mode == "open":
         lines.append(
-            "  Credentials: any well-formed one works and gets its own data (e.g. 'Token dev', 'Bearer dev')."
+            "  Credentials: any well-formed one works and gets its own data (e.g. "
+            + ", ".join(f"'{keyword} dev'" for keyword in dict.fromkeys(keywords.values()))
+            + ")."
         )
     else:
         if settings.tokens:
@@ -296,6 +304,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mockserver.app import create_app
+    from mockserver.auth.schemes import api_keyword
     from mockserver.store.base import StoreUnavailable
 
     settings = settings_from(args)
@@ -316,6 +325,11 @@ def serve(args: argparse.Namespace) -> int:
     except (ValueError, StoreUnavailable) as error:
         print(f"mockserver cannot start: {error}", file=sys.stderr)
         return 2
+    keywords = {
+        spec.name: api_keyword(spec.security_schemes, spec.document.get("security"))
+        for spec in app.state.dispatcher.specs  # type: ignore[attr-defined]
+        if spec.security_schemes
+    }
     workers: dict[str, object] = {}
     if args.workers > 1:
         import json
@@ -323,7 +337,7 @@ def serve(args: argparse.Namespace) -> int:
         handed = {k: v for k, v in vars(args).items() if k != "run"}
         os.environ[SERVE_ARGUMENTS_VARIABLE] = json.dumps(handed)
         app, workers = "mockserver.cli:app_from_environment", {"factory": True, "workers": args.workers}
-    print(_banner(args, settings, "https" if certfile else "http", ca_path), flush=True)
+    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords), flush=True)
     uvicorn.run(
         app,  # type: ignore[arg-type]
         **workers,  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from mockserver.app import build_dispatcher
 from mockserver.auth.keys import CredentialKeys
-from mockserver.auth.schemes import by_keyword, declared_schemes
+from mockserver.auth.schemes import BEARER, TOKEN, by_keyword, declared_schemes
 from mockserver.auth.tokens import user_tenant
 from mockserver.drf.errors import APIError
 from mockserver.drf.serializer import compile_body
@@ -28,8 +28,9 @@ from mockserver.spec.collections import CollectionDeclaration
 from mockserver.state_file import save_state_file
 
 logger = logging.getLogger("mockserver.proxy")
-# What a login answer calls the credential it issues, and the keywords it is then sent with.
-ISSUED_CREDENTIALS = {"key": ("Token", "Bearer"), "access_token": ("Bearer",)}
+# What a login answer calls the credential it issues, and how it is then sent: with the keyword
+# of a security scheme of that kind, as the specs declare it (auth/schemes.py).
+ISSUED_CREDENTIALS = {"key": (TOKEN, BEARER), "access_token": (BEARER,)}
 
 
 @dataclass
@@ -107,11 +108,12 @@ class Recorder:
         username = _username(exchange)
         if username is None:
             return
-        for field_name, keywords in ISSUED_CREDENTIALS.items():
+        for field_name, kinds in ISSUED_CREDENTIALS.items():
             issued = data.get(field_name)
             if isinstance(issued, str) and issued:
-                for keyword in keywords:
-                    self.users[self.keys.tenant(f"{keyword} {issued}")] = username
+                for scheme in self.keywords.values():
+                    if scheme.kind in kinds:
+                        self.users[self.keys.tenant(f"{scheme.keyword} {issued}")] = username
 
     def tenant_name(self, tenant: str) -> str | None:
         user = self.users.get(tenant)
