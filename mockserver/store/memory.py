@@ -15,6 +15,7 @@ from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, Up
 from mockserver.store.clock import VirtualClock
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
+from mockserver.store.search_index import Ranking, SearchIndex, search_terms, search_text
 
 ALL_TENANTS = "*"
 _NO_DOCUMENTS: dict[str, bytes] = {}  # never written to
@@ -37,11 +38,13 @@ class _Collection:
         self.version = next(stamps)
         self.documents: dict[str, bytes] = {}
         self.sort_values: dict[str, tuple[Any, ...]] = {}
-        self.search_text: dict[str, str] = {}
+        # Search texts and their n-gram index (store/search_index.py), for collections searched.
+        self.search_index = SearchIndex() if spec.search_fields else None
         # Keys written since their sort values and search text were last derived: a write does
         # not pay for the indexes, the next read that needs them derives them once.
         self._stale: set[str] = set()
         self._sorted_keys: dict[tuple[str, ...], list[str]] = {}
+        self._rankings: dict[tuple[str, ...], Ranking] = {}
         self._field_index = {name: i for i, name in enumerate(spec.ordering_fields)}
 
     def put(self, document: dict[str, Any]) -> bool:
@@ -52,18 +55,27 @@ class _Collection:
         self.documents[key] = memoryview(orjson.dumps(document)).tobytes()
         self._stale.add(key)
         self._sorted_keys.clear()
+        self._rankings.clear()
         return inserted
 
     def refresh(self) -> None:
         """Derive the sort values and search text of every document written since last time."""
+        if not self._stale:
+            return
         fields, search_fields = self.spec.ordering_fields.items(), self.spec.search_fields
-        for key in self._stale:
-            document = orjson.loads(self.documents[key])
-            self.sort_values[key] = tuple(sort_value(kind, document.get(name)) for name, kind in fields)
-            if search_fields:
-                self.search_text[key] = "\x00".join(
-                    str(document.get(name) or "") for name in search_fields
-                ).casefold()
+        sort_values, documents = self.sort_values, self.documents
+
+        def derived() -> Iterator[tuple[str, str]]:  # each document decoded once for both
+            for key in self._stale:
+                document = orjson.loads(documents[key])
+                sort_values[key] = tuple(sort_value(kind, document.get(name)) for name, kind in fields)
+                if search_fields:
+                    yield key, search_text(document.get(name) for name in search_fields)
+
+        if self.search_index is not None:
+            self.search_index.update(derived())
+        else:
+            deque(derived(), maxlen=0)
         self._stale.clear()
 
     def delete(self, key: str) -> bool:
@@ -73,8 +85,10 @@ class _Collection:
         del self.documents[key]
         self._stale.discard(key)
         self.sort_values.pop(key, None)
-        self.search_text.pop(key, None)
+        if self.search_index is not None:
+            self.search_index.remove(key)
         self._sorted_keys.clear()
+        self._rankings.clear()
         return True
 
     def ordered_keys(self, ordering: tuple[str, ...]) -> list[str]:
@@ -91,6 +105,21 @@ class _Collection:
             keys.sort(key=lambda k, i=index: _null_aware(values[k][i]), reverse=descending)
         self._sorted_keys[ordering] = keys
         return keys
+
+    def search(
+        self, ordering: tuple[str, ...], terms: list[str], offset: int, limit: int | None
+    ) -> tuple[int, list[str]]:
+        """The count of documents matching every term, and the keys of the page asked."""
+        index = self.search_index
+        if index is None:  # no search fields: a term matches no document, as in DRF's text ""
+            return 0, []
+        self.refresh()
+        keys = self.ordered_keys(ordering)
+        matches = index.matching(terms)
+        ranking = self._rankings.get(ordering)
+        if ranking is None:
+            ranking = self._rankings[ordering] = Ranking(index.ids_of(keys))
+        return len(matches), [index.key_of(i) for i in ranking.page(matches, offset, limit)]
 
     def dump(self) -> list[dict[str, Any]]:
         return [orjson.loads(self.documents[key]) for key in sorted(self.documents)]
@@ -286,21 +315,17 @@ class MemoryStore:
     ) -> QueryResult:
         with self._lock:
             target = self._collection(tenant, collection)
-            keys = target.ordered_keys(target.spec.effective_ordering(ordering))
-            # DRF's SearchFilter: terms split on white space and commas, every term must match.
-            terms = [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
+            effective = target.spec.effective_ordering(ordering)
+            terms = search_terms(search)
             if terms:
-                target.refresh()
-                texts = target.search_text
-                for term in terms:  # one pass per term: no generator per document (about 2x faster)
-                    keys = [key for key in keys if term in texts.get(key, "")]
-            end = None if limit is None else offset + limit
+                count, page = target.search(effective, terms, offset, limit)
+            else:
+                keys = target.ordered_keys(effective)
+                count, page = len(keys), keys[offset : None if limit is None else offset + limit]
             documents = target.documents
             if encoded:  # the stored bytes themselves: immutable, so sharing them is safe
-                return QueryResult(count=len(keys), documents=[documents[key] for key in keys[offset:end]])
-            return QueryResult(
-                count=len(keys), documents=[orjson.loads(documents[key]) for key in keys[offset:end]]
-            )
+                return QueryResult(count=count, documents=[documents[key] for key in page])
+            return QueryResult(count=count, documents=[orjson.loads(documents[key]) for key in page])
 
     # clock -------------------------------------------------------------------------------
     def now(self) -> float:

@@ -38,6 +38,7 @@ from mockserver.store.base import (
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
 from mockserver.store.memory import ALL_TENANTS, _null_aware
+from mockserver.store.search_index import search_terms, search_text
 from mockserver.store.sort_keys import members
 
 DEFAULT_PREFIX = "mockserver"
@@ -64,12 +65,7 @@ def _guard_public_methods(cls: type) -> type:
 
 
 def _search_text(spec: CollectionSpec, document: dict[str, Any]) -> str:
-    return "\x00".join(str(document.get(name) or "") for name in spec.search_fields).casefold()
-
-
-def _search_terms(search: str | None) -> list[str]:
-    # DRF's SearchFilter: terms split on white space and commas, every term must match.
-    return [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
+    return search_text(document.get(name) for name in spec.search_fields)
 
 
 @_guard_public_methods
@@ -358,7 +354,7 @@ class RedisStore:
     ) -> QueryResult:
         spec = self._spec(collection)
         keys = self._collection_keys(tenant, spec)
-        terms = _search_terms(search)
+        terms = search_terms(search)
         effective = spec.effective_ordering(ordering)
         if len(effective) > 1:
             return self._query_in_python(spec, keys, effective, terms, offset, limit, encoded)
