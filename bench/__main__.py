@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import orjson
 
 from bench.load import LoadResult, generator_name, run_load
+from bench.search import split_for_orderings, worst_case_terms
 from contract_tests.spec_facts import facts
 from mockserver.resources import fixtures_dir
 
@@ -188,18 +190,19 @@ def upload_rate(url: str, make: Callable[[int], dict], total: int) -> float:
         for start in range(0, total, 2000)
     ]
     started = time.perf_counter()
-    with httpx.Client(headers=BEARER, timeout=120) as client:
+    with httpx.Client(headers=BEARER, timeout=300) as client:
         for batch in batches:
             assert client.post(url, content=batch).status_code == 201
     return total / (time.perf_counter() - started)
 
 
-def median_ms(urls: list[str], headers: dict[str, str]) -> float:
+def median_ms(urls: list[str], headers: dict[str, str], warm_up: str | None = None) -> float:
     """The median time of reading each URL once: distinct pages, so none is a repeat the fake
     answers from its cache of encoded pages."""
     timings = []
-    with httpx.Client(headers=headers, timeout=30) as client:
-        client.get(urls[0] + "&page_size=1")  # the first read of an ordering builds its index
+    with httpx.Client(headers=headers, timeout=120) as client:
+        # The first read of an ordering (or a search) derives its indexes: not what is measured.
+        client.get(warm_up or urls[0] + "&page_size=1")
         for url in urls:
             started = time.perf_counter()
             assert client.get(url).status_code == 200
@@ -409,17 +412,8 @@ def store_figures(
     posted = load(port, "POST", DOCUMENTS_PATH, headers=BEARER, body=body)()
     figures["store: POST one relocate document (req/s)"] = f"{posted.per_second:,.0f}"
     errors = measured.errors + posted.errors
-    batches = [
-        orjson.dumps([document(i) for i in range(start, min(start + 2000, total_documents))])
-        for start in range(0, total_documents, 2000)
-    ]
-    started = time.perf_counter()
-    with httpx.Client(headers=BEARER, timeout=300) as client:
-        for batch in batches:
-            assert client.post(base + DOCUMENTS_PATH, content=batch).status_code == 201
-    figures["store: bulk POST of 2,000-document arrays (documents/s)"] = (
-        f"{total_documents / (time.perf_counter() - started):,.0f}"
-    )
+    rate = upload_rate(base + DOCUMENTS_PATH, document, total_documents)
+    figures["store: bulk POST of 2,000-document arrays (documents/s)"] = f"{rate:,.0f}"
     pages = total_documents // 100
     numbers = [1 + (i * pages) // samples for i in range(samples)]
     page_base = f"{base}{DOCUMENTS_PATH}?page_size=100"
@@ -436,6 +430,22 @@ def store_figures(
         f"{median:.2f}"
     )
     figures["store: errors under load"] = str(errors)
+    return figures
+
+
+def search_worst_cases(base: str) -> list[tuple[str, float]]:
+    """GET the first page of 100 (with its count) for terms every document holds and terms none
+    holds, each term asked once (bench/search.py), with and without an ordering: the medians."""
+    figures = []
+    for case, terms in worst_case_terms().items():
+        for (label, suffix), half in zip(
+            (("", ""), (", ordering=-price_total", "&ordering=-price_total")),
+            split_for_orderings(terms),
+            strict=True,
+        ):
+            urls = [f"{base}{suffix}&search={quote(term)}" for term in half]
+            median = median_ms(urls, BEARER, warm_up=f"{base}{suffix}&page_size=1&search=b")
+            figures.append((f"{case}{label} (count + first page, median)", median))
     return figures
 
 
@@ -636,18 +646,20 @@ def main() -> int:
         # Pages spread over the whole collection, each read once.
         numbers = [1 + (i * pages) // samples for i in range(samples)]
         base = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=100"
-        cases = (
-            ("", "", True),
-            (", ordering=-price_total", "&ordering=-price_total", True),
-            (", search (a scan of every document)", "&search=B00", False),
-        )
-        for label, suffix, has_target in cases:
+        for label, suffix in (("", ""), (", ordering=-price_total", "&ordering=-price_total")):
             median = median_ms([f"{base}{suffix}&page={n}" for n in numbers], BEARER)
             row(
                 f"GET a page of 100 from {total_documents:,}{label} (median)",
                 f"{median:.2f} ms",
-                "< 5 ms" if has_target else "(stated)",
-                median < 5 if has_target else None,
+                "< 5 ms",
+                median < 5,
+            )
+        for label, median in search_worst_cases(base):
+            row(
+                f"search worst case over {total_documents:,}: {label}",
+                f"{median:.2f} ms",
+                "< 10 ms",
+                median < 10,
             )
     direct, proxied = proxy_latency(mock, 200 if args.smoke else 3000)
     for label, fraction in (("p50", 0.5), ("p99", 0.99)):

@@ -1,11 +1,25 @@
 """The Lua scripts that make each mutation of the Redis store atomic (Redis runs a script whole,
 with nothing in between). Arguments are computed in Python; the scripts only move bytes."""
 
+# A Lua function the reading scripts share: the documents of `keys` (from index `first` on), in order.
+_DOCUMENTS_OF = """
+local function documents_of(hash, keys, first)
+  local documents = {}
+  for start = first, #keys, 4000 do
+    local part = redis.call('HMGET', hash, unpack(keys, start, math.min(start + 3999, #keys)))
+    for _, document in ipairs(part) do documents[#documents + 1] = document end
+  end
+  return documents
+end
+"""
+
 # KEYS: documents, members, search texts, version, stamp counter, tenants set, then the sorted
-# sets: one by key, then one ascending and one descending per ordering field.
+# sets: one by key, then one ascending and one descending per ordering field; last, the change
+# log (a sorted set of the keys written or deleted, scored by the stamp of that write).
 # ARGV: tenant, sorted set count, then per document: key, JSON, search text, packed members.
 UPSERT = """
 local fields = tonumber(ARGV[2])
+local stamp = redis.call('INCR', KEYS[5])
 local inserted = 0
 local i = 3
 while i <= #ARGV do
@@ -20,9 +34,10 @@ while i <= #ARGV do
   for f = 1, fields do redis.call('ZADD', KEYS[6 + f], 0, members[f]) end
   redis.call('HSET', KEYS[2], key, packed)
   if text ~= '' then redis.call('HSET', KEYS[3], key, text) else redis.call('HDEL', KEYS[3], key) end
+  redis.call('ZADD', KEYS[#KEYS], stamp, key)
   i = i + 4
 end
-redis.call('SET', KEYS[4], redis.call('INCR', KEYS[5]))
+redis.call('SET', KEYS[4], stamp)
 redis.call('SADD', KEYS[6], ARGV[1])
 return inserted
 """
@@ -30,6 +45,7 @@ return inserted
 # KEYS as UPSERT's. ARGV: tenant, field count, then the keys to delete.
 DELETE = """
 local fields = tonumber(ARGV[2])
+local stamp = redis.call('INCR', KEYS[5])
 local deleted = 0
 for i = 3, #ARGV do
   local key = ARGV[i]
@@ -42,9 +58,10 @@ for i = 3, #ARGV do
       redis.call('HDEL', KEYS[2], key)
     end
     redis.call('HDEL', KEYS[3], key)
+    redis.call('ZADD', KEYS[#KEYS], stamp, key)
   end
 end
-redis.call('SET', KEYS[4], redis.call('INCR', KEYS[5]))
+redis.call('SET', KEYS[4], stamp)
 redis.call('SADD', KEYS[6], ARGV[1])
 return deleted
 """
@@ -66,6 +83,9 @@ for t = 1, count do
     local verb, key, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
     if verb == 'STAMP' then
       redis.call('SET', key, redis.call('INCR', KEYS[2]))
+    elseif verb == 'CHANGED' then
+      local stamp = redis.call('GET', KEYS[2])
+      for a = 1, n do redis.call('ZADD', key, stamp, ARGV[i + 2 + a]) end
     else
       local args = {}
       for a = 1, n do args[a] = ARGV[i + 2 + a] end
@@ -89,21 +109,15 @@ return 1
 # KEYS: documents, search texts, the sorted set of the ordering. ARGV: descending flag, offset,
 # limit (-1: all), then the search terms (case-folded). Returns the count and the page's
 # documents in order: a page without search reads only its own range.
-QUERY = """
+QUERY = (
+    _DOCUMENTS_OF
+    + """
 local zset, offset, limit = KEYS[3], tonumber(ARGV[2]), tonumber(ARGV[3])
 local separator = ARGV[1] == '1' and '\\255' or '\\0'
 local terms = {}
 for t = 4, #ARGV do terms[#terms + 1] = ARGV[t] end
 local function key_of(member)
   return string.sub(member, string.find(member, separator, 1, true) + 1)
-end
-local function documents_of(keys)
-  local documents = {}
-  for start = 1, #keys, 4000 do
-    local part = redis.call('HMGET', KEYS[1], unpack(keys, start, math.min(start + 3999, #keys)))
-    for _, document in ipairs(part) do documents[#documents + 1] = document end
-  end
-  return documents
 end
 if #terms == 0 then
   local total = redis.call('ZCARD', zset)
@@ -114,7 +128,7 @@ if #terms == 0 then
       page[#page + 1] = key_of(member)
     end
   end
-  return {total, documents_of(page)}
+  return {total, documents_of(KEYS[1], page, 1)}
 end
 local matched, page = 0, {}
 local members = redis.call('ZRANGE', zset, 0, -1)
@@ -132,8 +146,9 @@ for _, member in ipairs(members) do
     matched = matched + 1
   end
 end
-return {matched, documents_of(page)}
+return {matched, documents_of(KEYS[1], page, 1)}
 """
+)
 
 # KEYS: the clock hash. ARGV: verb (advance, freeze, release), the wall time, seconds.
 CLOCK = """
@@ -207,3 +222,43 @@ for f = 2, #ARGV do
 end
 return nil
 """
+
+# KEYS: version, change log, search texts, documents. ARGV: the version a process's search index
+# is at (-1: none). Returns the version, the number of documents, the keys changed since with their
+# search texts ("" for a document without one) flattened, and the keys deleted since.
+SYNC = """
+local version = tonumber(redis.call('GET', KEYS[1]) or '0')
+local total = redis.call('HLEN', KEYS[4])
+local since = tonumber(ARGV[1])
+if since == version then return {version, total, {}, {}} end
+local changed
+if since < 0 then
+  changed = redis.call('HKEYS', KEYS[4])
+else
+  changed = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[1], '+inf')
+end
+local present, deleted = {}, {}
+for _, key in ipairs(changed) do
+  local text = redis.call('HGET', KEYS[3], key)
+  if not text and redis.call('HEXISTS', KEYS[4], key) == 1 then text = '' end
+  if text then
+    present[#present + 1] = key
+    present[#present + 1] = text
+  else
+    deleted[#deleted + 1] = key
+  end
+end
+return {version, total, present, deleted}
+"""
+
+# KEYS: version, then a sorted set or the documents. ARGV: the version expected, then (for the
+# documents) the keys. Returns the whole sorted set, or the documents, or nil when the version
+# moved on (a write came in between: the caller asks again).
+AT_VERSION = (
+    _DOCUMENTS_OF
+    + """
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return false end
+if #ARGV == 1 then return redis.call('ZRANGE', KEYS[2], 0, -1) end
+return documents_of(KEYS[2], ARGV, 2)
+"""
+)

@@ -38,10 +38,12 @@ from mockserver.store.base import (
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
 from mockserver.store.memory import ALL_TENANTS, _null_aware
+from mockserver.store.redis_mirror import SearchMirrors
 from mockserver.store.search_index import search_terms, search_text
 from mockserver.store.sort_keys import members
 
 DEFAULT_PREFIX = "mockserver"
+_SEARCH_ATTEMPTS = 5
 _PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_.:-]+")
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 
@@ -95,9 +97,24 @@ class RedisStore:
         )
         self._scripts = {
             name: self._redis.register_script(getattr(scripts, name))
-            for name in ("UPSERT", "DELETE", "LOAD", "RESET", "QUERY", "CLOCK", "RECORD", "CLEAR_JOURNAL")
+            for name in (
+                "UPSERT",
+                "DELETE",
+                "LOAD",
+                "RESET",
+                "QUERY",
+                "CLOCK",
+                "RECORD",
+                "CLEAR_JOURNAL",
+                "SYNC",
+                "AT_VERSION",
+            )
         }
         self._scripts["TAKE_FAULT"] = self._redis.register_script(scripts.TAKE_FAULT)
+        self._mirrors = SearchMirrors(self._scripts["SYNC"], self._whole_sorted_set)
+
+    def _whole_sorted_set(self, version: int, version_key: str, sorted_set: str) -> list[bytes] | None:
+        return self._scripts["AT_VERSION"](keys=[version_key, sorted_set], args=[version])
 
     # keys --------------------------------------------------------------------------------
     def _key(self, *parts: str) -> str:
@@ -107,7 +124,7 @@ class RedisStore:
         return self._key("t", quote(tenant, safe=""), *parts)
 
     def _collection_keys(self, tenant: str, spec: CollectionSpec) -> list[str]:
-        """Documents, members, search texts, version, stamps, tenants, then the sorted sets."""
+        """Documents, members, search texts, version, stamps, tenants, the sorted sets, the change log."""
         base = self._tenant_key(tenant, "c", quote(spec.name, safe=""))
         sorted_sets = [f"{base}:by-key"]
         for name in spec.ordering_fields:
@@ -120,6 +137,7 @@ class RedisStore:
             self._key("stamps"),
             self._key("tenants"),
             *sorted_sets,
+            f"{base}:changed",
         ]
 
     def _spec(self, collection: str) -> CollectionSpec:
@@ -221,6 +239,8 @@ class RedisStore:
                 if by_key:
                     commands += self._collection_commands(spec, keys, by_key)
                 commands.append(("STAMP", keys[3], []))
+                if by_key:
+                    commands.append(("CHANGED", keys[-1], list(by_key)))
             if not only_if_new:
                 doomed += self._tenant_keys(tenant)
             args += [tenant, len(commands)]
@@ -236,7 +256,7 @@ class RedisStore:
         documents: list[Any] = []
         packed: list[Any] = []
         texts: list[Any] = []
-        sorted_sets: list[list[Any]] = [[] for _ in keys[6:]]
+        sorted_sets: list[list[Any]] = [[] for _ in keys[6:-1]]
         for key, document in by_key.items():
             documents += [key, orjson.dumps(document)]
             member_list = self._member_list(spec, key, document)
@@ -249,7 +269,7 @@ class RedisStore:
         commands = [("HSET", keys[0], documents), ("HSET", keys[1], packed)]
         if texts:
             commands.append(("HSET", keys[2], texts))
-        commands += [("ZADD", key, pairs) for key, pairs in zip(keys[6:], sorted_sets, strict=True)]
+        commands += [("ZADD", key, pairs) for key, pairs in zip(keys[6:-1], sorted_sets, strict=True)]
         return commands
 
     @staticmethod
@@ -327,7 +347,7 @@ class RedisStore:
     ) -> UpsertCounts:
         spec = self._spec(collection)
         keys = self._collection_keys(tenant, spec)
-        args: list[Any] = [tenant, len(keys) - 6]
+        args: list[Any] = [tenant, len(keys) - 7]
         for document in documents:
             key = spec.key_of(document)
             text = _search_text(spec, document) if spec.search_fields else ""
@@ -339,7 +359,7 @@ class RedisStore:
     def delete_documents(self, tenant: str, collection: str, keys: Iterable[str]) -> int:
         spec = self._spec(collection)
         redis_keys = self._collection_keys(tenant, spec)
-        return int(self._scripts["DELETE"](keys=redis_keys, args=[tenant, len(redis_keys) - 6, *keys]))
+        return int(self._scripts["DELETE"](keys=redis_keys, args=[tenant, len(redis_keys) - 7, *keys]))
 
     def query_documents(
         self,
@@ -364,12 +384,68 @@ class RedisStore:
             index = 7 + 2 * fields.index(effective[0].lstrip("-")) + (1 if descending else 0)
         else:
             index = 6
-        count, raw = self._scripts["QUERY"](
-            keys=[keys[0], keys[2], keys[index]],
-            args=["1" if descending else "0", offset, -1 if limit is None else limit, *terms],
-        )
+        if terms:
+            found = self._search(tenant, spec, keys, keys[index], descending, terms, offset, limit)
+            if found is not None:
+                count, raw = found
+            else:  # written to without pause: the scan inside Redis, one script, one version
+                count, raw = self._scripts["QUERY"](
+                    keys=[keys[0], keys[2], keys[index]],
+                    args=["1" if descending else "0", offset, -1 if limit is None else limit, *terms],
+                )
+        else:
+            count, raw = self._scripts["QUERY"](
+                keys=[keys[0], keys[2], keys[index]],
+                args=["1" if descending else "0", offset, -1 if limit is None else limit],
+            )
         documents = raw if encoded else [orjson.loads(document) for document in raw]
         return QueryResult(count=int(count), documents=documents)
+
+    def _search(
+        self,
+        tenant: str,
+        spec: CollectionSpec,
+        keys: list[str],
+        sorted_set: str,
+        descending: bool,
+        terms: list[str],
+        offset: int,
+        limit: int | None,
+    ) -> tuple[int, list[bytes]] | None:
+        """Count and page through this process's search index (store/redis_mirror.py), all read at
+        one version of the collection: asked again when a write comes in between, None (for the
+        scan in Redis) if writes never pause."""
+        separator = b"\xff" if descending else b"\x00"
+        with self._mirrors.lock:
+            return self._search_at_one_version(
+                spec, tenant, keys, sorted_set, separator, terms, offset, limit
+            )
+
+    def _search_at_one_version(
+        self,
+        spec: CollectionSpec,
+        tenant: str,
+        keys: list[str],
+        sorted_set: str,
+        separator: bytes,
+        terms: list[str],
+        offset: int,
+        limit: int | None,
+    ) -> tuple[int, list[bytes]] | None:
+        for _ in range(_SEARCH_ATTEMPTS):
+            version, mirror = self._mirrors.synced(tenant, spec.name, [keys[3], keys[-1], keys[2], keys[0]])
+            matches = mirror.index.matching(terms)
+            count = len(matches)
+            if count == 0 or limit == 0 or offset >= count:
+                return count, []
+            ranking = self._mirrors.ranking(mirror, version, keys[3], sorted_set, separator)
+            if ranking is None:
+                continue
+            page = [mirror.index.key_of(i) for i in ranking.page(matches, offset, limit)]
+            documents = self._scripts["AT_VERSION"](keys=[keys[3], keys[0]], args=[version, *page])
+            if documents is not None:
+                return count, documents
+        return None
 
     def _query_in_python(
         self,

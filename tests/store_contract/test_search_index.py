@@ -53,27 +53,35 @@ def tiny_index_sizes(monkeypatch):
     monkeypatch.setattr(index_module, "SMALL_RESULT", 2)
 
 
-@pytest.fixture(params=["memory", "redis"])
-def make_store(request):
+@pytest.fixture(params=["memory", "redis", "redis, two processes"])
+def make_stores(request):
+    """Stores of one fake: on Redis with two processes, each keeps its own search index and
+    must see the other's writes."""
     made = []
 
-    def build():
+    def build() -> list:
         if request.param == "memory":
-            store = MemoryStore()
+            stores = [MemoryStore()]
         else:
             import redis
 
             url = request.getfixturevalue("redis_url")
             redis.Redis.from_url(url).flushdb()
-            store = RedisStore(url)
-            made.append(store)
-        store.define_collection(DOCS)
-        store.define_collection(UNSEARCHED)
-        return store
+            stores = [RedisStore(url) for _ in range(1 if request.param == "redis" else 2)]
+            made.extend(stores)
+        for store in stores:
+            store.define_collection(DOCS)
+            store.define_collection(UNSEARCHED)
+        return stores
 
     yield build
     for store in made:
         store.close()
+
+
+@pytest.fixture
+def make_store(make_stores):
+    return lambda: make_stores()[0]
 
 
 texts = st.text(alphabet=ALPHABET, max_size=12)
@@ -90,6 +98,7 @@ operations = st.lists(
         st.tuples(st.just("upsert"), st.lists(documents, min_size=1, max_size=8)),
         st.tuples(st.just("delete"), st.lists(st.sampled_from([f"k{n}" for n in range(12)]), max_size=3)),
         st.tuples(st.just("query"), st.none()),
+        st.tuples(st.just("reset"), st.none()),
     ),
     min_size=1,
     max_size=14,
@@ -124,16 +133,19 @@ def search_from(data: st.DataObject, stored: list[dict[str, Any]]) -> str | None
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(history=operations, data=st.data())
-def test_search_through_the_index_is_the_scan(make_store, history, data):
-    store = make_store()
+def test_search_through_the_index_is_the_scan(make_stores, history, data):
+    stores = make_stores()
+    pick = lambda: data.draw(st.sampled_from(stores), label="process")  # noqa: E731
     for verb, argument in history:
         if verb == "upsert":
-            store.upsert_documents("t", "docs", argument)
-            store.upsert_documents("t", "plain", [{"id": doc["id"]} for doc in argument])
+            pick().upsert_documents("t", "docs", argument)
+            pick().upsert_documents("t", "plain", [{"id": doc["id"]} for doc in argument])
         elif verb == "delete":
-            store.delete_documents("t", "docs", argument)
+            pick().delete_documents("t", "docs", argument)
+        elif verb == "reset":
+            pick().reset("t")
         for _ in range(2 if verb == "query" else 1):
-            check_queries(store, data)
+            check_queries(pick(), data)
 
 
 def check_queries(store, data: st.DataObject) -> None:
