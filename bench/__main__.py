@@ -366,7 +366,8 @@ def store_rows(
             if url is not None:
                 import redis
 
-                redis.Redis.from_url(url).flushall()
+                # Patient: Redis may still be finishing the previous server's last script.
+                redis.Redis.from_url(url, socket_timeout=300).flushall()
             with server([*mock, *flags], STATUS_PATH, TOKEN, pin=False) as (port, _, _):
                 columns[label] = store_figures(port, total_documents, samples, load)
         trip = round_trip_us(url) if url is not None else None
