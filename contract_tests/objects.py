@@ -89,7 +89,15 @@ class ObjectMaker:
             if link.source_fields and link.collection != collection.name
             for source in link.source_fields
         }
-        return self._object(collection.input_schema, tag, index, links, nested=False)
+        made = self._object(collection.input_schema, tag, index, links, nested=False)
+        distinct = _distinguishing_reference(collection)
+        if distinct is not None:
+            # A key made only of references (a supplier's access: supplier, shop, product) is the
+            # same for every object naming the shared related objects: the first of them is made
+            # afresh per object, so each promise's objects have keys of their own.
+            name, reference = distinct
+            made[name] = self.related(reference["collection"], f"{tag}{index}-")[reference["field"]]
+        return made
 
     def _object(
         self, schema: dict[str, Any], tag: str, index: int, links: dict[str, str], nested: bool
@@ -113,6 +121,9 @@ class ObjectMaker:
             items = prop["items"]
             if "properties" in items:
                 return [self._object(items, tag, line, {}, nested=True) for line in range(1 + index % 2)]
+            reference = (items.get("x-drf") or {}).get("exists_in")
+            if reference:  # a list of ids (a manager's shops): each must exist
+                return [self.related(reference["collection"])[reference["field"]]]
             return [self._value(name, items, tag, index, nested)]
         if kind == "nested object" and "properties" in prop:
             return self._object(prop, tag, index, {}, nested=True)
@@ -125,10 +136,11 @@ class ObjectMaker:
     def _key_field(self, collection: str) -> str:
         return self.facts.collection(collection).key[0]
 
-    def related(self, name: str) -> dict[str, Any]:
-        """An object of collection `name` this run made (once), or one the target has."""
-        if name in self._related:
-            return self._related[name]
+    def related(self, name: str, tag: str = "") -> dict[str, Any]:
+        """An object of collection `name` this run made (once per tag), or one the target has."""
+        cached = name if not tag else f"{name} {tag}"
+        if cached in self._related:
+            return self._related[cached]
         collection = self.facts.collection(name)
         post = next(
             (op for op in collection.operations(self.facts.spec).values() if op.method == "POST"), None
@@ -136,7 +148,7 @@ class ObjectMaker:
         if post is not None and self.ctx.options.allow_writes:
             self._making.append(name)
             try:
-                made = self.make(collection, f"{self.ctx.options.prefix}rel-")
+                made = self.make(collection, tag or f"{self.ctx.options.prefix}rel-")
             finally:
                 self._making.pop()
             answer = self.ctx.target.api_call("POST", collection.list_path, json=made)
@@ -155,8 +167,27 @@ class ObjectMaker:
                 self.ctx.report.skipped.append(f"{name}: no object to refer to, and none may be written")
                 raise CheckAborted
             made = results[0]
-        self._related[name] = made
+        self._related[cached] = made
         return made
+
+
+def _distinguishing_reference(collection: CollectionDeclaration) -> tuple[str, dict[str, Any]] | None:
+    """The first key field of a key with no free text field in it, when it is a reference."""
+    properties = writable(collection.input_schema)
+    references = {
+        name: (prop.get("x-drf") or {}).get("exists_in")
+        for name, prop in properties.items()
+        if name in collection.key
+    }
+    free = [
+        name
+        for name in collection.key
+        if drf_type(properties.get(name, {})) == TEXT and not references.get(name)
+    ]
+    first = next((name for name in collection.key if references.get(name)), None)
+    if free or first is None:
+        return None
+    return first, references[first]
 
 
 def same_value(sent: Any, shown: Any, schema: dict[str, Any]) -> bool:

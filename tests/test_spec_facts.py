@@ -28,6 +28,7 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("relocate-documents", "products", "shops", "units", "categories", "brands", "producers"),
         *("shop-format", "shop-groups", "terminals", "cashiers", "suppliers", "contractors"),
         *("loyalty-group", "loyalty", "receipt-markers", "loss-types", "receipts", "loss-documents"),
+        *("product-matrix", "supplier-products", "category-managers", "categorymanager-products"),
     }
     # every text key, and every reference to one (lines' product_id, the shops the urls are built
     # from, a tree's parent_id); a receipt's `date` is part of its key but not text: never prefixed
@@ -35,7 +36,7 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("relocate_id", "product_id", "shop_id", "sender_shop_id", "receiver_shop_id", "unit_id"),
         *("category_id", "parent_id", "brand_id", "producer_id", "format_id", "group_id"),
         *("terminal_id", "cashier_id", "supplier_id", "contractor_id", "loyalty_id", "marker_id"),
-        *("loss_type_id", "order_id", "document_id", "stuff_id"),
+        *("loss_type_id", "order_id", "document_id", "stuff_id", "identifier", "manager_id"),
     }
     assert datawiz.password_token_url == "/api/o/token/" and akinon.password_token_url is None
 

@@ -7,6 +7,7 @@ required, their limits and (through `x-drf`) their DRF field type; this module a
 rules and texts to them and returns the cleaned values DRF would store.
 """
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -413,8 +414,8 @@ def blank_is_null(schema: dict[str, Any]) -> bool:
 
 def _compile_object(schema: dict[str, Any]) -> Cleaner:
     required = set(schema.get("required") or ())
-    # (name, cleaner of a non-null value, may be null, blank text is null, required): the null
-    # check is done here, inline, rather than by one more call per field.
+    # (name, cleaner of a non-null value, may be null, blank text is null, required, default):
+    # the null check is done here, inline, rather than by one more call per field.
     fields = [
         (
             name,
@@ -422,6 +423,7 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
             is_nullable(field_schema),
             blank_is_null(field_schema),
             name in required,
+            field_schema.get("default", _MISSING),
         )
         for name, field_schema in (schema.get("properties") or {}).items()
         if not field_schema.get("readOnly")
@@ -442,11 +444,15 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
             value = _read_form(value, form_fields)
         cleaned: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for name, clean_field, nullable, blank_null, is_required in fields:
+        for name, clean_field, nullable, blank_null, is_required, default in fields:
             raw = value.get(name, _MISSING)
             if raw is _MISSING:
                 if is_required:
                     errors[name] = ["This field is required."]
+                elif default is not _MISSING:
+                    # DRF's Field.get_default: an omitted field takes its default as it stands
+                    # (a copy: a list default is never shared between objects).
+                    cleaned[name] = copy.deepcopy(default)
                 continue
             if raw is None or (blank_null and raw.__class__ is str and not raw.strip()):
                 if nullable:

@@ -41,13 +41,20 @@ class PublishedClient:
             verify=self.ca_cert,
         )
 
-    def upload(self, resource: str, items: list[dict[str, Any]]) -> list[Any]:
-        """Up_DW._send_chunk_data: one POST per chunk; the answers, in order."""
+    def upload(
+        self,
+        resource: str,
+        items: list[dict[str, Any]],
+        chunk_size: int = CHUNK_SIZE,
+        params: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        """Up_DW._send_chunk_data: one POST per chunk (a few methods pass their own chunk size
+        and query parameters); the answers, in order."""
         answers = []
-        for start in range(0, len(items), CHUNK_SIZE):
-            chunk = items[start : start + CHUNK_SIZE]
+        for start in range(0, len(items), chunk_size):
+            chunk = items[start : start + chunk_size]
             answer = self.session.post(
-                f"{self.api}/{resource}/?{urlencode({})}",
+                f"{self.api}/{resource}/?{urlencode(params or {}).replace('None', '')}",
                 data=json.dumps(chunk),
                 headers=self.headers,
                 verify=self.ca_cert,
