@@ -29,6 +29,7 @@ from contract_tests.collection_reads import (
 from contract_tests.collection_writes import (
     can_isolate,
     errors_aligned,
+    findable,
     ordering_own,
     own_walk,
     read_back,
@@ -46,9 +47,10 @@ FieldPromise = Callable[[Context, Collection, str], None]
 
 
 def uploadable(c: Collection) -> bool:
-    """A collection that takes uploads (a POST) and shows each object at a detail path: a
-    read-only one cannot be written by the suite and gets the read promises only."""
-    return c.takes_uploads and c.detail_path is not None
+    """A collection that takes uploads (a POST) whose objects the suite can read back (at a detail
+    path, or found in the list by a key field): a read-only one cannot be written by the suite and
+    gets the read promises only."""
+    return c.takes_uploads and findable(c)
 
 
 # name, promise, writes, what the collection must declare for it to apply

@@ -29,6 +29,7 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("shop-format", "shop-groups", "terminals", "cashiers", "suppliers", "contractors"),
         *("loyalty-group", "loyalty", "receipt-markers", "loss-types", "receipts", "loss-documents"),
         *("product-matrix", "supplier-products", "category-managers", "categorymanager-products"),
+        *("sale", "sale-products", "product-photo", "people-traffic"),
     }
     # every text key, and every reference to one (lines' product_id, the shops the urls are built
     # from, a tree's parent_id); a receipt's `date` is part of its key but not text: never prefixed
@@ -37,6 +38,7 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("category_id", "parent_id", "brand_id", "producer_id", "format_id", "group_id"),
         *("terminal_id", "cashier_id", "supplier_id", "contractor_id", "loyalty_id", "marker_id"),
         *("loss_type_id", "order_id", "document_id", "stuff_id", "identifier", "manager_id"),
+        *("sale_id", "traffic_id"),
     }
     assert datawiz.password_token_url == "/api/o/token/" and akinon.password_token_url is None
 

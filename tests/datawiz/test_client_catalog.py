@@ -3,6 +3,7 @@
 parameters, then its paging loop to read everything back; nothing refused, counts and details
 match. Ids go as numbers, as the client's docstring examples send them (`'shop_id': 10`)."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ ACCESS_CHUNK = 10_000  # upload_suppliers_access, upload_sale_access, upload_cat
 PRODUCTS = [910_000 + i for i in range(12)]  # uploaded first, as an integration does
 SHOPS = list(range(1, 13))  # the shops fixture's "1".."12"
 SUPPLIER = 15930  # in the suppliers fixture
+PHOTO_URL = "https://images.example.invalid/products/{}.jpg"
+PHOTO_BASE64 = base64.b64encode(bytes(range(256)) * 8).decode()  # far longer than the wiki's 200
 
 
 def _many(count: int, row: Any) -> list[dict[str, Any]]:
@@ -126,6 +129,62 @@ UPLOADS: list[Upload] = [
         ),
         chunk_size=ACCESS_CHUNK,
     ),
+    # upload_sales: columns sale_id, name, description, date_from, date_to, shops (to /sale/)
+    Upload(
+        "sale",
+        ("sale_id",),
+        _many(
+            5,
+            lambda i: {
+                "sale_id": 930_000 + i,
+                "name": f"Акція {i}",
+                "description": "" if i % 2 else "Молоко",
+                "date_from": "2018-06-12",
+                "date_to": "2018-06-20",
+                "shops": ["1", "2", "3"] if i % 2 else SHOPS[: i + 1],
+            },
+        ),
+        shown={"status": None, "sale_type": None},
+    ),
+    # upload_sale_access: columns shop_id, product_id, sale_id; 10,000 a chunk; no detail page
+    Upload(
+        "sale-products",
+        ("sale_id", "shop_id", "product_id"),
+        _many(
+            720,
+            lambda i: {
+                "shop_id": SHOPS[i // 5 % 12],
+                "product_id": PRODUCTS[i // 60],
+                "sale_id": 930_000 + i % 5,
+            },
+        ),
+        chunk_size=ACCESS_CHUNK,
+        detail=False,
+    ),
+    # upload_products_photo: columns product_id, photo (a URL or the image in base64); no detail page
+    Upload(
+        "product-photo",
+        ("product_id",),
+        [
+            {"product_id": p, "photo": PHOTO_URL.format(p) if i % 2 else PHOTO_BASE64}
+            for i, p in enumerate(PRODUCTS)
+        ],
+        detail=False,
+    ),
+    # upload_people_traffic: columns traffic_id, shop_id, date
+    Upload(
+        "people-traffic",
+        ("traffic_id",),
+        _many(
+            CHUNK_SIZE + 5,
+            lambda i: {
+                "traffic_id": 940_000 + i,
+                "shop_id": SHOPS[i % 12],
+                "date": f"2018-06-{1 + i // 96 % 28:02d}T{i // 4 % 24:02d}:{i % 4 * 15:02d}:00",
+            },
+        ),
+        shown={"qty": None},
+    ),
 ]
 
 
@@ -162,9 +221,10 @@ def test_everything_the_client_uploads_reads_back(
         if upload.detail:
             assert client.get(f"{upload.resource}/{key}") == stored[key]
             assert stored[key]["url"].endswith(f"/api/v1/{upload.resource}/{key}/")
-        for field in ("product", "shop"):
+        for field in ("product", "shop", "sale"):
             if f"{field}_url" in stored[key]:
-                assert stored[key][f"{field}_url"].endswith(f"/api/v1/{field}s/{item[f'{field}_id']}/")
+                collection = "sale" if field == "sale" else f"{field}s"
+                assert stored[key][f"{field}_url"].endswith(f"/api/v1/{collection}/{item[f'{field}_id']}/")
 
 
 def test_an_upload_again_updates_in_place(client: PublishedClient, uploaded: dict[str, Any]) -> None:
@@ -203,3 +263,25 @@ def test_an_access_naming_what_does_not_exist_is_refused_whole(client: Published
         },
     ]
     assert client.get("categorymanager-products", {"page_size": 1})["count"] == before
+
+
+def test_the_sales_page_url_is_the_clients(client: PublishedClient) -> None:
+    """The page names /sales/; its examples and the client's upload_sales use /sale/ (decision S1)."""
+    assert client.get("sale/713")["url"].endswith("/api/v1/sale/713/")
+    answer = client.session.get(f"{client.api}/sales/", headers=client.headers, verify=client.ca_cert)
+    assert answer.status_code == 404
+
+
+def test_a_sale_naming_a_shop_that_does_not_exist_is_refused(client: PublishedClient) -> None:
+    bad = {
+        "sale_id": 939_999,
+        "name": "x",
+        "date_from": "2018-06-12",
+        "date_to": "2018-06-20",
+        "shops": [1, 99],
+    }
+    answer = client.session.post(
+        f"{client.api}/sale/?", json=[bad], headers=client.headers, verify=client.ca_cert
+    )
+    assert answer.status_code == 400
+    assert answer.json() == [{"shops": {"1": ["Object with shop_id=99 does not exist."]}}]
