@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from contract_tests.collection_http import detail_path, get_json, key_of, walk
 from contract_tests.collection_reads import check_walk, expect_sorted
 from contract_tests.context import CheckAborted, Context
-from contract_tests.objects import CannotWrite, ObjectMaker, differences, drf_type, writable
+from contract_tests.objects import CannotWrite, ObjectMaker, differences, free_text, writable
 from mockserver.spec.collections import CollectionDeclaration as Collection
 
 
@@ -57,18 +57,6 @@ def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, 
 def _own(ctx: Context, c: Collection, tag: str, extra: str = "") -> str:
     """The list URL showing only what a promise wrote (every written text value holds its tag)."""
     return f"{c.list_path}?{urlencode({'search': tag})}{extra}"
-
-
-def free_text(c: Collection) -> set[str]:
-    """Writable text fields that refer to nothing: what a promise fills with its tag."""
-    linked = {s for link in c.hyperlinks for s in link.source_fields}
-    return {
-        name
-        for name, prop in writable(c.input_schema).items()
-        if drf_type(prop) == "string"
-        and not (prop.get("x-drf") or {}).get("exists_in")
-        and name not in linked
-    }
 
 
 def can_isolate(c: Collection) -> bool:

@@ -45,6 +45,16 @@ def writable(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def free_text(c: CollectionDeclaration) -> set[str]:
+    """Writable text fields that refer to nothing: what a promise fills with its tag."""
+    linked = {s for link in c.hyperlinks for s in link.source_fields}
+    return {
+        name
+        for name, prop in writable(c.input_schema).items()
+        if drf_type(prop) == TEXT and not (prop.get("x-drf") or {}).get("exists_in") and name not in linked
+    }
+
+
 def text_value(tag: str, mark: str, schema: dict[str, Any]) -> str:
     if schema.get("enum"):
         return str(schema["enum"][0])
@@ -57,9 +67,10 @@ def text_value(tag: str, mark: str, schema: dict[str, Any]) -> str:
     return value.ljust(schema.get("minLength") or 0, "x")
 
 
-def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool) -> Any:
-    """A valid value of a non-text DRF field: distinct per index at the top level."""
-    step = 0 if nested else index
+def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool, serial: int | None = None) -> Any:
+    """A valid value of a non-text DRF field: distinct per index at the top level (and per object
+    made, by its `serial`, where the tag cannot tell objects apart)."""
+    step = 0 if nested else index if serial is None else serial
     if kind == "integer":  # a nested item's integer may be its key: distinct per item
         return (schema.get("minimum") or 0) + index + 1
     if kind == "decimal":
@@ -81,6 +92,17 @@ class ObjectMaker:
         self.facts = ctx.target.facts
         self._related: dict[str, dict[str, Any]] = ctx.shared.setdefault("related objects", {})
         self._making: list[str] = []  # the collections whose related object is being made
+        self._serial: int | None = None
+
+    def _next_serial(self, collection: CollectionDeclaration) -> int | None:
+        """A number for each object made of a collection whose key the tag does not reach (a
+        stock row keyed by date, shop and product): its dates follow it, so two promises never
+        make the same key. None where the key holds tagged text."""
+        if free_text(collection) & set(collection.key):
+            return None
+        serials = self.ctx.shared.setdefault("serials", {})
+        serials[collection.name] = serials.get(collection.name, -1) + 1
+        return serials[collection.name]
 
     def make(self, collection: CollectionDeclaration, tag: str, index: int = 0) -> dict[str, Any]:
         links = {
@@ -108,9 +130,9 @@ class ObjectMaker:
             if reference and reference["collection"] in self._making and is_nullable(prop):
                 made[name] = None  # a tree (categories by parent_id): the related object is a root
             elif reference:
-                made[name] = self.related(reference["collection"])[reference["field"]]
+                made[name] = self._reference(reference["collection"], reference["field"])
             elif name in links:
-                made[name] = self.related(links[name])[self._key_field(links[name])]
+                made[name] = self._reference(links[name], self._key_field(links[name]))
             else:
                 made[name] = self._value(name, prop, tag, index, nested)
         return made
@@ -131,10 +153,16 @@ class ObjectMaker:
             return text_value(tag, f"{re.sub('[^a-z0-9]', '', name.lower())[:4]}{index}", prop)
         if kind == "url":
             return f"http://example.invalid/{tag}{index}"
-        return scalar(kind, prop, index, nested)
+        return scalar(kind, prop, index, nested, self._serial)
 
     def _key_field(self, collection: str) -> str:
         return self.facts.collection(collection).key[0]
+
+    def _reference(self, collection: str, field: str) -> Any:
+        """The value naming a related object: its field, or its whole key where several fields
+        make it (a document named by `<shop_id>_<document_id>`)."""
+        related, declaration = self.related(collection), self.facts.collection(collection)
+        return declaration.key_of(related) if len(declaration.key) > 1 else related[field]
 
     def related(self, name: str, tag: str = "") -> dict[str, Any]:
         """An object of collection `name` this run made (once per tag), or one the target has."""

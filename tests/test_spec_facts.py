@@ -30,6 +30,8 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("loyalty-group", "loyalty", "receipt-markers", "loss-types", "receipts", "loss-documents"),
         *("product-matrix", "supplier-products", "category-managers", "categorymanager-products"),
         *("sale", "sale-products", "product-photo", "people-traffic"),
+        *("product-inventory", "stock-taking-documents", "incoming-documents", "purchase-documents"),
+        *("receive-documents", "supplier-refunds", "order-pay-documents"),
     }
     # every text key, and every reference to one (lines' product_id, the shops the urls are built
     # from, a tree's parent_id); a receipt's `date` is part of its key but not text: never prefixed
@@ -39,6 +41,7 @@ def test_keywords_states_and_keys_are_read_from_the_spec():
         *("terminal_id", "cashier_id", "supplier_id", "contractor_id", "loyalty_id", "marker_id"),
         *("loss_type_id", "order_id", "document_id", "stuff_id", "identifier", "manager_id"),
         *("sale_id", "traffic_id"),
+        *("loss_type_id", "order_id", "document_id", "stuff_id", "document_number", "receive_document_id"),
     }
     assert datawiz.password_token_url == "/api/o/token/" and akinon.password_token_url is None
 

@@ -16,6 +16,7 @@ from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
 from mockserver.drf.presented import Presenter
 from mockserver.drf.representation import (
+    ItemPresenter,
     compile_item_presenter,
     compile_presenter,
     compile_stored_form,
@@ -71,6 +72,7 @@ class CollectionViews:
         self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
         self._prefix = prefixes.get(declaration.name)
+        self._numbered = [(f, n) for f, n in declaration.nested.items() if n.numbered]
 
     # The presenters are compiled when the collection is first read, not at start-up: a fake
     # serving thirty collections starts without compiling thirty presenters it may never use.
@@ -79,7 +81,7 @@ class CollectionViews:
         return compile_presenter(self.declaration, self._prefixes)
 
     @cached_property
-    def _items(self) -> dict[str, Presenter]:
+    def _items(self) -> dict[str, ItemPresenter]:
         return {
             field: compile_item_presenter(self.declaration, self._prefixes, field)
             for field in self.declaration.nested
@@ -87,6 +89,11 @@ class CollectionViews:
 
     def stored(self, cleaned: dict[str, Any]) -> dict[str, Any]:
         document = self._stored_form(cleaned)
+        for field, nested in self._numbered:
+            # the service's own numbers for items no upload identifies: their places, from 1
+            for number, item in enumerate(document.get(field) or [], start=1):
+                if isinstance(item, dict):
+                    item[nested.lookup[0]] = number
         return self._hook(document) if self._hook is not None else document
 
     def handlers(self, spec: ApiSpec) -> dict[str, Handler]:
@@ -174,7 +181,7 @@ class CollectionViews:
             document = self._stored_document(request, parent_key, encoded=False)
             for item in document.get(field) or []:
                 if KEY_SEPARATOR.join(str(item.get(name)) for name in lookup) == item_key:
-                    return ApiResponse(200, present(item, request.base_url, link_end(request)))
+                    return ApiResponse(200, present(item, request.base_url, link_end(request), parent_key))
             raise NotFound()
 
         return retrieve_item

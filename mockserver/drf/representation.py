@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mockserver.drf.presented import Presenter
-from mockserver.spec.collections import CollectionDeclaration, Hyperlink
+from mockserver.spec.collections import CollectionDeclaration, Hyperlink, NestedResource
 from mockserver.store.base import KEY_SEPARATOR
 
 StoredForm = Callable[[dict[str, Any]], dict[str, Any]]
@@ -36,6 +36,13 @@ def url_key(key: Any) -> str:
 def object_url(base: str, prefix: str, key: Any, end: str = "/") -> str:
     """DRF's reverse() of a detail route: `end` is "/" or, under a format suffix, ".json"."""
     return f"{base}{prefix}{url_key(key)}{end}"
+
+
+def nested_url(base: str, detail_path: str, parent_key: Any, item_key: Any, end: str = "/") -> str:
+    """DRF's reverse() of a nested item's route: `/docs/{doc}/products/{line}/` -> the item's URL."""
+    prefix, rest = detail_path.split("{", 1)
+    middle = rest.split("}", 1)[1].split("{", 1)[0]
+    return f"{base}{prefix}{url_key(parent_key)}{middle}{url_key(item_key)}{end}"
 
 
 def compile_stored_form(input_schema: dict[str, Any]) -> StoredForm:
@@ -68,13 +75,41 @@ def compile_presenter(
     return _object_presenter(declaration, prefixes, schema, own_links, nested_lists=True)
 
 
+ItemPresenter = Callable[[dict[str, Any], str, str, str], dict[str, Any]]
+
+
 def compile_item_presenter(
     declaration: CollectionDeclaration, prefixes: dict[str, str], field: str
-) -> Presenter:
-    """The presenter of one item of a nested list field (served at its own detail path)."""
+) -> ItemPresenter:
+    """The presenter of one item of a nested list field (served at its own detail path): the
+    item, the base URL, the end of URLs and the parent's key."""
     items = declaration.presented_schema["properties"][field]["items"]
     links = {link.field: link for link in declaration.hyperlinks if link.within == field}
-    return _object_presenter(declaration, prefixes, items, links, nested_lists=False)
+    return _item_presenter(declaration, prefixes, items, links, declaration.nested[field])
+
+
+def _item_presenter(
+    declaration: CollectionDeclaration,
+    prefixes: dict[str, str],
+    schema: dict[str, Any],
+    links: dict[str, Hyperlink],
+    nested: NestedResource | None,
+) -> ItemPresenter:
+    item = _object_presenter(declaration, prefixes, schema, links, nested_lists=False)
+    own = next((link.field for link in links.values() if not link.source_fields), None)
+    if own is None or nested is None:
+        return lambda line, base, end, parent_key: item(line, base, end)
+
+    def present(line: dict[str, Any], base: str, end: str, parent_key: str) -> dict[str, Any]:
+        shown = item(line, base, end)  # its own URL needs the parent's key: filled here
+        shown[own] = nested_url(base, nested.detail_path, parent_key, item_key(nested, line), end)
+        return shown
+
+    return present
+
+
+def item_key(nested: NestedResource, line: dict[str, Any]) -> str:
+    return KEY_SEPARATOR.join(str(line.get(name)) for name in nested.lookup)
 
 
 def _object_presenter(
@@ -87,14 +122,14 @@ def _object_presenter(
     steps: list[Callable[[dict[str, Any], dict[str, Any], str, str], None]] = []
     for name, prop in (schema.get("properties") or {}).items():
         link = links.get(name)
-        if link is not None:
+        if link is not None and (link.source_fields or not link.within):
             steps.append(_link_step(name, link, declaration, prefixes))
             continue
         items = prop.get("items") if isinstance(prop, dict) else None
         if nested_lists and isinstance(items, dict) and "properties" in items:
             item_links = {k.field: k for k in declaration.hyperlinks if k.within == name}
-            item = _object_presenter(declaration, prefixes, items, item_links, nested_lists=False)
-            steps.append(_list_step(name, item))
+            item = _item_presenter(declaration, prefixes, items, item_links, declaration.nested.get(name))
+            steps.append(_list_step(name, item, declaration))
         else:
             steps.append(_value_step(name))
 
@@ -114,10 +149,18 @@ def _value_step(name: str) -> Callable[[dict[str, Any], dict[str, Any], str, str
     return step
 
 
-def _list_step(name: str, item: Presenter) -> Callable[[dict[str, Any], dict[str, Any], str, str], None]:
+def _list_step(
+    name: str, item: ItemPresenter, declaration: CollectionDeclaration
+) -> Callable[[dict[str, Any], dict[str, Any], str, str], None]:
+    key = declaration.key
+
     def step(shown: dict[str, Any], stored: dict[str, Any], base: str, end: str) -> None:
         value = stored.get(name)
-        shown[name] = [item(line, base, end) for line in value] if isinstance(value, list) else value
+        if isinstance(value, list):
+            parent_key = KEY_SEPARATOR.join(str(stored.get(field)) for field in key)
+            shown[name] = [item(line, base, end, parent_key) for line in value]
+        else:
+            shown[name] = value
 
     return step
 

@@ -30,7 +30,7 @@ _KEYS = {
     "fixtures",
     "hook",
 }
-_NESTED_KEYS = {"lookup", "detail"}
+_NESTED_KEYS = {"lookup", "detail", "numbered"}
 
 
 class SpecError(ValueError):
@@ -50,11 +50,14 @@ class Hyperlink:
 
 @dataclass(frozen=True)
 class NestedResource:
-    """A list field of the documents also served item by item at its own detail path."""
+    """A list field of the documents also served item by item at its own detail path. A
+    `numbered` one identifies its items by a number the service gives them (a document's lines,
+    which no upload identifies): the item's place in the list, from 1, in its one lookup field."""
 
     field: str
     lookup: tuple[str, ...]
     detail_path: str
+    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,21 +173,24 @@ def _json_schema(operation: Operation | None, status: str) -> dict[str, Any] | N
 
 
 def _hyperlinks(
-    spec: ApiSpec, where: str, schema: dict[str, Any], own: str, within: str = ""
+    spec: ApiSpec, where: str, schema: dict[str, Any], own: str, stored: dict[str, Any], within: str = ""
 ) -> tuple[Hyperlink, ...]:
-    """The hyperlinks of an object schema and of the objects in its list fields."""
+    """The hyperlinks of an object schema and of the objects in its list fields. A link is built
+    from fields of the object as stored: shown ones, or writable ones the API does not show (a
+    refund line shows `receive_document_url`, never the `receive_document_id` it is built from)."""
     links: list[Hyperlink] = []
-    sources = schema.get("properties") or {}
+    sources = {**(stored.get("properties") or {}), **(schema.get("properties") or {})}
     for name, prop in (schema.get("properties") or {}).items():
         declared = prop.get(HYPERLINK) if isinstance(prop, dict) else None
         items = prop.get("items") if isinstance(prop, dict) else None
         if isinstance(items, dict) and "properties" in items and not within:
-            links.extend(_hyperlinks(spec, f"{where}.{name}[]", items, own, name))
+            stored_items = ((stored.get("properties") or {}).get(name) or {}).get("items") or {}
+            links.extend(_hyperlinks(spec, f"{where}.{name}[]", items, own, stored_items, name))
         if declared is None:
             continue
         here = f"{where}.properties.{name}.{HYPERLINK}"
-        if declared == "self" and not within:
-            links.append(Hyperlink(name, own, ()))
+        if declared == "self":  # the object's own detail URL, or a nested item's
+            links.append(Hyperlink(name, own, (), within))
             continue
         if not isinstance(declared, dict) or set(declared) != {"collection", "from"}:
             raise _fail(spec, here, "expected `self` or {collection: <name>, from: [<field>, ...]}")
@@ -250,11 +256,14 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
                     f"{HYPERLINK} {declaration.name}.{link.field}",
                     f"{link.collection!r} is not a declared collection with a detail path",
                 )
-            if link.source_fields and len(link.source_fields) != len(target.key):
+            # One field may hold a whole composite key (Datawiz's "complex identifier",
+            # `<shop_id>_<document_id>`); otherwise one field per lookup field.
+            if link.source_fields and len(link.source_fields) not in (1, len(target.key)):
                 raise _fail(
                     spec,
                     f"{HYPERLINK} {declaration.name}.{link.field}.from",
-                    f"{target.name} is looked up by {list(target.key)}",
+                    f"{target.name} is looked up by {list(target.key)}: name one field per lookup "
+                    f"field, or one field holding the whole key",
                 )
         for reference in sorted(declaration.references):
             if reference not in known:
@@ -348,20 +357,34 @@ def _read_one(
     for field_name, declared in (raw.get("nested") or {}).items():
         here = f"{where}.nested.{field_name}"
         if not isinstance(declared, dict) or set(declared) - _NESTED_KEYS or "detail" not in declared:
-            raise _fail(spec, here, "expected {lookup: [...], detail: <path>}")
+            raise _fail(spec, here, "expected {lookup: [...], detail: <path>, numbered: true|false}")
         items_schema = (outputs.get(field_name) or {}).get("items")
         if not isinstance(items_schema, dict) or "properties" not in items_schema:
             raise _fail(spec, here, f"{field_name!r} is not a list of objects in the presented form")
         lookup = _names(declared.get("lookup"), spec, f"{here}.lookup")
+        numbered = declared.get("numbered", False)
         for name_ in lookup:
-            if name_ not in items_schema["properties"]:
+            # a numbered item's number may stay unshown (a line with only its url)
+            if name_ not in items_schema["properties"] and not numbered:
                 raise _fail(spec, f"{here}.lookup", f"{name_!r} is not a property of the {field_name} items")
         if declared["detail"] not in items:
             raise _fail(spec, f"{here}.detail", f"no path item {declared['detail']}")
         _path_parameter(spec, items[declared["detail"]], f"{here}.detail")
-        nested[field_name] = NestedResource(field_name, lookup, declared["detail"])
+        if not isinstance(numbered, bool):
+            raise _fail(spec, f"{here}.numbered", "expected true or false")
+        sent = ((inputs.get(field_name) or {}).get("items") or {}).get("properties") or {}
+        if numbered and (len(lookup) != 1 or not (sent.get(lookup[0]) or {"readOnly": True}).get("readOnly")):
+            raise _fail(spec, f"{here}.lookup", "a numbered item is looked up by one field no upload writes")
+        nested[field_name] = NestedResource(field_name, lookup, declared["detail"], numbered)
 
-    hyperlinks = _hyperlinks(spec, f"{item.path} presented form", presented, name)
+    hyperlinks = _hyperlinks(spec, f"{item.path} presented form", presented, name, input_schema)
+    for link in hyperlinks:
+        if link.within and not link.source_fields and link.within not in nested:
+            raise _fail(
+                spec,
+                f"{item.path} presented form.{link.within}[].{link.field}.{HYPERLINK}",
+                f"a self link of a {link.within} item needs {link.within!r} declared under nested",
+            )
     hook = raw.get("hook")
     if hook is not None and not isinstance(hook, str):
         raise _fail(spec, f"{where}.hook", "expected the name of a rule hook")

@@ -1,0 +1,76 @@
+"""Lines no upload identifies (a document's products): the service numbers them, each is served at
+its own detail path, and each shows its own URL (a self link on a nested item)."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.app import StartupError, create_app
+from mockserver.settings import Settings
+from tests.spec_copies import spec_copy
+
+H = {"Authorization": "Bearer numbered-lines"}
+DOCS = "/api/v1/purchase-documents/"
+PRODUCT = "a26f866b-1465-11e5-80cb-a01d4897e530"
+
+
+def _document(lines: int) -> dict[str, Any]:
+    line = {"product_id": PRODUCT, "qty": 1, "price": 2, "price_total": 2}
+    return {
+        "document_id": "n1",
+        "document_number": "N1",
+        "shop_id": 1,
+        "supplier_id": 15930,
+        "order_date": "2018-03-21T10:48:48",
+        "price_total": 2 * lines,
+        "items_qty": lines,
+        "products": [line] * lines,
+    }
+
+
+def test_lines_are_numbered_served_and_linked(client: TestClient) -> None:
+    assert client.post(DOCS, json=_document(2), headers=H).status_code == 201
+    key = "2018-03-21T10:48:48_1_N1_n1"
+    lines = client.get(f"{DOCS}{key}/", headers=H).json()["products"]
+    assert [line["document_product_id"] for line in lines] == [1, 2]
+    assert lines[1]["url"] == f"http://testserver{DOCS}{key}/products/2/"
+    assert list(lines[0])[:2] == ["url", "document_product_id"]  # the page's order
+    assert client.get(lines[1]["url"], headers=H).json() == lines[1]
+    suffixed = client.get(f"{DOCS}{key}/products/1.json", headers=H).json()
+    assert suffixed["url"] == f"http://testserver{DOCS}{key}/products/1.json"
+    assert client.get(f"{DOCS}{key}/products/3/", headers=H).status_code == 404
+    # a replacement is numbered afresh: it is replaced whole
+    assert client.post(DOCS, json=_document(1), headers=H).json() == {"updated": 1, "inserted": 0}
+    assert client.get(f"{DOCS}{key}/products/2/", headers=H).status_code == 404
+
+
+def test_a_number_not_shown_still_names_the_line(client: TestClient) -> None:
+    line = client.get("/api/v1/supplier-refunds/133241_4/", headers=H).json()["products"][1]
+    assert "document_product_id" not in line  # the refunds page shows a line's url only
+    assert line["url"].endswith("/api/v1/supplier-refunds/133241_4/products/2/")
+    assert client.get(line["url"], headers=H).json() == line
+
+
+def _writable_number(document: dict[str, Any]) -> None:
+    items = document["components"]["schemas"]["PurchaseDocumentInput"]["properties"]["products"]["items"]
+    items["properties"]["document_product_id"] = {"type": "integer", "x-drf": {"type": "integer"}}
+
+
+def _self_link_without_nested(document: dict[str, Any]) -> None:
+    del document["paths"]["/api/v1/purchase-documents/"]["x-drf-collection"]["nested"]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_writable_number, "a numbered item is looked up by one field no upload writes"),
+        (_self_link_without_nested, "needs 'products' declared under nested"),
+    ],
+)
+def test_a_numbering_the_engine_cannot_serve_stops_start_up(tmp_path: Path, change, named: str) -> None:
+    specs, fixtures = spec_copy(tmp_path, change)
+    with pytest.raises(StartupError) as refused:
+        create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
+    assert named in str(refused.value)
