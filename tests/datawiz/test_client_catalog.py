@@ -248,12 +248,7 @@ def test_an_access_naming_what_does_not_exist_is_refused_whole(client: Published
     before = client.get("categorymanager-products", {"page_size": 1})["count"]
     good = {"manager_id": 920_000, "shop_id": 1, "product_id": PRODUCTS[0], "date_from": "1999-01-01"}
     bad = {**good, "manager_id": "no-such-manager", "shop_id": "no-such-shop"}
-    answer = client.session.post(
-        f"{client.api}/categorymanager-products/?",
-        json=[good, bad],
-        headers=client.headers,
-        verify=client.ca_cert,
-    )
+    answer = client.send_chunk("categorymanager-products", [good, bad])
     assert answer.status_code == 400
     assert answer.json() == [
         {},
@@ -280,8 +275,6 @@ def test_a_sale_naming_a_shop_that_does_not_exist_is_refused(client: PublishedCl
         "date_to": "2018-06-20",
         "shops": [1, 99],
     }
-    answer = client.session.post(
-        f"{client.api}/sale/?", json=[bad], headers=client.headers, verify=client.ca_cert
-    )
+    answer = client.send_chunk("sale", [bad])
     assert answer.status_code == 400
     assert answer.json() == [{"shops": {"1": ["Object with shop_id=99 does not exist."]}}]

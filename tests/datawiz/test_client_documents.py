@@ -145,12 +145,7 @@ def test_stock_taking_links_its_cashier(catalogue: PublishedClient) -> None:
 def test_a_document_naming_what_does_not_exist_is_refused_whole(catalogue: PublishedClient) -> None:
     good, bad = _incoming(9998), _incoming(9999)
     bad["stuff_id"], bad["products"][1]["product_id"] = "no-such-cashier", "no-such-product"
-    answer = catalogue.session.post(
-        f"{catalogue.api}/incoming-documents/?",
-        json=[good, bad],
-        headers=catalogue.headers,
-        verify=catalogue.ca_cert,
-    )
+    answer = catalogue.send_chunk("incoming-documents", [good, bad])
     assert answer.status_code == 400
     assert answer.json() == [
         {},

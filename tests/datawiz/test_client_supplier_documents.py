@@ -193,11 +193,8 @@ def test_order_pay_documents_are_a_collection_without_detail(uploaded: Published
 
 
 def test_a_payment_for_a_receive_document_that_does_not_exist_is_refused(uploaded: PublishedClient) -> None:
-    answer = uploaded.session.post(
-        f"{uploaded.api}/order-pay-documents/?",
-        json=[_pay(98, "3_no-such-document"), _pay(99, _key(RECEIVES[0], RECEIVE_LOOKUP))],
-        headers=uploaded.headers,
-        verify=uploaded.ca_cert,
+    answer = uploaded.send_chunk(
+        "order-pay-documents", [_pay(98, "3_no-such-document"), _pay(99, _key(RECEIVES[0], RECEIVE_LOOKUP))]
     )
     assert answer.status_code == 400
     assert answer.json() == [

@@ -153,12 +153,7 @@ def test_receipts_read_back_with_their_cart_items_and_links(client: PublishedCli
 def test_a_receipt_naming_what_does_not_exist_is_refused_whole(client: PublishedClient) -> None:
     bad = _receipt(99999)
     bad["terminal_id"], bad["cartitems"][1]["product_id"] = "no-such-terminal", "no-such-product"
-    answer = client.session.post(
-        f"{client.api}/receipts/?",
-        json=[_receipt(99998), bad],
-        headers=client.headers,
-        verify=client.ca_cert,
-    )
+    answer = client.send_chunk("receipts", [_receipt(99998), bad])
     assert answer.status_code == 400
     assert answer.json() == [
         {},
