@@ -244,7 +244,10 @@ def test_supplier_access_left_without_bonus_or_deferment_shows_the_defaults(clie
     assert (shown["bonus"], shown["deferment"], shown["date_from"]) == ("0.000", 0, "2018-06-10")
 
 
-def test_an_access_naming_what_does_not_exist_is_refused_whole(client: PublishedClient) -> None:
+def test_an_access_naming_what_does_not_exist_is_refused_whole(
+    client: PublishedClient, uploaded: dict[str, Any]
+) -> None:
+    """The good row names manager 920000, which the client's category-managers upload made."""
     before = client.get("categorymanager-products", {"page_size": 1})["count"]
     good = {"manager_id": 920_000, "shop_id": 1, "product_id": PRODUCTS[0], "date_from": "1999-01-01"}
     bad = {**good, "manager_id": "no-such-manager", "shop_id": "no-such-shop"}
