@@ -91,15 +91,7 @@ def read_back(ctx: Context, c: Collection) -> None:
     tag = _tag(ctx, "r")
     (sent,) = _make(ctx, c, tag, 1)
     upload(ctx, c, sent, f"POST {c.list_path}")
-    detail, operation = _read_stored(ctx, c, sent)
-    wrong = differences(sent, detail, c.input_schema)
-    ctx.expect(
-        not wrong,
-        operation,
-        f"the detail reads back what was posted (differs in {wrong})",
-        expected=sent,
-        actual=detail,
-    )
+    detail = _expect_stored_as(ctx, c, sent, sent, "the detail reads back what was posted")
     if can_isolate(c):
         _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
         ctx.expect_equal(
@@ -116,15 +108,7 @@ def replace_whole(ctx: Context, c: Collection) -> None:
         return
     upload(ctx, c, first, f"POST {c.list_path}")
     upload(ctx, c, replacement, f"POST {c.list_path} (replace)")
-    detail, operation = _read_stored(ctx, c, first)
-    wrong = differences(replacement, detail, c.input_schema)
-    ctx.expect(
-        not wrong,
-        operation,
-        f"a replaced object is replaced whole (differs in {wrong})",
-        expected=replacement,
-        actual=detail,
-    )
+    _expect_stored_as(ctx, c, first, replacement, "a replaced object is replaced whole")
 
 
 def errors_aligned(ctx: Context, c: Collection) -> None:
@@ -187,6 +171,16 @@ def _read_stored(ctx: Context, c: Collection, item: dict[str, Any]) -> tuple[dic
     ctx.require(found is not None, operation, "an accepted upload reads back", expected=key_of(c, item))
     assert found is not None
     return found, operation
+
+
+def _expect_stored_as(
+    ctx: Context, c: Collection, key_item: dict[str, Any], sent: dict[str, Any], promise: str
+) -> dict[str, Any]:
+    """Read the object stored under key_item's key and expect it to hold what was sent."""
+    detail, operation = _read_stored(ctx, c, key_item)
+    wrong = differences(sent, detail, c.input_schema)
+    ctx.expect(not wrong, operation, f"{promise} (differs in {wrong})", expected=sent, actual=detail)
+    return detail
 
 
 def _expect_absent(ctx: Context, c: Collection, item: dict[str, Any], message: str) -> None:

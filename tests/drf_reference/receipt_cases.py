@@ -33,19 +33,28 @@ def _item(**changes: object) -> dict:
     return {**RECEIPT, "cartitems": [{**ITEM, **changes}]}
 
 
+def _asked_every_way(resource: str, what: str, url: str) -> list[X]:
+    """One detail URL (ending in `/`) read as clients ask for it: plain, through a format suffix,
+    with ?format=, in the browsable API, without its slash, then HEAD and OPTIONS."""
+    bare = url[:-1]
+    return [
+        X(f"{resource}: {what}", "GET", url),
+        X(f"{resource}: {what} with a .json suffix", "GET", f"{bare}.json"),
+        X(f"{resource}: {what} with ?format=json", "GET", url + "?format=json"),
+        X(f"{resource}: {what} in the browsable API", "GET", f"{bare}.api"),
+        X(f"{resource}: {what} without its slash", "GET", bare),
+        X(f"{resource}: HEAD {what}", "HEAD", url),
+        X(f"{resource}: OPTIONS {what}", "OPTIONS", url),
+    ]
+
+
 def composite_key_reads() -> list[X]:
     return [
         X("receipts: list", "GET", RECEIPTS),
         X("receipts: list as JSON through a suffix", "GET", RECEIPTS[:-1] + ".json"),
         X("receipts: search by terminal", "GET", RECEIPTS + "?search=113"),
         X("receipts: ordering by date, descending", "GET", RECEIPTS + "?ordering=-date,order_id"),
-        X("receipts: detail by its composite key", "GET", DETAIL),
-        X("receipts: detail with a .json suffix", "GET", f"{RECEIPTS}{KEY}.json"),
-        X("receipts: detail with ?format=json", "GET", DETAIL + "?format=json"),
-        X("receipts: detail in the browsable API", "GET", f"{RECEIPTS}{KEY}.api"),
-        X("receipts: detail without its slash", "GET", f"{RECEIPTS}{KEY}"),
-        X("receipts: HEAD detail", "HEAD", DETAIL),
-        X("receipts: OPTIONS detail", "OPTIONS", DETAIL),
+        *_asked_every_way("receipts", "detail", DETAIL),
         X("receipts: OPTIONS list", "OPTIONS", RECEIPTS),
         X("receipts: PUT on a detail", "PUT", DETAIL, json={}),
         X("receipts: DELETE on a detail", "DELETE", DETAIL),
@@ -71,13 +80,7 @@ def composite_key_reads() -> list[X]:
 def nested_reads() -> list[X]:
     item = f"{DETAIL}cartitems/1/"
     return [
-        X("cartitems: an item", "GET", item),
-        X("cartitems: an item with a .json suffix", "GET", f"{DETAIL}cartitems/1.json"),
-        X("cartitems: an item with ?format=json", "GET", item + "?format=json"),
-        X("cartitems: an item in the browsable API", "GET", f"{DETAIL}cartitems/1.api"),
-        X("cartitems: an item without its slash", "GET", f"{DETAIL}cartitems/1"),
-        X("cartitems: HEAD an item", "HEAD", item),
-        X("cartitems: OPTIONS an item", "OPTIONS", item),
+        *_asked_every_way("cartitems", "an item", item),
         X("cartitems: POST on an item", "POST", item, json={}),
         X("cartitems: DELETE an item", "DELETE", item),
         X("cartitems: an unknown item", "GET", f"{DETAIL}cartitems/9/"),
