@@ -26,6 +26,14 @@ def _null_aware(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)
 
 
+def _once(seen: dict[Any, Any], value: Any) -> Any:
+    """The first of the equal values seen (a value that cannot be hashed, as is)."""
+    try:
+        return seen.setdefault(value, value)
+    except TypeError:  # a signalling NaN
+        return value
+
+
 class _Collection:
     """Documents kept serialized (compact, and a read can never alias stored state), plus what
     ordering and search need, so a page never decodes the whole collection."""
@@ -39,7 +47,7 @@ class _Collection:
         self.documents: dict[str, bytes] = {}
         self.sort_values: dict[str, tuple[Any, ...]] = {}
         # Search texts and their n-gram index (store/search_index.py), for collections searched.
-        self.search_index = SearchIndex() if spec.search_fields else None
+        self.search_index = SearchIndex(len(spec.search_fields)) if spec.search_fields else None
         # Keys written since their sort values and search text were last derived: a write does
         # not pay for the indexes, the next read that needs them derives them once.
         self._stale: set[str] = set()
@@ -64,11 +72,16 @@ class _Collection:
             return
         fields, search_fields = self.spec.ordering_fields.items(), self.spec.search_fields
         sort_values, documents = self.sort_values, self.documents
+        # Equal sort values written in one batch are kept once (dates, prices, people repeat
+        # across documents: a Decimal is about 100 bytes); equal values sort alike.
+        seen: dict[Any, Any] = {}
 
         def derived() -> Iterator[tuple[str, str]]:  # each document decoded once for both
             for key in self._stale:
                 document = orjson.loads(documents[key])
-                sort_values[key] = tuple(sort_value(kind, document.get(name)) for name, kind in fields)
+                sort_values[key] = tuple(
+                    _once(seen, sort_value(kind, document.get(name))) for name, kind in fields
+                )
                 if search_fields:
                     yield key, search_text(document.get(name) for name in search_fields)
 

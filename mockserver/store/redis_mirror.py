@@ -38,9 +38,12 @@ class SearchMirrors:
         self._mirrors: dict[tuple[str, str], _Mirror] = {}
         self.lock = threading.Lock()  # an index is changed by the search that syncs it
 
-    def synced(self, tenant: str, collection: str, keys: list[str]) -> tuple[int, _Mirror]:
-        """The collection's version and its index brought up to it (keys: SYNC's KEYS)."""
-        mirror = self._mirrors.setdefault((tenant, collection), _Mirror())
+    def synced(self, tenant: str, collection: str, keys: list[str], width: int) -> tuple[int, _Mirror]:
+        """The collection's version and its index brought up to it (keys: SYNC's KEYS; width:
+        the collection's number of search fields)."""
+        mirror = self._mirrors.get((tenant, collection))
+        if mirror is None:
+            mirror = self._mirrors[(tenant, collection)] = _Mirror(index=SearchIndex(width))
         version, total, present, deleted = self._sync(keys=keys, args=[mirror.version])
         version = int(version)
         if version != mirror.version:
@@ -49,7 +52,7 @@ class SearchMirrors:
             for key in deleted:
                 index.remove(key.decode())
             if len(index) != int(total):  # replaced whole (reset, load): every text again
-                mirror.index = index = SearchIndex()
+                mirror.index = index = SearchIndex(width)
                 _, _, present, _ = self._sync(keys=keys, args=[-1])
                 index.update(
                     (present[i].decode(), present[i + 1].decode()) for i in range(0, len(present), 2)

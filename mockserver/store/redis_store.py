@@ -433,7 +433,9 @@ class RedisStore:
         limit: int | None,
     ) -> tuple[int, list[bytes]] | None:
         for _ in range(_SEARCH_ATTEMPTS):
-            version, mirror = self._mirrors.synced(tenant, spec.name, [keys[3], keys[-1], keys[2], keys[0]])
+            version, mirror = self._mirrors.synced(
+                tenant, spec.name, [keys[3], keys[-1], keys[2], keys[0]], len(spec.search_fields)
+            )
             matches = mirror.index.matching(terms)
             count = len(matches)
             if count == 0 or limit == 0 or offset >= count:
