@@ -99,11 +99,14 @@ def _object(schema: dict[str, Any], path: tuple[str, ...], references: list[Refe
     writable = {
         name: field for name, field in (schema.get("properties") or {}).items() if not field.get("readOnly")
     }
+    # A field left out takes its default in the serializer (the body changes): only a body that
+    # sends it is canonical.
+    defaulted = {name for name, field in writable.items() if "default" in field}
     return {
         "type": "object",
         # A read-only or unknown property is dropped by the serializer: not canonical.
         "additionalProperties": False,
-        "required": sorted(set(schema.get("required") or ()) & writable.keys()),
+        "required": sorted((set(schema.get("required") or ()) & writable.keys()) | defaulted),
         "properties": {name: _field(field, (*path, name), references) for name, field in writable.items()},
     }
 
