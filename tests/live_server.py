@@ -34,3 +34,14 @@ def live_server(app: Starlette, certfile: str | None = None, keyfile: str | None
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def read_answer(raw: socket.socket) -> bytes:
+    """One HTTP answer with a JSON body read off a raw socket (until its body's closing brace)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+        chunk = raw.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    return answer

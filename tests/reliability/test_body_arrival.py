@@ -11,7 +11,7 @@ import orjson
 from contract_tests.spec_facts import facts
 from mockserver.app import create_app
 from mockserver.settings import Settings
-from tests.live_server import live_server
+from tests.live_server import live_server, read_answer
 
 PRODUCTS = facts("datawiz").collection("products")
 KEYWORD = facts("datawiz").auth_keyword
@@ -25,13 +25,7 @@ def _exchange(port: int, head: bytes, pieces: list[bytes], pause: float) -> byte
         for piece in pieces:
             time.sleep(pause)
             raw.sendall(piece)
-        answer = b""
-        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
-            chunk = raw.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
-    return answer
+        return read_answer(raw)
 
 
 def _head(length: int) -> bytes:

@@ -19,7 +19,7 @@ from mockserver.app import create_app
 from mockserver.auth.keys import stored_form
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.settings import Settings
-from tests.live_server import live_server
+from tests.live_server import live_server, read_answer
 from tests.security.attacker import (
     ADMIN,
     ADMIN_HEADER,
@@ -174,12 +174,7 @@ def test_a_body_that_never_finishes_arriving_is_answered_408_over_a_socket() -> 
                 + b'{"tenants": {'
             )
             started = time.monotonic()
-            answer = b""
-            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
-                chunk = raw.recv(4096)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = read_answer(raw)
             waited = time.monotonic() - started
         head, _, body = answer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 408"), answer
