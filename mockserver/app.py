@@ -184,6 +184,8 @@ class Dispatcher:
         self._seed_cache: TenantState | None = None
         # Each body schema compiled once: (operationId, media type, fast path) -> validator.
         self._validators: dict[tuple[str, str, bool], BodyValidator] = {}
+        # operationId -> (the media types its body is parsed from, whether it is read unvalidated)
+        self._body_reading: dict[str, tuple[tuple[str, ...], bool]] = {}
 
     # tenants -----------------------------------------------------------------------------
     def initial_tenant_state(self) -> TenantState:
@@ -404,15 +406,23 @@ class Dispatcher:
     async def _read_body(self, request: IncomingRequest, operation: Operation, tenant: str | None) -> Any:
         if not operation.request_schemas_full:
             return NO_BODY
-        accepted = tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES)
+        reading = self._body_reading.get(operation.operation_id)
+        if reading is None:  # what the operation's body may be, read from the spec once
+            reading = self._body_reading[operation.operation_id] = (
+                tuple(mt for mt in operation.request_schemas_full if mt in PARSED_MEDIA_TYPES),
+                bool(operation.definition.get("x-mockserver-raw-body")),
+            )
+        accepted, raw = reading
         parsed = await parse_body(
             request, accepted, self.settings.max_body_bytes, self.settings.body_timeout_seconds
         )
-        if operation.definition.get("x-mockserver-raw-body"):
+        if raw:
             return parsed
         if parsed is NO_BODY:
             parsed = {}
-        sent_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        sent_type = request.headers.get("content-type", "application/json")
+        if sent_type != "application/json":
+            sent_type = sent_type.split(";")[0].strip().lower()
         media_type = sent_type if sent_type in operation.request_schemas else "application/json"
         # Only a body orjson parsed (valid UTF-8, no lone surrogates) goes to jsonschema-rs.
         fast = operation.is_drf and sent_type == "application/json"

@@ -1,6 +1,7 @@
 """The request as the fake reads it: a light view of the ASGI scope, decoded once, lazily."""
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import URL
@@ -8,6 +9,15 @@ from starlette.types import Receive, Scope
 
 # The Host headers clients send (name or IPv4, optional port) need none of Starlette's checks.
 _SIMPLE_HOST = re.compile(r"[A-Za-z0-9.-]+(?::([1-9][0-9]{0,4}))?\Z")
+
+
+@lru_cache(maxsize=256)
+def _simple_base_url(scheme: str, host: str) -> str | None:
+    """scheme://host for a Host header clients send (a client sends the same one every time)."""
+    simple = _SIMPLE_HOST.match(host)
+    if simple is not None and (simple.group(1) is None or int(simple.group(1)) <= 65535):
+        return f"{scheme}://{host}"
+    return None
 
 
 class ClientDisconnected(Exception):
@@ -75,9 +85,9 @@ class IncomingRequest:
     def _read_base_url(self) -> str:
         host = self.headers.get("host")
         if host is not None:
-            simple = _SIMPLE_HOST.match(host)
-            if simple is not None and (simple.group(1) is None or int(simple.group(1)) <= 65535):
-                return f"{self.scope.get('scheme', 'http')}://{host}"
+            simple = _simple_base_url(self.scope.get("scheme", "http"), host)
+            if simple is not None:
+                return simple
         url = self.url  # anything unusual: Starlette's own rules
         return f"{url.scheme}://{url.netloc}"
 
