@@ -6,10 +6,15 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mockserver.masking import mask
 from mockserver.settings import KNOWN_APIS, Settings
+
+if TYPE_CHECKING:
+    from mockserver.app import Dispatcher
 
 ENV_PREFIX = "MOCKSERVER_"
 
@@ -178,25 +183,22 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def _banner(
-    args: argparse.Namespace, settings: Settings, scheme: str, ca_path: Path | None, keywords: dict[str, str]
+    args: argparse.Namespace,
+    settings: Settings,
+    scheme: str,
+    ca_path: Path | None,
+    keywords: dict[str, str],
+    served: list["ServedApi"],
 ) -> str:
-    """`keywords`: API -> the keyword its spec declares a key is sent with (auth/schemes.py)."""
+    """`keywords`: API -> the keyword its spec declares a key is sent with (auth/schemes.py);
+    `served`: what each API's spec declares, read from the app (the paths are never typed here)."""
     base = f"{scheme}://{args.host}:{args.port}"
     lines = [f"mockserver serving {', '.join(settings.apis)} at {base}  (auth: {settings.auth_mode})"]
-    if "akinon" in settings.apis:
-        lines.append(
-            f"  Akinon:  {base}/api/v1/oms/setup/addresses/is_required/   "
-            f"Authorization: {keywords['akinon']} <key>"
-        )
-        lines.append(f'           login:  POST {base}/api/v1/auth/login/ {{"username", "password"}}')
-    if "datawiz" in settings.apis:
-        lines.append(
-            f"  Datawiz: {base}/api/v1/relocate-documents/   Authorization: {keywords['datawiz']} <token>"
-        )
-        lines.append(
-            f"           token:  POST {base}/api/o/token/ (grant_type=password, client in HTTP Basic)"
-        )
-    lines.append(f"  Control: {base}/__mockserver__/health  (reset, state, journal, clock, faults)")
+    for api in served:
+        lines.extend(_api_lines(api, base, keywords.get(api.name)))
+    from mockserver.control import CONTROL_PREFIX
+
+    lines.append(f"  Control: {base}{CONTROL_PREFIX}/health  (reset, state, journal, clock, faults)")
     lines.append(f"  Store: {_store_line(settings, args.workers)}")
     lines.append(f"  Boundary: {control_boundary(args.host, settings)}")
     if settings.auth_mode == "open":
@@ -217,8 +219,53 @@ def _banner(
             f"  TLS: trust this CA file: {ca_path}   (REQUESTS_CA_BUNDLE={ca_path}, curl --cacert {ca_path})"
         )
     lines.append("  Stop with Ctrl+C.")
-    lines.append(f"  Console: {base}/__mockserver__/ui/")
+    lines.append(f"  Console: {base}{CONTROL_PREFIX}/ui/")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ServedApi:
+    """What the banner shows of one API, read from its loaded spec: a first path to try, how many
+    collections and setup tasks it declares, and its one-off POSTs (logins, tokens) with the
+    fields their bodies require."""
+
+    name: str
+    first_path: str
+    collections: int
+    tasks: int
+    posts: tuple[tuple[str, str, tuple[str, ...]], ...]  # (operationId, path, required fields)
+
+
+def served_apis(dispatcher: "Dispatcher") -> list[ServedApi]:
+    served = []
+    for module in dispatcher.modules:
+        collections = [v.declaration for v in dispatcher.views if v.declaration.api == module.name]
+        tasks = [t.kind for t in dispatcher.setup_tasks if t.kind.api == module.name]
+        # A task's is_required check (a GET) or else a collection's list: a first GET to try.
+        paths = [dispatcher.bindings[t.operations["is_required"]].operation.path for t in tasks]
+        paths += [declaration.list_path for declaration in collections]
+        posts = tuple(
+            (op.operation_id, op.path, tuple(next(iter(op.request_schemas.values()), {}).get("required", ())))
+            for op in (dispatcher.bindings[op_id].operation for op_id in module.handlers)
+            if op.method == "POST"
+        )
+        served.append(ServedApi(module.name, paths[0] if paths else "/", len(collections), len(tasks), posts))
+    return served
+
+
+def _api_lines(api: ServedApi, base: str, keyword: str | None) -> list[str]:
+    label = f"{api.name.capitalize()}:"
+    declared = [
+        f"{count} {noun}{'s' if count != 1 else ''}"
+        for count, noun in ((api.tasks, "setup task"), (api.collections, "collection"))
+        if count
+    ]
+    credential = f"   Authorization: {keyword} <key>" if keyword else ""
+    lines = [f"  {label:<8} {base}{api.first_path}  ({', '.join(declared)}){credential}"]
+    for operation_id, path, required in api.posts:
+        fields = f" ({', '.join(required)})" if required else ""
+        lines.append(f"           {operation_id}:  POST {base}{path}{fields}")
+    return lines
 
 
 def _store_line(settings: Settings, workers: int) -> str:
@@ -330,6 +377,7 @@ def serve(args: argparse.Namespace) -> int:
         for spec in app.state.dispatcher.specs  # type: ignore[attr-defined]
         if spec.security_schemes
     }
+    served = served_apis(app.state.dispatcher)  # type: ignore[attr-defined]
     workers: dict[str, object] = {}
     if args.workers > 1:
         import json
@@ -337,7 +385,7 @@ def serve(args: argparse.Namespace) -> int:
         handed = {k: v for k, v in vars(args).items() if k != "run"}
         os.environ[SERVE_ARGUMENTS_VARIABLE] = json.dumps(handed)
         app, workers = "mockserver.cli:app_from_environment", {"factory": True, "workers": args.workers}
-    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords), flush=True)
+    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords, served), flush=True)
     uvicorn.run(
         app,  # type: ignore[arg-type]
         **workers,  # type: ignore[arg-type]

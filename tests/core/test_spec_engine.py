@@ -39,6 +39,20 @@ def test_a_declared_collection_is_seeded_paged_ordered_and_searched(visits_app: 
     assert [v["order_id"] for v in found["results"]] == ["7555405"]
 
 
+def test_the_start_banner_reads_what_it_shows_from_the_specs(visits_app: TestClient) -> None:
+    from mockserver.cli import served_apis
+
+    dispatcher = visits_app.app.state.dispatcher  # type: ignore[attr-defined]
+    (datawiz,) = served_apis(dispatcher)  # --api datawiz: no Akinon line
+    declared = [view.declaration for view in dispatcher.views]
+    assert datawiz.collections == len(declared) and VISITS in {d.list_path for d in declared}
+    assert datawiz.first_path == declared[0].list_path
+    # the module's own POSTs (the OAuth2 token endpoint) with the fields their bodies require
+    assert [(op_id, path) for op_id, path, _ in datawiz.posts] == [
+        (op.operation_id, op.path) for op in (dispatcher.bindings["obtainToken"].operation,)
+    ]
+
+
 def test_composite_keys_hyperlinks_and_nested_items(visits_app: TestClient) -> None:
     key = "1_2017-07-05T14:11:36_7555405"
     visit = visits_app.get(f"{VISITS}{key}/", headers=BEARER).json()
