@@ -37,14 +37,13 @@ BEARER = {"Authorization": f"{DATAWIZ.auth_keyword} bench", "Content-Type": "app
 TOKEN = {"Authorization": f"{AKINON.auth_keyword} bench"}
 
 
-def _fixture_keys(name: str, count: int) -> tuple[str, ...]:
-    """The keys of the first `count` objects a collection's fixtures seed every tenant with."""
+def _fixtures(name: str) -> list[dict]:
+    """The upload bodies a collection's fixtures seed every tenant with."""
     collection = DATAWIZ.collection(name)
-    items = orjson.loads((fixtures_dir() / collection.api / collection.fixtures).read_bytes())
-    return tuple(collection.key_of(item) for item in items[:count])
+    return orjson.loads((fixtures_dir() / collection.api / collection.fixtures).read_bytes())
 
 
-PRODUCTS = _fixture_keys("products", 3)
+PRODUCTS = tuple(DATAWIZ.collection("products").key_of(item) for item in _fixtures("products")[:3])
 
 
 def free_port() -> int:
@@ -139,47 +138,34 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+# The workload's bodies are the collections' own fixtures with their keys varied, and the
+# bench's own values where it pages, orders and searches (price_total, responsible).
+DOCUMENTS = DATAWIZ.collection("relocate-documents")
+DOCUMENT = orjson.dumps(_fixtures("relocate-documents")[0])
+RECEIPTS = DATAWIZ.collection("receipts")
+RECEIPT = _fixtures("receipts")[0]
+CART_ITEM = RECEIPT[next(iter(RECEIPTS.nested))][0]
+
+
 def document(index: int) -> dict:
-    return {
-        "relocate_id": f"B{index:07d}",
-        "price_total": f"{index % 997}.5000",
-        "relocate_date": "2016-01-01T00:00:00",
-        "responsible": f"Відповідальний {index % 37}",
-        "sender_shop_id": "1",
-        "receiver_shop_id": "2",
-        "products": [
-            {"product_id": PRODUCTS[0], "qty": "2.0000", "price": "10.0000", "price_total": "20.0000"},
-            {
-                "product_id": PRODUCTS[1],
-                "qty": "1.0000",
-                "price": f"{index % 997}.5000",
-                "price_total": f"{index % 997}.5000",
-            },
-        ],
-    }
+    """A relocate document of two lines: the first fixture, its key varied."""
+    body = orjson.loads(DOCUMENT)  # a fresh copy of the fixture
+    (key,) = DOCUMENTS.key
+    body[key] = f"B{index:07d}"
+    body["price_total"] = f"{index % 997}.5000"
+    body["responsible"] = f"Відповідальний {index % 37}"  # every document holds the search terms' word
+    return body
 
 
 def receipt(index: int) -> dict:
-    """A receipt of three cart items, as the published client's upload_receipts sends it."""
-    return {
-        "shop_id": "1",
-        "terminal_id": "113",
-        "order_id": f"R{index:07d}",
-        "date_open": "2017-07-05T10:00:00",
-        "date": f"2017-07-{1 + index // 86400 % 28:02d}T{index // 3600 % 24:02d}:{index // 60 % 60:02d}:{index % 60:02d}",
-        "cashier_id": "133",
-        "cartitems": [
-            {
-                "order_no": str(line),
-                "product_id": PRODUCTS[line - 1],
-                "base_price": "22.9900",
-                "price": "24.8477",
-                "qty": "1.0000",
-                "total_price": "24.8477",
-            }
-            for line in (1, 2, 3)
-        ],
-    }
+    """A receipt of three cart items (the fixture's item, each naming another fixture product),
+    two of its key fields varied: a new order_id, and a date per second in the fixture's month."""
+    (field,) = RECEIPTS.nested
+    (number,) = RECEIPTS.nested[field].lookup
+    lines = [{**CART_ITEM, number: str(line), "product_id": PRODUCTS[line - 1]} for line in (1, 2, 3)]
+    day, hour, minute, second = 1 + index // 86400 % 28, index // 3600 % 24, index // 60 % 60, index % 60
+    date = f"{RECEIPT['date'][:8]}{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    return {**RECEIPT, "order_id": f"R{index:07d}", "date": date, field: lines}
 
 
 def upload_rate(url: str, make: Callable[[int], dict], total: int) -> float:
@@ -224,7 +210,8 @@ BARE_ENV = {
         op.operation_id for op in DATAWIZ.spec.operations if op.method == "POST" and op.path == DOCUMENTS_PATH
     ),
 }
-PRODUCT = {"product_id": "bench-product", "name": "Bench product", "barcode": "4820000000001"}
+# One product posted again and again: the first fixture under a key of its own.
+PRODUCT = {**_fixtures("products")[0], DATAWIZ.collection("products").key[0]: "bench-product"}
 
 
 @dataclass
@@ -450,95 +437,47 @@ def search_worst_cases(base: str) -> list[tuple[str, float]]:
     return figures
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--smoke", action="store_true", help="a few seconds, fewer documents")
-    parser.add_argument("--seconds", type=float, default=None, help="seconds per load measurement")
-    parser.add_argument("--rounds", type=int, default=None, help="back-to-back rounds per throughput row")
-    parser.add_argument("--documents", type=int, default=None, help="documents stored for the scale rows")
-    parser.add_argument(
-        "--prism",
-        default=None,
-        help="a Stoplight Prism 5.14 binary; by default one on PATH or found by `npx --no-install prism` "
-        "(npm install --prefix DIR @stoplight/prism-cli@5.14.2 puts it in DIR/node_modules/.bin)",
-    )
-    parser.add_argument("--no-prism", action="store_true", help="do not measure Stoplight Prism")
-    parser.add_argument(
-        "--generator",
-        choices=("auto", "wrk", "python"),
-        default="auto",
-        help="the load generator: wrk when installed (auto), or the built-in asyncio one",
-    )
-    args = parser.parse_args()
-    generator = generator_name(None if args.generator == "auto" else args.generator)
-    seconds = args.seconds or (1.0 if args.smoke else 2.0)
-    rounds = args.rounds or (1 if args.smoke else 5)
-    total_documents = args.documents or (4000 if args.smoke else 100_000)
-    prism = None if args.no_prism else prism_command(args.prism)
-    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
-        os.sched_setaffinity(0, {1})
-    rows: list[tuple[str, str, str, bool | None]] = []
+Row = Callable[[str, str, str, bool | None], None]
+Load = Callable[..., Callable[[], LoadResult]]
+SECTIONS = ("start", "status", "page", "post", "products", "prism", "scale", "search", "proxy", "stores")
 
-    def row(name: str, figure: str, target: str, met: bool | None) -> None:
-        rows.append((name, figure, target, met))
 
-    def load(port: int, method: str, path: str, **options) -> Callable[[], LoadResult]:
-        return lambda: run_load(HOST, port, method, path, seconds=seconds, generator=generator, **options)
-
-    mock = [sys.executable, "-m", "mockserver", "serve", "--log-level", "warning"]
-    # The same server settings as `mockserver serve --log-level warning` (which logs no access lines).
-    bare = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.bare_app:app",
-        "--host",
-        HOST,
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    post_body = orjson.dumps(document(0))
-    json_type = {"Content-Type": "application/json"}
-    errors = 0
-    # Medians of alternating starts, so a moment of load elsewhere on the machine hits both.
-    compile_bytecode()
-    starts = 1 if args.smoke else 5
-    mock_starts, bare_starts = [], []
-    for _ in range(starts):
-        mock_starts.append(cold_start(mock, STATUS_PATH, TOKEN))
-        bare_starts.append(cold_start(bare, "/bare", {}, BARE_ENV))
-    mock_start, bare_start = statistics.median(mock_starts), statistics.median(bare_starts)
-    served = sum(len(facts(api).collections) for api in ("akinon", "datawiz"))
-    row(
-        "cold start of mockserver serve to the first 200",
-        f"{mock_start:.2f} s ({served} collections served)",
-        "< 1 s",
-        mock_start < 1.0,
+def throughput_rows(
+    port: int,
+    folder: str,
+    rounds: int,
+    row: Row,
+    load: Load,
+    bare: list[str],
+    prism: list[str] | None,
+    wants: Callable[..., bool],
+) -> tuple[int, str]:
+    """The paired throughput rows against the bare app (and Prism): the errors under load, and
+    what the bare app served (the machine's speed at the time)."""
+    errors, yardsticks = 0, []
+    post_body, json_type = orjson.dumps(document(0)), {"Content-Type": "application/json"}
+    # A page of 20 that is full and has a next link, as a client paging through would see.
+    seed = orjson.dumps([document(i) for i in range(100)])
+    assert (
+        httpx.post(f"http://{HOST}:{port}{DOCUMENTS_PATH}", content=seed, headers=BEARER).status_code == 201
     )
-    row(
-        "cold start, ratio to a bare uvicorn + Starlette app's",
-        f"{mock_start / bare_start:.2f} ({bare_start:.2f} s bare)",
-        "<= 1.5",
-        mock_start / bare_start <= 1.5,
-    )
-    with tempfile.TemporaryDirectory() as folder, server(mock, STATUS_PATH, TOKEN) as (port, _, pid):
-        # A page of 20 that is full and has a next link, as a client paging through would see.
-        seed = orjson.dumps([document(i) for i in range(100)])
-        assert (
-            httpx.post(f"http://{HOST}:{port}{DOCUMENTS_PATH}", content=seed, headers=BEARER).status_code
-            == 201
-        )
-        page_env = {**BARE_ENV, "BENCH_PAGE_FILE": bare_page_file(port, folder)}
-        with server(bare, "/bare", {}, env=page_env) as (bare_port, _, _):
-            bare_get = load(bare_port, "GET", "/bare")
-            status = paired(rounds, bare_get, load(port, "GET", STATUS_PATH, headers=TOKEN))
+    page_env = {**BARE_ENV, "BENCH_PAGE_FILE": bare_page_file(port, folder)}
+    with server(bare, "/bare", {}, env=page_env) as (bare_port, _, _):
+        status = None
+        if wants("status", "page"):
+            status = paired(
+                rounds, load(bare_port, "GET", "/bare"), load(port, "GET", STATUS_PATH, headers=TOKEN)
+            )
+            yardsticks.append(f"bare GET {status.theirs:,.0f} req/s")
+            errors += status.errors
+        if wants("status"):
             row(
                 "GET get_async_status (req/s, ratio to the bare GET)",
                 f"{status.ours:,.0f} ({status.ratio:.2f})",
                 ">= 0.8 of bare",
                 status.ratio >= 0.8,
             )
+        if wants("page"):
             page = paired(
                 rounds, load(bare_port, "GET", "/bare-page"), load(port, "GET", PAGE_PATH, headers=BEARER)
             )
@@ -567,7 +506,8 @@ def main() -> int:
                 "(stated)",
                 None,
             )
-            errors += fresh.errors
+            errors += page.errors + fresh.errors
+        if wants("post"):
             one = paired(
                 rounds,
                 load(bare_port, "POST", "/bare-post", headers=json_type, body=post_body),
@@ -579,7 +519,9 @@ def main() -> int:
                 ">= 0.6 of bare",
                 one.ratio >= 0.6,
             )
-            errors += status.errors + page.errors + one.errors
+            yardsticks.append(f"bare POST+validate {one.theirs:,.0f} req/s")
+            errors += one.errors
+        if wants("products"):
             # The same two rows for a collection declared in YAML alone, with no hook.
             products = paired(
                 rounds,
@@ -604,30 +546,39 @@ def main() -> int:
                 None,
             )
             errors += products.errors + product.errors
-        if prism:
-            spec = str(AKINON.spec_path)
-            with server([*prism, "mock", "-h", HOST, spec], STATUS_PATH, TOKEN, "-p") as (prism_port, _, _):
-                versus = paired(
-                    rounds,
-                    load(prism_port, "GET", STATUS_PATH, headers=TOKEN),
-                    load(port, "GET", STATUS_PATH, headers=TOKEN),
-                )
-            row(
-                "GET get_async_status, mockserver / Stoplight Prism (req/s)",
-                f"{versus.ours:,.0f} / {versus.theirs:,.0f} ({versus.ratio:.1f}x)",
-                ">= 4x Prism",
-                versus.ratio >= 4,
+    if prism:
+        spec = str(AKINON.spec_path)
+        with server([*prism, "mock", "-h", HOST, spec], STATUS_PATH, TOKEN, "-p") as (prism_port, _, _):
+            versus = paired(
+                rounds,
+                load(prism_port, "GET", STATUS_PATH, headers=TOKEN),
+                load(port, "GET", STATUS_PATH, headers=TOKEN),
             )
-        row("errors under load", str(errors), "0", errors == 0)
+        row(
+            "GET get_async_status, mockserver / Stoplight Prism (req/s)",
+            f"{versus.ours:,.0f} / {versus.theirs:,.0f} ({versus.ratio:.1f}x)",
+            ">= 4x Prism",
+            versus.ratio >= 4,
+        )
+        errors += versus.errors
+    row("errors under load", str(errors), "0", errors == 0)
+    return errors, ", ".join(yardsticks)
 
-        before = rss_bytes(pid)
-        rate = upload_rate(f"http://{HOST}:{port}{DOCUMENTS_PATH}", document, total_documents)
+
+def scale_rows(
+    port: int, pid: int, total_documents: int, samples: int, row: Row, wants: Callable[..., bool]
+) -> None:
+    """Bulk uploads up to `total_documents`, memory per document, pages and search over them."""
+    before = rss_bytes(pid)
+    rate = upload_rate(f"http://{HOST}:{port}{DOCUMENTS_PATH}", document, total_documents)
+    # Sort values and search text are derived on the first read that needs them: count them.
+    for query in ("", "&ordering=-price_total", "&search=B00"):
+        url = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=1{query}"
+        assert httpx.get(url, headers=BEARER, timeout=120).status_code == 200
+    per_document = (rss_bytes(pid) - before) / total_documents
+    base = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=100"
+    if wants("scale"):
         row("bulk POST, arrays of 2,000 documents (documents/s)", f"{rate:,.0f}", ">= 20,000", rate >= 20_000)
-        # Sort values and search text are derived on the first read that needs them: count them.
-        for query in ("", "&ordering=-price_total", "&search=B00"):
-            url = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=1{query}"
-            assert httpx.get(url, headers=BEARER, timeout=120).status_code == 200
-        per_document = (rss_bytes(pid) - before) / total_documents
         row(
             f"resident memory per stored document ({total_documents:,} stored)",
             f"{per_document:,.0f} B",
@@ -643,10 +594,8 @@ def main() -> int:
             None,
         )
         pages = total_documents // 100
-        samples = min(pages, 20 if args.smoke else 200)
         # Pages spread over the whole collection, each read once.
         numbers = [1 + (i * pages) // samples for i in range(samples)]
-        base = f"http://{HOST}:{port}{DOCUMENTS_PATH}?page_size=100"
         for label, suffix in (("", ""), (", ordering=-price_total", "&ordering=-price_total")):
             median = median_ms([f"{base}{suffix}&page={n}" for n in numbers], BEARER)
             row(
@@ -655,6 +604,7 @@ def main() -> int:
                 "< 5 ms",
                 median < 5,
             )
+    if wants("search"):
         for label, median in search_worst_cases(base):
             row(
                 f"search worst case over {total_documents:,}: {label}",
@@ -662,30 +612,129 @@ def main() -> int:
                 "< 10 ms",
                 median < 10,
             )
-    direct, proxied = proxy_latency(mock, 200 if args.smoke else 3000)
-    for label, fraction in (("p50", 0.5), ("p99", 0.99)):
-        added = percentile(proxied, fraction) - percentile(direct, fraction)
-        row(
-            f"proxy: added latency per exchange, {label} (GET get_async_status)",
-            f"{added:.2f} ms ({percentile(direct, fraction):.2f} direct)",
-            "(stated)",
-            None,
-        )
 
-    store_table = store_rows(mock, total_documents, samples, load, args.smoke)
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds, fewer documents")
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per load measurement")
+    parser.add_argument("--rounds", type=int, default=None, help="back-to-back rounds per throughput row")
+    parser.add_argument("--documents", type=int, default=None, help="documents stored for the scale rows")
+    parser.add_argument(
+        "--prism",
+        default=None,
+        help="a Stoplight Prism 5.14 binary; by default one on PATH or found by `npx --no-install prism` "
+        "(npm install --prefix DIR @stoplight/prism-cli@5.14.2 puts it in DIR/node_modules/.bin)",
+    )
+    parser.add_argument("--no-prism", action="store_true", help="do not measure Stoplight Prism")
+    parser.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="the load generator: wrk when installed (auto), or the built-in asyncio one",
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        metavar="SECTION[,SECTION...]",
+        help="measure only these sections, to re-measure a few rows without the whole run: "
+        + ", ".join(SECTIONS),
+    )
+    args = parser.parse_args()
+    wanted = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if wanted - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(wanted - set(SECTIONS)))}")
+
+    def wants(*sections: str) -> bool:
+        return not wanted.isdisjoint(sections)
+
+    generator = generator_name(None if args.generator == "auto" else args.generator)
+    seconds = args.seconds or (1.0 if args.smoke else 2.0)
+    rounds = args.rounds or (1 if args.smoke else 5)
+    total_documents = args.documents or (4000 if args.smoke else 100_000)
+    prism = None if args.no_prism else prism_command(args.prism)
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {1})
+    rows: list[tuple[str, str, str, bool | None]] = []
+
+    def row(name: str, figure: str, target: str, met: bool | None) -> None:
+        rows.append((name, figure, target, met))
+
+    def load(port: int, method: str, path: str, **options) -> Callable[[], LoadResult]:
+        return lambda: run_load(HOST, port, method, path, seconds=seconds, generator=generator, **options)
+
+    mock = [sys.executable, "-m", "mockserver", "serve", "--log-level", "warning"]
+    # The same server settings as `mockserver serve --log-level warning` (which logs no access lines).
+    bare = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.bare_app:app",
+        "--host",
+        HOST,
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    yardsticks = ""
+    compile_bytecode()
+    if wants("start"):
+        # Medians of alternating starts, so a moment of load elsewhere on the machine hits both.
+        starts = 1 if args.smoke else 5
+        mock_starts, bare_starts = [], []
+        for _ in range(starts):
+            mock_starts.append(cold_start(mock, STATUS_PATH, TOKEN))
+            bare_starts.append(cold_start(bare, "/bare", {}, BARE_ENV))
+        mock_start, bare_start = statistics.median(mock_starts), statistics.median(bare_starts)
+        served = sum(len(facts(api).collections) for api in ("akinon", "datawiz"))
+        row(
+            "cold start of mockserver serve to the first 200",
+            f"{mock_start:.2f} s ({served} collections served)",
+            "< 1 s",
+            mock_start < 1.0,
+        )
+        row(
+            "cold start, ratio to a bare uvicorn + Starlette app's",
+            f"{mock_start / bare_start:.2f} ({bare_start:.2f} s bare)",
+            "<= 1.5",
+            mock_start / bare_start <= 1.5,
+        )
+    pages = total_documents // 100
+    samples = min(pages, 20 if args.smoke else 200)
+    throughput = wants("status", "page", "post", "products") or (prism and wants("prism"))
+    if throughput or wants("scale", "search"):
+        with tempfile.TemporaryDirectory() as folder, server(mock, STATUS_PATH, TOKEN) as (port, _, pid):
+            if throughput:
+                chosen = prism if wants("prism") else None
+                _, yardsticks = throughput_rows(port, folder, rounds, row, load, bare, chosen, wants)
+            if wants("scale", "search"):
+                scale_rows(port, pid, total_documents, samples, row, wants)
+    if wants("proxy"):
+        direct, proxied = proxy_latency(mock, 200 if args.smoke else 3000)
+        for label, fraction in (("p50", 0.5), ("p99", 0.99)):
+            added = percentile(proxied, fraction) - percentile(direct, fraction)
+            row(
+                f"proxy: added latency per exchange, {label} (GET get_async_status)",
+                f"{added:.2f} ms ({percentile(direct, fraction):.2f} direct)",
+                "(stated)",
+                None,
+            )
+    store_table = store_rows(mock, total_documents, samples, load, args.smoke) if wants("stores") else None
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"bare GET {status.theirs:,.0f} req/s, bare POST+validate {one.theirs:,.0f} req/s (medians); "
-        f"{rounds} round(s) of {seconds:g} s per throughput row, 16 connections, load generator: {generator}"
+        + (f"{yardsticks} (medians); " if yardsticks else "")
+        + f"{rounds} round(s) of {seconds:g} s per throughput row, 16 connections, load generator: {generator}"
+        + (f"; sections: {', '.join(sorted(wanted))}" if args.only else "")
     )
-    width = max(len(r[0]) for r in rows)
+    width = max((len(r[0]) for r in rows), default=10)
     print(f"{'figure'.ljust(width)}  {'measured':>24}  {'target':>16}  met")
     for name, figure, target, met in rows:
         print(
             f"{name.ljust(width)}  {figure:>24}  {target:>16}  {'-' if met is None else ('yes' if met else 'NO')}"
         )
-    print(store_table)
-    if not prism:
+    if store_table is not None:
+        print(store_table)
+    if wants("prism") and not prism:
         print("prism: not measured (no prism on PATH or through `npx --no-install`; see --prism)")
     return 0
 
