@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import orjson
 
+from mockserver.drf.derived import DerivedFields
 from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
@@ -73,12 +74,29 @@ class CollectionViews:
         self._hook = hook
         self._prefix = prefixes.get(declaration.name)
         self._numbered = [(f, n) for f, n in declaration.nested.items() if n.numbered]
+        self.derived = DerivedFields(declaration)
 
     # The presenters are compiled when the collection is first read, not at start-up: a fake
     # serving thirty collections starts without compiling thirty presenters it may never use.
     @cached_property
     def present(self) -> Presenter:
-        return compile_presenter(self.declaration, self._prefixes)
+        """The API form of a stored document, with the fields derived from it alone (a week day);
+        those read from other collections are added per answer (presenter())."""
+        present, own = compile_presenter(self.declaration, self._prefixes), self.derived.own()
+        if own is None:
+            return present
+        return lambda stored, base, end: present(own(stored), base, end)
+
+    def presenter(self, request: ApiRequest, versions: tuple[int, ...]) -> tuple[str, Presenter]:
+        """The presented documents' cache kind and the presenter of one answer. With fields read
+        from other collections both depend on the tenant and those collections' versions, so a
+        write to another collection is never answered from a stale presentation."""
+        if not versions:
+            return self.collection, self.present
+        present = self.present
+        related = self.derived.related(request.store, request.require_tenant(), versions)
+        kind = f"{self.collection}\x00{request.require_tenant()}\x00{versions}"
+        return kind, lambda stored, base, end: present(related(stored), base, end)
 
     @cached_property
     def _items(self) -> dict[str, ItemPresenter]:
@@ -125,7 +143,9 @@ class CollectionViews:
         # A page is a function of the collection's contents and the URL: while the collection does
         # not change, the same URL gets the answer encoded the first time.
         answers = request.app.answers
-        key = (tenant, collection, store.collection_version(tenant, collection), request.full_url)
+        # Derived fields read other collections: their versions are part of what a page is of.
+        versions = self.derived.versions(store, tenant)
+        key = (tenant, collection, store.collection_version(tenant, collection), versions, request.full_url)
         cached = answers.get(key)
         if cached is not None:
             return ApiResponse(200, cached)
@@ -151,8 +171,9 @@ class CollectionViews:
         if number != guess:
             result = fetch(number)
         following, preceding = page_links(request.full_url, number, result.count, wanted.size)
+        kind, present = self.presenter(request, versions)
         results = request.app.presented.many(
-            collection, result.documents, self.present, request.base_url, link_end(request)
+            kind, result.documents, present, request.base_url, link_end(request)
         )
         page = {"count": result.count, "next": following, "previous": preceding, "results": results}
         return ApiResponse(200, answers.put(key, orjson.dumps(page)))
@@ -166,10 +187,10 @@ class CollectionViews:
 
     def retrieve(self, request: ApiRequest) -> ApiResponse:
         key = next(reversed(request.path_params.values()))
+        versions = self.derived.versions(request.store, request.require_tenant())
         stored = self._stored_document(request, key, encoded=True)
-        presented = request.app.presented.one(
-            self.collection, stored, self.present, request.base_url, link_end(request)
-        )
+        kind, present = self.presenter(request, versions)
+        presented = request.app.presented.one(kind, stored, present, request.base_url, link_end(request))
         return ApiResponse(200, presented)
 
     def _nested_view(self, field: str) -> Handler:

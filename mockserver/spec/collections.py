@@ -12,6 +12,7 @@ from mockserver.store.base import KEY_SEPARATOR, CollectionSpec
 
 EXTENSION = "x-drf-collection"
 HYPERLINK = "x-drf-hyperlink"
+DERIVED = "x-drf-derived"
 SORT_KINDS = ("text", "number", "datetime", "date")
 DEFAULT_LOOKUP_PATTERN = "^[^/.]+$"  # DRF routers' lookup_value_regex, anchored
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -49,6 +50,21 @@ class Hyperlink:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A read-only field the service computes (docs/architecture.md, `x-drf-derived`):
+    `count` the number of `collection`'s objects whose fields equal this object's (`where`: their
+    field -> this object's field), `list` those objects themselves (in their collection's default
+    order, shown in the property's item form), `weekday` the day of the week of a date field of
+    this object (Monday 0, as Python's weekday())."""
+
+    field: str
+    kind: str  # "count", "list" or "weekday"
+    collection: str = ""  # count and list: the other collection (its spec name)
+    where: tuple[tuple[str, str], ...] = ()  # count and list: (their field, this object's field)
+    source: str = ""  # weekday: the date field it is computed from
+
+
+@dataclass(frozen=True)
 class NestedResource:
     """A list field of the documents also served item by item at its own detail path. A
     `numbered` one identifies its items by a number the service gives them (a document's lines,
@@ -78,6 +94,12 @@ class CollectionDeclaration:
     input_schema: dict[str, Any]  # one uploaded object, read-only fields included ({} without a POST)
     presented_schema: dict[str, Any]  # one object as the API shows it
     hyperlinks: tuple[Hyperlink, ...] = field(default=())
+    derived: tuple[Derived, ...] = field(default=())
+
+    @cached_property
+    def derived_from(self) -> tuple[str, ...]:
+        """The other collections a derived field reads (their writes change this one's answers)."""
+        return tuple(sorted({d.collection for d in self.derived if d.collection}))
 
     @cached_property
     def references(self) -> frozenset[str]:
@@ -265,6 +287,9 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
                     f"{target.name} is looked up by {list(target.key)}: name one field per lookup "
                     f"field, or one field holding the whole key",
                 )
+        for derived in declaration.derived:
+            if derived.collection:
+                _check_derived_source(spec, declaration, derived, known.get(derived.collection))
         for reference in sorted(declaration.references):
             if reference not in known:
                 raise _fail(
@@ -273,6 +298,92 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
                     f"{reference!r} is not a declared collection (name collections by their spec name)",
                 )
     return declarations
+
+
+_DERIVED_FORMS = {
+    "count_of": "{count_of: <collection>, where: {<their field>: <field of this object>}}",
+    "list_of": "{list_of: <collection>, where: {<their field>: <field of this object>}}",
+    "weekday_of": "{weekday_of: <date field of this object>}",
+}
+
+
+def _derived(
+    spec: ApiSpec, where: str, presented: dict[str, Any], stored: dict[str, Any]
+) -> tuple[Derived, ...]:
+    """The `x-drf-derived` fields of a presented form, checked against this object; the other
+    collection's side is checked once every collection is read (_check_derived_source)."""
+    found: list[Derived] = []
+    stored_props = stored.get("properties") or {}
+    for name, prop in (presented.get("properties") or {}).items():
+        declared = prop.get(DERIVED) if isinstance(prop, dict) else None
+        if declared is None:
+            continue
+        here = f"{where}.properties.{name}.{DERIVED}"
+        kinds = [k for k in _DERIVED_FORMS if isinstance(declared, dict) and k in declared]
+        if len(kinds) != 1:
+            raise _fail(spec, here, f"expected one of {' or '.join(_DERIVED_FORMS.values())}")
+        kind = kinds[0]
+        allowed = {kind} if kind == "weekday_of" else {kind, "where"}
+        extra = sorted(set(declared) - allowed)
+        if extra:
+            raise _fail(spec, f"{here}.{extra[0]}", f"unknown key (expected {_DERIVED_FORMS[kind]})")
+        if not prop.get("readOnly"):
+            raise _fail(spec, here, "a derived field is read-only: declare `readOnly: true` beside it")
+        sent = stored_props.get(name)
+        if isinstance(sent, dict) and not sent.get("readOnly"):
+            raise _fail(
+                spec, here, f"the upload form has a writable {name!r}: a derived field is never taken from uploads"
+            )
+        writable = {n for n, p in stored_props.items() if isinstance(p, dict) and not p.get("readOnly")}
+        if kind == "weekday_of":
+            source = declared[kind]
+            if not isinstance(source, str) or (stored_props and source not in writable):
+                raise _fail(spec, f"{here}.weekday_of", f"{source!r} is not a stored field of this object")
+            found.append(Derived(name, "weekday", source=source))
+            continue
+        collection = declared[kind]
+        if not isinstance(collection, str) or not _NAME.match(collection):
+            raise _fail(spec, f"{here}.{kind}", "expected a collection's spec name")
+        pairs = declared.get("where")
+        if not isinstance(pairs, dict) or not pairs or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()
+        ):
+            raise _fail(spec, f"{here}.where", "expected {<their field>: <field of this object>, ...}")
+        for mine in pairs.values():
+            if stored_props and mine not in writable:
+                raise _fail(spec, f"{here}.where", f"{mine!r} is not a stored field of this object")
+        items = prop.get("items")
+        if kind == "list_of" and not (isinstance(items, dict) and isinstance(items.get("properties"), dict)):
+            raise _fail(spec, here, "list_of needs `items` with the properties each listed object shows")
+        if kind == "count_of" and "integer" not in _schema_types(prop):
+            raise _fail(spec, here, "count_of needs `type: integer`")
+        found.append(Derived(name, "count" if kind == "count_of" else "list", collection, tuple(pairs.items())))
+    return tuple(found)
+
+
+def _schema_types(schema: dict[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    return declared if isinstance(declared, list) else [declared]
+
+
+def _check_derived_source(
+    spec: ApiSpec, declaration: CollectionDeclaration, derived: Derived, other: CollectionDeclaration | None
+) -> None:
+    here = f"{DERIVED} {declaration.name}.{derived.field}"
+    if other is None:
+        raise _fail(spec, here, f"{derived.collection!r} is not a declared collection")
+    theirs = set(other.writable_fields)
+    for their_field, _ in derived.where:
+        if their_field not in theirs:
+            raise _fail(spec, f"{here}.where.{their_field}", f"not a stored field of {other.name}")
+    if derived.kind == "list":
+        shown = declaration.presented_schema["properties"][derived.field]["items"]["properties"]
+        links = {link.field for link in declaration.hyperlinks if link.within == derived.field}
+        for name in shown:
+            if name not in theirs and name not in links:
+                raise _fail(
+                    spec, f"{here}.items.{name}", f"not a stored field of {other.name} (nor a hyperlink)"
+                )
 
 
 def related_references(schema: Any) -> set[str]:
@@ -385,6 +496,7 @@ def _read_one(
                 f"{item.path} presented form.{link.within}[].{link.field}.{HYPERLINK}",
                 f"a self link of a {link.within} item needs {link.within!r} declared under nested",
             )
+    derived = _derived(spec, f"{item.path} presented form", presented, input_schema or presented)
     hook = raw.get("hook")
     if hook is not None and not isinstance(hook, str):
         raise _fail(spec, f"{where}.hook", "expected the name of a rule hook")
@@ -408,4 +520,5 @@ def _read_one(
         input_schema=input_schema,
         presented_schema=presented,
         hyperlinks=hyperlinks,
+        derived=derived,
     )

@@ -19,7 +19,7 @@ PATH_ITEM = frozenset(
     {"x-drf-view", "x-drf-format-suffixes", "x-drf-collection", "x-mockserver-requires-api"}
 )
 OPERATION = frozenset({"x-setup-task", "x-mockserver-raw-body", "x-mockserver-public"})
-SCHEMA = frozenset({"x-drf", "x-drf-hyperlink", "x-setup-task-states"})
+SCHEMA = frozenset({"x-drf", "x-drf-hyperlink", "x-drf-derived", "x-setup-task-states"})
 SECURITY_SCHEME = frozenset({KEYWORD_EXTENSION})
 FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
 # The DRF field types the serializer (drf/serializer.py) cleans as DRF would.
