@@ -63,7 +63,9 @@ class DerivedFields:
     def __init__(self, declaration: CollectionDeclaration, kept: int = 4) -> None:
         self._own = [rule for rule in declaration.derived if not rule.collection]
         self._related = [
-            (rule, store_name(declaration.api, rule.collection)) for rule in declaration.derived if rule.collection
+            (rule, store_name(declaration.api, rule.collection))
+            for rule in declaration.derived
+            if rule.collection
         ]
         self.sources = tuple(store_name(declaration.api, name) for name in declaration.derived_from)
         self._kept = kept

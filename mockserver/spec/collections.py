@@ -332,7 +332,9 @@ def _derived(
         sent = stored_props.get(name)
         if isinstance(sent, dict) and not sent.get("readOnly"):
             raise _fail(
-                spec, here, f"the upload form has a writable {name!r}: a derived field is never taken from uploads"
+                spec,
+                here,
+                f"the upload form has a writable {name!r}: a derived field is never taken from uploads",
             )
         writable = {n for n, p in stored_props.items() if isinstance(p, dict) and not p.get("readOnly")}
         if kind == "weekday_of":
@@ -345,8 +347,10 @@ def _derived(
         if not isinstance(collection, str) or not _NAME.match(collection):
             raise _fail(spec, f"{here}.{kind}", "expected a collection's spec name")
         pairs = declared.get("where")
-        if not isinstance(pairs, dict) or not pairs or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()
+        if (
+            not isinstance(pairs, dict)
+            or not pairs
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items())
         ):
             raise _fail(spec, f"{here}.where", "expected {<their field>: <field of this object>, ...}")
         for mine in pairs.values():
@@ -357,7 +361,9 @@ def _derived(
             raise _fail(spec, here, "list_of needs `items` with the properties each listed object shows")
         if kind == "count_of" and "integer" not in _schema_types(prop):
             raise _fail(spec, here, "count_of needs `type: integer`")
-        found.append(Derived(name, "count" if kind == "count_of" else "list", collection, tuple(pairs.items())))
+        found.append(
+            Derived(name, "count" if kind == "count_of" else "list", collection, tuple(pairs.items()))
+        )
     return tuple(found)
 
 
