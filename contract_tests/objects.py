@@ -67,10 +67,10 @@ def text_value(tag: str, mark: str, schema: dict[str, Any]) -> str:
     return value.ljust(schema.get("minLength") or 0, "x")
 
 
-def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool, serial: int | None = None) -> Any:
-    """A valid value of a non-text DRF field: distinct per index at the top level (and per object
-    made, by its `serial`, where the tag cannot tell objects apart)."""
-    step = 0 if nested else index if serial is None else serial
+def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool) -> Any:
+    """A valid value of a non-text DRF field: distinct per index at the top level (a key the tag
+    cannot reach gets a fresh related object per object made instead: make())."""
+    step = 0 if nested else index
     if kind == "integer":  # a nested item's integer may be its key: distinct per item
         return (schema.get("minimum") or 0) + index + 1
     if kind == "decimal":
@@ -92,17 +92,6 @@ class ObjectMaker:
         self.facts = ctx.target.facts
         self._related: dict[str, dict[str, Any]] = ctx.shared.setdefault("related objects", {})
         self._making: list[str] = []  # the collections whose related object is being made
-        self._serial: int | None = None
-
-    def _next_serial(self, collection: CollectionDeclaration) -> int | None:
-        """A number for each object made of a collection whose key the tag does not reach (a
-        stock row keyed by date, shop and product): its dates follow it, so two promises never
-        make the same key. None where the key holds tagged text."""
-        if free_text(collection) & set(collection.key):
-            return None
-        serials = self.ctx.shared.setdefault("serials", {})
-        serials[collection.name] = serials.get(collection.name, -1) + 1
-        return serials[collection.name]
 
     def make(self, collection: CollectionDeclaration, tag: str, index: int = 0) -> dict[str, Any]:
         links = {
@@ -153,7 +142,7 @@ class ObjectMaker:
             return text_value(tag, f"{re.sub('[^a-z0-9]', '', name.lower())[:4]}{index}", prop)
         if kind == "url":
             return f"http://example.invalid/{tag}{index}"
-        return scalar(kind, prop, index, nested, self._serial)
+        return scalar(kind, prop, index, nested)
 
     def _key_field(self, collection: str) -> str:
         return self.facts.collection(collection).key[0]
