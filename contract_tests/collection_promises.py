@@ -28,6 +28,7 @@ from contract_tests.collection_reads import (
 )
 from contract_tests.collection_writes import (
     can_isolate,
+    derived_values,
     errors_aligned,
     findable,
     ordering_own,
@@ -78,6 +79,7 @@ PROMISES: list[tuple[str, Promise, bool, Callable[[Collection], bool]]] = [
         lambda c: uploadable(c) and bool(references(c)),
     ),
     ("own_walk", own_walk, True, can_isolate),
+    ("derived_values", derived_values, True, lambda c: uploadable(c) and bool(c.derived)),
 ]
 # name, promise, writes, the fields it runs for
 FIELD_PROMISES: list[tuple[str, FieldPromise, bool, Callable[[Collection], list[str]]]] = [

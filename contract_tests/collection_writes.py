@@ -2,6 +2,7 @@
 them): each writes its own tagged objects, generated from the input schema, and reads them back
 through other endpoints: what one endpoint says must agree with what another says afterwards."""
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -281,3 +282,52 @@ def search_own(ctx: Context, c: Collection, field: str) -> None:
         operation,
         f"search finds the object by its {field}, and only it",
     )
+
+
+def _day_of_week(value: Any) -> int | None:
+    """Monday 0 of a date or datetime text (the week day the API derives)."""
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]).weekday()
+    except ValueError:
+        return None
+
+
+def derived_values(ctx: Context, c: Collection) -> None:
+    """Derived read-only fields show what this run wrote, and only that: a week day is its
+    date's; a count or a list of another collection's objects naming a fresh object is 0 (empty),
+    then, after this run uploads one such object, 1 (that object). Nothing else can name an
+    object this run just made, so no value of the target's own data is demanded."""
+    (sent,) = _make(ctx, c, _tag(ctx, "d"), 1)
+    upload(ctx, c, sent, f"POST {c.list_path}")
+    shown, operation = _read_stored(ctx, c, sent)
+    for rule in c.derived:
+        if rule.kind == "weekday":
+            expected = _day_of_week(sent.get(rule.source))
+            message = f"{rule.field} is the day of the week of {rule.source} (Monday 0)"
+        else:
+            expected = 0 if rule.kind == "count" else []
+            message = f"{rule.field} of an object nothing names yet"
+        ctx.expect_equal(shown.get(rule.field), expected, operation, message)
+    for rule in c.derived:
+        other = ctx.target.facts.collection(rule.collection) if rule.collection else None
+        if other is None:
+            continue
+        if not other.takes_uploads:
+            ctx.report.skipped.append(f"{c.name}.{rule.field}: {other.name} takes no uploads")
+            continue
+        (naming,) = _make(ctx, other, _tag(ctx, "d"), 1)
+        naming.update({theirs: sent[mine] for theirs, mine in rule.where})
+        upload(ctx, other, naming, f"POST {other.list_path}")
+        after, operation = _read_stored(ctx, c, sent)
+        value = after.get(rule.field)
+        if rule.kind == "count":
+            ctx.expect_equal(value, 1, operation, f"{rule.field} counts the {other.name} object uploaded")
+            continue
+        listed = value if isinstance(value, list) else []
+        ctx.expect(
+            len(listed) == 1 and not differences(naming, listed[0], other.input_schema),
+            operation,
+            f"{rule.field} lists the {other.name} object uploaded, as sent",
+            expected=[naming],
+            actual=value,
+        )

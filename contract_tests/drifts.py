@@ -388,6 +388,13 @@ def collection_drifts() -> list[Drift]:
             caught_by="collection.ordering_own[receipts.date]",
         ),
         Drift(
+            "category_managers_access_count_stale",
+            "datawiz",
+            "a manager's access_count never counts its access list (always 0)",
+            rewrite_answer=_objects("/api/v1/category-managers", lambda m: {**m, "access_count": 0}),
+            caught_by="collection.derived_values[category-managers]",
+        ),
+        Drift(
             "loss_documents_search_ignores_note",
             "datawiz",
             "loss document search no longer looks at note",
