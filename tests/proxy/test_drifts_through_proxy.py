@@ -19,6 +19,7 @@ ACTIVE_ONLY = {
     "missing_product_check",
     "line_price_not_computed",
     "receipts_accept_missing_terminals",
+    "category_managers_access_count_stale",
 }
 
 
