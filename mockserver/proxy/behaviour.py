@@ -271,9 +271,11 @@ class BehaviourChecker:
                             f"{how} of {key}: {name} is {shown.get(name)!r}, uploaded {sent[name]!r}",
                         )
                     ]
+            derived = {rule.field for rule in declaration.derived}  # read-only: never as sent
             for name, value in sent.items():
                 if (
-                    isinstance(value, list)
+                    name not in derived
+                    and isinstance(value, list)
                     and isinstance(shown.get(name), list)
                     and len(shown[name]) != len(value)
                 ):
@@ -287,8 +289,13 @@ class BehaviourChecker:
         seen = memory.listed.get(key)
         if seen is None or how != "detail read":
             return []
-        # Links depend on how each was asked (host, format suffix): the data must agree.
-        seen, shown = _without_links(declaration, seen), _without_links(declaration, shown)
+        # Links depend on how each was asked (host, format suffix): the data must agree. A field
+        # derived from another collection follows its writes, which may fall between the reads.
+        moving = {rule.field for rule in declaration.derived if rule.collection}
+        seen, shown = (
+            {k: v for k, v in _without_links(declaration, d).items() if k not in moving}
+            for d in (seen, shown)
+        )
         if seen != shown:
             changed = sorted(name for name in set(seen) | set(shown) if seen.get(name) != shown.get(name))
             return [
