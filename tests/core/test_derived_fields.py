@@ -190,7 +190,7 @@ def test_a_managers_access_count_follows_its_access_list(fake: Any) -> None:
     _created(fake.post("/api/v1/categorymanager-products/", json=dict(rows[0], shop_id=3)))  # an update
     assert fake.get("/api/v1/category-managers/777/").json()["access_count"] == 3
     fixture = fake.get("/api/v1/category-managers/?search=").json()["results"]
-    assert {m["identifier"]: m["access_count"] for m in fixture if m["identifier"] in "6 7 13".split()} == {
+    assert {m["identifier"]: m["access_count"] for m in fixture if m["identifier"] in ("6", "7", "13")} == {
         "6": 3,  # the access fixture's three rows are all manager 6's
         "7": 0,
         "13": 0,
