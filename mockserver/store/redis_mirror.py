@@ -7,19 +7,26 @@ for the keys changed after V with their search texts (or "deleted"): a search af
 moves a few texts, not the collection. When the index then holds another number of documents than
 Redis (a reset or a load replaced the collection), it is rebuilt from every text.
 
-The order of a page comes from Redis's own sorted set of the ordering, read whole once per version
-and ordering (a "ranking", as the memory store keeps); the page's documents are read last, and
-the whole search is asked again if a write came in between (so a page never mixes versions).
+The order of a page comes from Redis's own sorted set of the ordering (a "ranking", as the
+memory store keeps), read whole the first time; after writes, only the ranks of the keys changed
+since are read (one script) and moved in the process's copy, unless there are many. The page's
+documents are read last, and the whole search is asked again if a write came in between (so a
+page never mixes versions).
 """
 
 import threading
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Any
+
+from pyroaring import BitMap
 
 from mockserver.store.search_index import Ranking, SearchIndex
 
 _RANKINGS_KEPT = 4  # orderings kept per collection (each costs about 10 bytes a document here)
+_MOVES_AT_MOST = 2000  # changes since a ranking moved one by one; past that, the set is read whole
 
 
 @dataclass
@@ -32,9 +39,15 @@ class _Mirror:
 class SearchMirrors:
     """The search indexes of one process, per (tenant, collection) it searched."""
 
-    def __init__(self, sync: Callable[..., Any], read_range: Callable[..., list[bytes] | None]) -> None:
+    def __init__(
+        self,
+        sync: Callable[..., Any],
+        read_range: Callable[..., list[bytes] | None],
+        ranks_since: Callable[..., Any],
+    ) -> None:
         self._sync = sync  # the SYNC script
         self._read_range = read_range  # a whole sorted set in order, if still at a version
+        self._ranks_since = ranks_since  # the RANKS_SINCE script
         self._mirrors: dict[tuple[str, str], _Mirror] = {}
         self.lock = threading.Lock()  # an index is changed by the search that syncs it
 
@@ -53,6 +66,7 @@ class SearchMirrors:
                 index.remove(key.decode())
             if len(index) != int(total):  # replaced whole (reset, load): every text again
                 mirror.index = index = SearchIndex(width)
+                mirror.rankings.clear()  # their ids were the old index's
                 _, _, present, _ = self._sync(keys=keys, args=[-1])
                 index.update(
                     (present[i].decode(), present[i + 1].decode()) for i in range(0, len(present), 2)
@@ -61,19 +75,68 @@ class SearchMirrors:
         return version, mirror
 
     def ranking(
-        self, mirror: _Mirror, version: int, version_key: str, sorted_set: str, separator: bytes
+        self, mirror: _Mirror, version: int, keys: list[str], place: int, separator: bytes
     ) -> Ranking | None:
-        """The collection's ids in the sorted set's order, read once per version (None when the
-        collection moved past `version` meanwhile)."""
+        """The collection's ids in the order of its sorted set keys[place + 5] (place: where that
+        set is in a document's member list), brought up to `version` (None when the collection
+        moved past it meanwhile). keys: the collection's keys (redis_store._collection_keys)."""
+        sorted_set = keys[place + 5]
         kept = mirror.rankings.get((sorted_set, separator))
         if kept is not None and kept[0] == version:
             return kept[1]
-        members = self._read_range(version, version_key, sorted_set)
-        if members is None:
-            return None
-        keys = [member.partition(separator)[2].decode() for member in members]
-        ranking = Ranking(mirror.index.ids_of(keys))
+        order = None
+        if kept is not None:
+            ranks = self._ranks_since(
+                keys=[keys[3], keys[-1], keys[1], sorted_set],
+                args=[version, kept[0], place, _MOVES_AT_MOST],
+            )
+            if ranks is None:
+                return None
+            order = _moved(kept[1].order, ranks, mirror.index)
+        if order is None:
+            members = self._read_range(version, keys[3], sorted_set)
+            if members is None:
+                return None
+            order = mirror.index.ids_of([member.partition(separator)[2].decode() for member in members])
+        ranking = Ranking(order)
+        mirror.rankings.pop((sorted_set, separator), None)
         if len(mirror.rankings) >= _RANKINGS_KEPT:
             del mirror.rankings[next(iter(mirror.rankings))]
         mirror.rankings[(sorted_set, separator)] = (version, ranking)
         return ranking
+
+
+def _moved(order: array, ranks: list[Any], index: SearchIndex) -> array | None:
+    """The order after the changes RANKS_SINCE listed (key, rank now; -1 deleted), or None when
+    the copy cannot be brought up to date that way (too many changes, or it does not add up).
+
+    The ids of changed keys leave (with those no longer live: a deleted key's id may be free, or
+    taken by a new key, which is then changed too); the present ones come back at their ranks,
+    placed in increasing rank, so each lands after every kept id that precedes it."""
+    if ranks == [-1]:
+        return None
+    placed, stale = [], BitMap()
+    for i in range(0, len(ranks), 2):
+        rank = int(ranks[i + 1])
+        if rank == -2:
+            return None
+        key = ranks[i].decode()
+        if rank >= 0:
+            document_id = index.id_of(key)
+            stale.add(document_id)
+            placed.append((rank, document_id))
+    stale |= BitMap(order) - index.live
+    kept = array("I", filterfalse(stale.__contains__, order)) if stale else array("I", order)
+    if len(kept) + len(placed) != len(index):
+        return None
+    placed.sort()
+    moved, start = array("I"), 0
+    for rank, document_id in placed:
+        take = rank - len(moved)
+        if take < 0 or start + take > len(kept):
+            return None
+        moved.extend(kept[start : start + take])
+        start += take
+        moved.append(document_id)
+    moved.extend(kept[start:])
+    return moved

@@ -262,3 +262,23 @@ if #ARGV == 1 then return redis.call('ZRANGE', KEYS[2], 0, -1) end
 return documents_of(KEYS[2], ARGV, 2)
 """
 )
+
+# KEYS: version, change log, members, a sorted set. ARGV: the version expected, the version a
+# process's ranking of that sorted set is at, the sorted set's place in each document's member list
+# (1: by key), the most changes worth answering. Returns, for the keys written or deleted since,
+# each key and its rank in the sorted set now (-1 when deleted, -2 if not found), flattened; {-1} when there are
+# more changes than that (the caller reads the whole set); nil when the version moved on.
+RANKS_SINCE = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') ~= tonumber(ARGV[1]) then return false end
+local changed = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf', 'LIMIT', 0, tonumber(ARGV[4]) + 1)
+if #changed > tonumber(ARGV[4]) then return {-1} end
+local place, found = tonumber(ARGV[3]), {}
+for _, key in ipairs(changed) do
+  local packed = redis.call('HGET', KEYS[3], key)
+  local rank = -1
+  if packed then rank = redis.call('ZRANK', KEYS[4], cmsgpack.unpack(packed)[place]) or -2 end
+  found[#found + 1] = key
+  found[#found + 1] = rank
+end
+return found
+"""

@@ -108,10 +108,13 @@ class RedisStore:
                 "CLEAR_JOURNAL",
                 "SYNC",
                 "AT_VERSION",
+                "RANKS_SINCE",
             )
         }
         self._scripts["TAKE_FAULT"] = self._redis.register_script(scripts.TAKE_FAULT)
-        self._mirrors = SearchMirrors(self._scripts["SYNC"], self._whole_sorted_set)
+        self._mirrors = SearchMirrors(
+            self._scripts["SYNC"], self._whole_sorted_set, self._scripts["RANKS_SINCE"]
+        )
 
     def _whole_sorted_set(self, version: int, version_key: str, sorted_set: str) -> list[bytes] | None:
         return self._scripts["AT_VERSION"](keys=[version_key, sorted_set], args=[version])
@@ -385,7 +388,7 @@ class RedisStore:
         else:
             index = 6
         if terms:
-            found = self._search(tenant, spec, keys, keys[index], descending, terms, offset, limit)
+            found = self._search(tenant, spec, keys, index - 5, descending, terms, offset, limit)
             if found is not None:
                 count, raw = found
             else:  # written to without pause: the scan inside Redis, one script, one version
@@ -406,7 +409,7 @@ class RedisStore:
         tenant: str,
         spec: CollectionSpec,
         keys: list[str],
-        sorted_set: str,
+        place: int,
         descending: bool,
         terms: list[str],
         offset: int,
@@ -414,19 +417,18 @@ class RedisStore:
     ) -> tuple[int, list[bytes]] | None:
         """Count and page through this process's search index (store/redis_mirror.py), all read at
         one version of the collection: asked again when a write comes in between, None (for the
-        scan in Redis) if writes never pause."""
+        scan in Redis) if writes never pause. place: the ordering's sorted set's place in a
+        document's member list (keys[place + 5])."""
         separator = b"\xff" if descending else b"\x00"
         with self._mirrors.lock:
-            return self._search_at_one_version(
-                spec, tenant, keys, sorted_set, separator, terms, offset, limit
-            )
+            return self._search_at_one_version(spec, tenant, keys, place, separator, terms, offset, limit)
 
     def _search_at_one_version(
         self,
         spec: CollectionSpec,
         tenant: str,
         keys: list[str],
-        sorted_set: str,
+        place: int,
         separator: bytes,
         terms: list[str],
         offset: int,
@@ -440,7 +442,7 @@ class RedisStore:
             count = len(matches)
             if count == 0 or limit == 0 or offset >= count:
                 return count, []
-            ranking = self._mirrors.ranking(mirror, version, keys[3], sorted_set, separator)
+            ranking = self._mirrors.ranking(mirror, version, keys, place, separator)
             if ranking is None:
                 continue
             page = [mirror.index.key_of(i) for i in ranking.page(matches, offset, limit)]

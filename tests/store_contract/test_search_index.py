@@ -8,13 +8,14 @@ several terms, empty ones) are run on both stores and every query is compared wi
 The index's block and result sizes are made tiny here so small histories reach every path."""
 
 import os
+import random
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from mockserver.store import CollectionSpec, MemoryStore
+from mockserver.store import CollectionSpec, MemoryStore, redis_mirror
 from mockserver.store import search_index as index_module
 from mockserver.store.redis_store import RedisStore
 
@@ -51,6 +52,8 @@ def scan(ordered: list[dict[str, Any]], fields: tuple[str, ...], search: str | N
 def tiny_index_sizes(monkeypatch):
     monkeypatch.setattr(index_module, "BLOCK", 3)
     monkeypatch.setattr(index_module, "SMALL_RESULT", 2)
+    # On Redis a process's ranking follows writes one by one up to this many, then is read whole.
+    monkeypatch.setattr(redis_mirror, "_MOVES_AT_MOST", 3)
 
 
 @pytest.fixture(params=["memory", "redis", "redis, two processes"])
@@ -168,8 +171,14 @@ def test_search_through_the_index_is_the_scan(make_stores, history, data):
 def check_queries(store, data: st.DataObject) -> None:
     ordering = data.draw(st.sampled_from(ORDERINGS), label="ordering")
     everything = store.query_documents("t", "docs", ordering=ordering).documents
-    search = search_from(data, everything)
-    offset = data.draw(st.integers(0, 12), label="offset")
+    # Terms every key or some keys hold, often: a search that matches pages through the ordering
+    # (on Redis: a process's ranking, brought up to date after writes).
+    search = (
+        data.draw(st.sampled_from(["K", "k1", "1"]))
+        if data.draw(st.booleans())
+        else search_from(data, everything)
+    )
+    offset = data.draw(st.one_of(st.just(0), st.integers(0, 12)), label="offset")
     limit = data.draw(st.one_of(st.none(), st.integers(0, 6)), label="limit")
     expected = scan(everything, DOCS.search_fields, search)
     found = store.query_documents("t", "docs", ordering=ordering, search=search, offset=offset, limit=limit)
@@ -229,3 +238,48 @@ def test_the_index_at_its_edges(make_store, stored, search, found):
     expected = scan(store.query_documents("t", "docs").documents, DOCS.search_fields, search)
     assert expected == (["k1"] if found else [])
     assert [d["id"] for d in store.query_documents("t", "docs", search=search).documents] == expected
+
+
+def test_a_redis_process_ranking_follows_writes_from_another(redis_url):
+    """On Redis, a process keeps each ordering's ranking and, after writes (here by another
+    process), moves only the keys written since, or reads the set whole past _MOVES_AT_MOST:
+    every ordered search then pages as the memory store does, through inserts, replacements
+    that move a key, deletes of keys and a reset."""
+
+    draw = random.Random(14)
+    reader, writer = RedisStore(redis_url), RedisStore(redis_url)
+    memory = MemoryStore()
+    try:
+        for store in (reader, writer, memory):
+            store.define_collection(DOCS)
+        for step in range(120):
+            if step == 80:
+                for store in (writer, memory):
+                    store.reset("t")
+            batch = [
+                {
+                    "id": f"k{draw.randrange(40)}",
+                    "total": str(draw.randrange(-9, 9)),
+                    "who": draw.choice("abc"),
+                }
+                for _ in range(draw.choice([1, 1, 2, 5]))
+            ]
+            doomed = [f"k{draw.randrange(40)}" for _ in range(draw.choice([0, 0, 1, 3]))]
+            for store in (writer, memory):
+                store.upsert_documents("t", "docs", batch)
+                store.delete_documents("t", "docs", doomed)
+            for ordering in ([], ["total"], ["-who"], ["-id"]):
+                search, offset = draw.choice(["k", "k1", "a"]), draw.choice([0, 0, 2, 7])
+                expected = memory.query_documents(
+                    "t", "docs", ordering=ordering, search=search, offset=offset, limit=4
+                )
+                found = reader.query_documents(
+                    "t", "docs", ordering=ordering, search=search, offset=offset, limit=4
+                )
+                assert (found.count, found.documents) == (expected.count, expected.documents), (
+                    step,
+                    ordering,
+                )
+    finally:
+        reader.close()
+        writer.close()
