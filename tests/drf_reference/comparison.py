@@ -20,6 +20,17 @@ class Comparison:
         self.records = records
         self.broken_lists: set[str] = set()
 
+    def stale(self, exchanges: list[Exchange], explained: dict[str, str], no_longer: str) -> list[str]:
+        """The recorded differences a request sent here no longer shows (`explained`: what run()
+        put each case down to); `no_longer` says so, with `{key}` for the record's key."""
+        sent = {exchange.name for exchange in exchanges}
+        return [
+            f"{recorded.key}: {case!r} " + no_longer.format(key=recorded.key)
+            for recorded in self.records
+            for case in recorded.cases
+            if case in sent and explained.get(case) != recorded.key
+        ]
+
     def run(self, exchanges: list[Exchange]) -> tuple[Counter[str], list[str], dict[str, str]]:
         counts: Counter[str] = Counter()
         unexplained: list[str] = []

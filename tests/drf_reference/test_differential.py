@@ -11,7 +11,6 @@ from tests.drf_reference.cases import KEY_WITH_A_DOT, hand_picked
 from tests.drf_reference.compare import Exchange as X
 from tests.drf_reference.comparison import Comparison
 from tests.drf_reference.declared_cases import collection_cases
-from tests.drf_reference.differences import RECORDED
 from tests.drf_reference.generated import generated_exchanges
 from tests.drf_reference.loss_document_cases import loss_document_exchanges
 from tests.drf_reference.receipt_cases import receipt_exchanges
@@ -24,22 +23,17 @@ def comparison(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comparison]
         yield Comparison(services)
 
 
-def _stale_records(exchanges: list[X], explained: dict[str, str]) -> list[str]:
-    """Recorded differences that a hand-picked request sent here no longer shows."""
-    sent = {exchange.name for exchange in exchanges}
-    return [
-        f"{recorded.key}: {case!r} no longer differs that way (fixed? update {recorded.key} and docs/fidelity.md)"
-        for recorded in RECORDED
-        for case in recorded.cases
-        if case in sent and explained.get(case) != recorded.key
-    ]
+def _stale_records(comparison: Comparison, exchanges: list[X], explained: dict[str, str]) -> list[str]:
+    return comparison.stale(
+        exchanges, explained, "no longer differs that way (fixed? update {key} and docs/fidelity.md)"
+    )
 
 
 def test_hand_picked_requests_get_drfs_answers(comparison: Comparison) -> None:
     counts, unexplained, explained = comparison.run(hand_picked())
     print(f"\nhand-picked: {sum(counts.values())} requests, {dict(counts)}")
     assert not unexplained, "\n".join(unexplained)
-    stale = _stale_records(hand_picked(), explained)
+    stale = _stale_records(comparison, hand_picked(), explained)
     assert not stale, "\n".join(stale)
 
 
@@ -54,7 +48,7 @@ def test_spec_resources_hand_picked_get_drfs_answers(comparison: Comparison, res
     counts, unexplained, explained = comparison.run(exchanges)
     print(f"\n{resource}, hand-picked: {sum(counts.values())} requests, {dict(counts)}")
     assert not unexplained, "\n".join(unexplained)
-    stale = _stale_records(exchanges, explained)
+    stale = _stale_records(comparison, exchanges, explained)
     assert not stale, "\n".join(stale)
 
 
