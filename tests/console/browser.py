@@ -83,7 +83,7 @@ def _describe(request: Request) -> str:
 def chromium() -> Iterator[BrowserContext]:
     if not Path(CHROMIUM).exists():
         raise RuntimeError(
-            f"no browser at {CHROMIUM}: apt-get install chromium chromium-driver (.ci/run does it)"
+            f"no browser at {CHROMIUM}: apt-get install chromium chromium-driver (scripts/test, README's test command, does it)"
         )
     profile = tempfile.mkdtemp(prefix="mockserver-chromium-")
     try:

@@ -22,6 +22,26 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert install_and_test in ci_lines
 
 
+def test_the_readme_test_command_installs_what_the_tests_need():
+    """On a fresh machine README's test command alone must do: it installs the distribution's
+    redis-server and chromium when they are missing, then the package, then lints and tests."""
+    install_and_test = _readme_commands()[1]
+    assert install_and_test == "bash scripts/test"
+    script = (ROOT / "scripts" / "test").read_text()
+    for needed in (
+        "redis-server",
+        "chromium",
+        "chromium-driver",
+        "apt-get",
+        "pip install",
+        "ruff check",
+        "pytest",
+    ):
+        assert needed in script, needed
+    checked = subprocess.run(["bash", "-n", str(ROOT / "scripts" / "test")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").exists(), reason="needs the source tree")
 def test_the_wheel_carries_specs_and_fixtures(tmp_path):
     built = subprocess.run(
@@ -42,3 +62,24 @@ def test_the_wheel_carries_specs_and_fixtures(tmp_path):
 
     for path in ASSETS.values():
         assert path.relative_to(ROOT).as_posix() in names
+
+
+def test_the_test_command_names_what_it_cannot_install(tmp_path):
+    """Without the distribution's packages and without apt-get, one line says what to install (exit 2)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("dirname", "id"):
+        (bin_dir / tool).symlink_to(
+            subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip()
+        )
+    ran = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "test")],
+        capture_output=True,
+        text=True,
+        env={"PATH": str(bin_dir)},
+        timeout=30,
+    )
+    assert ran.returncode == 2, ran.stderr
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "redis-server" in lines[0] and "chromium" in lines[0] and "install" in lines[0]
