@@ -112,10 +112,12 @@ class Target:
     def advance_clock(self, seconds: float) -> bool:
         if not self.is_fake:
             return False
-        return (
-            self.request("POST", "/__mockserver__/clock/advance", json={"seconds": seconds}).status_code
-            == 200
+        # With the run's credential the control call moves this tenant's clock only, never the
+        # time of other tenants sharing the fake (and needs no admin token).
+        answer = self.request(
+            "POST", "/__mockserver__/clock/advance", authenticated=True, json={"seconds": seconds}
         )
+        return answer.status_code == 200
 
     def describe(self, response: httpx.Response) -> str:
         return curl_line(response.request)

@@ -55,7 +55,8 @@ class _Part:
 
 
 class Clock(_Part):
-    """The fake's virtual clock (shared by every tenant of a fake)."""
+    """This tenant's virtual clock: moving it never moves another tenant's time (another test's,
+    another xdist worker's), and a frozen one moves only when advanced."""
 
     def advance(self, seconds: float) -> dict[str, Any]:
         return self._handle.control("POST", "/clock/advance", json={"seconds": seconds})

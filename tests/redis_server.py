@@ -23,7 +23,9 @@ class RedisServer:
 
     def __init__(self, persistent: bool = False) -> None:
         executable = shutil.which("redis-server")
-        assert executable, "redis-server is missing: scripts/test (README's test command) installs Debian's redis-server package"
+        assert executable, (
+            "redis-server is missing: scripts/test (README's test command) installs Debian's redis-server package"
+        )
         self.executable = executable
         self.port = free_port()
         self.directory = Path(tempfile.mkdtemp(prefix="mockserver-redis-"))

@@ -1,11 +1,15 @@
 """Handlers of the generic control operations; each API adds its own (apis/<api>/control.py)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from mockserver import __version__
 from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.control.console import HANDLERS as CONSOLE_HANDLERS
 from mockserver.drf.errors import NotFound, PermissionDenied, ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
+from mockserver.store import clock
 
 
 def _tenant_or_400(request: ApiRequest) -> str:
@@ -134,19 +138,36 @@ def clear_journal(request: ApiRequest) -> ApiResponse:
 
 
 def get_clock(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, request.store.clock_state())
+    if request.tenant is None:
+        return ApiResponse(200, request.store.clock_state())
+    return ApiResponse(200, clock.tenant_clock(request.store, request.tenant))
 
 
 def advance_clock(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, request.store.advance_clock(float(request.body["seconds"])))
+    seconds = float(request.body["seconds"])
+    if request.tenant is None:
+        return ApiResponse(200, request.store.advance_clock(seconds))
+    return _change_clock(request, lambda state, now: clock.advance_tenant(state, now, seconds))
 
 
 def freeze_clock(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, request.store.freeze_clock())
+    if request.tenant is None:
+        return ApiResponse(200, request.store.freeze_clock())
+    return _change_clock(request, clock.freeze_tenant)
 
 
 def release_clock(request: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, request.store.release_clock())
+    if request.tenant is None:
+        return ApiResponse(200, request.store.release_clock())
+    return _change_clock(request, clock.release_tenant)
+
+
+def _change_clock(request: ApiRequest, change: Callable[[Any, float], Any]) -> ApiResponse:
+    """A call naming a tenant moves that tenant's own clock; one naming none (the admin scope)
+    moves the fake's clock, and with it every tenant that is not frozen."""
+    assert request.tenant is not None
+    request.app.tenants.ensure_tenant(request.tenant)  # a new tenant starts from its fixtures
+    return ApiResponse(200, clock.change_tenant_clock(request.store, request.tenant, change))
 
 
 def list_faults(request: ApiRequest) -> ApiResponse:

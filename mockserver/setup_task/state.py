@@ -13,6 +13,7 @@ from typing import Any
 from mockserver.settings import Settings
 from mockserver.setup_task import rules
 from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.store import clock
 from mockserver.store.base import Store
 
 Change = Callable[[rules.SetupState, float], tuple[rules.SetupState, Any]]
@@ -33,7 +34,7 @@ class SetupTaskState:
 
     def change(self, store: Store, tenant: str, change: Change) -> Any:
         """Run a pure change on the whole setup state (catalogues and task) at the store's time."""
-        now, kind = store.now(), self.kind
+        now, kind = clock.time_of(store, tenant), self.kind
         changed: dict[str, rules.SetupState] = {}
 
         def on_setup(setup: rules.SetupState | None) -> tuple[rules.SetupState, Any]:
@@ -57,7 +58,7 @@ class SetupTaskState:
 
         An idle or settled task is answered from a plain read; only a running task (whose polls
         are counted) or one that ended unsettled needs a write."""
-        now, kind = store.now(), self.kind
+        now, kind = clock.time_of(store, tenant), self.kind
         holder = store.get_value(tenant, kind.task_value)
         if holder is not None:
             task = holder["task"]

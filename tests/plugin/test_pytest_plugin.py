@@ -247,3 +247,40 @@ def test_running_embeds_a_live_fake_without_pytest() -> None:
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/__mockserver__/health", timeout=2)
     assert sys.modules.get("mockserver.pytest_plugin") is not None  # loaded by this very session
+
+
+def test_xdist_workers_sharing_one_fake_never_see_each_others_time(pytester: pytest.Pytester) -> None:
+    """Tests in two workers advance and freeze their own tenants' clocks on one --mockserver-url
+    fake at the same time; each sees only its own time (with one clock for the whole fake, the
+    advancing tests would finish the frozen tests' tasks and shift each other's offsets)."""
+    pytester.makepyfile(
+        test_time=f"""
+        import pytest
+
+        AKINON = "{AKINON}"
+
+        def state(fake):
+            return fake.client.get(AKINON + "get_async_status/", headers=fake.akinon_auth).json()["result"]
+
+        @pytest.mark.parametrize("n", range(8))
+        def test_own_time(mockserver, n):
+            fake = mockserver
+            fake.client.post(AKINON + "execute/", headers=fake.akinon_auth)
+            if n % 2:
+                for step in range(1, 30):
+                    fake.clock.advance(10)
+                    offset = fake.client.get("/__mockserver__/clock", headers=fake.akinon_auth).json()["offset_seconds"]
+                    assert offset == step * 10
+                assert state(fake) == "FINISHED"
+            else:
+                fake.clock.freeze()
+                for _ in range(30):
+                    assert state(fake) == "WORKING"
+                fake.clock.advance(5)
+                assert state(fake) == "FINISHED"
+        """
+    )
+    with live(settings_for()) as url:
+        result = run(pytester, "--mockserver-url", url, "-n", "2", "test_time.py")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed") == 8 and not outcomes.get("failed"), result.stdout.str()

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from mockserver.state_file import load_state_file, save_state_file
-from mockserver.store import CollectionSpec, MemoryStore, VirtualClock
+from mockserver.store import CollectionSpec, MemoryStore, VirtualClock, clock
 from mockserver.store.journal import JournalRecord
 from mockserver.store.redis_store import RedisStore
 
@@ -326,3 +326,31 @@ def test_a_value_change_may_change_another_value_with_it(new_store):
     assert store.mutate_value("t", "outer", outer) is None
     assert store.mutate_value("t", "outer", outer) == 1
     assert (store.get_value("t", "outer"), store.get_value("t", "inner")) == (20, 2)
+
+
+def test_each_tenant_has_a_clock_of_its_own_over_the_fakes(new_store):
+    """A tenant's time is the fake's clock plus its own offset, or its frozen instant: one tenant
+    moving its clock never moves another's, on either store and for every process sharing it."""
+    wall = [1000.0]
+    store, other = new_store(time_source=lambda: wall[0]), new_store(time_source=lambda: wall[0])
+    assert (
+        clock.change_tenant_clock(store, "a", lambda c, now: clock.advance_tenant(c, now, 30))["now"] == 1030
+    )
+    assert clock.time_of(other, "a") == 1030  # shared with every process of the store
+    assert clock.time_of(other, "b") == 1000  # tenant b is untouched
+    assert clock.change_tenant_clock(other, "b", clock.freeze_tenant)["frozen"] is True
+    wall[0] = 1100.0
+    assert (clock.time_of(store, "a"), clock.time_of(store, "b")) == (1130, 1000)
+    store.advance_clock(10)  # the fake's clock (an admin action) moves every tenant not frozen
+    assert (clock.time_of(store, "a"), clock.time_of(store, "b"), clock.time_of(store, None)) == (
+        1140,
+        1000,
+        1110,
+    )
+    clock.change_tenant_clock(store, "b", lambda c, now: clock.advance_tenant(c, now, 5))
+    assert clock.tenant_clock(store, "b") == {"now": 1005, "offset_seconds": -105, "frozen": True}
+    assert clock.change_tenant_clock(store, "b", clock.release_tenant)["frozen"] is False
+    wall[0] = 1200.0
+    assert clock.time_of(other, "b") == 1105  # runs again from where it stood
+    store.reset("a")  # a tenant's reset takes its clock back to the fake's
+    assert clock.time_of(store, "a") == 1210
