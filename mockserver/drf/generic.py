@@ -14,7 +14,13 @@ import orjson
 from mockserver.drf.derived import DerivedFields
 from mockserver.drf.errors import NotFound
 from mockserver.drf.metadata import options_metadata
-from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.pagination import (
+    PagePolicy,
+    first_guess,
+    page_links,
+    page_request,
+    resolve_page_number,
+)
 from mockserver.drf.presented import Presenter
 from mockserver.drf.representation import (
     ItemPresenter,
@@ -165,7 +171,7 @@ class CollectionViews:
                 encoded=True,
             )
 
-        guess = int(wanted.number) if wanted.number.lstrip("-").isdigit() else 1
+        guess = first_guess(wanted)
         result = fetch(guess)
         number = resolve_page_number(wanted, result.count)
         if number != guess:

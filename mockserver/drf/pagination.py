@@ -40,6 +40,21 @@ def page_request(query: dict[str, str], policy: PagePolicy) -> PageRequest:
     return PageRequest(number=query.get("page") or "1", size=size)
 
 
+# A page number beyond any count a store can hold: offsets stay within what every store takes.
+FARTHEST_PAGE = 2**31
+
+
+def first_guess(request: PageRequest) -> int:
+    """The page to fetch before the count is known: the number asked for, read as Django reads it
+    (`int()`, so `٣` is 3 while `³`, which `str.isdigit()` also accepts, is no number), or the
+    first page when it is not a page any collection could have (resolve_page_number then answers)."""
+    try:
+        number = int(request.number)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= FARTHEST_PAGE else 1
+
+
 def resolve_page_number(request: PageRequest, count: int) -> int:
     """Django's Paginator.validate_number with allow_empty_first_page, as DRF calls it."""
     pages = max(1, math.ceil(count / request.size))

@@ -20,6 +20,12 @@ SortKind = Literal["text", "number", "datetime", "date"]
 KEY_SEPARATOR = "_"  # Datawiz joins the fields of a composite key with "_" in its URLs
 
 
+def ordering_field(term: str) -> str:
+    """The field an ordering term names: DRF's OrderingFilter takes one leading `-` as descending,
+    so `--name` names the field `-name`, which no collection has (the term is ignored)."""
+    return term[1:] if term.startswith("-") else term
+
+
 def sort_value(kind: str, value: Any) -> Any:
     """A value as its sort kind orders it; None for a null (where a database puts nulls varies)."""
     if value is None:
@@ -51,8 +57,8 @@ class CollectionSpec:
 
     def effective_ordering(self, ordering: Sequence[str]) -> tuple[str, ...]:
         """The terms of `ordering` this collection knows (DRF ignores the rest), else its default."""
-        known = tuple(term for term in ordering if term.lstrip("-") in self.ordering_fields)
-        return known or tuple(t for t in self.default_ordering if t.lstrip("-") in self.ordering_fields)
+        known = tuple(term for term in ordering if ordering_field(term) in self.ordering_fields)
+        return known or tuple(t for t in self.default_ordering if ordering_field(t) in self.ordering_fields)
 
     def key_of(self, document: dict[str, Any]) -> str:
         if isinstance(self.key_field, str):
