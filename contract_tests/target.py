@@ -2,7 +2,6 @@
 the request budget, the rate limit, 429 with Retry-After, and timeouts."""
 
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,11 +167,9 @@ def url_target(
 
 
 def in_process_target(api: str, app: Any, credentials: Credentials, specs_dir: Path | None = None) -> Target:
-    # Starlette's notice about its httpx-based TestClient is noise in a verify/diff summary.
-    warnings.filterwarnings("ignore", message=".*httpx.*")
-    from starlette.testclient import TestClient
+    from mockserver.testing import asgi_client  # only the in-process runs need the app's modules
 
-    client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+    client = asgi_client(app, base_url="http://testserver", raise_server_exceptions=False)
     mode = probe_fake(client, "http://testserver")
     return Target(
         api,

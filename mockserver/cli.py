@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mockserver import __version__, extras
 from mockserver.masking import mask
 from mockserver.settings import KNOWN_APIS, Settings
 
@@ -501,6 +502,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The CLI; given the command about to run, only what that command needs is imported (the
     contract suite's modules cost `serve` a tenth of a second of start-up)."""
     parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser(
         "serve",
@@ -524,18 +526,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     proxy_parser.set_defaults(run=proxy)
     if command in ("serve", "proxy"):
         return parser
-    try:
-        from contract_tests.cli import add_contract_commands
-    except ImportError:  # the contract suite is optional in a trimmed install
-        pass
-    else:
-        add_contract_commands(commands)
+    absent = extras.missing()
+    if absent:  # installed without the `verify` extra: listed, and main() says which extra they need
+        for name in ("verify", "diff"):
+            commands.add_parser(name, help=f"needs the [verify] extra ({', '.join(absent)} missing)")
+        return parser
+    from contract_tests.cli import add_contract_commands
+
+    add_contract_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in arguments if not word.startswith("-")), None)
+    if command in ("verify", "diff") and (absent := extras.missing()):
+        return extras.needs_extra(command, absent)
     args = build_parser(command).parse_args(arguments)
     return int(args.run(args) or 0)
 

@@ -16,6 +16,7 @@ actions that need one say so instead of failing obscurely.
 import secrets
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -297,12 +298,25 @@ def handle_for(target: Target, token: str, settings: Settings | None, shared: bo
     return MockserverHandle(target, token, settings, namespace)
 
 
+def asgi_client(app: Any, **options: Any) -> Any:
+    """A synchronous httpx client calling `app` in this process (Starlette's TestClient).
+
+    Importing it makes Starlette announce its own move away from httpx: a notice for Starlette's
+    users, not for a user of this fake, so it is kept out of their run (where `-W error` would make
+    it an error)."""
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StarletteDeprecationWarning)
+        from starlette.testclient import TestClient
+
+    return TestClient(app, **options)
+
+
 def in_process(settings: Settings) -> tuple[MockserverHandle, Any]:
     """The fake in this process, no socket: returns the handle and the TestClient to close."""
-    from starlette.testclient import TestClient
-
     app = create_app(settings)
-    client = TestClient(app)
+    client = asgi_client(app)
     client.__enter__()  # runs the lifespan (a state file is loaded)
 
     def async_client() -> httpx.AsyncClient:

@@ -51,8 +51,17 @@ def test_the_wheel_carries_specs_and_fixtures(tmp_path):
         timeout=300,
     )
     assert built.returncode == 0, built.stderr
-    (wheel,) = tmp_path.glob("mockserver-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    (wheel,) = tmp_path.glob("akinon_datawiz_mockserver-*.whl")
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    (metadata,) = (name for name in names if name.endswith(".dist-info/METADATA"))
+    requires = [
+        line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")
+    ]
+    for suite_only in ("schemathesis", "hypothesis", "pytest"):  # the stand-in installs without them
+        lines = [line for line in requires if line.split()[1].startswith(suite_only + ">")]
+        assert all("extra ==" in line for line in lines), lines
+        assert any("extra == 'verify'" in line for line in lines), lines
     for spec in (ROOT / "specs").glob("*.yaml"):
         assert f"mockserver/_data/specs/{spec.name}" in names
     for fixture in (ROOT / "fixtures").rglob("*.json"):

@@ -1,5 +1,5 @@
 """The pytest plugin as its users meet it: test files run by pytester, in a fresh pytest, with the
-plugin loaded through its entry point (as after `pip install mockserver`)."""
+plugin loaded through its entry point (as after `pip install .`)."""
 
 import sys
 
@@ -284,3 +284,23 @@ def test_xdist_workers_sharing_one_fake_never_see_each_others_time(pytester: pyt
         result = run(pytester, "--mockserver-url", url, "-n", "2", "test_time.py")
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed") == 8 and not outcomes.get("failed"), result.stdout.str()
+
+
+def test_a_user_project_under_w_error_passes(pytester: pytest.Pytester) -> None:
+    """The plugin adds no warning of its own (nor Starlette's notice about its test client) to a
+    user's run: a project that turns every warning into an error still passes."""
+    pytester.makepyfile(
+        f"""
+        def test_in_process(mockserver):
+            answer = mockserver.client.get("{AKINON}is_required/", headers=mockserver.akinon_auth)
+            assert answer.json() == {{"result": "true"}}
+
+        def test_over_a_socket(mockserver_live):
+            assert mockserver_live.client.get("/__mockserver__/health").status_code == 200
+        """
+    )
+    result = run(pytester, "-W", "error")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed") == 2 and "warning" not in outcomes and "warnings" not in outcomes, (
+        result.stdout.str()
+    )
