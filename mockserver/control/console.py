@@ -1,6 +1,7 @@
 """Control operations behind the web console: its files, the spec documents, the tenants and a
 page of any collection (the rest of what it shows comes from the generic control operations)."""
 
+import re
 from typing import Any
 
 from mockserver.auth.tokens import AUTH_TENANT
@@ -51,7 +52,38 @@ def get_spec_document(request: ApiRequest) -> ApiResponse:
         return ApiResponse(200, RawContent(text, "application/yaml"))
     import yaml  # only when a document is read: its import is a few percent of start-up
 
-    return ApiResponse(200, yaml.safe_load(text))
+    return ApiResponse(200, with_tags(yaml.safe_load(text)))
+
+
+# A versioned API prefix, or the control API's own
+_VERSIONED = re.compile(r"^/(?:api/[a-z]?\d+|__mockserver__)/")
+
+
+def operation_tag(path: str) -> str:
+    """The group an operation is shown in, as DRF schema generators name it (drf-spectacular's
+    tags): the first path segment after the API's versioned prefix (`/api/v1/receipts/{receipt}/
+    cartitems/` -> `receipts`, a collection with its details and nested items), `_` read as `-`.
+    A path outside a versioned prefix keeps all its literal segments (`/api/o/token/` -> `o/token`)."""
+    versioned = _VERSIONED.match(path)
+    rest = path[versioned.end() :] if versioned else path.removeprefix("/api/")
+    # a segment's format suffix (`things.{format}`) is not part of its name
+    literal = [name for name in (part.split(".")[0] for part in rest.split("/")) if name and "{" not in name]
+    if not literal:
+        return "api"
+    return (literal[0] if versioned else "/".join(literal)).replace("_", "-")
+
+
+def with_tags(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every untagged operation grouped by `operation_tag`, so Swagger UI shows
+    one section per collection instead of every operation under "default"."""
+    for path, item in (document.get("paths") or {}).items():
+        for method, operation in item.items():
+            if method in _METHODS and isinstance(operation, dict) and not operation.get("tags"):
+                operation["tags"] = [operation_tag(path)]
+    return document
+
+
+_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 def list_tenants(request: ApiRequest) -> ApiResponse:
