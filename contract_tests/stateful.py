@@ -1,8 +1,9 @@
 """Schemathesis' state machine over the spec's OpenAPI links (execute -> get_async_status,
 POST relocate document -> GET it, login -> use the key), with the conformance checks.
 
-It sends generated objects without this run's prefix, so it runs only against a mockserver fake,
-never against a real deployment."""
+Its generated bodies get this run's prefix in every key, as the conformance cases do; it runs
+only against a mockserver fake all the same: its links log in with generated credentials, which
+can lock an account on a real deployment."""
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -10,6 +11,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from contract_tests.conformance import CHECKS, failure_text
 from contract_tests.context import Context
+from contract_tests.run_prefix import KeyPlaces, prepare
 
 
 def check_links(ctx: Context, spec_path: str) -> None:
@@ -21,8 +23,14 @@ def check_links(ctx: Context, spec_path: str) -> None:
         schema.config.update(base_url=ctx.target.base_url)
     schema.config.update(headers=ctx.target.auth_headers())
     base = schema.as_state_machine()
+    places = KeyPlaces.of(ctx.target.facts, ctx.options.prefix)
 
     class LinkMachine(base):  # type: ignore[misc, valid-type]
+        def before_call(self, case):
+            # A body the prefix turns invalid is sent all the same: it writes nothing, and the
+            # checks here accept a documented 400.
+            prepare(case, places, writes=case.method.upper() != "GET")
+
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS)
 

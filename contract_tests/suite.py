@@ -40,7 +40,9 @@ def run_suite(
     if conformance:
         check_operations(ctx, spec)
         if not target.is_fake:
-            report.skipped.append("stateful.links (sends unprefixed data: only against a mockserver fake)")
+            report.skipped.append(
+                "stateful.links (its links log in with generated credentials: only against a mockserver fake)"
+            )
         else:
             ctx.run("stateful.links", lambda c: check_links(c, spec), writes=True)
     report.requests_sent = target.requests_sent

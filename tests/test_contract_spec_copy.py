@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contract_tests.collection_promises import PROMISES
-from contract_tests.conformance import prefixed
+from contract_tests.run_prefix import KeyPlaces
 from contract_tests.context import RunOptions
 from contract_tests.drifts import Answer, Drift, DriftedApp
 from contract_tests.spec_facts import facts
@@ -58,11 +58,11 @@ def test_the_suite_checks_a_collection_the_spec_copy_adds(copy):
 
 
 def test_a_write_prefixes_every_key_field_and_reference_the_copy_declares(copy):
-    keys = facts("datawiz", copy[0]).key_fields
+    places = KeyPlaces.of(facts("datawiz", copy[0]), "ct-x-")
     # visits' text key fields, the shop and product references; not the datetime in the key.
-    assert {"shop_id", "order_id", "product_id"} <= keys and "date" not in keys
+    assert {"shop_id", "order_id", "product_id"} <= places.fields and "date" not in places.fields
     visit = {"shop_id": "1", "date": "2017-07-05T14:11:36", "order_id": 7, "lines": [{"product_id": "p"}]}
-    assert prefixed(visit, "ct-x-", keys) == {
+    assert places.rewrite(visit) == {
         "shop_id": "ct-x-1",
         "date": "2017-07-05T14:11:36",
         "order_id": "ct-x-7",

@@ -1,0 +1,276 @@
+"""The run prefix in every key a generated body names (contract_tests/run_prefix.py), whatever
+the value drawn in the key place and whatever the body's encoding; a positive case stays
+positive and a negative one is judged on the body as sent."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+from schemathesis.generation.modes import GenerationMode
+
+from contract_tests.conformance import _negative_beyond_credentials
+from contract_tests.run_prefix import SAFE_KEY, KeyPlaces, key_text, prepare
+from contract_tests.spec_facts import facts
+
+PREFIX = "ct-0a1b2c-"
+# What DRF's router matches for a lookup: a key outside it cannot be reversed to a detail URL.
+DRF_LOOKUP = re.compile(r"[^/.]+")
+
+KEY_PLACE_VALUES = st.one_of(
+    st.text(),
+    st.just(""),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.just(9007199254740992.0),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+def is_run_key(value: object, longest: int | None = None) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(PREFIX)
+        and SAFE_KEY.fullmatch(value) is not None
+        and DRF_LOOKUP.fullmatch(value) is not None
+        and (longest is None or len(value) <= max(longest, len(PREFIX)))
+    )
+
+
+@given(KEY_PLACE_VALUES, st.none() | st.integers(0, 40))
+def test_any_value_in_a_key_place_becomes_a_key_of_the_run(value, longest):
+    assert is_run_key(key_text(PREFIX, value, longest), longest)
+
+
+@given(st.text(), st.text())
+def test_two_texts_never_share_a_key(a, b):
+    if a != b and not (a.startswith(PREFIX) or b.startswith(PREFIX)):
+        assert key_text(PREFIX, a) != key_text(PREFIX, b)
+
+
+def test_a_key_of_the_run_is_kept_and_floats_lose_their_dot():
+    assert key_text(PREFIX, f"{PREFIX}p1-") == f"{PREFIX}p1-"
+    assert key_text(PREFIX, "") == PREFIX
+    assert key_text(PREFIX, 9007199254740992.0) == f"{PREFIX}9007199254740992_2e_0"
+    assert key_text(PREFIX, "%") == f"{PREFIX}_25_"
+    assert key_text(PREFIX, True) == f"{PREFIX}true"
+    assert key_text(PREFIX, "a/b", longest=12) == f"{PREFIX}a_"
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["brand_id", "name", "qty", "products", "x"]), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _key_values(body, fields):
+    if isinstance(body, list):
+        for item in body:
+            yield from _key_values(item, fields)
+    elif isinstance(body, dict):
+        for name, value in body.items():
+            if name in fields:
+                yield value
+            else:
+                yield from _key_values(value, fields)
+
+
+@given(JSON)
+def test_every_key_place_at_any_depth_is_rewritten_and_nothing_else(body):
+    places = KeyPlaces(PREFIX, frozenset({"brand_id"}))
+    rewritten = places.rewrite(body)
+    assert all(v is None or is_run_key(v) for v in _key_values(rewritten, places.fields))
+    # Only key places change: blanking them out leaves the same body.
+    assert _blanked(rewritten) == _blanked(body)
+
+
+def _blanked(body):
+    if isinstance(body, list):
+        return [_blanked(item) for item in body]
+    if isinstance(body, dict):
+        return {k: (v is None) if k == "brand_id" else _blanked(v) for k, v in body.items()}
+    return body
+
+
+def test_the_datawiz_key_places_know_the_shortest_max_length():
+    places = KeyPlaces.of(facts("datawiz"), PREFIX)
+    assert "brand_id" in places.fields and "relocate_id" in places.fields
+    # product_id is 200 long on products and 50 on product-photo: a rewrite fits both.
+    assert places.longest["product_id"] == 50 and places.longest["shop_id"] == 50
+
+
+# A spec with every kind of key place the rewrite must handle, in all three encodings.
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "keys", "version": "1"},
+    "paths": {
+        "/things/": {
+            "post": {
+                "operationId": "createThings",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        media: {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        for media in (
+                            "application/json",
+                            "application/x-www-form-urlencoded",
+                            "multipart/form-data",
+                        )
+                    },
+                },
+                "responses": {"201": {"description": "created"}, "400": {"description": "invalid"}},
+            }
+        },
+        "/things/{thing_id}/": {
+            "put": {
+                "operationId": "updateThing",
+                "parameters": [
+                    {"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                },
+                "responses": {"200": {"description": "updated"}, "400": {"description": "invalid"}},
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "required": ["thing_id", "short_id", "number_id"],
+                "properties": {
+                    "thing_id": {"type": "string", "minLength": 1},
+                    "short_id": {"type": "string", "minLength": 1, "maxLength": 14},
+                    "number_id": {"type": ["string", "number"], "minLength": 1},
+                    "flag_id": {"type": "boolean"},
+                    "name": {"type": "string", "maxLength": 5},
+                },
+            },
+            "Coded": {
+                "type": "object",
+                "required": ["code_id"],
+                "properties": {"code_id": {"type": "string", "pattern": "^[a-z]{2,8}$"}},
+            },
+        }
+    },
+}
+SPEC["paths"]["/codes/"] = {
+    "post": {
+        "operationId": "createCodes",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coded"}}},
+        },
+        "responses": {"201": {"description": "created"}, "400": {"description": "invalid"}},
+    }
+}
+FIELDS = frozenset({"thing_id", "short_id", "number_id", "flag_id", "code_id"})
+PLACES = KeyPlaces(PREFIX, FIELDS, {"short_id": 14})
+
+
+@pytest.fixture(scope="module")
+def operations(tmp_path_factory):
+    path = Path(tmp_path_factory.mktemp("spec")) / "keys.json"
+    path.write_text(json.dumps(SPEC))
+    schema = schemathesis.openapi.from_path(str(path))
+    return {r.ok().definition.raw["operationId"]: r.ok() for r in schema.get_all_operations()}
+
+
+CASES = settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+
+def _sent_key_values(case) -> list[object]:
+    """The key places' values as they go on the wire, in every encoding."""
+    kwargs = case.as_transport_kwargs(base_url="http://127.0.0.1")
+    if "json" in kwargs:
+        return list(_key_values(kwargs["json"], FIELDS))
+    sent: list[object] = []
+    for name, value in (kwargs.get("data") or {}).items() if isinstance(kwargs.get("data"), dict) else ():
+        if name in FIELDS:
+            sent += value if isinstance(value, list) else [value]
+    for name, (_, value, *_) in kwargs.get("files") or ():
+        if name in FIELDS:
+            sent.append(value.decode() if isinstance(value, bytes) else value)
+    return sent
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_every_encoding_sends_only_keys_of_the_run(operations, mode):
+    seen_media: set[str] = set()
+
+    @CASES
+    @given(operations["createThings"].as_strategy(generation_mode=mode))
+    def check(case):
+        prepared = prepare(case, PLACES, writes=True)
+        seen_media.add(case.media_type)
+        if not prepared.send:
+            return
+        assert all(v is None or is_run_key(str(v)) for v in _sent_key_values(case))
+        if mode == GenerationMode.POSITIVE:
+            # A positive case stays positive: its final body is valid (a short_id cut to 14).
+            assert prepared.body_conforms in (True, None), case.body
+
+    check()
+    assert seen_media == {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def test_a_key_whose_pattern_leaves_no_room_for_the_prefix_is_never_sent_as_positive(operations):
+    sent = []
+
+    @CASES
+    @given(operations["createCodes"].as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def check(case):
+        if prepare(case, PLACES, writes=True).send:
+            sent.append(case.body)
+
+    check()
+    assert sent == []  # a valid code_id is ^[a-z]{2,8}$: no run key is one
+
+
+def test_a_write_names_only_objects_of_the_run_in_its_path(operations):
+    @CASES
+    @given(operations["updateThing"].as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def check(case):
+        prepare(case, PLACES, writes=True)
+        assert is_run_key(case.path_parameters["thing_id"])
+        assert case.as_transport_kwargs(base_url="http://127.0.0.1")["url"].startswith(
+            f"http://127.0.0.1/things/{PREFIX}"
+        )
+
+    check()
+
+
+def test_a_negative_body_the_prefix_made_valid_is_not_judged_negative(operations):
+    """`thing_id: ""` violates minLength 1; with the prefix it is `ct-<run>-`, valid: a service
+    that accepts it keeps its contract (the ST201 false alarm of every Datawiz run). A body still
+    invalid after the rewrite stays negative."""
+    case = find(
+        operations["createThings"].as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        lambda c: (
+            c.media_type == "application/json"
+            and {str(loc.value) for loc, info in c.meta.components.items() if info.mode.is_negative}
+            == {"body"}
+        ),
+        settings=settings(database=None, suppress_health_check=list(HealthCheck)),
+    )
+    case.body = {"thing_id": "", "short_id": "a", "number_id": 1.5}
+    assert _negative_beyond_credentials(case)  # as generated: negative
+    prepared = prepare(case, PLACES, writes=True)
+    assert case.body["thing_id"] == PREFIX and prepared.body_conforms is True and prepared.send
+    assert not _negative_beyond_credentials(case, prepared.body_conforms)
+
+    case.body = {"thing_id": "", "short_id": "a"}  # number_id missing: still invalid
+    prepared = prepare(case, PLACES, writes=True)
+    assert prepared.body_conforms is False and prepared.send
+    assert _negative_beyond_credentials(case, prepared.body_conforms)
