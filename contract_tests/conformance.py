@@ -100,7 +100,7 @@ def failure_text(error: BaseException) -> str:
 _FORMAT_SUFFIXED = re.compile(r"[^/.]+\.(json|api)")
 
 
-def _negative_beyond_credentials(case: Any, body_conforms: bool | None = None) -> bool:
+def stays_negative(case: Any, body_conforms: bool | None = None) -> bool:
     """Whether a negative case stays negative once the suite puts its own credentials in (a case
     made invalid only through headers, on an operation whose only header is Authorization, does
     not) and the run's prefix in its keys (a body the prefix made valid is no longer negative)."""
@@ -155,7 +155,7 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool, max_examples: int, pla
         with contextlib.suppress(Exception):
             response.request.read()  # a streamed (multipart) body, for the checks and the curl line
         try:
-            negative = _negative_beyond_credentials(case, prepared.body_conforms)
+            negative = stays_negative(case, prepared.body_conforms)
             case.validate_response(
                 response, checks=[*CHECKS, negative_data_rejection] if negative else CHECKS
             )

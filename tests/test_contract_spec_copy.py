@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from contract_tests.collection_promises import PROMISES
-from contract_tests.run_prefix import KeyPlaces
 from contract_tests.context import RunOptions
 from contract_tests.drifts import Answer, Drift, DriftedApp
+from contract_tests.run_prefix import KeyPlaces
 from contract_tests.spec_facts import facts
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
