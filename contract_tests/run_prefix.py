@@ -17,6 +17,8 @@ from contract_tests.spec_facts import ApiFacts
 # What a written key may hold past the prefix; anything else is spelled `_<hex>_`.
 _KEPT = re.compile(r"[A-Za-z0-9-]")
 SAFE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# Bodies whose every value goes on the wire as text (a null as `null`).
+FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
 def key_text(prefix: str, value: Any, longest: int | None = None) -> str:
@@ -54,17 +56,17 @@ class KeyPlaces:
             _collect_lengths(collection.input_schema, facts.key_fields, longest)
         return cls(prefix, facts.key_fields, longest)
 
-    def rewrite(self, body: Any) -> Any:
-        """The body with every value in a key place made a key of this run, at any depth; a null
-        stays null (it names no object)."""
+    def rewrite(self, body: Any, *, form: bool = False) -> Any:
+        """The body with every value in a key place made a key of this run, at any depth. A JSON
+        null stays null (it names no object); in a form it is the text `null`, a key like any other."""
         if isinstance(body, list):
-            return [self.rewrite(item) for item in body]
+            return [self.rewrite(item, form=form) for item in body]
         if isinstance(body, dict):
             return {
                 name: (
                     key_text(self.prefix, value, self.longest.get(name))
-                    if name in self.fields and value is not None
-                    else self.rewrite(value)
+                    if name in self.fields and (value is not None or form)
+                    else self.rewrite(value, form=form)
                 )
                 for name, value in body.items()
             }
@@ -107,7 +109,8 @@ def prepare(case: Any, places: KeyPlaces, *, writes: bool) -> Prepared:
     if not isinstance(case.body, dict | list):
         return Prepared(True, None)
     before = body_conforms(case)
-    case.body = places.rewrite(case.body)
+    media_type = (case.media_type or "").split(";")[0].strip()
+    case.body = places.rewrite(case.body, form=media_type in FORM_MEDIA_TYPES)
     after = body_conforms(case)
     return Prepared(send=not (before and after is False), body_conforms=after)
 

@@ -221,7 +221,10 @@ def test_every_encoding_sends_only_keys_of_the_run(operations, mode):
         seen_media.add(case.media_type)
         if not prepared.send:
             return
-        assert all(v is None or is_run_key(str(v)) for v in _sent_key_values(case))
+        sent = _sent_key_values(case)
+        if case.media_type == "application/json":
+            sent = [v for v in sent if v is not None]  # a JSON null names no object
+        assert all(is_run_key(str(v)) for v in sent), sent
         if mode == GenerationMode.POSITIVE:
             # A positive case stays positive: its final body is valid (a short_id cut to 14).
             assert prepared.body_conforms in (True, None), case.body
