@@ -100,11 +100,12 @@ def credentials_are_required(ctx: Context) -> None:
 
 def task_lifecycle(ctx: Context) -> None:
     """execute -> running* -> an outcome, within the timeout; an outcome that copies everything
-    (FINISHED) leaves nothing to copy."""
+    (FINISHED) leaves nothing to copy, one that does not (FAILED, ABORTED) leaves something."""
     declared = task(ctx)
     running, outcomes = declared.running, tuple(declared.outcomes)
     status = endpoint(ctx.target.facts, "status")
     before = read_status(ctx)
+    required_before = read_is_required(ctx)
     execute = endpoint(ctx.target.facts, "execute")
     started = ctx.target.api_call("POST", execute, json={})
     operation = f"POST {execute}"
@@ -155,6 +156,15 @@ def task_lifecycle(ctx: Context) -> None:
         )
         again = read_status(ctx)
         ctx.expect_equal(again, seen[-1], f"GET {status}", "the outcome is reported until the next execute")
+    elif required_before == declared.answers[True]:
+        # an outcome that does not copy everything leaves part of what was missing missing
+        still = declared.answers[True]
+        ctx.expect(
+            read_is_required(ctx) == still,
+            f"GET {endpoint(ctx.target.facts, 'is_required')}",
+            f"after {seen[-1]}, which does not copy everything, is_required stays {still!r}",
+            expected=repr(still),
+        )
 
 
 CHECKS = [

@@ -332,6 +332,104 @@ def _next_without_page_size(data: Json) -> Json:
     return {**data, "next": f"{head}?{urlencode(kept)}"}
 
 
+def _text_html(answer: Answer) -> None:
+    """A deployment whose renderers put the browsable API first (or mislabel JSON): JSON bodies
+    reach a client that never asked for HTML labelled text/html."""
+    if answer.headers.get("content-type", "").startswith("application/json") and answer.path.startswith(
+        "/api/"
+    ):
+        answer.headers["content-type"] = "text/html; charset=utf-8"
+
+
+def _remember_uploaded(drift: Drift, path_part: str, key: str) -> Callable[[str, bytes], bytes]:
+    def remember(path: str, body: bytes) -> bytes:
+        if path.endswith(path_part + "/"):
+            drift.state.setdefault("keys", set()).update(str(i.get(key)) for i in _uploaded(body))
+        return body
+
+    return remember
+
+
+def _uploaded_not_found(drift: Drift, path_part: str) -> Callable[[Answer], None]:
+    """Uploads are accepted, but a detail read of what was uploaded answers 404 (another
+    database behind the reads, a lost write)."""
+
+    def rewrite(answer: Answer) -> None:
+        _, _, rest = answer.path.partition(path_part + "/")
+        key = rest.rstrip("/").removesuffix(".json")
+        if answer.method == "GET" and answer.status == 200 and key in drift.state.get("keys", ()):
+            answer.status = 404
+            answer.set_json({"detail": "Not found."})
+
+    return rewrite
+
+
+def _line_prices_zero(document: dict) -> dict:
+    for line in document.get("products") or []:
+        if isinstance(line, dict) and "price" in line:
+            line["price"] = "0.0000"
+    return document
+
+
+def _field_errors_as_detail(answer: Answer) -> None:
+    data = answer.json()
+    if answer.method == "POST" and answer.status == 400 and data is not None and "detail" not in data:
+        answer.set_json({"detail": "invalid"})
+
+
+def _failed_instead_of_finished(data: Json) -> Json:
+    """The outcome that copies everything reported as one that does not (FINISHED as FAILED)."""
+    task = facts("akinon").task
+    complete = next(state for state, copies in task.outcomes.items() if copies == "all")
+    partial = next(state for state, copies in task.outcomes.items() if copies != "all")
+    return {**data, "result": partial} if data.get("result") == complete else data
+
+
+def observed_drifts() -> list[Drift]:
+    """Drifts an ordinary client session shows to an observer (issue #23): a label, a lost
+    write, a changed value, an error body of the wrong cause, two endpoints that disagree."""
+    lost = Drift(
+        "uploaded_document_not_found",
+        "datawiz",
+        "a relocate document whose upload was accepted answers 404 on its detail URL",
+    )
+    lost.rewrite_request = _remember_uploaded(lost, "/relocate-documents", "relocate_id")
+    lost.rewrite_answer = _uploaded_not_found(lost, "/relocate-documents")
+    return [
+        Drift(
+            "datawiz_json_as_text_html",
+            "datawiz",
+            "JSON answers say Content-Type: text/html to clients that did not ask for HTML",
+            rewrite_answer=_text_html,
+        ),
+        Drift(
+            "akinon_json_as_text_html",
+            "akinon",
+            "JSON answers say Content-Type: text/html to clients that did not ask for HTML",
+            rewrite_answer=_text_html,
+        ),
+        lost,
+        Drift(
+            "line_price_read_back_zero",
+            "datawiz",
+            "a relocate document's line prices read back as 0.0000",
+            rewrite_answer=_documents(_line_prices_zero),
+        ),
+        Drift(
+            "field_errors_as_detail",
+            "datawiz",
+            'a refused upload of a well-formed body answers {"detail": "invalid"}, not its field errors',
+            rewrite_answer=_field_errors_as_detail,
+        ),
+        Drift(
+            "failed_with_nothing_left",
+            "akinon",
+            'a task that copied everything reports FAILED while is_required says "false"',
+            rewrite_answer=_on_json("get_async_status", _failed_instead_of_finished),
+        ),
+    ]
+
+
 def collection_drifts() -> list[Drift]:
     """Drifts on the declared collections (products, shops, receipts, loss documents), each named
     with the promise that must see it."""
@@ -569,7 +667,7 @@ def catalogue() -> list[Drift]:
     echoing = Drift("line_price_not_computed", "datawiz", "the line price rule is not applied")
     echoing.rewrite_request = _remember_prices(echoing)
     echoing.rewrite_answer = _documents(_prices_as_sent(echoing))
-    drifts += [merging, echoing, *collection_drifts()]
+    drifts += [merging, echoing, *collection_drifts(), *observed_drifts()]
     for api in ("akinon", "datawiz"):
         flaky = Drift(f"{api}_intermittent_5xx", api, "every fourth API answer is a 502")
         flaky.rewrite_answer = _intermittent_5xx(flaky)
