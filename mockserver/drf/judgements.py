@@ -181,6 +181,15 @@ def error_form_problem(sent: Any, status: int, data: Any) -> str | None:
     return None
 
 
+def parse_error_problem(status: int, data: Any) -> str | None:
+    """A 400 to a body that parsed comes from the serializer: per-field errors (`{"field":
+    ["message"]}`, `non_field_errors`, or a list aligned with a list upload), never the
+    `{"detail": ...}` of DRF's ParseError, which only a body that does not parse gets."""
+    if status == 400 and isinstance(data, dict) and set(data) == {"detail"}:
+        return f"a 400 to a well-formed body is the serializer's per-field errors, got {str(data)[:120]}"
+    return None
+
+
 def options_actions_problem(data: Any, expected: Mapping[str, Any]) -> str | None:
     """DRF's SimpleMetadata: `actions` describes exactly the view's POST and PUT (to a caller
     allowed to use them)."""

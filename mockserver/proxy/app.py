@@ -19,7 +19,7 @@ from mockserver.proxy.reports import Traffic, report_data, write_json, write_jun
 from mockserver.proxy.settings import ProxySettings
 from mockserver.proxy.spec_facts import SpecFacts, read_facts
 from mockserver.proxy.tenancy import TenantKeys
-from mockserver.proxy.violations import ViolationLog, excerpt, violation
+from mockserver.proxy.violations import ViolationLog, excerpt, is_note, violation
 
 logger = logging.getLogger("mockserver.proxy")
 VIOLATIONS_PATH = "/__mockserver__/violations"
@@ -72,6 +72,7 @@ class ProxyApp:
         self.behaviour = BehaviourChecker(self.facts)
         self.keys = TenantKeys()
         self.violations = ViolationLog(settings.violations_kept)
+        self.notes = ViolationLog(settings.violations_kept)  # decided, not documented: never a failure
         self.traffic = Traffic()
         self.recorder = Recorder(self.facts, settings.apis, self.keys) if settings.record else None
         self._sequence = itertools.count(1)
@@ -193,10 +194,15 @@ class ProxyApp:
             self.recorder.observe(exchange)
         return grouped(findings)
 
-    def _note(self, exchange: Exchange, findings: list[Finding]) -> None:
+    def _note(self, exchange: Exchange, findings: list[Finding]) -> list[Finding]:
+        """Count the exchange, log its findings; the violations among them are returned."""
         self.traffic.note(exchange.operation_id, exchange.status, exchange.method, exchange.path)
+        found = []
         for kind, message in findings:
-            self.violations.add(violation(exchange, kind, message))
+            (self.notes if is_note(kind) else self.violations).add(violation(exchange, kind, message))
+            if not is_note(kind):
+                found.append((kind, message))
+        return found
 
     def _fault(
         self, exchange: Exchange, fault: UpstreamFault
@@ -211,7 +217,7 @@ class ProxyApp:
     def _answer(
         self, exchange: Exchange, answer: UpstreamAnswer, findings: list[Finding]
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        self._note(exchange, findings)
+        findings = self._note(exchange, findings)
         if findings and findings[0][0] in ("upstream.5xx", "upstream.non_json"):
             return _json_reply(
                 502,
@@ -249,16 +255,28 @@ class ProxyApp:
             kind=query.get("kind") or None,
             exchange=int(exchange) if exchange and exchange.isdigit() else None,
         )
+        notes = self.notes.select(
+            operation=query.get("operation") or None,
+            tenant=query.get("tenant") or None,
+            exchange=int(exchange) if exchange and exchange.isdigit() else None,
+        )
         return {
             "count": len(chosen),
             "total": self.violations.total,
             "exchanges": self.traffic.exchanges,
             "violations": [v.as_dict() for v in chosen],
+            "notes_total": self.notes.total,
+            "notes": [n.as_dict() for n in notes],
         }
 
     def report(self) -> dict[str, Any]:
         return report_data(
-            self.facts, self.traffic, self.violations.all(), self.violations.total, self.settings.upstream
+            self.facts,
+            self.traffic,
+            self.violations.all(),
+            self.violations.total,
+            self.settings.upstream,
+            self.notes.all(),
         )
 
     @property
@@ -275,10 +293,13 @@ class ProxyApp:
         if settings.report_json:
             write_json(settings.report_json, self.report())
         if settings.junit_xml:
-            write_junit(settings.junit_xml, self.facts, self.traffic, self.violations.all())
+            write_junit(settings.junit_xml, self.facts, self.traffic, self.violations.all(), self.notes.all())
         if self.recorder is not None and settings.record:
             self.recorder.save(settings.record)
         await self.upstream.close()
         logger.info(
-            "mockserver proxy: %d exchanges, %d violations", self.traffic.exchanges, self.violations.total
+            "mockserver proxy: %d exchanges, %d violations, %d notes (decided, not documented)",
+            self.traffic.exchanges,
+            self.violations.total,
+            self.notes.total,
         )

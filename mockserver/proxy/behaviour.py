@@ -1,7 +1,9 @@
 """The documented behaviours passing traffic can show, judged per tenant from what the proxy saw
 of that tenant before, without sending anything: paging, ordering, search, upsert counts,
-absolute links on the host asked, task-state transitions, is_required after a task, and a
-detail read agreeing with the last list or upload seen."""
+absolute links on the host asked, task-state transitions, is_required after a task, a detail
+read agreeing with the last list seen, and every read agreeing with the accepted uploads seen
+(read-your-writes). Where the behaviour is one the project decided (mockserver/proxy/decided.py)
+a difference is a note, never a violation."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,13 +15,17 @@ from mockserver.drf.judgements import (
     page_problem,
     search_misses,
     search_problem,
+    search_terms,
     self_link_problem,
     upsert_problem,
 )
 from mockserver.drf.pagination import PagePolicy, page_request
+from mockserver.proxy.decided import collection_decision, task_decision
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.exchange_checks import Finding
 from mockserver.proxy.spec_facts import SpecFacts
+from mockserver.proxy.violations import note
+from mockserver.proxy.writes import Expected, WrittenForms, difference
 from mockserver.setup_task.declaration import SetupTaskDeclaration
 from mockserver.spec.collections import CollectionDeclaration
 
@@ -32,10 +38,13 @@ class CollectionMemory:
     listed: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> last representation read
     uploaded: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> upload not read back yet
     absent: set[str] = field(default_factory=set)  # keys a detail read answered 404 for
+    # key -> (the exchange of its last accepted upload, what every read must show of it)
+    written: dict[str, tuple[int, Expected]] = field(default_factory=dict)
 
     def gone(self, key: str) -> None:
         self.listed.pop(key, None)
         self.uploaded.pop(key, None)
+        self.written.pop(key, None)
         self.absent.add(key)
 
 
@@ -44,6 +53,8 @@ class TaskMemory:
     last: str | None = None  # the last state a status poll showed
     executed_since: bool = False  # an execute was accepted after that poll
     outcome: str | None = None  # the last outcome shown, until the next execute
+    required_before: str | None = None  # is_required's answer since the last outcome shown
+    required_at_start: str | None = None  # what it was when the last accepted execute came
 
 
 @dataclass
@@ -98,25 +109,53 @@ def _without_links(declaration: CollectionDeclaration, document: dict[str, Any])
     return plain
 
 
-def _plain_strings(declaration: CollectionDeclaration) -> list[str]:
-    """Upload fields presented exactly as sent: plain strings with no format to normalise."""
-    names = []
-    for name, prop in (declaration.presented_schema.get("properties") or {}).items():
-        types = prop.get("type") if isinstance(prop, dict) else None
-        if (
-            name in declaration.writable_fields
-            and types == "string"
-            and "format" not in prop
-            and "pattern" not in prop
-        ):
-            names.append(name)
-    return names
+def _certain_size(query: dict[str, str], policy: PagePolicy) -> bool:
+    """Whether the page size is the one the client asked (documented), not the default or the
+    maximum a page is cut to (both decided)."""
+    asked = query.get("page_size", "")
+    return asked.isascii() and asked.isdigit() and 0 < int(asked) <= policy.max_size
+
+
+def _sizes(page: dict[str, Any], number: int) -> set[int]:
+    """Page sizes that could have made this page: what it holds, or what the pages before held."""
+    results, count = page.get("results"), page.get("count")
+    sizes = {len(results)} if isinstance(results, list) and results else set()
+    if number > 1 and isinstance(count, int) and isinstance(results, list):
+        before, rest = divmod(count - len(results), number - 1)
+        if before > 0 and not rest:
+            sizes.add(before)
+    return sizes
+
+
+def _text_values(value: Any) -> list[str]:
+    """Every text a shown object holds, nested ones included."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _text_values(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _text_values(item)]
+    return [] if value is None else [str(value)]
+
+
+def _matches_nowhere(documents: list[dict[str, Any]], search: str) -> dict[str, Any] | None:
+    """A result holding a search term in no value it shows at all."""
+    terms = [term.lower() for term in search_terms(search)]
+    for document in documents:
+        texts = [text.lower() for text in _text_values(document)]
+        if not all(any(term in text for text in texts) for term in terms):
+            return document
+    return None
+
+
+def _judged(topic: str, decided: str | None, kind: str, problem: str) -> Finding:
+    """A violation of a documented behaviour, or a note where the project decided it."""
+    return note(topic, decided, problem) if decided else (kind, problem)
 
 
 class BehaviourChecker:
     def __init__(self, facts: SpecFacts) -> None:
         self.facts = facts
         self.tenants: dict[str, TenantMemory] = {}
+        self.forms = WrittenForms()
 
     def memory(self, tenant: str) -> TenantMemory:
         return self.tenants.setdefault(tenant, TenantMemory())
@@ -124,6 +163,7 @@ class BehaviourChecker:
     def findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
         operation = exchange.operation
         if operation is None:
+            self._undocumented_write(exchange)
             return []
         findings: list[Finding] = []
         if (
@@ -171,17 +211,18 @@ class BehaviourChecker:
             return []
         findings: list[Finding] = []
         query = exchange.query
-        asked = page_request(query, PagePolicy(declaration.page_size, declaration.max_page_size))
+        policy = PagePolicy(declaration.page_size, declaration.max_page_size)
+        asked = page_request(query, policy)
         count = data.get("count")
         number: int | None = None
         if asked.number == "last" and isinstance(count, int):
             number = max(1, -(-count // asked.size))
-        elif asked.number.isdigit():
+        elif asked.number.isascii() and asked.number.isdigit():  # int() refuses '³'
             number = int(asked.number)
         if number is not None:
             problem = page_problem(data, number, asked.size)
             if problem:
-                findings.append(("behaviour.pagination", problem))
+                findings.append(self._page_finding(declaration, data, number, query, policy, problem))
         for name in ("next", "previous"):
             link = data.get(name)
             if isinstance(link, str) and link:
@@ -196,12 +237,10 @@ class BehaviourChecker:
         ordering = [t.strip() for t in query.get("ordering", "").split(",") if t.strip()]
         problem = ordering_problem(documents, ordering, declaration.ordering) if ordering else None
         if problem:
-            findings.append(("behaviour.ordering", problem))
+            decided = collection_decision(declaration, "ordering_fields")
+            findings.append(_judged("ordering_fields", decided, "behaviour.ordering", problem))
         if query.get("search") and declaration.search:
-            problem = search_problem(documents, query["search"], declaration.search)
-            problem = problem or self._missed_matches(data, documents, query["search"], declaration, memory)
-            if problem:
-                findings.append(("behaviour.search", problem))
+            findings += self._search(data, documents, query["search"], declaration, memory)
         for document in documents:
             key = _key(declaration, document)
             if key is not None:
@@ -224,7 +263,16 @@ class BehaviourChecker:
         key = values[-1]  # the lookup (composite keys travel joined in one path segment)
         deleted = exchange.method == "DELETE" and exchange.status in (200, 204)
         if deleted or (exchange.method == "GET" and exchange.status == 404):
+            written = memory.written.get(key) if not deleted else None
             memory.gone(key)
+            if written is not None:
+                return [
+                    (
+                        "behaviour.read_your_writes",
+                        f"{key} answers 404, but its upload was accepted (exchange #{written[0]}) "
+                        f"and no later write or delete was seen",
+                    )
+                ]
             return []
         data = exchange.response_json
         if exchange.method != "GET" or exchange.status != 200 or not isinstance(data, dict):
@@ -261,31 +309,18 @@ class BehaviourChecker:
         shown: dict[str, Any],
         how: str,
     ) -> list[Finding]:
-        sent = memory.uploaded.get(key)
-        if sent is not None:
-            for name in _plain_strings(declaration):
-                if name in sent and isinstance(sent[name], str) and shown.get(name) != sent[name]:
-                    return [
-                        (
-                            "behaviour.read_back",
-                            f"{how} of {key}: {name} is {shown.get(name)!r}, uploaded {sent[name]!r}",
-                        )
-                    ]
-            derived = {rule.field for rule in declaration.derived}  # read-only: never as sent
-            for name, value in sent.items():
-                if (
-                    name not in derived
-                    and isinstance(value, list)
-                    and isinstance(shown.get(name), list)
-                    and len(shown[name]) != len(value)
-                ):
-                    return [
-                        (
-                            "behaviour.read_back",
-                            f"{how} of {key}: {len(shown[name])} {name}, the last upload sent {len(value)}",
-                        )
-                    ]
-            return []
+        written = memory.written.get(key)
+        if written is not None:
+            problem = difference(self.forms.kinds(declaration), written[1], shown)
+            if problem:
+                return [
+                    (
+                        "behaviour.read_your_writes",
+                        f"{how} of {key}: {problem} (accepted in exchange #{written[0]})",
+                    )
+                ]
+        if key in memory.uploaded:
+            return []  # the list seen before is older than the upload
         seen = memory.listed.get(key)
         if seen is None or how != "detail read":
             return []
@@ -302,6 +337,29 @@ class BehaviourChecker:
                 ("behaviour.read_back", f"detail read of {key} differs from the last list seen in {changed}")
             ]
         return []
+
+    def _search(
+        self,
+        page: dict[str, Any],
+        documents: list[dict[str, Any]],
+        search: str,
+        declaration: CollectionDeclaration,
+        memory: CollectionMemory,
+    ) -> list[Finding]:
+        """A result holding a term in no value it shows breaks ?search= itself (documented where
+        a source names the parameter); one matching outside the declared search fields, or a
+        complete answer leaving out a stored match, parts only from the fields decided."""
+        fields = collection_decision(declaration, "search_fields")
+        nowhere = _matches_nowhere(documents, search)
+        if nowhere is not None:
+            key = _key(declaration, nowhere)
+            problem = f"search={search!r}: result {key} holds the term in no value it shows"
+            return [
+                _judged("search", collection_decision(declaration, "search"), "behaviour.search", problem)
+            ]
+        problem = search_problem(documents, search, declaration.search)
+        problem = problem or self._missed_matches(page, documents, search, declaration, memory)
+        return [_judged("search_fields", fields, "behaviour.search", problem)] if problem else []
 
     @staticmethod
     def _missed_matches(
@@ -342,9 +400,64 @@ class BehaviourChecker:
                     return [("behaviour.absolute_urls", f"{name}: {problem}")]
         return []
 
+    def _page_finding(
+        self,
+        declaration: CollectionDeclaration,
+        page: dict[str, Any],
+        number: int,
+        query: dict[str, str],
+        policy: PagePolicy,
+        problem: str,
+    ) -> Finding:
+        """A page size the client asked is documented; the default and the maximum are decided,
+        so a page another size explains differs only from the fake's choice."""
+        decided = collection_decision(declaration, "page_size")
+        explained = any(page_problem(page, number, size) is None for size in _sizes(page, number))
+        if decided and explained and not _certain_size(query, policy) and query.get("page") != "last":
+            return note("page_size", decided, problem)
+        return ("behaviour.pagination", problem)
+
+    def _remember_writes(
+        self, exchange: Exchange, declaration: CollectionDeclaration, memory: CollectionMemory
+    ) -> None:
+        """What an accepted upload promises later reads; an upload the proxy could not read may
+        have changed any object, so nothing is promised for the collection until seen again."""
+        cleaned = exchange.cleaned
+        if cleaned is NOT_JSON:
+            memory.written.clear()
+            return
+        for item in _items(cleaned):
+            found = self.forms.expected(declaration, item)
+            if found is not None:
+                key, expected = found
+                memory.written.pop(key, None)
+                memory.written[key] = (exchange.sequence, expected)
+        while len(memory.written) > DOCUMENTS_REMEMBERED:
+            memory.written.pop(next(iter(memory.written)))
+
+    def _undocumented_write(self, exchange: Exchange) -> None:
+        """A write the spec does not list (a ModelViewSet's PUT, PATCH or DELETE) that the
+        upstream accepted: whatever it promised of the object is void."""
+        match = exchange.match
+        if exchange.tenant is None or match is None or not 200 <= exchange.status < 300:
+            return
+        role = self.facts.by_path.get(match.path_item.path)
+        if role is None or exchange.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        memory = self.memory(exchange.tenant).collection(role.declaration.name)
+        values = list(match.path_params.values())
+        if role.is_list or not values:
+            memory.written.clear()
+        else:
+            memory.gone(values[-1])
+            memory.absent.discard(values[-1])
+
     def _upsert(
         self, exchange: Exchange, declaration: CollectionDeclaration, memory: CollectionMemory
     ) -> list[Finding]:
+        if not 200 <= exchange.status < 300:
+            return []
+        self._remember_writes(exchange, declaration, memory)
         sent = exchange.request_json
         if exchange.status not in (200, 201) or sent is NOT_JSON:
             return []
@@ -376,45 +489,78 @@ class BehaviourChecker:
             if 200 <= exchange.status < 300:
                 task.executed_since = True
                 task.outcome = None
+                task.required_at_start = task.required_before
             return []
         data = exchange.response_json
         if exchange.status != 200 or not isinstance(data, dict) or not isinstance(data.get("result"), str):
             return []
         result = data["result"]
         if role == "status":
-            problem = self._transition(kind, task, result)
+            finding = self._transition(kind, task, result)
             task.last, task.executed_since = result, False
             if result in kind.outcomes:
                 task.outcome = result
-            return [("behaviour.task_state", problem)] if problem else []
+                task.required_before = None  # the outcome changed what is missing
+            return [finding] if finding else []
         if role == "is_required":
             memory.is_required[kind.name] = result
-            copied_all = task.outcome and not task.executed_since and kind.outcomes[task.outcome] == "all"
-            if copied_all and result != kind.answers[False]:
-                return [
-                    (
-                        "behaviour.is_required",
-                        f"is_required is {result!r} after the last task ended {task.outcome}, "
-                        f"which copies everything",
-                    )
-                ]
+            if task.outcome is None or task.executed_since:
+                if task.last != kind.running:
+                    task.required_before = result
+                return []
+            task.required_before = result
+            return self._required_after(kind, task, result)
         return []
 
     @staticmethod
-    def _transition(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> str | None:
+    def _required_after(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> list[Finding]:
+        """is_required after an outcome, as x-setup-task-states says what each outcome copies:
+        after one that copies everything nothing is missing; after one that does not (a failed
+        or aborted task), what was missing when it started is still missing in part."""
+        assert task.outcome is not None
+        copies = kind.outcomes[task.outcome]
+        if copies == "all" and result != kind.answers[False]:
+            return [
+                (
+                    "behaviour.is_required",
+                    f"is_required is {result!r} after the last task ended {task.outcome}, "
+                    f"which copies everything",
+                )
+            ]
+        if copies != "all" and result == kind.answers[False] and task.required_at_start == kind.answers[True]:
+            return [
+                (
+                    "behaviour.is_required",
+                    f"is_required is {result!r} after the last task ended {task.outcome}, which does "
+                    f"not copy everything, and it was {task.required_at_start!r} when the task started",
+                )
+            ]
+        return []
+
+    @staticmethod
+    def _transition(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> Finding | None:
         if result not in kind.states:
             return None  # the schema check reports it
         previous = task.last
         if task.executed_since:
             if result == kind.idle:
-                return f"{result} after an accepted execute (a task runs or has ended)"
+                return (
+                    "behaviour.task_state",
+                    f"{result} after an accepted execute (a task runs or has ended)",
+                )
             return None
         if previous is None:
             return None
         if previous == kind.idle and result != kind.idle:
-            return f"{previous} -> {result} without an execute"
+            return ("behaviour.task_state", f"{previous} -> {result} without an execute")
         if previous == kind.running and result == kind.idle:
-            return f"{previous} -> {result}: a running task cannot become idle"
+            return ("behaviour.task_state", f"{previous} -> {result}: a running task cannot become idle")
         if previous in kind.outcomes and result != previous:
-            return f"{previous} -> {result} without an execute"
+            problem = f"{previous} -> {result} without an execute"
+            # "If there is no active task, the result will be returned as READY": the document
+            # allows idle after an end; reporting the outcome until the next execute is decided.
+            decided = task_decision(kind, "idle_after_outcome") if result == kind.idle else None
+            return (
+                note("idle_after_outcome", decided, problem) if decided else ("behaviour.task_state", problem)
+            )
         return None

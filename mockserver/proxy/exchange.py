@@ -70,6 +70,7 @@ class Exchange:
     operation: Operation | None = None
     match: RouteMatch | None = None
     api: str | None = None
+    cleaned: Any = NOT_JSON  # the request body as the spec's serializer cleaned it, when it did
 
     @cached_property
     def path(self) -> str:

@@ -14,12 +14,16 @@ from mockserver.drf.judgements import (
     error_shape_problem,
     link_on_host,
     options_actions_problem,
+    parse_error_problem,
 )
 from mockserver.drf.metadata import options_metadata
+from mockserver.drf.negotiation import JSON_RENDERER, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.serializer import BodyValidator, compile_body
 from mockserver.incoming import IncomingRequest
+from mockserver.proxy.decided import decision
 from mockserver.proxy.exchange import NOT_JSON, Exchange, parse_json
+from mockserver.proxy.violations import note
 from mockserver.spec.loader import Operation, PathItem
 from mockserver.spec.response_check import ResponseChecker
 
@@ -54,6 +58,22 @@ def asked_for_html(exchange: Exchange) -> bool:
     return "text/html" in exchange.request_headers.get("accept", "") or exchange.query.get("format") == "api"
 
 
+def negotiated_json(exchange: Exchange) -> bool:
+    """Whether DRF's content negotiation (its renderers JSON, then the browsable API) picks JSON
+    for this request: Accept absent, */*, application/json, or a json format; False when it picks
+    HTML or refuses (406, or 404 for an unknown format)."""
+    match = exchange.match
+    chosen = (match.format_suffix if match else None) or exchange.query.get("format")
+    try:
+        return select_renderer(exchange.request_headers.get("accept"), chosen or None) == JSON_RENDERER
+    except APIError:
+        return False
+
+
+# Methods a DRF generic viewset may serve beyond what a spec lists (a ModelViewSet's instance).
+VIEWSET_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class ExchangeChecker:
     def __init__(self, max_body_bytes: int) -> None:
         self._responses = ResponseChecker()
@@ -85,7 +105,9 @@ class ExchangeChecker:
                 parsed = {}
             validator = self._validator(operation, request.headers.get("content-type", "application/json"))
             if validator is not None:
-                validator(parsed, None)  # related objects are the upstream's to know
+                # related objects are the upstream's to know; the cleaned body is what an
+                # accepted upload promises later reads (behaviour.read_your_writes)
+                exchange.cleaned = validator(parsed, None)
         except APIError as error:
             return [
                 (
@@ -133,12 +155,12 @@ class ExchangeChecker:
         status, headers = exchange.status, exchange.response_headers
         if operation is None:
             if status < 400:
-                findings.append(
-                    (
-                        "response.status",
-                        f"{exchange.method} answered {status}, but the spec has no such operation",
-                    )
-                )
+                message = f"{exchange.method} answered {status}, but the spec has no such operation"
+                extra = decision(match.path_item.api, "extra_methods")
+                if extra and match.path_item.is_drf and exchange.method in VIEWSET_WRITES:
+                    findings.append(note("extra_methods", extra, message))
+                else:
+                    findings.append(("response.status", message))
             return findings
         plain = exchange.response_plain
         data = exchange.response_json
@@ -150,13 +172,24 @@ class ExchangeChecker:
             checked = None if data is NOT_JSON else data
             for message in self._responses.problems(operation, status, media_type, checked, has_body):
                 findings.append((_kind(message), message))
+        if exchange.media_type == "text/html" and has_body and operation.is_drf and negotiated_json(exchange):
+            findings.append(
+                (
+                    "response.content_type",
+                    f"text/html to a client that did not ask for HTML "
+                    f"(Accept: {exchange.request_headers.get('accept', 'absent')!r}): DRF answers its "
+                    f"first renderer, JSON, as application/json",
+                )
+            )
         findings += self._header_findings(exchange, client_bases)
         problem = challenge_problem(status, headers)
         if problem:
             findings.append(("response.header", problem))
         if operation.is_drf and data is not NOT_JSON and exchange.method != "HEAD":
-            problem = error_shape_problem(status, data) or error_form_problem(
-                exchange.request_json, status, data
+            problem = (
+                error_shape_problem(status, data)
+                or error_form_problem(exchange.request_json, status, data)
+                or (parse_error_problem(status, data) if self._serialized(exchange) else None)
             )
             if problem:
                 findings.append(("response.error_shape", problem))
@@ -165,6 +198,19 @@ class ExchangeChecker:
                 if problem:
                     findings.append(("response.options", problem))
         return findings
+
+    @staticmethod
+    def _serialized(exchange: Exchange) -> bool:
+        """Whether the request's body parsed as DRF's JSON parser reads it, for an operation whose
+        body a serializer validates: then a 400 is the serializer's."""
+        operation = exchange.operation
+        if operation is None or not operation.request_schemas_full:
+            return False
+        if operation.definition.get("x-mockserver-raw-body"):
+            return False
+        content_type = exchange.request_headers.get("content-type", "").lower()
+        charset = content_type.partition("charset=")[2].strip().strip('"')
+        return exchange.request_json is not NOT_JSON and charset in ("", "utf-8", "utf8")
 
     def _metadata(self, path_item: PathItem) -> dict[str, Any]:
         found = self._options.get(path_item.path)
@@ -186,6 +232,8 @@ class ExchangeChecker:
                     findings.append(("response.header", f"the documented {name} header is missing"))
                 continue
             schema = declared.get("schema")
+            if name == "allow" and match.path_item.is_drf:
+                continue  # judged below as DRF lets it vary
             if isinstance(schema, dict) and schema:
                 key = (operation.operation_id, str(exchange.status), name)
                 validator = self._headers.get(key)
@@ -194,15 +242,18 @@ class ExchangeChecker:
                 if not validator.is_valid(value):
                     findings.append(("response.header", f"{name}: {value!r} is not what the spec documents"))
         allow = headers.get("allow")
-        if "allow" not in documented and allow is not None and match.path_item.is_drf:
+        if allow is not None and match.path_item.is_drf:
+            # DRF lists what the view serves: the documented methods must be there; a viewset
+            # may serve more (a ModelViewSet's PUT, DELETE), which only a decision rules out.
             said = {m.strip().upper() for m in allow.split(",") if m.strip()}
-            if said != set(match.path_item.operations):
-                findings.append(
-                    (
-                        "response.header",
-                        f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}",
-                    )
-                )
+            missing = set(match.path_item.operations) - said
+            extra = said - set(match.path_item.operations)
+            message = f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}"
+            chosen = decision(match.path_item.api, "extra_methods")
+            if missing or (extra and not chosen):
+                findings.append(("response.header", message))
+            elif extra and chosen:
+                findings.append(note("extra_methods", chosen, message))
         location = headers.get("location")
         if (
             location

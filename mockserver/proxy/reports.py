@@ -67,8 +67,14 @@ def coverage(facts: SpecFacts, traffic: Traffic) -> dict[str, Any]:
 
 
 def report_data(
-    facts: SpecFacts, traffic: Traffic, violations: list[Violation], total: int, upstream: str
+    facts: SpecFacts,
+    traffic: Traffic,
+    violations: list[Violation],
+    total: int,
+    upstream: str,
+    notes: list[Violation] | None = None,
 ) -> dict[str, Any]:
+    notes = notes or []
     return {
         "upstream": upstream,
         "ok": total == 0,
@@ -76,6 +82,9 @@ def report_data(
         "violations_total": total,
         "violations": [v.as_dict() for v in violations],
         "by_kind": dict(Counter(v.kind for v in violations)),
+        # where the traffic parts from a behaviour the project decided: never a failure
+        "notes": [n.as_dict() for n in notes],
+        "notes_by_kind": dict(Counter(n.kind for n in notes)),
         "coverage": coverage(facts, traffic),
     }
 
@@ -85,13 +94,24 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def write_junit(path: Path, facts: SpecFacts, traffic: Traffic, violations: list[Violation]) -> None:
+def _case(found: Violation) -> tuple[str, int]:
+    return found.operation or f"{found.method} {found.path}", found.status
+
+
+def write_junit(
+    path: Path,
+    facts: SpecFacts,
+    traffic: Traffic,
+    violations: list[Violation],
+    notes: list[Violation] | None = None,
+) -> None:
     by_case: dict[tuple[str, int], list[Violation]] = {}
     for found in violations:
-        by_case.setdefault((found.operation or f"{found.method} {found.path}", found.status), []).append(
-            found
-        )
-    cases = sorted({(op, status) for (op, status) in traffic.seen} | set(by_case))
+        by_case.setdefault(_case(found), []).append(found)
+    noted: dict[tuple[str, int], list[Violation]] = {}
+    for found in notes or []:
+        noted.setdefault(_case(found), []).append(found)
+    cases = sorted({(op, status) for (op, status) in traffic.seen} | set(by_case) | set(noted))
     never = [
         (op["operation"], status)
         for op in coverage(facts, traffic)["operations"]
@@ -115,6 +135,9 @@ def write_junit(path: Path, facts: SpecFacts, traffic: Traffic, violations: list
                 f"[{v.kind}] {v.message}\n  exchange #{v.exchange}\n  request:  {v.curl}\n  answer:   {v.response_excerpt}"
                 for v in found[:50]
             )
+        if (operation, status) in noted:  # the testcase passes: one line per note
+            out = ElementTree.SubElement(case, "system-out")
+            out.text = "\n".join(f"note [{n.kind}] {n.message}" for n in noted[(operation, status)][:50])
     for operation, status in never:
         case = ElementTree.SubElement(
             suite, "testcase", classname="proxy.coverage", name=f"{operation} -> {status}"

@@ -31,6 +31,7 @@ class SpecFacts:
     specs: list[ApiSpec]
     router: Router
     collections: dict[str, CollectionRole] = field(default_factory=dict)  # operationId -> role
+    by_path: dict[str, CollectionRole] = field(default_factory=dict)  # list or detail path -> role
     tasks: dict[str, TaskRole] = field(default_factory=dict)  # operationId -> role
     declarations: list[CollectionDeclaration] = field(default_factory=list)
     setup_tasks: list[SetupTaskDeclaration] = field(default_factory=list)
@@ -60,7 +61,9 @@ def read_facts(apis: tuple[str, ...], specs_dir: Path | None = None) -> SpecFact
             for op_id, operation in declaration.operations(spec).items():
                 is_list = operation.path == declaration.list_path
                 if is_list or operation.path == declaration.detail_path:
-                    facts.collections[op_id] = CollectionRole(declaration, is_list)
+                    facts.collections[op_id] = facts.by_path[operation.path] = CollectionRole(
+                        declaration, is_list
+                    )
         for task in read_setup_tasks(spec):
             facts.setup_tasks.append(task)
             for role, op_id in task.operations.items():

@@ -11,6 +11,18 @@ from mockserver.proxy.exchange import Exchange
 
 logger = logging.getLogger("mockserver.proxy")
 EXCERPT = 300  # characters of a payload a violation carries
+# A finding of this kind family is a note: the traffic parts from a behaviour the project
+# decided (mockserver/proxy/decided.py), which a real DRF service may choose otherwise.
+NOTE = "decided"
+
+
+def is_note(kind: str) -> bool:
+    return kind == NOTE or kind.startswith(NOTE + ".")
+
+
+def note(topic: str, decision: str, message: str) -> tuple[str, str]:
+    """A note's finding: what differs, and the decision it differs from."""
+    return f"{NOTE}.{topic}", f"{message} (differs from the fake's choice, decision {decision})"
 
 
 def excerpt(body: bytes | None) -> str:
@@ -23,9 +35,9 @@ def excerpt(body: bytes | None) -> str:
 @dataclass(frozen=True)
 class Violation:
     exchange: int  # the exchange's sequence number
-    kind: (
-        str  # request, response.status, response.schema, response.header, behaviour.<name>, upstream.<fault>
-    )
+    # request, response.status, response.schema, response.header, behaviour.<name>,
+    # upstream.<fault>; decided.<topic> for a note
+    kind: str
     message: str
     method: str
     path: str
@@ -42,7 +54,8 @@ class Violation:
 
     def log_line(self) -> str:
         where = self.operation or f"{self.method} {self.path}"
-        line = f"violation #{self.exchange} [{self.kind}] {where} -> {self.status}: {self.message}"
+        label = "note" if is_note(self.kind) else "violation"
+        line = f"{label} #{self.exchange} [{self.kind}] {where} -> {self.status}: {self.message}"
         if self.tenant_hint:
             line += f" (tenant {self.tenant_hint})"
         if self.response_excerpt:
@@ -68,7 +81,8 @@ def violation(exchange: Exchange, kind: str, message: str) -> Violation:
 
 
 class ViolationLog:
-    """Every violation, the most recent `kept` of them in memory, with the count of all."""
+    """Every violation (or every note), the most recent `kept` of them in memory, with the
+    count of all."""
 
     def __init__(self, kept: int = 10_000) -> None:
         self._items: deque[Violation] = deque(maxlen=kept)
@@ -76,7 +90,7 @@ class ViolationLog:
         self.total = 0
 
     def add(self, found: Violation) -> None:
-        logger.warning("%s", found.log_line())
+        logger.log(logging.INFO if is_note(found.kind) else logging.WARNING, "%s", found.log_line())
         with self._lock:
             self._items.append(found)
             self.total += 1

@@ -23,7 +23,10 @@ def akinon_traffic(base: str, key: str) -> None:
         client.get(SETUP + "is_required/", headers=auth)
         client.options(SETUP + "execute/", headers=auth)
         client.head(SETUP + "get_async_status/", headers=auth)
+        # late polls: a client that comes back to the task after it ended
         client.get(SETUP + "get_async_status/", headers=auth)
+        client.get(SETUP + "get_async_status/", headers={**auth, "Accept": "*/*"})
+        client.get(SETUP + "is_required/", headers=auth)
 
 
 def _document(relocate_id: str, total: str, responsible: str, lines: list[tuple[str, str]]) -> dict:
@@ -52,10 +55,21 @@ def datawiz_traffic(base: str, key: str) -> None:
         url = client.get(last, headers=auth).json().get("previous")
         while url:
             url = client.get(url, headers=auth).json().get("previous")
-        client.get(f"{DOCS}?search=px-&ordering=-price_total&page_size=10", headers=auth)
+        page = client.get(f"{DOCS}?search=px-&ordering=-price_total&page_size=10", headers=auth).json()
+        for shown in page["results"][:2]:  # followed links: each result's own url
+            if isinstance(shown.get("url"), str):
+                client.get(shown["url"], headers=auth)
         client.get(f"{DOCS}?search=px-3", headers=auth)
         client.get(DOCS, headers=auth)
         client.get(DOCS + "px-1/", headers=auth)
+        client.get(DOCS + "px-2.json", headers=auth)  # format suffixes
+        client.get(DOCS.rstrip("/") + ".json?search=px-&page_size=2", headers=auth)
+        client.head(DOCS + "px-2/", headers=auth)
+        # a line whose price does not make its total: the document's price rule sets it
+        discounted = _document("px-5", "5.0000", "owner-1", [(PRODUCT, "5.0000")])
+        discounted["products"][0].update(qty="2", price="1.0000")
+        client.post(DOCS, json=discounted, headers=auth)
+        client.get(DOCS + "px-5/", headers=auth)
         client.get(DOCS + "no-such-document/", headers=auth)
         replacement = _document(
             "px-1", "3.0000", "owner-1", [(OTHER_PRODUCT, "1.0000"), (OTHER_PRODUCT, "2.0000")]

@@ -1,0 +1,118 @@
+"""Where the sources are silent the project decided (specs/DECISIONS.md), and a real DRF service
+may decide otherwise: in front of a deployment that chose the other way, the proxy notes the
+difference and reports no violation. Each deployment here is the fake with one decision flipped."""
+
+import httpx
+
+from contract_tests.drifts import Answer, Drift, DriftedApp
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from tests.proxy.harness import Proxied, proxied
+from tests.proxy.traffic import akinon_traffic
+
+KEY = "proxy-decided-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+UNITS = "/api/v1/units/"
+
+
+def fake() -> object:
+    return create_app(Settings(auth_mode="strict", tokens=(KEY,), akinon_task_seconds=0, akinon_task_polls=2))
+
+
+def only_notes(run: Proxied, topic: str) -> None:
+    assert run.proxy.violations.total == 0, run.describe()
+    assert {n.kind for n in run.proxy.notes.all()} == {f"decided.{topic}"}, [
+        n.log_line() for n in run.proxy.notes.all()
+    ]
+
+
+def test_a_default_page_size_of_ten_is_a_note():
+    # No source states Datawiz's default page size (decision 17 chose 20; DRF's tutorial uses 10).
+    def ten(query: dict[str, str]) -> dict[str, str]:
+        return query if "page_size" in query else {**query, "page_size": "10"}
+
+    drift = Drift("page_size_10", "datawiz", "pages of 10 by default", rewrite_query=ten, query_path=UNITS)
+    with (
+        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        httpx.Client(base_url=run.base, headers=AUTH) as client,
+    ):
+        units = [{"unit_id": f"pd-{i:02d}", "name": f"unit {i}"} for i in range(25)]
+        assert client.post(UNITS, json=units).status_code == 201
+        page = client.get(UNITS).json()
+        assert len(page["results"]) == 10 and page["count"] == 28
+        client.get(page["next"])
+        client.get(UNITS + "?page=3")
+        assert client.get(UNITS + "?page_size=5").json()["results"].__len__() == 5
+    only_notes(run, "page_size")
+
+
+def _more_methods(answer: Answer) -> None:
+    if "/relocate-documents/" in answer.path and answer.path.count("/") > 4 and "allow" in answer.headers:
+        answer.headers["allow"] = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"  # a ModelViewSet's instance
+    if answer.method == "PUT" and answer.status == 405:
+        answer.status = 200
+        answer.set_json({})
+
+
+def test_an_instance_allowing_more_methods_is_a_note():
+    drift = Drift("model_viewset", "datawiz", "instances are a ModelViewSet's", rewrite_answer=_more_methods)
+    with (
+        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        httpx.Client(base_url=run.base, headers=AUTH) as client,
+    ):
+        assert client.get("/api/v1/relocate-documents/11112/").status_code == 200
+        client.options("/api/v1/relocate-documents/11112/")
+        assert client.put("/api/v1/relocate-documents/11112/", json={}).status_code == 200
+    only_notes(run, "extra_methods")
+
+
+def test_an_instance_allowing_fewer_methods_is_a_violation():
+    def fewer(answer: Answer) -> None:
+        if answer.path.endswith("/11112/") and "allow" in answer.headers:
+            answer.headers["allow"] = "GET, OPTIONS"
+
+    drift = Drift("no_head", "datawiz", "instances lost HEAD", rewrite_answer=fewer)
+    with (
+        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        httpx.Client(base_url=run.base, headers=AUTH) as client,
+    ):
+        client.get("/api/v1/relocate-documents/11112/")
+    assert {v.kind for v in run.proxy.violations.all()} == {"response.header"}
+
+
+def test_ready_after_an_outcome_is_a_note():
+    # "If there is no active task, the result will be returned as READY" (decision 8 reports
+    # the outcome until the next execute instead): a service may say READY once a task ended.
+    drift = Drift("ready_after_end", "akinon", "READY once an ended task was reported")
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if "get_async_status" in answer.path and isinstance(data, dict) and data.get("result") == "FINISHED":
+            drift.state["ended"] = drift.state.get("ended", 0) + 1
+            if drift.state["ended"] > 1:
+                answer.set_json({"result": "READY"})
+
+    drift.rewrite_answer = rewrite
+    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+        akinon_traffic(run.base, KEY)
+    assert drift.state["ended"] > 2
+    only_notes(run, "idle_after_outcome")
+
+
+def test_search_matching_a_field_no_source_names_is_a_note():
+    # A product search that also reads category_id, which no source names for search.
+    def wider(answer: Answer) -> None:
+        data, extra = answer.json(), drift.state.get("extra")
+        if answer.query.get("search") == "cat-dairy" and isinstance(data, dict) and extra:
+            answer.set_json({**data, "count": data["count"] + 1, "results": [*data["results"], extra]})
+
+    drift = Drift("search_wider", "datawiz", "search reads one more field", rewrite_answer=wider)
+    product = "/api/v1/products/a26f866b-1465-11e5-80cb-a01d4897e530/"
+    with (
+        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        httpx.Client(base_url=run.base, headers=AUTH) as client,
+    ):
+        drift.state["extra"] = client.get(product).json()
+        page = client.get("/api/v1/products/?search=cat-dairy").json()
+        assert page["count"] == 1
+    only_notes(run, "search_fields")
