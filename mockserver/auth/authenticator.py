@@ -63,7 +63,8 @@ class Authenticator:
         self._store = store
         self.keys = keys or CredentialKeys(settings.credential_key())
         # tenant id -> the masked credential people recognise it by (not state: rebuilt as they call)
-        self._hints: dict[str, str] = {}
+        # tenant -> the masked Authorization values it was reached with, one per scheme
+        self._hints: dict[str, dict[str, str]] = {}
         store.define_collection(tokens.TOKENS)  # the credentials the fake issues
         self._strict = settings.auth_mode == "strict"
         self._configured_tokens = set(settings.tokens)
@@ -150,13 +151,22 @@ class Authenticator:
         """How people recognise a tenant: its masked credential (`Bearer team…`), or its name."""
         if tenant.startswith(("ns:", "user:", "key:")):
             return tenant.partition(":")[2]
-        return self._hints.get(tenant)
+        seen = self._hints.get(tenant)
+        if not seen:
+            return None
+        # One key used as `Token dev` (Akinon) and `Bearer dev` (Datawiz) is one tenant: say both.
+        return " and ".join(seen[scheme] for scheme in sorted(seen))
 
     def _remember_hint(self, tenant: str, header: str) -> None:
-        if tenant.startswith("token:") and tenant not in self._hints:
-            if len(self._hints) >= HINTS_KEPT:
-                self._hints.clear()
-            self._hints[tenant] = mask_header(header)
+        if not tenant.startswith("token:"):
+            return
+        scheme = header.strip().partition(" ")[0].lower()
+        seen = self._hints.get(tenant)
+        if seen is not None and scheme in seen:
+            return
+        if seen is None and len(self._hints) >= HINTS_KEPT:
+            self._hints.clear()
+        self._hints.setdefault(tenant, {})[scheme] = mask_header(header)
 
     # DRF TokenAuthentication
     def _token(self, header: str) -> Identity:

@@ -221,13 +221,44 @@ def test_the_clock_button_changes_what_get_async_status_answers(console):
     assert console.status() == "WORKING"
     _open_state(console, console.tenant_of())
     expect(page.locator("[data-fact='Task status']")).to_have_text("WORKING")
+    # the task as its state on the tenant's clock and what comes next, not its stored fields
+    expect(page.locator("[data-fact='Task']")).to_contain_text("becomes FINISHED at ")
+    expect(page.locator("[data-fact='Task']")).to_contain_text(" s on this tenant's clock")
+    expect(page.locator("[data-fact='Task']")).not_to_contain_text("polls_seen")
 
     page.locator("#clock-form [name=seconds]").fill(str(TASK_SECONDS))
     page.locator("#clock-advance").click()
-    expect(page.locator("#notice")).to_have_text(f"The clock moved {TASK_SECONDS} s forward.")
+    expect(page.locator("#notice")).to_have_text(f"This tenant's clock moved {TASK_SECONDS} s forward.")
     assert console.status() == "FINISHED"
+    assert console.status("another-tenant") == "READY"
+    console.api("POST", AKINON + "execute/", "another-tenant")
+    assert console.status("another-tenant") == "WORKING"  # the console moved one tenant's time only
     expect(page.locator("[data-fact='Task status']")).to_have_text("FINISHED")
+    expect(page.locator("[data-fact='Task']")).to_contain_text("FINISHED since ")
     expect(page.locator("#clock-now")).to_contain_text(f"+{TASK_SECONDS}")
+    expect(page.locator("#clock-now")).to_contain_text("This tenant's clock")
+    console.assert_stayed_on_this_machine()
+
+
+def test_a_short_key_used_by_both_apis_is_found_and_labelled_with_both(console):
+    """`dev` masks to "…" in every label: typing the credential finds its tenant; one key sent as
+    `Token dev` and as `Bearer dev` is one tenant, labelled with both schemes."""
+    page = console.page
+    console.api("GET", AKINON + "is_required/", "dev")
+    httpx.get(console.url + "/api/v1/units/", headers={"Authorization": "Bearer dev"}, timeout=10)
+    console.api("GET", AKINON + "is_required/", "someone-else-entirely")
+    page.goto(console.ui + "#state")
+    page.locator("#tenant-find [name=credential]").fill("Bearer dev")
+    page.locator("#tenant-find button").click()
+    expect(page.locator("#notice")).to_contain_text("That credential's tenant is Bearer … and Token …")
+    chosen = page.locator("#tenant-select option:checked")
+    expect(chosen).to_contain_text("Bearer … and Token …")
+    expect(page.locator("#tenant-find [name=credential]")).to_have_value("")  # not kept
+    page.locator("#tenant-find [name=credential]").fill("Token nobody-has-called")
+    page.locator("#tenant-find button").click()
+    expect(page.locator("#notice")).to_contain_text("No tenant for that credential yet")
+    page.locator("#collections a", has_text="units").click()
+    expect(page.locator("#collection-page")).to_be_in_viewport()  # opened where the user looks
     console.assert_stayed_on_this_machine()
 
 
@@ -250,6 +281,9 @@ def test_the_state_view_queues_outcomes_sets_and_clears_faults_and_resets_a_tena
     fault.locator("[name=status]").fill("503")
     fault.locator("button[type=submit]").click()
     expect(page.locator("#faults tbody tr")).to_have_count(1)
+    expect(fault.locator("[name=operation_id]")).to_have_value("")  # cleared for the next rule
+    box = fault.locator("[name=operation_id]").bounding_box()
+    assert box is not None and box["width"] >= 300  # "createRelocateDocument" fits whole
     assert console.api("GET", AKINON + "get_async_status/").status_code == 503
     assert console.api("GET", AKINON + "get_async_status/", "someone-else").status_code == 200
     page.locator("#faults tbody button").click()
@@ -286,7 +320,7 @@ def test_the_admin_token_guards_the_console(guarded_console):
     page.reload()
     _open_state(console, console.tenant_of(admin="s3cret-admin"))
     page.locator("#clock-advance").click()
-    expect(page.locator("#notice")).to_contain_text("The clock moved 3 s forward.")
+    expect(page.locator("#notice")).to_contain_text("This tenant's clock moved 3 s forward.")
     assert len(console.traffic.errors) == refused
     console.assert_stayed_on_this_machine(refusals_logged=True)
 

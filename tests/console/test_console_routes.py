@@ -70,7 +70,11 @@ def test_the_docs_group_operations_by_collection_and_speak_to_the_apis_users(cli
         path: {tag for method in METHODS if method in item for tag in item[method]["tags"]}
         for path, item in datawiz["paths"].items()
     }
-    assert tags["/api/v1/receipts/"] == tags["/api/v1/receipts/{receipt_id}/cartitems/{cartitem_id}/"] == {"receipts"}
+    assert (
+        tags["/api/v1/receipts/"]
+        == tags["/api/v1/receipts/{receipt_id}/cartitems/{cartitem_id}/"]
+        == {"receipts"}
+    )
     assert tags["/api/v1/relocate-documents/{relocate_id}/"] == {"relocate-documents"}
     assert tags["/api/o/token/"] == {"o/token"}
     assert len(set().union(*tags.values())) >= 30

@@ -46,6 +46,7 @@ def get_addresses(request: ApiRequest) -> ApiResponse:
             "task": None if task is None else {k: v for k, v in task.items() if k != "to_copy"},
             "next_outcomes": list(state.get("next_outcomes") or []),
             "settings": dict(state["settings"]),
+            "now": now,  # the tenant's clock: what the task's times are read against
         }
         if request.query.get("full") in ("1", "true"):
             summary[f"{kind.source}_addresses"] = state[kind.source]

@@ -32,8 +32,9 @@ class ControlError extends Error {
   }
 }
 
-async function control(method, path, { tenant, body, query } = {}) {
+async function control(method, path, { tenant, body, query, authorization } = {}) {
   const headers = { Accept: "application/json" };
+  if (authorization) headers.Authorization = authorization; // names a tenant by its credential
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers["X-Mockserver-Admin-Token"] = token;
   if (tenant) headers["X-Mockserver-Tenant"] = tenant;
@@ -210,11 +211,19 @@ const state = { collection: null, page: 1, pageSize: 25, catalogue: [], catalogu
 
 const selectedTenant = () => $("#tenant-select").value;
 
+const when = (seconds) => new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+const signed = (seconds) => `${seconds >= 0 ? "+" : ""}${Math.round(seconds * 1000) / 1000}`;
+
+// With a tenant chosen, the clock shown and moved is that tenant's own (its task states are read
+// on it); with none, the fake's clock under every tenant.
 async function refreshClock() {
-  const clock = await control("GET", "/clock");
-  const now = new Date(clock.now * 1000).toISOString().replace("T", " ").slice(0, 19);
+  const tenant = selectedTenant();
+  const clock = await control("GET", "/clock", { tenant });
+  const whose = tenant ? "This tenant's clock" : "The fake's clock";
+  const from = tenant ? "the fake's clock" : "real time";
+  $("#clock-title").textContent = tenant ? "This tenant's clock" : "Clock";
   $("#clock-now").textContent =
-    `${now} UTC (virtual: ${clock.offset_seconds >= 0 ? "+" : ""}${clock.offset_seconds} s from real time${clock.frozen ? ", frozen" : ""})`;
+    `${whose}: ${when(clock.now)} UTC (${signed(clock.offset_seconds)} s from ${from}${clock.frozen ? ", frozen" : ""})`;
   $("#clock-freeze").textContent = clock.frozen ? "Release the clock" : "Freeze the clock";
   $("#clock-freeze").dataset.frozen = clock.frozen ? "1" : "";
 }
@@ -233,6 +242,7 @@ async function openCollection(name, page = 1) {
   state.page = page;
   await refreshCollectionPage();
   renderCollections(shared.tenants.find((tenant) => tenant.id === selectedTenant()));
+  $("#collection-page").scrollIntoView({ block: "start" }); // below 34 rows it would open off screen
 }
 
 const cell = (value) => (value !== null && typeof value === "object" ? JSON.stringify(value) : value === null ? "null" : String(value));
@@ -270,10 +280,7 @@ async function refreshAkinon() {
   const wantsCatalogue = $("#catalogues").open;
   const data = await control("GET", "/akinon/addresses", { tenant, query: { full: wantsCatalogue ? "1" : "" } });
   const counts = (part) => `${part.country} countries, ${part.city} cities, ${part.township} townships, ${part.district} districts`;
-  const when = (seconds) => new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
-  const task = data.task
-    ? Object.entries(data.task).map(([key, value]) => `${key}: ${key.endsWith("_at") && typeof value === "number" ? when(value) : cell(value)}`).join(", ")
-    : "none yet";
+  const task = describeTask(data);
   const facts = [
     ["Task status", data.status], ["Setup required", data.is_required ? "yes" : "no"],
     ["Omnitron", counts(data.omnitron)], ["OMS", counts(data.oms)],
@@ -291,6 +298,20 @@ async function refreshAkinon() {
     });
     renderCatalogue();
   }
+}
+
+// The task as its state on the tenant's clock and what happens next, not its stored fields.
+function describeTask({ task, status, now }) {
+  if (!task) return "none yet: POST execute/ starts one";
+  const ends = task.started_at + task.duration_seconds;
+  const pollsLeft = Math.max(0, task.polls_needed - task.polls_seen);
+  if (status === task.outcome) {
+    const copied = task.copied ? `, ${task.copied} address${task.copied === 1 ? "" : "es"} copied` : "";
+    return `${status} since ${when(ends)} UTC (started ${when(task.started_at)})${copied}`;
+  }
+  const wait = ends > now ? `at ${when(ends)} UTC, in ${Math.ceil(ends - now)} s on this tenant's clock` : "now";
+  const polls = pollsLeft ? ` and after ${pollsLeft} more status poll${pollsLeft === 1 ? "" : "s"}` : "";
+  return `${status} since ${when(task.started_at)} UTC: becomes ${task.outcome} ${wait}${polls}`;
 }
 
 function renderCatalogue() {
@@ -330,17 +351,41 @@ async function refreshState() {
 async function advanceClock(event) {
   event.preventDefault();
   const seconds = Number(new FormData(event.target).get("seconds"));
+  const tenant = selectedTenant();
   await attempt(async () => {
-    await control("POST", "/clock/advance", { body: { seconds } });
-    notice(`The clock moved ${seconds} s forward.`, "info");
+    await control("POST", "/clock/advance", { tenant, body: { seconds } });
+    notice(`${tenant ? "This tenant's" : "The fake's"} clock moved ${seconds} s forward.`, "info");
     await refreshState();
   });
 }
 
 async function toggleFreeze() {
   await attempt(async () => {
-    await control("POST", $("#clock-freeze").dataset.frozen ? "/clock/release" : "/clock/freeze");
+    const verb = $("#clock-freeze").dataset.frozen ? "/clock/release" : "/clock/freeze";
+    await control("POST", verb, { tenant: selectedTenant() });
     await refreshClock();
+  });
+}
+
+// A short key masks to "…" in every label: the credential itself finds its tenant. It goes to this
+// fake only, as the Authorization header of a control call (which names that tenant), and is not kept.
+async function findTenant(event) {
+  event.preventDefault();
+  const field = event.target.elements.credential;
+  const credential = field.value.trim();
+  if (!credential) return;
+  await attempt(async () => {
+    const found = await control("GET", "/tenants", { authorization: credential });
+    field.value = "";
+    if (!found.tenants.length) {
+      notice("No tenant for that credential yet: it becomes one with its first API call.", "info");
+      return;
+    }
+    await loadTenants();
+    $("#tenant-select").value = found.tenants[0].id;
+    state.collection = null;
+    notice(`That credential's tenant is ${tenantLabel(found.tenants[0].id, found.tenants[0].hint)}.`, "info");
+    await refreshState();
   });
 }
 
@@ -374,6 +419,7 @@ async function setFault(event) {
   };
   await attempt(async () => {
     await control("PUT", `/faults/${encodeURIComponent(form.get("operation_id").trim())}`, { tenant: body.all_tenants ? "" : selectedTenant(), body });
+    event.target.reset(); // set: the form is ready for the next rule
     await refreshFaults();
   });
 }
@@ -452,6 +498,7 @@ function start() {
     attempt(refreshState);
   });
   $("#tenant-reset").addEventListener("click", resetTenant);
+  $("#tenant-find").addEventListener("submit", findTenant);
   $("#collection-search").addEventListener("submit", (event) => {
     event.preventDefault();
     state.page = 1;
