@@ -2,12 +2,12 @@
 every difference in status, shape and state transition is reported."""
 
 import random
-import secrets
 import time
 from typing import Any
 
 from contract_tests.akinon_checks import endpoint
 from contract_tests.collection_http import detail_path
+from contract_tests.context import RunOptions
 from contract_tests.report import Failure, Report
 from contract_tests.spec_facts import ApiFacts
 from contract_tests.target import Credentials, Target, in_process_target
@@ -55,9 +55,11 @@ def read_steps(api: ApiFacts) -> list[Step]:
     return steps
 
 
-def write_steps(api: ApiFacts) -> list[Step]:
+def write_steps(api: ApiFacts, prefix: str) -> list[Step]:
     """Writes no faithful deployment stores: an empty object and a list of one, for every
-    collection; executes of every setup task; the document's upload naming a missing product."""
+    collection; executes of every setup task; the document's upload naming a missing product
+    (its keys carry the run's prefix, so a deployment that stores it all the same stores it
+    inside the run)."""
     steps: list[Step] = []
     for task in api.setup_tasks:
         steps += [
@@ -73,12 +75,12 @@ def write_steps(api: ApiFacts) -> list[Step]:
                 "POST",
                 api.collection("relocate-documents").list_path,
                 {
-                    "relocate_id": "ct-diff",
+                    "relocate_id": f"{prefix}d",
                     "price_total": "1",
                     "relocate_date": "2016-01-01T00:00:00",
                     "responsible": "",
                     "products": [
-                        {"product_id": "ct-diff-missing", "qty": "1", "price": "1", "price_total": "1"}
+                        {"product_id": f"{prefix}missing", "qty": "1", "price": "1", "price_total": "1"}
                     ],
                 },
             )
@@ -137,7 +139,8 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
         specs_dir=real.specs_dir,
     )
     report = Report(api=real.api, target=f"{real.base_url} vs the fake")
-    steps = read_steps(real.facts) + (write_steps(real.facts) if allow_writes else [])
+    prefix = RunOptions().prefix  # one run id for every write of this diff
+    steps = read_steps(real.facts) + (write_steps(real.facts, prefix) if allow_writes else [])
     random.Random(seed).shuffle(steps)
     for index, (method, url, body) in enumerate(steps):
         name = f"{index:02d} {method} {url}"
@@ -165,7 +168,7 @@ def run_diff(real: Target, *, seed: int = 0, allow_writes: bool = False) -> Repo
         else:
             report.passed.append(name)
     if allow_writes:
-        _compare_transitions(report, fake, real)
+        _compare_transitions(report, fake, real, prefix)
     report.requests_sent = real.requests_sent
     return report
 
@@ -242,12 +245,11 @@ def _without_host(value: Any, base: str) -> Any:
     return value.removeprefix(base) if isinstance(value, str) else value
 
 
-def _compare_transitions(report: Report, fake: Target, real: Target) -> None:
+def _compare_transitions(report: Report, fake: Target, real: Target, prefix: str) -> None:
     name = "state transitions"
     if real.api == "akinon":
         expected, actual = akinon_transitions(fake), akinon_transitions(real)
     else:
-        prefix = f"ct-diff-{secrets.token_hex(3)}-"
         expected, actual = datawiz_transitions(fake, prefix), datawiz_transitions(real, prefix)
     if expected == actual:
         report.passed.append(name)

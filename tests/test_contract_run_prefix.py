@@ -15,6 +15,7 @@ from schemathesis.generation.modes import GenerationMode
 
 from contract_tests.conformance import check_operations, stays_negative
 from contract_tests.context import Context, RunOptions
+from contract_tests.diff import write_steps
 from contract_tests.report import Report
 from contract_tests.run_prefix import SAFE_KEY, KeyPlaces, key_text, prepare
 from contract_tests.spec_facts import facts
@@ -307,3 +308,13 @@ def test_the_fuzzed_writes_of_a_run_stay_inside_it_and_raise_no_false_alarm(tmp_
     assert created > 10  # the generated writes were accepted: there is something to judge
     assert written_outside(target, before, after, PREFIX) == []
     assert set(after.statuses.values()) == {200}
+
+
+@pytest.mark.parametrize("api", ["akinon", "datawiz"])
+def test_every_key_the_diff_writes_is_a_key_of_its_run(api):
+    api_facts = facts(api)
+    places = KeyPlaces.of(api_facts, PREFIX)
+    bodies = [body for _, _, body in write_steps(api_facts, PREFIX) if isinstance(body, dict | list)]
+    # Already the run's: the rewrite changes nothing (an empty object names no key at all).
+    assert [places.rewrite(body) for body in bodies] == bodies
+    assert all(is_run_key(v) for body in bodies for v in _key_values(body, places.fields))
