@@ -156,11 +156,24 @@ class ApiSpec:
         return self.document.get("components", {}).get("securitySchemes", {})
 
 
-def _request_schemas(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+# DRF's default parser classes. A DRF view reads a form or a multipart body with the serializer it
+# reads JSON with, by the fields' form rules (an empty value of a nullable field is null, nested
+# `lines[0]qty` keys, drf/serializer.py): a spec declares `application/json` only, and the engine
+# adds the other two here, so the fact is typed once and an outside tool is never handed a form
+# schema that says less than DRF accepts.
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _request_schemas(operation: dict[str, Any], drf: bool) -> dict[str, dict[str, Any]]:
     body = operation.get("requestBody") or {}
-    return {
+    schemas = {
         media_type: media.get("schema") or {} for media_type, media in (body.get("content") or {}).items()
     }
+    json_schema = schemas.get("application/json")
+    if drf and json_schema is not None:
+        for media_type in FORM_MEDIA_TYPES:
+            schemas.setdefault(media_type, json_schema)
+    return schemas
 
 
 def _responses(operation: dict[str, Any]) -> dict[str, ResponseSpec]:
@@ -235,7 +248,7 @@ def load_spec(source: Path) -> ApiSpec:
                 path=path,
                 definition=definition,
                 security=definition.get("security", default_security),
-                request_schemas_full=_request_schemas(definition),
+                request_schemas_full=_request_schemas(definition, drf=view is not None),
                 request_required=bool((definition.get("requestBody") or {}).get("required")),
                 is_drf=view is not None,
             )
