@@ -19,6 +19,7 @@ from contract_tests.diff import write_steps
 from contract_tests.report import Report
 from contract_tests.run_prefix import SAFE_KEY, KeyPlaces, key_text, prepare
 from contract_tests.spec_facts import facts
+from contract_tests.stateful import check_links
 from contract_tests.target import Credentials, in_process_target
 from tests.contract_proof import TOKEN, fake_app, inventory, written_outside
 
@@ -318,3 +319,16 @@ def test_every_key_the_diff_writes_is_a_key_of_its_run(api):
     # Already the run's: the rewrite changes nothing (an empty object names no key at all).
     assert [places.rewrite(body) for body in bodies] == bodies
     assert all(is_run_key(v) for body in bodies for v in _key_values(body, places.fields))
+
+
+def test_the_link_state_machine_writes_only_inside_the_run():
+    with fake_app("memory") as app:
+        target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+        options = RunOptions(allow_writes=True, max_examples=10, run_id="0a1b2c")
+        ctx = Context(target, options, Report(api="datawiz", target="fake"))
+        before = inventory(target)
+        check_links(ctx, str(target.facts.spec_path))
+        after = inventory(target)
+    assert ctx.report.ok, ctx.report.summary()
+    assert sum(len(after.objects[c] - before.objects[c]) for c in after.objects) > 0
+    assert written_outside(target, before, after, PREFIX) == []
