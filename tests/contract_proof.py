@@ -31,7 +31,7 @@ STORES = ("memory", "redis")
 
 
 def ci_options(run_id: str, allow_writes: bool) -> RunOptions:
-    """The options `pytest contract_tests` runs with in CI (contract_tests/conftest.py): a few
+    """The options `pytest tests/contract` runs with in CI (tests/contract/conftest.py): a few
     fields, collections and cases per run, a different few per run id."""
     return RunOptions(
         allow_writes=allow_writes,

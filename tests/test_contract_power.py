@@ -5,11 +5,11 @@ import pytest
 
 from contract_tests.context import RunOptions
 from contract_tests.diff import run_diff
-from contract_tests.drifts import DriftedApp, catalogue, collection_drifts
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.drifts import DriftedApp, catalogue, collection_drifts
 
 TOKEN = "power-token"
 DRIFTS = catalogue()

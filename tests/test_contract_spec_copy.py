@@ -9,7 +9,6 @@ import pytest
 
 from contract_tests.collection_promises import PROMISES
 from contract_tests.context import RunOptions
-from contract_tests.drifts import Answer, Drift, DriftedApp
 from contract_tests.run_prefix import KeyPlaces
 from contract_tests.spec_facts import facts
 from contract_tests.suite import run_suite
@@ -17,6 +16,7 @@ from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.settings import Settings
+from tests.drifts import Answer, Drift, DriftedApp
 from tests.live_server import live_server
 from tests.spec_copies import VISIT_FIXTURES, add_visits, spec_copy, visits_copy
 

@@ -67,6 +67,17 @@ def test_the_wheel_carries_specs_and_fixtures(tmp_path):
     for fixture in (ROOT / "fixtures").rglob("*.json"):
         assert "mockserver/_data/fixtures/" + fixture.relative_to(ROOT / "fixtures").as_posix() in names
     assert "contract_tests/__init__.py" in names
+    # What users run, and nothing of this project's own tests: no conftest, no test module, no
+    # drift catalogue (DRF ships rest_framework* only; its test scaffolding stays in tests/).
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"mockserver", "contract_tests"}, tops
+    scaffolding = [
+        name
+        for name in names
+        if name.rsplit("/", 1)[-1] in ("conftest.py", "drifts.py")
+        or name.rsplit("/", 1)[-1].startswith("test_")
+    ]
+    assert scaffolding == []
     from mockserver.console import ASSETS  # the web console serves these from the installed package
 
     for path in ASSETS.values():

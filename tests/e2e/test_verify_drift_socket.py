@@ -6,10 +6,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from contract_tests.drifts import DriftedApp, catalogue
 from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.settings import Settings
+from tests.drifts import DriftedApp, catalogue
 from tests.live_server import live_server
 
 KEY = "drift-key"

@@ -4,9 +4,9 @@ difference and reports no violation. Each deployment here is the fake with one d
 
 import httpx
 
-from contract_tests.drifts import Answer, Drift, DriftedApp
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.drifts import Answer, Drift, DriftedApp
 from tests.proxy.harness import Proxied, proxied
 from tests.proxy.traffic import akinon_traffic
 

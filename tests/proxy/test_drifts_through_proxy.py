@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.drifts import DriftedApp, catalogue
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.drifts import DriftedApp, catalogue
 from tests.proxy.harness import proxied
 from tests.proxy.traffic import akinon_traffic, datawiz_traffic
 

@@ -8,10 +8,10 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from contract_tests.drifts import DriftedApp, catalogue
 from mockserver.app import create_app
 from mockserver.settings import Settings
 from mockserver.tls import generate_localhost_certificate
+from tests.drifts import DriftedApp, catalogue
 from tests.live_server import live_server
 from tests.proxy.harness import proxied
 

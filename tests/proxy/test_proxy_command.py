@@ -12,9 +12,9 @@ from xml.etree import ElementTree
 
 import httpx
 
-from contract_tests.drifts import DriftedApp, catalogue
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from tests.drifts import DriftedApp, catalogue
 from tests.live_server import free_port, live_server
 
 KEY = "command-secret-key-123"
