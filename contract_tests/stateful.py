@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from contract_tests.conformance import CHECKS, failure_text
+from contract_tests.conformance import CHECKS, WRITE_METHODS, failure_text
 from contract_tests.context import Context
 from contract_tests.run_prefix import KeyPlaces, prepare
 
@@ -29,7 +29,7 @@ def check_links(ctx: Context, spec_path: str) -> None:
         def before_call(self, case):
             # A body the prefix turns invalid is sent all the same: it writes nothing, and the
             # checks here accept a documented 400.
-            prepare(case, places, writes=case.method.upper() != "GET")
+            prepare(case, places, writes=case.method.upper() in WRITE_METHODS)
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS)
