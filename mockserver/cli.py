@@ -493,6 +493,10 @@ def proxy(args: argparse.Namespace) -> int:
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         log_level=args.log_level,
+        access_log=_shows_access_log(args.log_level),  # as serve: no access lines formatted for nothing
+        # the upstream's own Date and Server go through; the proxy adds neither
+        server_header=False,
+        date_header=False,
         lifespan="on",
     )
     return app.exit_status

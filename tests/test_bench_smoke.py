@@ -21,6 +21,7 @@ ROWS = (
     "each of its trigrams in every document",
     "proxy: added latency per exchange, p50",
     "proxy: added latency per exchange, p99",
+    "proxy: throughput with 16 connections",
     "stores side by side",
     "redis, 2 workers",
     "store: GET a page of 100 from",

@@ -1,10 +1,10 @@
 """One exchange as the proxy saw it: what the client sent and what the upstream answered."""
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, unquote
 
 import orjson
 
@@ -14,6 +14,20 @@ from mockserver.spec.routing import RouteMatch
 from mockserver.store.journal import curl_command
 
 NOT_JSON: Any = object()  # a body that is absent or does not parse as JSON
+T = TypeVar("T")
+
+
+class once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read):
+    an exchange is checked by one task, and each of its views is read several times."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, exchange: Any, owner: type | None = None) -> T:
+        value = self.compute(exchange)
+        exchange.__dict__[self.name] = value  # later reads find the value, not this descriptor
+        return value
 
 
 def _headers(raw: Headers) -> dict[str, str]:
@@ -72,39 +86,37 @@ class Exchange:
     api: str | None = None
     cleaned: Any = NOT_JSON  # the request body as the spec's serializer cleaned it, when it did
 
-    @cached_property
+    @once
     def path(self) -> str:
-        from urllib.parse import unquote
-
         return unquote(self.raw_path.decode("latin-1"))
 
-    @cached_property
+    @once
     def query(self) -> dict[str, str]:
         # Django's QueryDict.get: the last value of a repeated parameter.
         return dict(parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True))
 
-    @cached_property
+    @once
     def request_headers(self) -> dict[str, str]:
         return _headers(self.request_headers_raw)
 
-    @cached_property
+    @once
     def response_headers(self) -> dict[str, str]:
         return _headers(self.response_headers_raw)
 
-    @property
+    @once
     def media_type(self) -> str | None:
         content_type = self.response_headers.get("content-type")
         return content_type.split(";")[0].strip().lower() if content_type else None
 
-    @cached_property
+    @once
     def response_plain(self) -> bytes | None:
         return decoded(self.response_body, self.response_headers.get("content-encoding"))
 
-    @cached_property
+    @once
     def response_json(self) -> Any:
         return parse_json(self.response_plain) if self.media_type == "application/json" else NOT_JSON
 
-    @cached_property
+    @once
     def request_json(self) -> Any:
         sent = self.request_headers.get("content-type", "application/json").split(";")[0].strip().lower()
         return parse_json(self.request_body) if sent == "application/json" else NOT_JSON

@@ -81,6 +81,7 @@ class ExchangeChecker:
         self._headers: dict[tuple[str, str, str], Any] = {}
         self._limit = max_body_bytes
         self._options: dict[str, dict[str, Any]] = {}
+        self._documented: dict[tuple[str, int], dict[str, Any]] = {}
 
     # the request ------------------------------------------------------------------------
     async def request_findings(self, exchange: Exchange) -> list[Finding]:
@@ -218,13 +219,22 @@ class ExchangeChecker:
             found = self._options[path_item.path] = options_metadata(path_item)
         return found
 
+    def _documented_headers(self, operation: Operation, status: int) -> dict[str, Any]:
+        """The headers the spec documents for a status, by lower-case name: read once each."""
+        key = (operation.operation_id, status)
+        found = self._documented.get(key)
+        if found is None:
+            spec = operation.response_spec(status)
+            found = {name.lower(): value for name, value in (spec.headers if spec else {}).items()}
+            self._documented[key] = found
+        return found
+
     def _header_findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
         operation, match = exchange.operation, exchange.match
         assert operation is not None and match is not None
         findings: list[Finding] = []
         headers = exchange.response_headers
-        spec = operation.response_spec(exchange.status)
-        documented = {name.lower(): value for name, value in (spec.headers if spec else {}).items()}
+        documented = self._documented_headers(operation, exchange.status)
         for name, declared in documented.items():
             value = headers.get(name)
             if value is None:
