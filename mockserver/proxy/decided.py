@@ -3,8 +3,11 @@
 choice", never a violation, since a real DRF service may choose otherwise.
 
 The one place the proxy knows which behaviours are decided. When the specs carry their own
-provenance (documented or decided, with the decision's id, on the x-drf-collection and
-x-setup-task declarations), `decision()` reads it from there and this table goes.
+provenance (mockserver/spec/provenance.py: `declaration.provenance`, on x-drf-collection and
+x-setup-tasks), `collection_decision` and `task_decision` read it from there and this table goes:
+page_size -> `of("page_size")`, search_fields -> `of_all("search")`, ordering_fields ->
+`of_all("ordering")`, extra_methods -> `of("allow")` of the path's collection, idle_after_outcome
+-> the task's `of("outcome_reported")`; a decided Provenance's `reference` is the id to note.
 """
 
 from mockserver.setup_task.declaration import SetupTaskDeclaration
