@@ -1,5 +1,5 @@
 """The proxy in front of a real Django REST Framework service (tests/drf_reference), built from the
-same spec: the ordinary client session raises no false alarm. Then in front of the same service
+same spec, on both pinned Django/DRF pairs: the ordinary client session raises no false alarm. Then in front of the same service
 with its decided behaviours set the other way (pages of 10, other search and ordering fields,
 read from a spec copy the reference alone is given): still no violation, only notes."""
 
@@ -13,6 +13,7 @@ from mockserver.apis import spec_path
 from mockserver.proxy.app import ProxyApp
 from mockserver.proxy.settings import ProxySettings
 from mockserver.resources import fixtures_dir, specs_dir
+from tests.drf_reference.older_pair import older_pair_packages
 from tests.drf_reference.process import reference_server
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.live_server import live_server
@@ -40,17 +41,20 @@ def flipped_specs(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("pair", ["drf-3.18", "drf-3.14"])
 @pytest.mark.parametrize("variant", ["as-declared", "decisions-flipped"])
-def test_the_session_through_the_proxy_in_front_of_drf(tmp_path, variant):
+def test_the_session_through_the_proxy_in_front_of_drf(tmp_path, variant, pair):
     specs = flipped_specs(tmp_path / "specs") if variant == "decisions-flipped" else None
+    packages = older_pair_packages() if pair == "drf-3.14" else None
     data = tmp_path / "reference"
     data.mkdir()
-    with reference_server(data, fixtures_dir() / "datawiz", specs, COLLECTIONS) as upstream:
+    fixtures = fixtures_dir() / "datawiz"
+    with reference_server(data, fixtures, specs, COLLECTIONS, packages=packages) as upstream:
         proxy = ProxyApp(ProxySettings(upstream=upstream, apis=("datawiz",)))
         with live_server(proxy) as base:  # type: ignore[arg-type]
             datawiz_traffic(base, BEARER_TOKEN)
     print(
-        f"\n{variant}: {proxy.traffic.exchanges} exchanges, {proxy.violations.total} violations, "
+        f"\n{pair}, {variant}: {proxy.traffic.exchanges} exchanges, {proxy.violations.total} violations, "
         f"{proxy.notes.total} notes {sorted({n.kind for n in proxy.notes.all()})}"
     )
     log = "\n".join(v.log_line() for v in [*proxy.violations.all(), *proxy.notes.all()])
