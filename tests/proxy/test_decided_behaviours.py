@@ -2,6 +2,8 @@
 may decide otherwise: in front of a deployment that chose the other way, the proxy notes the
 difference and reports no violation. Each deployment here is the fake with one decision flipped."""
 
+import json
+
 import httpx
 
 from mockserver.app import create_app
@@ -116,3 +118,23 @@ def test_search_matching_a_field_no_source_names_is_a_note():
         page = client.get("/api/v1/products/?search=cat-dairy").json()
         assert page["count"] == 1
     only_notes(run, "search_fields")
+
+
+def test_notes_are_reported_but_never_fail(tmp_path):
+    drift = Drift("model_viewset", "datawiz", "instances are a ModelViewSet's", rewrite_answer=_more_methods)
+    reports = {"report_json": tmp_path / "proxy.json", "junit_xml": tmp_path / "proxy.xml"}
+    with (
+        proxied(DriftedApp(fake(), drift, KEY), mode="enforce", **reports) as run,
+        httpx.Client(base_url=run.base, headers=AUTH) as client,
+    ):
+        answer = client.get("/api/v1/relocate-documents/11112/")
+        assert answer.status_code == 200 and "x-mockserver-violations" not in answer.headers
+        live = client.get("/__mockserver__/violations").json()
+        assert live["total"] == 0 and live["notes_total"] == 1
+    report = json.loads(reports["report_json"].read_text())
+    assert report["ok"] and report["violations_total"] == 0
+    assert [n["kind"] for n in report["notes"]] == ["decided.extra_methods"]
+    assert "datawiz.md#10" in report["notes"][0]["message"]
+    junit = reports["junit_xml"].read_text()
+    assert 'failures="0"' in junit and "note [decided.extra_methods]" in junit
+    assert run.proxy.exit_status == 0
