@@ -28,6 +28,7 @@ from mockserver.proxy.violations import note
 from mockserver.proxy.writes import Expected, WrittenForms, difference
 from mockserver.setup_task.declaration import SetupTaskDeclaration
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.store.base import KEY_SEPARATOR
 
 # Per tenant and collection: a long session against staging must not grow without bound.
 DOCUMENTS_REMEMBERED = 20_000
@@ -138,7 +139,8 @@ def _text_values(value: Any) -> list[str]:
 
 def _matches_nowhere(documents: list[dict[str, Any]], search: str) -> dict[str, Any] | None:
     """A result holding a search term in no value it shows at all."""
-    terms = [term.lower() for term in search_terms(search)]
+    # DRF 3.15+ reads a quoted phrase as one term: quotes are no text a result must hold
+    terms = [term.strip('"').lower() for term in search_terms(search) if term.strip('"')]
     for document in documents:
         texts = [text.lower() for text in _text_values(document)]
         if not all(any(term in text for text in texts) for term in terms):
@@ -428,9 +430,13 @@ class BehaviourChecker:
             return
         for item in _items(cleaned):
             found = self.forms.expected(declaration, item)
-            if found is not None:
-                key, expected = found
-                memory.written.pop(key, None)
+            if found is None:
+                continue
+            key, expected = found
+            memory.written.pop(key, None)
+            # A composite key whose leading parts hold the separator cannot be read back by its
+            # detail URL (the lookup splits it elsewhere): nothing is promised of that object.
+            if KEY_SEPARATOR not in "".join(str(item.get(name)) for name in declaration.key[:-1]):
                 memory.written[key] = (exchange.sequence, expected)
         while len(memory.written) > DOCUMENTS_REMEMBERED:
             memory.written.pop(next(iter(memory.written)))
