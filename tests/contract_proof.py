@@ -150,14 +150,15 @@ def prove(api: str, store: str, writes: bool, options: RunOptions) -> Outcome:
     return Outcome(api, store, writes, options.run_id, report, outside, failing, time.monotonic() - started)
 
 
-def run_ids(count: int) -> list[str]:
-    """Run ids that differ from one proof to the next only by count (a failure can be replayed)."""
-    return [f"p{index:05d}" for index in range(count)]
+def run_ids(count: int, first: int = 0) -> list[str]:
+    """The same run ids in every proof (a failure can be replayed with --first)."""
+    return [f"p{index:05d}" for index in range(first, first + count)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.contract_proof", description=__doc__)
     parser.add_argument("--seeds", type=int, default=20, help="run ids per API, mode and store")
+    parser.add_argument("--first", type=int, default=0, help="the first run id's number (p00000 is 0)")
     parser.add_argument("--apis", nargs="+", default=list(APIS), choices=APIS)
     parser.add_argument("--stores", nargs="+", default=list(STORES), choices=STORES)
     parser.add_argument(
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     outcomes = []
-    for run_id in run_ids(args.seeds):
+    for run_id in run_ids(args.seeds, args.first):
         for api in args.apis:
             for mode in args.modes:
                 for store in args.stores:
