@@ -50,6 +50,13 @@ def preflight(target: Target, command: str = "verify") -> Refusal | None:
     try:
         anonymous = target.request("GET", operation.path)
     except httpx.HTTPError as error:
+        if "CERTIFICATE_VERIFY_FAILED" in str(error):
+            return Refusal(
+                UNREACHABLE,
+                f"mockserver {command}: {where} answers with a certificate this machine does not trust "
+                f"({str(error).split('] ')[-1]}); give its CA with --cacert FILE (for `serve --tls`, the "
+                "ca.pem it prints), or --insecure to skip the check",
+            )
         return Refusal(
             UNREACHABLE,
             f"mockserver {command}: nothing answers at {where}: {error.__class__.__name__}: {error}",

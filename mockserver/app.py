@@ -466,6 +466,17 @@ def load_specs(apis: tuple[str, ...], directory: Path | None = None) -> tuple[li
     return modules, specs
 
 
+def _check_task_overrides(settings: Settings, declared: list[str]) -> None:
+    """A timing override must name a declared setup task (a misspelt name would do nothing)."""
+    for flag, entries in (("--task-seconds", settings.task_seconds), ("--task-polls", settings.task_polls)):
+        for name, value in entries:
+            if name and name not in declared:
+                raise ValueError(
+                    f"{flag} {name}={value}: no setup task is named {name!r} in the specs served "
+                    f"(declared: {', '.join(declared) or 'none'})"
+                )
+
+
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
     from mockserver.control import control_module  # the control API knows every API module
 
@@ -490,6 +501,7 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
             setup_tasks.extend(api_tasks)
             handlers.update(api_handlers(module, spec, api_views, api_tasks))
             handlers.update(module.control_handlers)
+        _check_task_overrides(settings, [task.kind.name for task in setup_tasks])
     except ValueError as error:  # a declaration the engine cannot serve
         raise StartupError(f"mockserver cannot start: {error}") from None
     handlers.update(control.handlers)
@@ -542,14 +554,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     dispatcher = build_dispatcher(settings, store)
 
+    # Loaded here, not in the lifespan, so a file that cannot load stops start-up before the
+    # banner. A shared store that already holds tenants was loaded by another process of this fake.
+    if settings.state_file is not None and not dispatcher.store.tenants():
+        keys = dispatcher.authenticator.keys
+        load_state_file(dispatcher.store, settings.state_file, keys)
+        if not keys.configured:  # the file's key, the same tenant ids in every process
+            keys.key = dispatcher.store.credential_key(keys.key, replace=True)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # A shared store that already holds tenants was loaded by another process of this fake.
-        if settings.state_file is not None and not dispatcher.store.tenants():
-            keys = dispatcher.authenticator.keys
-            load_state_file(dispatcher.store, settings.state_file, keys)
-            if not keys.configured:  # the file's key, the same tenant ids in every process
-                keys.key = dispatcher.store.credential_key(keys.key, replace=True)
         yield
         if settings.state_file is not None:
             save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.to_keep())

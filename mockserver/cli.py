@@ -1,9 +1,10 @@
 """`mockserver serve | proxy | verify | diff`: flags (or MOCKSERVER_<NAME> variables) into settings."""
 
 import argparse
-import ipaddress
+import errno
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,175 +13,29 @@ from typing import TYPE_CHECKING
 
 from mockserver import __version__, extras
 from mockserver.masking import mask
-from mockserver.settings import KNOWN_APIS, Settings
+from mockserver.options import (
+    PREFIXES,
+    PROXY,
+    SERVE,
+    TABLES,
+    Mistake,
+    Parser,
+    add_options,
+    did_you_mean,
+    idle_warnings,
+    is_loopback,
+    resolve_args,
+)
+from mockserver.options import settings_from as settings_from_values
+from mockserver.settings import Settings
 
 if TYPE_CHECKING:
     from mockserver.app import Dispatcher
 
-ENV_PREFIX = "MOCKSERVER_"
-
-
-def _pair(text: str) -> tuple[str, str]:
-    name, sep, secret = text.partition(":")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME:SECRET, got {text!r}")
-    return name, secret
-
-
-def _env_default(name: str, default: object = None) -> object:
-    return os.environ.get(ENV_PREFIX + name.upper().replace("-", "_"), default)
-
-
-def _env_list(name: str) -> list[str]:
-    raw = os.environ.get(ENV_PREFIX + name.upper().replace("-", "_"), "")
-    return [part for part in raw.replace(",", " ").split() if part]
-
-
-def _env_flag(name: str) -> bool:
-    return str(_env_default(name, "")).lower() in ("1", "true", "yes", "on")
-
-
-def add_listen_arguments(parser: argparse.ArgumentParser, port: int, api_help: str) -> None:
-    parser.add_argument("--host", default=_env_default("host", "127.0.0.1"), help="default 127.0.0.1")
-    parser.add_argument(
-        "--port", type=int, default=int(str(_env_default("port", port))), help=f"default {port}"
-    )
-    parser.add_argument(
-        "--api", choices=[*KNOWN_APIS, "all"], default=_env_default("api", "all"), help=api_help
-    )
-
-
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    add_listen_arguments(parser, 8000, "which API to serve")
-    parser.add_argument(
-        "--auth",
-        choices=["open", "strict"],
-        default=_env_default("auth", "open"),
-        help="open: any well-formed credential is its own tenant; strict: only configured or issued ones",
-    )
-    parser.add_argument(
-        "--token",
-        action="append",
-        default=_env_list("token"),
-        help="a key accepted in strict mode (Token KEY on Akinon, Bearer KEY on Datawiz); repeatable",
-    )
-    parser.add_argument(
-        "--user",
-        action="append",
-        type=_pair,
-        default=[_pair(p) for p in _env_list("user")],
-        help="NAME:PASSWORD for the Akinon login and the OAuth2 password grant; repeatable",
-    )
-    parser.add_argument(
-        "--signing-key",
-        action="append",
-        type=_pair,
-        default=[_pair(p) for p in _env_list("signing_key")],
-        help="KEYID:SECRET for HTTP Signatures (hmac-sha256); repeatable",
-    )
-    parser.add_argument(
-        "--oauth-client",
-        action="append",
-        type=_pair,
-        default=[_pair(p) for p in _env_list("oauth_client")],
-        help="CLIENT_ID:SECRET accepted at /api/o/token/ in strict mode (none configured: any client)",
-    )
-    parser.add_argument(
-        "--admin-token",
-        default=_env_default("admin_token"),
-        help="the X-Mockserver-Admin-Token that control calls reaching every tenant need",
-    )
-    parser.add_argument(
-        "--allow-open-control",
-        action="store_true",
-        default=_env_flag("allow_open_control"),
-        help="listen beyond loopback without --admin-token (anyone who reaches the port controls every tenant)",
-    )
-    parser.add_argument(
-        "--tenant-secret",
-        default=_env_default("tenant_secret"),
-        help="the key tenant ids and issued Akinon keys derive from (default: made per run, kept in --state-file)",
-    )
-    parser.add_argument("--ssl-certfile", default=_env_default("ssl_certfile"))
-    parser.add_argument("--ssl-keyfile", default=_env_default("ssl_keyfile"))
-    parser.add_argument(
-        "--tls",
-        action="store_true",
-        default=_env_flag("tls"),
-        help="serve https with a generated localhost certificate; prints the CA file clients should trust",
-    )
-    parser.add_argument("--tls-dir", default=_env_default("tls_dir"), help="where --tls writes its files")
-    parser.add_argument(
-        "--state-file", default=_env_default("state_file"), help="load at start, save on change"
-    )
-    parser.add_argument("--fixtures", default=_env_default("fixtures"), help="a fixtures directory")
-    parser.add_argument(
-        "--specs",
-        default=_env_default("specs"),
-        help="a directory of spec files to serve instead of the packaged ones",
-    )
-    parser.add_argument(
-        "--no-fixtures", action="store_true", default=_env_flag("no_fixtures"), help="new tenants start empty"
-    )
-    parser.add_argument(
-        "--validate-responses",
-        action="store_true",
-        default=_env_flag("validate_responses"),
-        help="check every answer against the spec (a mismatch answers 500 with the problems)",
-    )
-    parser.add_argument(
-        "--akinon-task-seconds",
-        type=float,
-        default=float(str(_env_default("akinon_task_seconds", 3.0))),
-        help="virtual seconds an address setup task stays WORKING (0: done at once)",
-    )
-    parser.add_argument(
-        "--akinon-task-polls",
-        type=int,
-        default=int(str(_env_default("akinon_task_polls", 0))),
-        help="status polls a task stays WORKING, on top of the seconds",
-    )
-    parser.add_argument(
-        "--store",
-        default=_env_default("store", "memory"),
-        help="memory (this process, the default) or redis://HOST:PORT/DB: a Redis shared by every "
-        "worker and replica of this fake",
-    )
-    parser.add_argument(
-        "--store-prefix",
-        default=_env_default("store_prefix", "mockserver"),
-        help="the prefix of this fake's keys in a shared store, so several fakes can share one Redis",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(str(_env_default("workers", 1))),
-        help="worker processes (more than 1 needs a shared --store: each would otherwise hold its own data)",
-    )
-    parser.add_argument("--log-level", default=_env_default("log_level", "info"))
-
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    apis = KNOWN_APIS if args.api == "all" else (args.api,)
-    return Settings(
-        apis=apis,
-        auth_mode=args.auth,
-        tokens=tuple(args.token),
-        users=tuple(args.user),
-        signing_keys=tuple(args.signing_key),
-        oauth_clients=tuple(args.oauth_client),
-        admin_token=args.admin_token,
-        tenant_secret=args.tenant_secret,
-        state_file=Path(args.state_file) if args.state_file else None,
-        store=args.store,
-        store_prefix=args.store_prefix,
-        fixtures_dir=Path(args.fixtures) if args.fixtures else None,
-        specs_dir=Path(args.specs) if args.specs else None,
-        seed_fixtures=not args.no_fixtures,
-        validate_responses=args.validate_responses,
-        akinon_task_seconds=args.akinon_task_seconds,
-        akinon_task_polls=args.akinon_task_polls,
-    )
+    """Settings from a parsed and resolved `serve` command line."""
+    return settings_from_values(vars(args))
 
 
 def _banner(
@@ -286,15 +141,6 @@ def _shows_access_log(level: str) -> bool:
     return level.lower() in ("trace", "debug", "info")
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def control_boundary(host: str, settings: Settings) -> str:
     """The banner's line on who may use the control API."""
     if settings.admin_token is not None:
@@ -310,7 +156,7 @@ def open_control_refusal(host: str, settings: Settings, allowed: bool) -> str | 
     if is_loopback(host) or settings.admin_token is not None or allowed:
         return None
     return (
-        f"mockserver: refusing to listen on {host} without --admin-token: anyone who reaches the port "
+        f"refusing to listen on {host} without --admin-token: anyone who reaches the port "
         "could read, load and reset every tenant's data through /__mockserver__/. Give --admin-token "
         "(or MOCKSERVER_ADMIN_TOKEN), or --allow-open-control if you mean it."
     )
@@ -319,15 +165,9 @@ def open_control_refusal(host: str, settings: Settings, allowed: bool) -> str | 
 def store_refusal(settings: Settings, workers: int) -> str | None:
     from mockserver.store.factory import is_shared
 
-    if settings.store != "memory" and not is_shared(settings.store):
-        return (
-            f"mockserver: --store is 'memory' or a Redis URL (redis://HOST:PORT/DB), not {settings.store!r}."
-        )
-    if workers < 1:
-        return "mockserver: --workers is at least 1."
     if workers > 1 and not is_shared(settings.store):
         return (
-            f"mockserver: refusing --workers {workers} with the memory store: each worker process would "
+            f"refusing --workers {workers} with the memory store: each worker process would "
             "hold its own tenants, documents, tokens and journal, and a client would see them change "
             "from one request to the next. Give a shared store (--store redis://HOST:PORT/DB, or "
             "MOCKSERVER_STORE), or serve with one worker."
@@ -339,20 +179,80 @@ SERVE_ARGUMENTS_VARIABLE = "MOCKSERVER_SERVE_ARGUMENTS"
 
 
 def app_from_environment() -> object:
-    """The app of one worker process (uvicorn --workers imports it by name): the arguments the
-    parent parsed, handed over in the environment."""
+    """The app of one worker process (uvicorn --workers imports it by name): the parent's command
+    line, handed over in the environment and read again through the same table."""
     import json
 
     from mockserver.app import create_app
 
-    return create_app(settings_from(argparse.Namespace(**json.loads(os.environ[SERVE_ARGUMENTS_VARIABLE]))))
+    return create_app(settings_from(parse_args(["serve", *json.loads(os.environ[SERVE_ARGUMENTS_VARIABLE])])))
+
+
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr, flush=True)
+
+
+def listening_socket(host: str, port: int, flag: str = "--port") -> socket.socket:
+    """The socket uvicorn serves on, bound before the banner: a busy port is one line, and
+    `--port 0` shows the port it got."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        reason = error.strerror or str(error)
+        if error.errno == errno.EADDRINUSE:
+            raise Mistake(
+                f"{flag} {port}: {host}:{port} is already in use; stop what listens there, or give another "
+                f"port ({flag} 0 picks a free one)"
+            ) from None
+        raise Mistake(f"--host {host} {flag} {port}: cannot listen there ({reason})") from None
+    sock.set_inheritable(True)  # for the worker processes of --workers
+    return sock
+
+
+def check_certificate(certfile: Path | None, keyfile: Path | None, flag: str = "--ssl-certfile") -> None:
+    """Load the certificate as uvicorn will, before the banner: one line instead of `PEM lib`."""
+    if certfile is None:
+        return
+    import ssl
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(certfile, keyfile)
+    except (ssl.SSLError, OSError) as error:
+        key = (
+            f" with --ssl-keyfile {keyfile}"
+            if keyfile
+            else " (no --ssl-keyfile: the file must hold the key too)"
+        )
+        raise Mistake(
+            f"{flag} {certfile}{key}: not a PEM certificate chain and its private key ({error}); give the "
+            "chain with --ssl-certfile and its key with --ssl-keyfile"
+        ) from None
+
+
+def check_specs(settings: Settings) -> None:
+    """A --specs copy holds a spec file for every API served, under the packaged name."""
+    if settings.specs_dir is None:
+        return
+    from mockserver.apis import spec_path
+
+    for api in settings.apis:
+        path = spec_path(api, settings.specs_dir)
+        if not path.is_file():
+            raise Mistake(
+                f"--specs {settings.specs_dir}: holds no {path.name} (the {api} spec, under the packaged "
+                f"file's name); copy the packaged specs there, or serve only the others with --api"
+            )
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from mockserver.app import create_app
+    from mockserver.app import StartupError, create_app
     from mockserver.auth.schemes import api_keyword
+    from mockserver.state_file import StateFileError
     from mockserver.store.base import StoreUnavailable
 
     settings = settings_from(args)
@@ -360,121 +260,117 @@ def serve(args: argparse.Namespace) -> int:
         settings, args.workers
     )
     if refusal is not None:
-        print(refusal, file=sys.stderr)
-        return 2
+        raise Mistake(refusal)
+    warn(idle_warnings(SERVE, vars(args), "serve"))
     certfile, keyfile, ca_path = args.ssl_certfile, args.ssl_keyfile, None
     if args.tls and not certfile:
         from mockserver.tls import generate_localhost_certificate  # cryptography: only for --tls
 
-        files = generate_localhost_certificate(Path(args.tls_dir) if args.tls_dir else None, args.host)
-        certfile, keyfile, ca_path = str(files.cert_chain), str(files.private_key), files.ca_cert
+        try:
+            files = generate_localhost_certificate(args.tls_dir, args.host)
+        except OSError as error:
+            raise Mistake(
+                f"--tls-dir {args.tls_dir}: cannot write the certificate there ({error.strerror})"
+            ) from None
+        certfile, keyfile, ca_path = files.cert_chain, files.private_key, files.ca_cert
+    check_certificate(certfile, keyfile)
+    check_specs(settings)
     try:
         app: object = create_app(settings)  # start-up problems (a store out of reach) show here, once
-    except (ValueError, StoreUnavailable) as error:
-        print(f"mockserver cannot start: {error}", file=sys.stderr)
-        return 2
+    except StoreUnavailable as error:
+        raise Mistake(f"--store: {error}") from None
+    except StateFileError as error:
+        raise Mistake(f"--state-file {error}") from None
+    except (StartupError, ValueError, OSError) as error:
+        raise Mistake(f"cannot start: {str(error).removeprefix('mockserver cannot start: ')}") from None
     keywords = {
         spec.name: api_keyword(spec.security_schemes, spec.document.get("security"))
         for spec in app.state.dispatcher.specs  # type: ignore[attr-defined]
         if spec.security_schemes
     }
     served = served_apis(app.state.dispatcher)  # type: ignore[attr-defined]
-    workers: dict[str, object] = {}
+    sock = listening_socket(args.host, args.port)
+    args.port = sock.getsockname()[1]
+    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords, served), flush=True)
+    run_uvicorn(app, sock, args, certfile, keyfile)
+    return 0
+
+
+def run_uvicorn(
+    app: object,
+    sock: socket.socket,
+    args: argparse.Namespace,
+    certfile: object,
+    keyfile: object,
+    **extra: object,
+) -> None:
+    """uvicorn on the socket already bound (uvicorn.run would bind its own); `extra`: more of
+    uvicorn.Config's options."""
+    import uvicorn
+
+    options: dict[str, object] = {}
     if args.workers > 1:
         import json
 
-        handed = {k: v for k, v in vars(args).items() if k != "run"}
-        os.environ[SERVE_ARGUMENTS_VARIABLE] = json.dumps(handed)
-        app, workers = "mockserver.cli:app_from_environment", {"factory": True, "workers": args.workers}
-    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords, served), flush=True)
-    uvicorn.run(
+        os.environ[SERVE_ARGUMENTS_VARIABLE] = json.dumps(args.argv)
+        app, options = "mockserver.cli:app_from_environment", {"factory": True, "workers": args.workers}
+    config = uvicorn.Config(
         app,  # type: ignore[arg-type]
-        **workers,  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
         host=args.host,
         port=args.port,
-        ssl_certfile=certfile,
-        ssl_keyfile=keyfile,
+        ssl_certfile=str(certfile) if certfile else None,
+        ssl_keyfile=str(keyfile) if keyfile else None,
         log_level=args.log_level,
         # uvicorn formats every access-log line before the logger drops it: above info, where no
         # line would be shown, not logging at all saves about 5% per request (measured).
         access_log=_shows_access_log(args.log_level),
         lifespan="on",
+        **extra,  # type: ignore[arg-type]
     )
-    return 0
+    server = uvicorn.Server(config)
+    try:
+        if args.workers > 1:
+            import inspect
 
+            from uvicorn.supervisors import Multiprocess
 
-def add_proxy_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--upstream",
-        default=_env_default("upstream"),
-        required=_env_default("upstream") is None,
-        help="the deployment's base URL (http or https, may carry a path prefix)",
-    )
-    add_listen_arguments(parser, 8080, "which API's specs to check against")
-    parser.add_argument(
-        "--mode",
-        choices=["observe", "annotate", "enforce"],
-        default=_env_default("mode", "observe"),
-        help="observe: answers unaltered (default); annotate: an X-Mockserver-Violations header; "
-        "enforce: a violating exchange is answered 502 with the violations and the upstream's answer",
-    )
-    parser.add_argument("--report-json", default=_env_default("report_json"), help="written on exit")
-    parser.add_argument("--junit-xml", default=_env_default("junit_xml"), help="written on exit")
-    parser.add_argument(
-        "--record",
-        default=_env_default("record"),
-        help="write what the traffic showed as a state file on exit",
-    )
-    parser.add_argument("--upstream-ca", default=_env_default("upstream_ca"), help="a CA file to trust")
-    parser.add_argument(
-        "--upstream-timeout",
-        type=float,
-        default=float(str(_env_default("upstream_timeout", 30.0))),
-        help="seconds an exchange with the upstream may take in all (then 504)",
-    )
-    parser.add_argument(
-        "--upstream-host",
-        action="store_true",
-        default=_env_flag("upstream_host"),
-        help="send the upstream its own Host header instead of the client's (name-based virtual hosts)",
-    )
-    parser.add_argument(
-        "--ssl-certfile",
-        default=_env_default("ssl_certfile"),
-        help="serve https (in front of an https upstream, so the links it builds lead back here)",
-    )
-    parser.add_argument("--ssl-keyfile", default=_env_default("ssl_keyfile"))
-    parser.add_argument(
-        "--read-only",
-        action="store_true",
-        default=_env_flag("read_only"),
-        help="refuse writes with 403 before they reach the upstream",
-    )
-    parser.add_argument("--log-level", default=_env_default("log_level", "info"))
+            # uvicorn before 0.30 passed the worker's target; later ones build it from the config.
+            target = {"target": server.run} if "target" in inspect.signature(Multiprocess).parameters else {}
+            Multiprocess(config, sockets=[sock], **target).run()  # type: ignore[arg-type]
+        else:
+            server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
 
 
 def proxy(args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
-
     from mockserver.proxy.app import ProxyApp
     from mockserver.proxy.settings import ProxySettings
 
+    warn(idle_warnings(PROXY, vars(args), "proxy"))
     settings = ProxySettings(
         upstream=args.upstream,
-        apis=KNOWN_APIS if args.api == "all" else (args.api,),
+        apis=args.api,
         mode=args.mode,
-        upstream_ca=Path(args.upstream_ca) if args.upstream_ca else None,
+        upstream_ca=args.upstream_ca,
         upstream_timeout=args.upstream_timeout,
         upstream_host=args.upstream_host,
         read_only=args.read_only,
-        report_json=Path(args.report_json) if args.report_json else None,
-        junit_xml=Path(args.junit_xml) if args.junit_xml else None,
-        record=Path(args.record) if args.record else None,
+        report_json=args.report_json,
+        junit_xml=args.junit_xml,
+        record=args.record,
     )
+    check_certificate(args.ssl_certfile, args.ssl_keyfile)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
-    app = ProxyApp(settings)
+    try:
+        app = ProxyApp(settings)
+    except ValueError as error:
+        raise Mistake(f"cannot start: {error}") from None
+    sock = listening_socket(args.host, args.port)
+    args.port = sock.getsockname()[1]
     base = f"{'https' if args.ssl_certfile else 'http'}://{args.host}:{args.port}"
     print(
         f"mockserver proxy: {base} -> {settings.upstream}  (mode: {settings.mode}"
@@ -486,26 +382,16 @@ def proxy(args: argparse.Namespace) -> int:
     # handlers it then finds let the exit status say whether violations were found.
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: None)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        log_level=args.log_level,
-        access_log=_shows_access_log(args.log_level),  # as serve: no access lines formatted for nothing
-        # the upstream's own Date and Server go through; the proxy adds neither
-        server_header=False,
-        date_header=False,
-        lifespan="on",
-    )
+    args.workers = 1
+    # the upstream's own Date and Server go through; the proxy adds neither
+    run_uvicorn(app, sock, args, args.ssl_certfile, args.ssl_keyfile, server_header=False, date_header=False)
     return app.exit_status
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The CLI; given the command about to run, only what that command needs is imported (the
     contract suite's modules cost `serve` a tenth of a second of start-up)."""
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    parser = Parser(prog="mockserver", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser(
@@ -513,20 +399,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="serve the fake",
         description=(
             "Serve the fake with uvicorn. The state lives in this process's memory, or in a Redis "
-            "shared by several workers (--workers) and replicas (--store redis://HOST:PORT/DB)."
+            "shared by several workers (--workers) and replicas (--store redis://HOST:PORT/DB). "
+            "Every flag also reads MOCKSERVER_<FLAG> (MOCKSERVER_PORT, MOCKSERVER_STATE_FILE, ...)."
         ),
     )
-    add_serve_arguments(serve_parser)
+    add_options(serve_parser, SERVE, PREFIXES["serve"])
     serve_parser.set_defaults(run=serve)
     proxy_parser = commands.add_parser(
         "proxy",
         help="check real traffic against the specs on its way to a deployment, and record it",
         description=(
             "Forwards every request to --upstream unchanged and checks each exchange against the specs "
-            "and the documented behaviours, without sending a request of its own."
+            "and the documented behaviours, without sending a request of its own. Every flag also "
+            "reads MOCKSERVER_<FLAG>."
         ),
     )
-    add_proxy_arguments(proxy_parser)
+    add_options(proxy_parser, PROXY, PREFIXES["proxy"])
     proxy_parser.set_defaults(run=proxy)
     if command in ("serve", "proxy"):
         return parser
@@ -541,13 +429,54 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(arguments: list[str]) -> argparse.Namespace:
+    """The command line, each value resolved through the settings table (flag, else variable,
+    else default, all checked alike); a mistake raises Mistake."""
+    command = next((word for word in arguments if not word.startswith("-")), None)
+    args, unknown = build_parser(command).parse_known_args(arguments)
+    if unknown:
+        flags = [option.flag for option in TABLES[args.command]]
+        raise Mistake(
+            f"unrecognized arguments: {' '.join(unknown)}{did_you_mean(unknown[:1], flags)} "
+            f"(see mockserver {args.command} --help)"
+        )
+    args.argv = arguments[arguments.index(args.command) + 1 :]
+    resolve_args(TABLES[args.command], args, PREFIXES[args.command])
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; a mistake is one line on stderr and its exit status (2: the command line is
+    wrong), never a traceback unless --debug (or MOCKSERVER_DEBUG=1)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in arguments if not word.startswith("-")), None)
     if command in ("verify", "diff") and (absent := extras.missing()):
         return extras.needs_extra(command, absent)
-    args = build_parser(command).parse_args(arguments)
-    return int(args.run(args) or 0)
+    debug = "--debug" in arguments or os.environ.get("MOCKSERVER_DEBUG", "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+    label = f"mockserver {command}" if command in TABLES else "mockserver"
+    try:
+        args = parse_args(arguments)
+        return int(args.run(args) or 0)
+    except Mistake as mistake:
+        if debug:
+            raise
+        print(f"{label}: {mistake}", file=sys.stderr)
+        return mistake.status
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a failure nobody foresaw: still one line, the details on --debug
+        if debug:
+            raise
+        print(
+            f"{label}: unexpected {error.__class__.__name__}: {error} (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,13 +11,13 @@
   through the control API; against a real deployment the actions that need one raise NotAFake.
 """
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from mockserver.options import PREFIXES, PYTEST, Mistake, marker_values, resolve
 from mockserver.testing import (
     MockserverHandle,
     Target,
@@ -29,39 +29,57 @@ from mockserver.testing import (
     settings_for,
 )
 
-URL_ENV = "MOCKSERVER_URL"
-TOKEN_ENV = "MOCKSERVER_TOKEN"
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockserver")
-    group.addoption(
-        "--mockserver-url",
-        default=os.environ.get(URL_ENV),
-        help="run the mockserver fixtures against the fake or deployment at this URL (env MOCKSERVER_URL)",
-    )
-    group.addoption(
-        "--mockserver-token",
-        default=os.environ.get(TOKEN_ENV),
-        help="the credential the handle sends to --mockserver-url (env MOCKSERVER_TOKEN): a strict "
-        "fake's or a deployment's token",
-    )
+    for option in PYTEST:  # read through the settings table: the variable is checked as the flag is
+        group.addoption(option.flag, default=None, help=f"{option.help} (env {option.variable('')})")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "mockserver(api='all', auth='open', users=(), tokens=(), fixtures=None, empty=False): "
-        "settings of the fake the mockserver fixtures give this test",
+        "mockserver(api='all', auth='open', users=(), tokens=(), fixtures=None, empty=False, ...): "
+        "settings of the fake the mockserver fixtures give this test (any serve setting with a marker "
+        "name in mockserver/options.py)",
     )
+    given = {}
+    for option in PYTEST:
+        raw = config.getoption(option.dest)
+        if raw is not None:
+            given[option.dest] = _checked(option.check, raw, f"{option.flag} ")
+    values = _checked(resolve, PYTEST, given, PREFIXES["pytest"])
+    for dest, value in values.items():
+        setattr(config.option, dest, value)
+
+
+def _checked(read: Callable[..., Any], *arguments: Any) -> Any:
+    """A mistake in a setting is pytest's usage error: one line, no traceback."""
+    try:
+        return read(*arguments)
+    except Mistake as mistake:
+        raise pytest.UsageError(f"mockserver: {mistake}") from None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every marker is checked before any test runs, as a flag would be."""
+    for item in items:
+        marker = item.get_closest_marker("mockserver")
+        if marker is not None:
+            _checked(_marker_values, marker, item.nodeid)
+
+
+def _marker_values(marker: pytest.Mark, where: str) -> dict[str, Any]:
+    if marker.args:
+        raise Mistake(f"{where}: @pytest.mark.mockserver takes keyword arguments only")
+    return marker_values(marker.kwargs, f"{where}: @pytest.mark.mockserver")
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any] | None:
     marker = request.node.get_closest_marker("mockserver")
     if marker is None:
         return None
-    if marker.args:
-        raise pytest.UsageError("@pytest.mark.mockserver takes keyword arguments only")
+    _checked(_marker_values, marker, request.node.nodeid)
     return dict(marker.kwargs)
 
 

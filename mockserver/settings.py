@@ -1,12 +1,14 @@
-"""Plain settings for one fake instance; the CLI and tests build them, the app reads them."""
+"""Plain settings for one fake instance; the app reads them. The command line, the environment
+and the pytest marker build them through one table of options (mockserver/options.py)."""
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 AuthMode = Literal["open", "strict"]
 KNOWN_APIS = ("akinon", "datawiz")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,23 @@ class Settings:
     # A body that has not arrived whole by then is answered 408 (a slow client holds nothing).
     body_timeout_seconds: float = 30.0
     bearer_token_lifetime: int = 36000
-    akinon_task_seconds: float = 3.0
-    akinon_task_polls: int = 0
+    # Overrides of the setup tasks' declared timing (x-setup-tasks): (task name, value), where
+    # the name "" is every task; a named entry beats "", and among equals the last one given wins.
+    task_seconds: tuple[tuple[str, float], ...] = ()
+    task_polls: tuple[tuple[str, int], ...] = ()
 
     def credential_key(self) -> bytes | None:
         return hashlib.sha256(self.tenant_secret.encode()).digest() if self.tenant_secret else None
 
+    def task_timing(self, task: str, seconds: float, polls: int) -> tuple[float, int]:
+        """A task's seconds and polls: as declared, unless these settings override them."""
+        return _override(self.task_seconds, task, seconds), _override(self.task_polls, task, polls)
+
     def users_by_name(self) -> dict[str, str]:
         return dict(self.users)
+
+
+def _override(entries: tuple[tuple[str, T], ...], task: str, declared: T) -> T:
+    named = [value for name, value in entries if name == task]
+    every = [value for name, value in entries if name == ""]
+    return (named or every or [declared])[-1]

@@ -21,15 +21,51 @@ def load_state_file(store: Store, path: Path, keys: CredentialKeys | None = None
     """Load the store's state, and the credential key the file keeps into `keys` (unless one is
     configured). Whatever an older version wrote in clear (tenant ids carrying a credential,
     issued credentials) is loaded under derived ids and digests, and so never written again."""
-    if not path.exists():
+    state = read_state_file(path)
+    if state is None:
         return
-    state = orjson.loads(path.read_bytes())
     key = state.pop(KEY_FIELD, None)
-    if keys is not None:
-        if isinstance(key, str) and not keys.configured:
-            keys.key = bytes.fromhex(key)  # the same tenant ids as before the restart
-        state["tenants"] = keys.rekeyed(digested(state.get("tenants") or {}))
-    store.load_all(state)
+    try:
+        if keys is not None:
+            if isinstance(key, str) and not keys.configured:
+                keys.key = bytes.fromhex(key)  # the same tenant ids as before the restart
+            state["tenants"] = keys.rekeyed(digested(state.get("tenants") or {}))
+        store.load_all(state)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        reason = error.args[0] if isinstance(error, KeyError) and error.args else error
+        raise StateFileError(
+            f"{path}: not a state this fake can load ({reason}); give a file that `GET "
+            "/__mockserver__/state` or a clean shutdown wrote for the same specs, or remove it"
+        ) from None
+
+
+class StateFileError(ValueError):
+    """A state file that cannot be loaded: the message names the file and what is wrong."""
+
+
+def read_state_file(path: Path) -> dict | None:
+    """The file's state (None when there is no file yet), checked to be a state's shape."""
+    if not path.exists():
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise StateFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if not data.strip():
+        raise StateFileError(f"{path}: empty; remove it (a new one is written) or give a saved state")
+    try:
+        state = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise StateFileError(
+            f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}; cut short?); "
+            "remove it or give a saved state"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("tenants", {}), dict):
+        raise StateFileError(
+            f'{path}: not a mockserver state (expected an object with "tenants", got '
+            f"{type(state).__name__}); give a file that mockserver saved"
+        )
+    return state
 
 
 def save_state_file(store: Store, path: Path, credential_key: bytes | None = None) -> None:

@@ -30,7 +30,7 @@ import uvicorn
 from mockserver.apis import spec_path
 from mockserver.app import create_app
 from mockserver.auth.schemes import api_keyword
-from mockserver.settings import KNOWN_APIS, Settings
+from mockserver.settings import Settings
 from mockserver.spec.loader import load_spec
 
 CONTROL = "/__mockserver__"
@@ -255,29 +255,13 @@ def new_token() -> str:
     return f"mockserver-test-{secrets.token_hex(8)}"
 
 
-def settings_for(
-    api: str | tuple[str, ...] = "all",
-    auth: str = "open",
-    users: dict[str, str] | tuple[tuple[str, str], ...] = (),
-    tokens: tuple[str, ...] = (),
-    fixtures: str | None = None,
-    empty: bool = False,
-    **more: Any,
-) -> Settings:
-    """Settings from the keyword arguments the marker and `running` take."""
-    from pathlib import Path
+def settings_for(**arguments: Any) -> Settings:
+    """Settings from the keyword arguments the marker and `running` take (api, auth, users,
+    tokens, fixtures, empty, ...: every serve setting with a marker name in mockserver/options.py),
+    each checked as its flag is; a mistake raises options.Mistake, one line."""
+    from mockserver.options import marker_values, settings_from
 
-    apis = KNOWN_APIS if api in ("all", None) else ((api,) if isinstance(api, str) else tuple(api))
-    pairs = tuple(users.items()) if isinstance(users, dict) else tuple(users)
-    return Settings(
-        apis=apis,
-        auth_mode=auth,  # type: ignore[arg-type]
-        users=pairs,
-        tokens=tuple(tokens),
-        fixtures_dir=Path(fixtures) if fixtures else None,
-        seed_fixtures=not empty,
-        **more,
-    )
+    return settings_from(marker_values(arguments, "mockserver settings"))
 
 
 def handle_token(settings: Settings | None) -> str:
@@ -385,7 +369,7 @@ def running(
 ) -> Iterator[MockserverHandle]:
     """A threaded live fake and a handle on a tenant of it, for unittest and scripts (as moto's
     ThreadedMotoServer): `with running(api="datawiz") as fake: ...`."""
-    settings = settings_for(api, auth, **options)
+    settings = settings_for(api=api, auth=auth, **options)
     with live(settings, host, port) as url:
         client = httpx.Client(base_url=url, timeout=30)
         handle = handle_for(Target(url, client, True), handle_token(settings), settings, auth == "strict")

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from contract_tests.report import curl_line
 from contract_tests.target import BudgetExhausted, Credentials, Target, in_process_target
 from mockserver.app import create_app
-from mockserver.cli import build_parser
+from mockserver.cli import parse_args
 from mockserver.settings import Settings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -93,5 +93,5 @@ def test_verify_reads_its_options_from_the_environment(monkeypatch):
     monkeypatch.setenv("MOCKSERVER_VERIFY_BASE_URL", "http://staging.example")
     monkeypatch.setenv("MOCKSERVER_VERIFY_TOKEN", "from-env")
     monkeypatch.setenv("MOCKSERVER_VERIFY_ALLOW_WRITES", "1")
-    args = build_parser().parse_args(["verify", "--api", "datawiz"])
+    args = parse_args(["verify", "--api", "datawiz"])
     assert (args.base_url, args.token, args.allow_writes) == ("http://staging.example", "from-env", True)

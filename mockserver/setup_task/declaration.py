@@ -7,6 +7,8 @@
         levels:                      # the catalogue's levels, outermost first; `key` is the list
           - {name: country, key: countries}   # that holds a level's items in the fixture tree
           - {name: city, key: cities}
+        running: {seconds: 3, polls: 0}   # how long a task runs on the virtual clock (optional; the
+                                     # settings override it per task: --task-seconds addresses=5)
     paths: ... each operation of the trio says which task it serves and how:
         x-setup-task: {task: addresses, role: execute | status | is_required}
 
@@ -26,7 +28,9 @@ OPERATION = "x-setup-task"
 STATES = "x-setup-task-states"
 ROLES = ("execute", "status", "is_required")
 COPIES = ("all", "first-half", "none")
-_TASK_KEYS = {"source", "target", "levels", "description"}
+_TASK_KEYS = {"source", "target", "levels", "description", "running"}
+# A task's running time when its declaration gives none: virtual seconds, status polls.
+DEFAULT_SECONDS, DEFAULT_POLLS = 3.0, 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class SetupTaskDeclaration:
     default_outcome: str
     answers: dict[bool, str]  # is_required's answer for True and False
     operations: dict[str, str]  # role -> operationId
+    seconds: float = DEFAULT_SECONDS  # virtual seconds a task stays running (x-setup-tasks.<task>.running)
+    polls: int = 0  # status polls it stays running, on top of the seconds
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -113,6 +119,25 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
     return idle, running, outcomes, default
 
 
+def _running(spec: ApiSpec, where: str, raw: Any) -> tuple[float, int]:
+    seconds = raw.get("seconds", DEFAULT_SECONDS) if isinstance(raw, dict) else None
+    polls = raw.get("polls", DEFAULT_POLLS) if isinstance(raw, dict) else None
+    if (
+        not isinstance(raw, dict)
+        or set(raw) - {"seconds", "polls"}
+        or isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or seconds < 0
+        or isinstance(polls, bool)
+        or not isinstance(polls, int)
+        or polls < 0
+    ):
+        raise _fail(
+            spec, where, "expected {seconds: <number, at least 0>, polls: <whole number, at least 0>}"
+        )
+    return float(seconds), polls
+
+
 def read_setup_tasks(spec: ApiSpec) -> list[SetupTaskDeclaration]:
     declared = spec.document.get(TASKS) or {}
     if not isinstance(declared, dict):
@@ -158,6 +183,7 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
     for index, level in enumerate(levels):
         if not isinstance(level, dict) or set(level) != {"name", "key"}:
             raise _fail(spec, f"{where}.levels[{index}]", "expected {name: ..., key: ...}")
+    seconds, polls = _running(spec, f"{where}.running", raw.get("running", {}))
     idle, running, outcomes, default = _states(spec, operations["status"])
     answers = _result_schema(spec, operations["is_required"], f"{where} is_required")["enum"]
     if sorted(answers) != ["false", "true"]:
@@ -176,4 +202,6 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
         default_outcome=default,
         answers={True: "true", False: "false"},
         operations={role: op.operation_id for role, op in operations.items()},
+        seconds=seconds,
+        polls=polls,
     )

@@ -27,10 +27,11 @@ class SetupTaskState:
         self._settings = settings
 
     def empty(self) -> rules.SetupState:
-        settings = self._settings
-        return rules.new_setup_state(
-            self.kind, {}, {}, settings.akinon_task_seconds, settings.akinon_task_polls
-        )
+        return rules.new_setup_state(self.kind, {}, {}, *self.timing())
+
+    def timing(self) -> tuple[float, int]:
+        """The task's seconds and polls: its declaration's, or the settings' override."""
+        return self._settings.task_timing(self.kind.name, self.kind.seconds, self.kind.polls)
 
     def change(self, store: Store, tenant: str, change: Change) -> Any:
         """Run a pure change on the whole setup state (catalogues and task) at the store's time."""

@@ -16,7 +16,6 @@ class SetupTaskViews:
     def __init__(self, kind: SetupTaskDeclaration, settings: Settings) -> None:
         self.kind = kind
         self.state = SetupTaskState(kind, settings)
-        self._settings = settings
 
     def handlers(self) -> dict[str, Handler]:
         views = {"execute": self.execute, "status": self.status, "is_required": self.is_required}
@@ -50,12 +49,7 @@ class SetupTaskViews:
             path = fixtures / kind.api / name
             return rules.flatten(kind, json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
 
-        settings = self._settings
         state = rules.new_setup_state(
-            kind,
-            catalogue(kind.source_fixtures),
-            catalogue(kind.target_fixtures),
-            settings.akinon_task_seconds,
-            settings.akinon_task_polls,
+            kind, catalogue(kind.source_fixtures), catalogue(kind.target_fixtures), *self.state.timing()
         )
         return {kind.setup_value: state}

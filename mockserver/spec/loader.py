@@ -41,6 +41,35 @@ def resolve_refs(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()
     return node
 
 
+def _broken_ref(node: Any, document: dict[str, Any], pointer: str = "") -> str:
+    """Where the first `$ref` that leads nowhere stands (a JSON pointer) and what it names: read
+    only when resolving failed, so resolving itself carries no path."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = document
+            for part in ref[2:].split("/"):
+                key = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or key not in target:
+                    return (
+                        f"$ref {ref!r} at {pointer}/$ref names nothing ({key!r} is not there); fix the name"
+                    )
+                target = target[key]
+        children = node.items()
+    elif isinstance(node, list):
+        children = enumerate(node)
+    else:
+        return "a $ref cannot be resolved"
+    for key, value in children:
+        if isinstance(value, dict | list):
+            found = _broken_ref(
+                value, document, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            )
+            if found != "a $ref cannot be resolved":
+                return found
+    return "a $ref cannot be resolved"
+
+
 def strip_read_only(schema: Any) -> Any:
     """The schema of what a client may send: DRF ignores read-only fields on input."""
     if isinstance(schema, dict):
@@ -211,8 +240,21 @@ def _resolved(source: Path) -> tuple[dict[str, Any], str]:
     import yaml  # only on a cache miss: its import alone is a few percent of start-up
 
     # libyaml's parser when PyYAML was built with it (its wheels are): about seven times faster.
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    document = resolve_refs(raw, raw)
+    try:
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ValueError(
+            f"{source}: {where}not YAML ({problem}); fix the file or serve the packaged specs"
+        ) from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"{source}: not an OpenAPI document (its top level is not a mapping)")
+    try:
+        document = resolve_refs(raw, raw)
+    except (KeyError, TypeError, IndexError):
+        raise ValueError(f"{source}: {_broken_ref(raw, raw)}") from None
     try:
         _CACHE_DIR.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")

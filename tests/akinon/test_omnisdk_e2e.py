@@ -17,7 +17,10 @@ def setup_endpoint() -> ApiEndpoint:
 
 def test_omnisdk_logs_in_and_runs_the_setup():
     settings = Settings(
-        auth_mode="strict", users=(("alice", "s3cret"),), akinon_task_seconds=0, validate_responses=True
+        auth_mode="strict",
+        users=(("alice", "s3cret"),),
+        task_seconds=(("addresses", 0),),
+        validate_responses=True,
     )
     with live_server(create_app(settings)) as base:
         client = OmnitronApiClient(base_url=f"{base}/", username="alice", password="s3cret")

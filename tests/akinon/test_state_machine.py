@@ -33,7 +33,7 @@ class AddressSetupMachine(RuleBasedStateMachine):
     def start(self) -> None:
         self.store = self.new_store()
         self.client = TestClient(
-            create_app(Settings(validate_responses=True, akinon_task_seconds=2), store=self.store)
+            create_app(Settings(validate_responses=True, task_seconds=(("addresses", 2),)), store=self.store)
         )
         # Only the machine's own clock rule moves time: on a loaded machine, real seconds passing
         # between two reads would end a task the model still counts as running.

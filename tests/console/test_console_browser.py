@@ -78,13 +78,15 @@ def _console(browser: BrowserContext, settings: Settings) -> Iterator[Console]:
 
 @pytest.fixture
 def console(browser: BrowserContext) -> Iterator[Console]:
-    yield from _console(browser, Settings(validate_responses=True, akinon_task_seconds=TASK_SECONDS))
+    yield from _console(
+        browser, Settings(validate_responses=True, task_seconds=(("addresses", TASK_SECONDS),))
+    )
 
 
 @pytest.fixture
 def unchecked_console(browser: BrowserContext) -> Iterator[Console]:
     # An injected 503 is not in the spec's responses: checking answers would turn it into a 500.
-    yield from _console(browser, Settings(akinon_task_seconds=TASK_SECONDS))
+    yield from _console(browser, Settings(task_seconds=(("addresses", TASK_SECONDS),)))
 
 
 @pytest.fixture

@@ -92,7 +92,7 @@ def _run_verify(base: str, terminal: bool) -> str:
 
 
 def test_progress_shows_on_a_terminal_and_stays_out_of_ci_logs() -> None:
-    with live_server(create_app(Settings(akinon_task_seconds=1))) as base:
+    with live_server(create_app(Settings(task_seconds=(("addresses", 1),)))) as base:
         on_terminal = _run_verify(base, terminal=True)
         in_ci = _run_verify(base, terminal=False)
     assert (

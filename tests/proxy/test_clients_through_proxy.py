@@ -20,7 +20,7 @@ def setup_endpoint() -> ApiEndpoint:
 
 
 def test_omnisdk_through_the_proxy_shows_no_violation():
-    settings = Settings(auth_mode="strict", users=(("alice", "s3cret"),), akinon_task_seconds=0)
+    settings = Settings(auth_mode="strict", users=(("alice", "s3cret"),), task_seconds=(("addresses", 0),))
     with proxied(create_app(settings)) as run:
         client = OmnitronApiClient(base_url=f"{run.base}/", username="alice", password="s3cret")
         assert client.token.startswith("Token ")

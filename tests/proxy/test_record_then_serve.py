@@ -29,7 +29,7 @@ def settings(**extra) -> Settings:
         users=USERS,
         oauth_clients=(CLIENT,),
         tokens=(BARE,),
-        akinon_task_seconds=0,
+        task_seconds=(("addresses", 0),),
         **extra,
     )
 
