@@ -46,7 +46,7 @@ from mockserver.spec.routing import RouteMatch, Router
 from mockserver.state_file import load_state_file, save_state_file
 from mockserver.store.base import Store, StoreUnavailable
 from mockserver.store.factory import store_for
-from mockserver.store.journal import JournalRecord, cut, has_secrets
+from mockserver.store.journal import JournalRecord, cut, has_secrets, sent_body
 
 logger = logging.getLogger("mockserver")
 
@@ -377,9 +377,10 @@ class Dispatcher:
         body: Any,
         answer: Any,
     ) -> None:
-        # What the client sent, unless parsing found secrets to mask in it.
+        # What the client sent, unless parsing found secrets to mask in it; a refused body (a 400)
+        # was read but never parsed into `body`: kept too, masked the same way.
         if body is NO_BODY:
-            body = None
+            body = sent_body(request.raw_body) if request.raw_body else None
         elif request.raw_body and not has_secrets(body):
             body = cut(request.raw_body)  # a large upload is not pinned whole
         self.store.record(

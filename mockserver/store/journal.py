@@ -39,6 +39,35 @@ def has_secrets(data: Any) -> bool:
     return isinstance(data, dict) and not SECRET_FIELDS.isdisjoint(data.keys())
 
 
+WITHHELD = "(withheld: the body names a credential field and cannot be read to mask it)"
+
+
+def sent_body(raw: bytes) -> Any:
+    """What a refused request sent (its body was read but never accepted), for the journal:
+    masked as an accepted body is (a JSON or form object's credential fields), cut as any is.
+    A body that names a credential field but cannot be parsed is withheld, never shown raw."""
+    lowered = raw[: BODY_LIMIT * 4].lower()
+    if not any(name.encode() in lowered for name in SECRET_FIELDS):
+        return cut(raw)
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        data = _form(raw)
+    if isinstance(data, dict):
+        return data if has_secrets(data) else cut(raw)
+    return cut(raw) if isinstance(data, list) else WITHHELD
+
+
+def _form(raw: bytes) -> dict[str, str] | None:
+    from urllib.parse import parse_qsl
+
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return dict(pairs) if has_secrets(dict(pairs)) else None
+
+
 def cut(rendered: bytes) -> bytes:
     """The part of a rendered body a preview can show, so a record never pins a large answer."""
     return rendered if len(rendered) <= BODY_LIMIT else rendered[: BODY_LIMIT + 1]

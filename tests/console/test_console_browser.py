@@ -182,7 +182,9 @@ def test_a_request_made_by_a_test_appears_in_the_journal_view_with_headers_bodie
     expect(details.locator(".response-body")).to_contain_text('Method \\"POST\\" not allowed.')
     expect(details.locator(".request-headers")).to_contain_text("authorization: Token")
     curl = details.locator(".curl-command").inner_text()
-    assert curl.startswith("curl -X POST -H 'authorization: Token ")
+    # The credential is a placeholder the shell fills in, and the note says to set it.
+    assert curl.startswith('curl -X POST -H "authorization: Token $TOKEN" ')
+    expect(details.locator(".curl-note")).to_contain_text("set TOKEN to the credential first")
     assert curl.endswith(f"{console.url}/api/v1/oms/setup/addresses/get_async_status/")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url)
     page.bring_to_front()  # the clipboard answers a focused page only

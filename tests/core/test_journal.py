@@ -1,7 +1,7 @@
 """The request journal: what a request leaves behind, masked and cut when it is read."""
 
 from mockserver.store import MemoryStore
-from mockserver.store.journal import BODY_LIMIT, JournalRecord, cut, preview
+from mockserver.store.journal import BODY_LIMIT, WITHHELD, JournalRecord, cut, preview
 
 DOCS = "/api/v1/relocate-documents/"
 CONTROL = "/__mockserver__/journal"
@@ -85,3 +85,25 @@ def test_a_large_upload_is_not_kept_whole_by_the_journal(client):
     assert client.post(DOCS, json=documents, headers=headers).status_code == 201
     kept = [record for _, record in client.app.state.store._journal if record.method == "POST"]
     assert kept and len(kept[-1].request_body) == BODY_LIMIT + 1
+
+
+def test_a_refused_request_keeps_what_was_sent_masked_and_cut(client):
+    """A 400 shows its body in the journal (the console's "Request body", copy-as-curl), with
+    credential fields masked and a long body cut as an accepted one is (issue 24)."""
+    headers = {"Authorization": "Bearer journal-refused", "Content-Type": "application/json"}
+    refused = b'[{"relocate_id": "r-1", "price_total": "not a number"}]'
+    assert client.post(DOCS, content=refused, headers=headers).status_code == 400
+    broken = b'{"relocate_id": "r-2", '
+    assert client.post(DOCS, content=broken, headers=headers).status_code == 400
+    long_refused = b'[{"relocate_id": "' + b"x" * (BODY_LIMIT * 2) + b'"}]'
+    assert client.post(DOCS, content=long_refused, headers=headers).status_code == 400
+    login = "/api/v1/auth/login/"
+    assert client.post(login, json={"username": ["u"], "password": "hunter2"}).status_code == 400
+    assert client.post(login, content=b'{"password": "hunter2", ', headers=headers).status_code == 400
+    entries = client.get(CONTROL).json()["entries"]
+    bodies = [e["request_body"] for e in entries if e["path"] == DOCS and e["status"] == 400]
+    # Newest first: the long one cut at the journal's limit, the broken JSON as sent, the refused list.
+    assert bodies == [long_refused[:BODY_LIMIT].decode() + "…", broken.decode(), refused.decode()]
+    logins = [e["request_body"] for e in entries if e["path"] == login]
+    assert all("hunter2" not in (body or "") for body in logins)
+    assert '"password":"…"' in logins[0] + logins[1] and WITHHELD in logins

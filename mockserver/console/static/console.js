@@ -116,18 +116,35 @@ const journal = { expanded: new Set(), shown: "" };
 
 const shellQuote = (text) => (/^[A-Za-z0-9_\/:=.,@%+-]+$/.test(text) ? text : "'" + text.replace(/'/g, "'\\''") + "'");
 
-// A curl command repeating a journal entry; headers and bodies come masked from the journal.
+// Credentials the journal masks; copy-as-curl names each as a shell variable to set first.
+const PLACEHOLDERS = { authorization: "TOKEN", "x-mockserver-admin-token": "ADMIN_TOKEN" };
+
+// A curl command repeating a journal entry: headers and bodies come masked from the journal, so a
+// credential is a $TOKEN placeholder (double-quoted, so the shell fills it in) and what cannot be
+// repeated exactly (a masked field, a body cut at the journal's limit) is said in the note.
 function curlCommand(entry) {
   const skipped = new Set(["host", "content-length", "connection", "accept-encoding", "user-agent"]);
   const host = entry.request_headers.host || location.host;
   const url = `${location.protocol}//${host}${entry.path}${entry.query ? "?" + entry.query : ""}`;
-  const parts = ["curl", "-X", entry.method];
+  const parts = ["curl", "-X", shellQuote(entry.method)];
+  const needed = [];
   for (const [name, value] of Object.entries(entry.request_headers)) {
-    if (!skipped.has(name.toLowerCase())) parts.push("-H", `${name}: ${value}`);
+    if (skipped.has(name.toLowerCase())) continue;
+    const variable = PLACEHOLDERS[name.toLowerCase()];
+    if (variable) {
+      const keyword = /^\S+\s/.test(value) && !value.startsWith("…") ? value.split(/\s/)[0] + " " : "";
+      parts.push("-H", `"${name}: ${keyword.replace(/["\\$`]/g, "\\$&")}$${variable}"`);
+      needed.push(variable);
+    } else {
+      parts.push("-H", shellQuote(`${name}: ${value}`));
+    }
   }
-  if (entry.request_body !== null && entry.request_body !== undefined) parts.push("--data-raw", entry.request_body);
-  parts.push(url);
-  return parts.map(shellQuote).join(" ");
+  const body = entry.request_body;
+  if (body !== null && body !== undefined) parts.push("--data-raw", shellQuote(body));
+  parts.push(shellQuote(url));
+  const notes = needed.map((variable) => `set ${variable} to the credential first (the journal keeps it masked)`);
+  if (body && body.includes("…")) notes.push("a body field shown as … was masked or cut at the journal's limit: put back what was sent");
+  return { command: parts.join(" "), note: notes.join("; ") };
 }
 
 async function copyText(text, button) {
@@ -157,7 +174,7 @@ const headerLines = (headers) =>
   Object.entries(headers || {}).map(([name, value]) => `${name}: ${value}`).join("\n") || "(none)";
 
 function entryDetails(entry) {
-  const curl = curlCommand(entry);
+  const { command: curl, note } = curlCommand(entry);
   const copy = el("button", { type: "button", class: "copy-curl", onclick: (event) => copyText(curl, event.target) }, "Copy as curl");
   return el("tr", { class: "details" }, el("td", { colspan: 7 },
     el("div", { class: "exchange" },
@@ -165,7 +182,8 @@ function entryDetails(entry) {
         el("h4", {}, "Request body"), el("pre", { class: "request-body" }, pretty(entry.request_body))),
       el("div", {}, el("h4", {}, "Response headers"), el("pre", { class: "response-headers" }, headerLines(entry.response_headers)),
         el("h4", {}, "Response body"), el("pre", { class: "response-body" }, pretty(entry.response_body)))),
-    el("div", { class: "curl" }, copy, el("code", { class: "curl-command" }, curl))));
+    el("div", { class: "curl" }, copy, el("code", { class: "curl-command" }, curl)),
+    note ? el("p", { class: "curl-note" }, note) : null));
 }
 
 function journalRow(entry) {
