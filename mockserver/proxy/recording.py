@@ -54,6 +54,20 @@ def _remember(documents: dict[str, dict[str, Any]], declaration: CollectionDecla
             documents[declaration.key_of(item)] = item
 
 
+def _merge(into: dict[str, Any], state: dict[str, Any], views: dict[tuple[str, str], Any]) -> None:
+    """One recorded tenant's state into the fake tenant's: values side by side, a collection's
+    documents united by key (the later credential's document wins for the same key)."""
+    into["values"].update(state["values"])
+    by_store = {view.declaration.store_name: view.declaration for view in views.values()}
+    for store_name, documents in state["collections"].items():
+        declaration = by_store[store_name]
+        kept = {
+            declaration.key_of(document): document for document in into["collections"].get(store_name, [])
+        }
+        kept.update((declaration.key_of(document), document) for document in documents)
+        into["collections"][store_name] = list(kept.values())
+
+
 class Recorder:
     def __init__(self, facts: SpecFacts, apis: tuple[str, ...], keys: TenantKeys | None = None) -> None:
         self.facts = facts
@@ -125,7 +139,10 @@ class Recorder:
         dispatcher = build_dispatcher(settings)
         views = {(v.declaration.api, v.declaration.name): v for v in dispatcher.views}
         tasks = {(t.kind.api, t.kind.name): t for t in dispatcher.setup_tasks}
-        written = 0
+        # One tenant of the fake may have been reached through several credentials (one key sent
+        # as `Token dev` to Akinon and `Bearer dev` to Datawiz): their states are merged, never
+        # one written over another.
+        merged: dict[str, dict[str, Any]] = {}
         for tenant, recorded in self.tenants.items():
             state: dict[str, Any] = {"values": {}, "collections": {}}
             for where, documents in recorded.documents.items():
@@ -146,11 +163,12 @@ class Recorder:
                     state["values"].update(self._task_values(task, recorded, where, dispatcher.store.now()))
             name = self.tenant_name(tenant)
             if name is not None and (state["collections"] or state["values"]):
-                dispatcher.store.load_tenant(name, state)
+                _merge(merged.setdefault(name, {"values": {}, "collections": {}}), state, views)
                 logger.info("record: the tenant of %s as %s", self.hints.get(tenant), name)
-                written += 1
+        for name, state in merged.items():
+            dispatcher.store.load_tenant(name, state)
         save_state_file(dispatcher.store, path, self.credential_keys.key)
-        logger.info("mockserver proxy: recorded %d tenant(s) into %s", written, path)
+        logger.info("mockserver proxy: recorded %d tenant(s) into %s", len(merged), path)
 
     @staticmethod
     def _task_values(

@@ -116,3 +116,29 @@ def test_the_recorded_fake_answers_the_reads_the_upstream_did(tmp_path):
     assert recorded_reads == upstream_reads
     assert recorded_reads[0] == [SETUP + "get_async_status/", {"result": "FINISHED"}]
     assert recorded_reads[1] == [SETUP + "is_required/", {"result": "false"}]
+
+
+def test_one_key_sent_to_both_apis_is_recorded_as_one_tenant_with_both(tmp_path):
+    """README's own examples send one key as `Token dev` to Akinon and `Bearer dev` to Datawiz:
+    one tenant of the fake, so the recording merges both APIs' data instead of writing one over
+    the other (issue 24)."""
+    state_file = tmp_path / "recorded.json"
+    token, bearer_ = {"Authorization": "Token dev"}, {"Authorization": "Bearer dev"}
+    product = {"product_id": "recorded-through-bearer", "name": "Молоко"}
+    with proxied(create_app(Settings(task_seconds=(("addresses", 0),))), record=state_file) as run:
+        assert httpx.post(f"{run.base}{SETUP}execute/", headers=token).status_code == 204
+        assert httpx.get(f"{run.base}{SETUP}get_async_status/", headers=token).json() == {
+            "result": "FINISHED"
+        }
+        assert httpx.get(f"{run.base}{SETUP}is_required/", headers=token).json() == {"result": "false"}
+        assert httpx.post(f"{run.base}/api/v1/products/", json=product, headers=bearer_).status_code == 201
+        assert (
+            httpx.get(f"{run.base}/api/v1/products/recorded-through-bearer/", headers=bearer_).status_code
+            == 200
+        )
+    with live_server(create_app(Settings(state_file=state_file, seed_fixtures=False))) as fake:
+        assert (
+            httpx.get(f"{fake}/api/v1/products/recorded-through-bearer/", headers=bearer_).status_code == 200
+        )
+        assert httpx.get(f"{fake}{SETUP}is_required/", headers=token).json() == {"result": "false"}
+        assert httpx.get(f"{fake}{SETUP}get_async_status/", headers=token).json() == {"result": "FINISHED"}
