@@ -43,10 +43,11 @@ from mockserver.spec.extensions import check_extensions
 from mockserver.spec.loader import ApiSpec, Operation, load_spec
 from mockserver.spec.response_check import ResponseChecker
 from mockserver.spec.routing import RouteMatch, Router
-from mockserver.state_file import load_state_file, save_state_file
+from mockserver.state_file import StateWriter, load_state_file, save_state_file
 from mockserver.store.base import Store, StoreUnavailable
 from mockserver.store.factory import store_for
 from mockserver.store.journal import JournalRecord, cut, has_secrets, sent_body
+from mockserver.store.memory import MemoryStore
 
 logger = logging.getLogger("mockserver")
 
@@ -179,6 +180,15 @@ class Dispatcher:
             auth=self.authenticator,
             setup_tasks=self.setup_tasks,
             collections=[view.declaration.store_name for view in self.views],
+        )
+        # API writes reach a state file behind the answers, on the memory store only: a shared
+        # store keeps them itself, and every worker would write the whole of it (docs/scaling.md).
+        self.state_writer = (
+            StateWriter(
+                lambda: save_state_file(store, settings.state_file, self.authenticator.keys.to_keep())
+            )
+            if settings.state_file is not None and isinstance(store, MemoryStore)
+            else None
         )
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
@@ -356,6 +366,12 @@ class Dispatcher:
             if request.method != "GET" and self.settings.state_file is not None and reply.status < 500:
                 save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
             return
+        if (
+            self.state_writer is not None
+            and reply.status < 400
+            and (request.method not in SAFE_METHODS or _may_change_state(exchange.operation))
+        ):
+            self.state_writer.changed()  # on disk within a bound (state_file.StateWriter)
         answer = data if has_secrets(data) else cut(reply.body)
         self._journal(
             request,
@@ -467,6 +483,15 @@ def load_specs(apis: tuple[str, ...], directory: Path | None = None) -> tuple[li
     return modules, specs
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_change_state(operation: Operation | None) -> bool:
+    """A read that changes state all the same: a setup task's status or check settles the task
+    (its polls are counted, an ended task copies its catalogue)."""
+    return operation is not None and "x-setup-task" in operation.definition
+
+
 def _check_task_overrides(settings: Settings, declared: list[str]) -> None:
     """A timing override must name a declared setup task (a misspelt name would do nothing)."""
     for flag, entries in (("--task-seconds", settings.task_seconds), ("--task-polls", settings.task_polls)):
@@ -565,7 +590,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        writer = dispatcher.state_writer
+        if writer is not None:
+            writer.start()
         yield
+        if writer is not None:
+            writer.stop()
         if settings.state_file is not None:
             save_state_file(dispatcher.store, settings.state_file, dispatcher.authenticator.keys.to_keep())
 

@@ -411,7 +411,8 @@ SERVE = [
     ),
     Option(
         "--state-file",
-        "load at start; saved (atomically) after every control change and on shutdown",
+        "load at start; on the memory store every accepted write is saved behind the answers (atomically, "
+        "within 0.5 s plus two saves), on a shared store at every control change and on shutdown",
         writable_file,
         marker="state_file",
     ),

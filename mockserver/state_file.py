@@ -4,8 +4,11 @@ The file holds the store's state and the key credentials are derived with (auth/
 tenant ids and issued Akinon keys stay the same after a restart; issued credentials are in it as
 digests only. It is written readable by its owner alone."""
 
+import logging
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -15,6 +18,11 @@ from mockserver.auth.tokens import digested
 from mockserver.store.base import Store
 
 KEY_FIELD = "credential_key"
+# Write-behind: a change waits at most this long behind the save before it (a burst of uploads is
+# one save, not one per upload). With the save itself, the bound a change is on disk within.
+SAVE_DELAY_SECONDS = 0.5
+
+logger = logging.getLogger("mockserver")
 
 
 def load_state_file(store: Store, path: Path, keys: CredentialKeys | None = None) -> None:
@@ -85,3 +93,42 @@ def save_state_file(store: Store, path: Path, credential_key: bytes | None = Non
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class StateWriter:
+    """Write-behind of a state file: `changed()` after every accepted write (an Event set, nothing
+    more on the request's path); a thread saves the whole state, atomically, at once when idle,
+    or SAVE_DELAY_SECONDS after its previous save. So an accepted change is on disk within
+    SAVE_DELAY_SECONDS plus two saves (the one running when it came and its own), and a SIGKILL
+    loses at most what was accepted in that window."""
+
+    def __init__(self, save: Callable[[], None], delay: float = SAVE_DELAY_SECONDS) -> None:
+        self._save, self._delay = save, delay
+        self._dirty, self._stopping = threading.Event(), threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def changed(self) -> None:
+        self._dirty.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="mockserver-state-file", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread (the caller then saves once more, so nothing is left behind)."""
+        self._stopping.set()
+        self._dirty.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            self._dirty.wait()
+            if self._stopping.is_set():
+                return
+            self._dirty.clear()
+            try:
+                self._save()
+            except Exception:  # a full disk must not stop the writes after it
+                logger.exception("mockserver: the state file could not be written")
+            self._stopping.wait(self._delay)

@@ -115,3 +115,24 @@ def test_strict_mode_rejects_unknown_tokens():
         bad = httpx.get(url, headers={"Authorization": "Token bad"})
         assert bad.status_code == 401 and bad.json() == {"detail": "Invalid token."}
         assert bad.headers["www-authenticate"] == "Token"
+
+
+def test_an_upload_reaches_the_state_file_by_itself_and_survives_sigkill(tmp_path: Path):
+    """With --state-file on the memory store an accepted write is on disk within a bound
+    (state_file.StateWriter: 0.5 s plus two saves), without a control call or a clean shutdown;
+    a SIGKILL after it (a CI timeout, the OOM killer) loses nothing."""
+    state = tmp_path / "state.json"
+    product = {"product_id": "kept-after-sigkill", "name": "n"}
+    with serving("--state-file", str(state)) as (base, process, _):
+        wait_ready(base)
+        assert httpx.post(f"{base}/api/v1/products/", json=product, headers=BEARER).status_code == 201
+        # Waited for, not slept: on a loaded machine the save may take longer than the bound says.
+        deadline = time.monotonic() + 20
+        while not (state.exists() and b"kept-after-sigkill" in state.read_bytes()):
+            assert time.monotonic() < deadline, "the upload never reached the state file"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    with serving("--state-file", str(state)) as (base, _, _):
+        wait_ready(base)
+        assert httpx.get(f"{base}/api/v1/products/kept-after-sigkill/", headers=BEARER).status_code == 200
