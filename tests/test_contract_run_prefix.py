@@ -174,18 +174,24 @@ SPEC = {
         }
     },
 }
-SPEC["paths"]["/codes/"] = {
-    "post": {
-        "operationId": "createCodes",
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coded"}}},
-        },
-        "responses": {"201": {"description": "created"}, "400": {"description": "invalid"}},
-    }
+SPEC["components"]["schemas"]["Tiny"] = {
+    "type": "object",
+    "required": ["tiny_id"],
+    "properties": {"tiny_id": {"type": "string", "minLength": 1, "maxLength": 5}},
 }
-FIELDS = frozenset({"thing_id", "short_id", "number_id", "flag_id", "code_id"})
-PLACES = KeyPlaces(PREFIX, FIELDS, {"short_id": 14})
+for path, operation_id, schema in (("/codes/", "createCodes", "Coded"), ("/tinies/", "createTinies", "Tiny")):
+    SPEC["paths"][path] = {
+        "post": {
+            "operationId": operation_id,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+            },
+            "responses": {"201": {"description": "created"}, "400": {"description": "invalid"}},
+        }
+    }
+FIELDS = frozenset({"thing_id", "short_id", "number_id", "flag_id", "code_id", "tiny_id"})
+PLACES = KeyPlaces(PREFIX, FIELDS, {"short_id": 14, "tiny_id": 5})
 
 
 @pytest.fixture(scope="module")
@@ -237,17 +243,20 @@ def test_every_encoding_sends_only_keys_of_the_run(operations, mode):
     assert seen_media == {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
 
 
-def test_a_key_whose_pattern_leaves_no_room_for_the_prefix_is_never_sent_as_positive(operations):
-    sent = []
+@pytest.mark.parametrize("operation_id", ["createCodes", "createTinies"])
+def test_a_key_with_no_room_for_the_prefix_is_never_sent_as_positive(operations, operation_id):
+    """A valid code_id is ^[a-z]{2,8}$, a valid tiny_id at most 5 long: no run key is either."""
+    sent, drawn = [], []
 
     @CASES
-    @given(operations["createCodes"].as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @given(operations[operation_id].as_strategy(generation_mode=GenerationMode.POSITIVE))
     def check(case):
+        drawn.append(case.body)
         if prepare(case, PLACES, writes=True).send:
             sent.append(case.body)
 
     check()
-    assert sent == []  # a valid code_id is ^[a-z]{2,8}$: no run key is one
+    assert drawn and sent == []
 
 
 def test_a_write_names_only_objects_of_the_run_in_its_path(operations):
