@@ -3,6 +3,7 @@
 import argparse
 import errno
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -76,7 +77,31 @@ def _banner(
         )
     lines.append("  Stop with Ctrl+C.")
     lines.append(f"  Console: {base}{CONTROL_PREFIX}/ui/")
+    if served:
+        lines.append(
+            f"  Try: {_first_request(served[0], base, keywords.get(served[0].name), settings, ca_path)}"
+        )
     return "\n".join(lines)
+
+
+def _first_request(
+    api: "ServedApi", base: str, keyword: str | None, settings: Settings, ca_path: Path | None
+) -> str:
+    """One request to paste into a shell that this fake answers 200, in its auth mode: any key in
+    open mode; in strict mode the user's own --token (never printed: $TOKEN stands for it)."""
+    trust = f" --cacert {shlex.quote(str(ca_path))}" if ca_path is not None else ""
+    if keyword is None:
+        credential, note = "", ""
+    elif settings.auth_mode == "open":
+        credential, note = f" -H 'Authorization: {keyword} dev'", ""
+    else:
+        credential = f' -H "Authorization: {keyword} $TOKEN"'
+        note = (
+            "   (TOKEN: one of your --token keys)"
+            if settings.tokens
+            else "   (TOKEN: a key your login returns)"
+        )
+    return f"curl -s{trust}{credential} '{base}{api.first_path}'{note}"
 
 
 @dataclass(frozen=True)

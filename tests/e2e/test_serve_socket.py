@@ -37,7 +37,7 @@ def serving(*flags: str, scheme: str = "http") -> Iterator[tuple[str, subprocess
         for line in process.stdout:
             if not banner_done.is_set():
                 banner.append(line.rstrip())
-                if line.startswith("  Console:"):  # the banner's last line
+                if line.startswith("  Try:"):  # the banner's last line
                     banner_done.set()
 
     threading.Thread(target=read_banner, daemon=True).start()
@@ -69,7 +69,12 @@ def test_serve_answers_both_apis_and_keeps_state_across_restarts(tmp_path: Path)
     with serving("--state-file", str(state)) as (base, _, banner):
         wait_ready(base)
         assert any("Akinon" in line for line in banner) and any("Datawiz" in line for line in banner)
-        assert banner[-1] == f"  Console: {base}/__mockserver__/ui/"
+        assert banner[-2] == f"  Console: {base}/__mockserver__/ui/"
+        # The last line is a request to paste into a shell, and the fake answers it.
+        tried = subprocess.run(
+            ["bash", "-c", banner[-1].removeprefix("  Try: ")], capture_output=True, text=True, timeout=30
+        )
+        assert json.loads(tried.stdout) == {"result": "true"}, (banner[-1], tried.stderr)
         status = httpx.get(
             f"{base}/api/v1/oms/setup/addresses/get_async_status/", headers={"Authorization": "Token e2e"}
         )
@@ -136,3 +141,25 @@ def test_an_upload_reaches_the_state_file_by_itself_and_survives_sigkill(tmp_pat
     with serving("--state-file", str(state)) as (base, _, _):
         wait_ready(base)
         assert httpx.get(f"{base}/api/v1/products/kept-after-sigkill/", headers=BEARER).status_code == 200
+
+
+def test_a_strict_fakes_first_request_uses_the_users_own_token(tmp_path: Path):
+    """In strict mode the banner never prints the key: the request to try says $TOKEN, and with the
+    user's --token in TOKEN it is answered."""
+    with serving("--auth", "strict", "--token", "my-secret-key-1234", "--api", "datawiz") as (
+        base,
+        _,
+        banner,
+    ):
+        wait_ready(base)
+        assert "my-secret-key-1234" not in "\n".join(banner)
+        assert banner[-1].startswith('  Try: curl -s -H "Authorization: Bearer $TOKEN" ')
+        command = banner[-1].removeprefix("  Try: ").split("   (")[0]
+        tried = subprocess.run(
+            ["bash", "-c", command],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"PATH": os.environ["PATH"], "TOKEN": "my-secret-key-1234"},
+        )
+        assert json.loads(tried.stdout)["count"] >= 1, (banner[-1], tried.stdout)
