@@ -18,7 +18,14 @@ UNITS = "/api/v1/units/"
 
 
 def fake() -> object:
-    return create_app(Settings(auth_mode="strict", tokens=(KEY,), akinon_task_seconds=0, akinon_task_polls=2))
+    return create_app(
+        Settings(
+            auth_mode="strict",
+            tokens=(KEY,),
+            task_seconds=(("addresses", 0),),
+            task_polls=(("addresses", 2),),
+        )
+    )
 
 
 def only_notes(run: Proxied, topic: str) -> None:
