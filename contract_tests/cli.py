@@ -61,6 +61,7 @@ def verify(args: argparse.Namespace) -> int:
         max_examples=args.max_examples,
         task_timeout=args.task_timeout,
         fields_per_collection=args.sample_fields or None,
+        pin_decisions=args.pin_decisions,
     )
     report = Report(api=target.api, target=target.base_url)
 
@@ -81,7 +82,9 @@ def diff(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     with Progress(lambda: f"mockserver diff: {target.requests_sent:,} requests sent to {target.base_url}"):
-        report = run_diff(target, seed=args.seed, allow_writes=args.allow_writes)
+        report = run_diff(
+            target, seed=args.seed, allow_writes=args.allow_writes, pin_decisions=args.pin_decisions
+        )
     return _finish(report, args)
 
 

@@ -49,11 +49,21 @@ def page_shape(ctx: Context, c: Collection) -> None:
     )
     ctx.expect(page["previous"] is None, operation, "the first page has no previous", actual=page["previous"])
     default = get_json(ctx, c.list_path, f"GET {c.list_path}")
-    ctx.expect_equal(
-        len(default["results"]),
-        min(c.page_size, count),
+    shown, more = len(default["results"]), default["next"] is not None
+    ctx.expect(  # whatever the page size: the last page holds the rest, another page is full
+        (shown < default["count"]) if more else (shown == default["count"]),
+        f"GET {c.list_path}",
+        "the default first page holds every object when it has no next, fewer when it has",
+        expected=f"count {default['count']}, next {default['next']}",
+        actual=shown,
+    )
+    ctx.judge(
+        c.provenance.of("page_size"),
+        len(default["results"]) == min(c.page_size, count),
         f"GET {c.list_path}",
         f"the default page holds {c.page_size} objects",
+        expected=min(c.page_size, count),
+        actual=len(default["results"]),
     )
 
 
@@ -156,7 +166,10 @@ def expect_sorted(
 ) -> None:
     kind = c.ordering[field]
     problem = ordering_problem(items, [f"{'-' if descending else ''}{field}"], c.ordering)
-    ctx.expect(
+    # DRF's OrderingFilter answers its default order for a field it was not given: a field no
+    # source names is the fake's choice (a note), a documented one a failure.
+    ctx.judge(
+        c.provenance.of("ordering", field),
         problem is None,
         operation,
         f"ordering={'-' if descending else ''}{field} sorts by {kind}, {'descending' if descending else 'ascending'}",
@@ -186,7 +199,9 @@ def search(ctx: Context, c: Collection, field: str) -> None:
     pages, found = walk(
         ctx, f"{c.list_path}?{urlencode({'search': term, 'page_size': 50})}", operation, limit=2
     )
-    ctx.expect(
+    # SearchFilter looks only in its search_fields: a field no source names is the fake's choice.
+    ctx.judge(
+        c.provenance.of("search", field),
         any(key_of(c, i) == key_of(c, item) for i in found) or pages[0]["count"] > 100,
         operation,
         f"search finds an object by its {field}",
@@ -194,7 +209,13 @@ def search(ctx: Context, c: Collection, field: str) -> None:
         actual=[key_of(c, i) for i in found][:10],
     )
     missing = [key_of(c, i) for i in search_misses(found, term, c.search)]
-    ctx.expect(not missing, operation, f"every result holds {term!r} in a search field", actual=missing[:5])
+    ctx.judge(
+        c.provenance.of_all("search"),
+        not missing,
+        operation,
+        f"every result holds {term!r} in a declared search field",
+        actual=missing[:5],
+    )
 
 
 def links(ctx: Context, c: Collection) -> None:
@@ -308,14 +329,11 @@ def options(ctx: Context, c: Collection) -> None:
     operation = f"OPTIONS {c.list_path}"
     metadata = ctx.json_of(answer, operation)
     ctx.expect_equal(metadata.get("name"), item.view_name, operation, "the view's name")
-    ctx.expect(
-        answer.headers.get("allow") == item.allow_header,
-        operation,
-        "Allow lists the view's methods",
-        expected=item.allow_header,
-        actual=answer.headers.get("allow"),
-        response=answer,
-    )
+    expect_allow(ctx, c, item.allow_header, answer, operation)
+    detail = next((i for i in ctx.target.facts.spec.path_items if i.path == c.detail_path), None)
+    for found in first_items(ctx, c, 1) if detail is not None else []:
+        path = detail_path(c, key_of(c, found))
+        expect_allow(ctx, c, detail.allow_header, ctx.target.api_call("OPTIONS", path), f"OPTIONS {path}")
     if "POST" not in item.operations:
         return
     actions = (metadata.get("actions") or {}).get("POST")
@@ -343,9 +361,37 @@ def options(ctx: Context, c: Collection) -> None:
             "type": drf_type(prop),
         }
         got = {key: described.get(key) for key in want}
+        if got["type"] == "field" and (prop.get("x-drf") or {}).get("exists_in"):
+            # DRF's SimpleMetadata labels a related field (PrimaryKeyRelatedField) "field"
+            got["type"] = want["type"]
         ctx.expect(
             got == want, operation, f"actions.POST.{name} as the spec declares", expected=want, actual=got
         )
+
+
+def expect_allow(ctx: Context, c: Collection, declared: str, answer: Any, operation: str) -> None:
+    """`Allow` lists every method the spec declares for the view; a method beyond them (a DRF
+    ModelViewSet instance allows PUT, PATCH and DELETE) is the fake's choice, not a failure."""
+    shown = [m.strip() for m in (answer.headers.get("allow") or "").split(",") if m.strip()]
+    wanted = [m.strip() for m in declared.split(",")]
+    ctx.expect(
+        set(wanted) <= set(shown),
+        operation,
+        "Allow lists the view's documented methods",
+        expected=declared,
+        actual=answer.headers.get("allow"),
+        response=answer,
+    )
+    extra = [m for m in shown if m not in wanted]
+    ctx.judge(
+        c.provenance.of("allow"),
+        not extra,
+        operation,
+        f"Allow lists methods the spec does not serve ({', '.join(extra)})",
+        expected=declared,
+        actual=answer.headers.get("allow"),
+        response=answer,
+    )
 
 
 def suffixes(ctx: Context, c: Collection) -> None:

@@ -37,14 +37,7 @@ def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, 
         actual=f"{answer.status_code} {answer.text[:300]}",
         response=answer,
     )
-    counts = ctx.json_of(answer, operation)
-    ctx.require(
-        isinstance(counts, dict) and set(counts) == {"updated", "inserted"},
-        operation,
-        'the answer must be {"updated", "inserted"}',
-        actual=counts,
-        response=answer,
-    )
+    counts = upload_counts(ctx, c, ctx.json_of(answer, operation), operation, answer)
     # The object's url is the Location: a collection with no detail has none to give.
     ctx.expect(
         bool(answer.headers.get("location")) == (c.detail_path is not None),
@@ -53,6 +46,84 @@ def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, 
         response=answer,
     )
     return counts
+
+
+SEED_ANSWER = {"updated", "inserted"}  # the seed document's upload answer
+PAGES_ANSWER = {"updated", "created"}  # the client pages' answer, under "results"
+
+
+def upload_counts(ctx: Context, c: Collection, body: Any, operation: str, answer: Any) -> dict[str, Any]:
+    """The counts of an upload answer, `{"updated", "inserted"}` as the seed shows it. The client
+    pages show `{"results": {"updated", "created"}}`: the sources disagree, so both are accepted
+    and the one seen, when it is not the fake's, is said once per collection (a note)."""
+    if isinstance(body, dict) and set(body) == SEED_ANSWER:
+        return body
+    inner = body.get("results") if isinstance(body, dict) and set(body) == {"results"} else None
+    if isinstance(inner, dict) and set(inner) == PAGES_ANSWER:
+        seen = ctx.shared.setdefault("pages_upload_answer", set())
+        if c.name not in seen:
+            seen.add(c.name)
+            ctx.judge(
+                c.provenance.of("upload_answer"),
+                False,
+                operation,
+                'the upload answer is the client pages\' {"results": {"updated", "created"}}',
+                expected='{"updated": n, "inserted": n}',
+                actual=body,
+                response=answer,
+            )
+        return {"updated": inner["updated"], "inserted": inner["created"]}
+    ctx.require(
+        False,
+        operation,
+        'the answer must be {"updated", "inserted"} (the seed) or {"results": {"updated", "created"}} (the pages)',
+        actual=body,
+        response=answer,
+    )
+    raise AssertionError("unreachable")
+
+
+def _isolates(ctx: Context, c: Collection, tag: str, written: list[dict[str, Any]]) -> bool:
+    """Whether `?search=<tag>` shows exactly the objects a promise wrote, as it does where the
+    service searches the fields the tag is in. Where it does not and every such field is one the
+    project decided to search (no source names it), the list half of a promise cannot run: said
+    once per collection (a note), and the promise checks what it can without it."""
+    known = ctx.shared.setdefault("isolates", {})
+    if c.name in known:
+        return known[c.name]
+    page = get_json(ctx, _own(ctx, c, tag, f"&page_size={len(written) + 1}"), f"GET {c.list_path}?search=")
+    wanted = {key_of(c, item) for item in written}
+    shown = {key_of(c, item) for item in page.get("results", []) if isinstance(item, dict)}
+    if shown == wanted and page.get("count") == len(wanted):
+        known[c.name] = True
+        return True
+    fields = sorted(free_text(c) & set(c.search))
+    decided = [c.provenance.of("search", name) for name in fields]
+    if not decided or not all(p.decided for p in decided):
+        known[c.name] = True  # a documented search field holds the tag: the promise judges it
+        return True
+    known[c.name] = False
+    ctx.decided(
+        decided[0],
+        f"GET {c.list_path}?search=",
+        f"search by a term in {', '.join(fields)} does not find only the objects written, so the "
+        f"list reads of the write promises are not checked",
+        expected=sorted(wanted),
+        actual=f"count {page.get('count')}: {sorted(shown)[:5]}",
+    )
+    return False
+
+
+def isolates_by_search(ctx: Context, c: Collection) -> bool:
+    """`_isolates` for a check of its own (a state machine): probed with one object written for
+    it unless a promise has already found out."""
+    known = ctx.shared.get("isolates", {})
+    if c.name in known:
+        return known[c.name]
+    tag = _tag(ctx, "i")
+    (probe,) = _make(ctx, c, tag, 1)
+    upload(ctx, c, probe, f"POST {c.list_path}")
+    return _isolates(ctx, c, tag, [probe])
 
 
 def _own(ctx: Context, c: Collection, tag: str, extra: str = "") -> str:
@@ -77,7 +148,7 @@ def upsert_counts(ctx: Context, c: Collection) -> None:
     ctx.expect_equal(
         again, {"updated": 1, "inserted": 0}, f"POST {c.list_path}", "counts must say what was replaced"
     )
-    if can_isolate(c):
+    if can_isolate(c) and _isolates(ctx, c, tag, [a, b]):
         listed = get_json(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
         ctx.expect_equal(
             listed["count"],
@@ -93,7 +164,7 @@ def read_back(ctx: Context, c: Collection) -> None:
     (sent,) = _make(ctx, c, tag, 1)
     upload(ctx, c, sent, f"POST {c.list_path}")
     detail = _expect_stored_as(ctx, c, sent, sent, "the detail reads back what was posted")
-    if can_isolate(c):
+    if can_isolate(c) and _isolates(ctx, c, tag, [sent]):
         _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
         ctx.expect_equal(
             listed, [detail], f"GET {c.list_path}?search=", "the list shows what the detail shows"
@@ -227,6 +298,8 @@ def own_walk(ctx: Context, c: Collection) -> None:
     tag = _tag(ctx, "w")
     made = _make(ctx, c, tag, 5)
     upload(ctx, c, made, f"POST {c.list_path} (5 new)")
+    if not _isolates(ctx, c, tag, made):
+        return
     operation = f"GET {c.list_path}?search=&page_size=2"
     pages, seen = walk(ctx, _own(ctx, c, tag, "&page_size=2"), operation)
     ctx.expect(
@@ -257,6 +330,8 @@ def ordering_own(ctx: Context, c: Collection, field: str) -> None:
         for index, item in enumerate(made):
             item[field] = values[(index + 1) % 3]
     upload(ctx, c, [made[i] for i in (1, 2, 0)], f"POST {c.list_path}")
+    if not _isolates(ctx, c, tag, made):
+        return
     for term in (field, f"-{field}"):
         operation = f"GET {c.list_path}?search=&ordering={term}"
         page = get_json(ctx, _own(ctx, c, tag, f"&ordering={term}&page_size=3"), operation)
@@ -276,11 +351,14 @@ def search_own(ctx: Context, c: Collection, field: str) -> None:
     upload(ctx, c, [hit, miss], f"POST {c.list_path}")
     operation = f"GET {c.list_path}?search= ({field})"
     found = get_json(ctx, f"{c.list_path}?{urlencode({'search': term})}", operation)
-    ctx.expect_equal(
-        [key_of(c, i) for i in found["results"]],
-        [key_of(c, hit)],
+    shown = [key_of(c, i) for i in found["results"]]
+    ctx.judge(
+        c.provenance.of("search", field),
+        shown == [key_of(c, hit)],
         operation,
         f"search finds the object by its {field}, and only it",
+        expected=[key_of(c, hit)],
+        actual=shown[:5],
     )
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 
-from contract_tests.report import Failure, Report
+from contract_tests.report import Failure, Note, Report
 from contract_tests.target import BudgetExhausted, Target
+from mockserver.spec.provenance import Provenance
 
 
 class CheckAborted(Exception):
@@ -32,6 +33,8 @@ class RunOptions:
     # each run, the rest named as skipped): every collection is still checked by the promises.
     conformance_collections: int | None = None
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
+    # A decided behaviour that differs fails the run instead of being noted (--pin-decisions).
+    pin_decisions: bool = False
 
     @property
     def prefix(self) -> str:
@@ -92,6 +95,53 @@ class Context:
                 request=self._request_line(response),
             )
         )
+
+    def decided(
+        self,
+        decision: Provenance,
+        operation: str,
+        message: str,
+        *,
+        expected: Any = "",
+        actual: Any = "",
+        response: httpx.Response | None = None,
+    ) -> None:
+        """A behaviour the project decided differs: a Note naming the decision (a Failure when the
+        run pins decisions)."""
+        if self.options.pin_decisions:
+            self.fail(
+                operation,
+                f"{message} (pinned: {decision.describe()})",
+                expected=expected,
+                actual=actual,
+                response=response,
+            )
+            return
+        self.report.notes.append(
+            Note(
+                check=self._current,
+                operation=operation,
+                message=message,
+                decision=decision.reference,
+                reason=decision.reason,
+                expected=_short(expected),
+                actual=_short(actual),
+                request=self._request_line(response),
+            )
+        )
+
+    def judge(
+        self, provenance: Provenance, condition: bool, operation: str, message: str, **details: Any
+    ) -> bool:
+        """`expect`, by where the behaviour comes from: a documented one that fails is a failure,
+        a decided one a note."""
+        if condition:
+            return True
+        if provenance.decided:
+            self.decided(provenance, operation, message, **details)
+        else:
+            self.fail(operation, message, **details)
+        return False
 
     def _request_line(self, response: httpx.Response | None) -> str:
         if response is not None:

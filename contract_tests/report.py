@@ -41,12 +41,43 @@ class Failure:
 
 
 @dataclass
+class Note:
+    """A difference from a behaviour the project decided (the sources are silent or disagree):
+    reported, never a failure (unless the run pins decisions)."""
+
+    check: str
+    operation: str
+    message: str
+    decision: str  # the decision's id (specs/decisions/<file>.md, its row)
+    reason: str = ""  # the decision's own text
+    expected: str = ""
+    actual: str = ""
+    request: str = ""
+
+    def describe(self) -> str:
+        lines = [
+            f"~ {self.check} — {self.operation}",
+            f"  {self.message}: differs from the fake's choice, decision {self.decision}",
+        ]
+        if self.reason:
+            lines.append(f"  the fake's choice: {self.reason}")
+        if self.expected:
+            lines.append(f"  fake:     {self.expected}")
+        if self.actual:
+            lines.append(f"  actual:   {self.actual}")
+        if self.request:
+            lines.append(f"  request:  {self.request}")
+        return "\n".join(lines)
+
+
+@dataclass
 class Report:
     api: str
     target: str
     passed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # decided behaviours that differ (not failures)
     requests_sent: int = 0
 
     @property
@@ -59,9 +90,11 @@ class Report:
     def summary(self) -> str:
         lines = [f"mockserver verify: {self.api} at {self.target}"]
         lines += [failure.describe() for failure in self.failures]
+        lines += [note.describe() for note in self.notes]
         lines += [f"- skipped: {reason}" for reason in self.skipped]
+        noted = f", {len(self.notes)} notes (decided behaviours that differ)" if self.notes else ""
         lines.append(
-            f"{len(self.passed)} passed, {len(self.failures)} failed, {len(self.skipped)} skipped "
+            f"{len(self.passed)} passed, {len(self.failures)} failed, {len(self.skipped)} skipped{noted} "
             f"({self.requests_sent} requests)"
         )
         return "\n".join(lines)
@@ -75,6 +108,7 @@ class Report:
             "skipped": self.skipped,
             "requests_sent": self.requests_sent,
             "failures": [asdict(failure) for failure in self.failures],
+            "notes": [asdict(note) for note in self.notes],
         }
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -86,8 +120,14 @@ class Report:
             failures=str(len(self.failures)),
             skipped=str(len(self.skipped)),
         )
+        notes: dict[str, list[Note]] = {}
+        for note in self.notes:
+            notes.setdefault(note.check, []).append(note)
         for name in self.passed:
-            ElementTree.SubElement(suite, "testcase", classname=self.api, name=name)
+            case = ElementTree.SubElement(suite, "testcase", classname=self.api, name=name)
+            if name in notes:  # the check passed; what differs from a decided choice is said
+                out = ElementTree.SubElement(case, "system-out")
+                out.text = "\n".join(note.describe() for note in notes[name])
         for failure in self.failures:
             case = ElementTree.SubElement(
                 suite, "testcase", classname=self.api, name=f"{failure.check}: {failure.operation}"

@@ -549,6 +549,13 @@ TARGET = [
     Option(
         "--allow-writes", "also run checks that write (data carries a run prefix)", switch=True, default=False
     ),
+    Option(
+        "--pin-decisions",
+        "a behaviour the project decided (specs/decisions/) that differs fails the run instead of "
+        "being reported as a note",
+        switch=True,
+        default=False,
+    ),
     Option("--max-examples", "generated cases per operation and mode", whole(1), 10),
     Option("--rate-limit", "requests per second (default: no limit)", number(0, above=True)),
     Option("--budget", "most requests a run may send", whole(1), 5000),

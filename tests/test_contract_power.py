@@ -9,7 +9,7 @@ from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.settings import Settings
-from tests.drifts import DriftedApp, catalogue, collection_drifts
+from tests.drifts import DriftedApp, catalogue, collection_drifts, decided_drifts
 
 TOKEN = "power-token"
 DRIFTS = catalogue()
@@ -19,7 +19,7 @@ def fake():
     return create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
 
 
-def options(writes: bool = True, fail_fast: bool = False) -> RunOptions:
+def options(writes: bool = True, fail_fast: bool = False, pin: bool = False) -> RunOptions:
     # The faithful fake is checked on a sample of ordering and search fields (a different sample
     # each run); a drift proof checks every field and stops at the first failure.
     return RunOptions(
@@ -29,6 +29,7 @@ def options(writes: bool = True, fail_fast: bool = False) -> RunOptions:
         fail_fast=fail_fast,
         fields_per_collection=None if fail_fast else 2,
         conformance_collections=None if fail_fast else 4,
+        pin_decisions=pin,
     )
 
 
@@ -37,22 +38,41 @@ def options(writes: bool = True, fail_fast: bool = False) -> RunOptions:
 def test_the_faithful_fake_passes(api, writes):
     report = run_suite(in_process_target(api, fake(), Credentials(token=TOKEN)), options(writes))
     assert report.ok, report.summary()
+    assert not report.notes, report.summary()  # the fake follows its own decisions
 
 
 @pytest.mark.parametrize("drift", DRIFTS, ids=[d.name for d in DRIFTS])
 def test_every_drift_is_caught(drift):
     target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
-    report = run_suite(target, options(fail_fast=True))
+    # a drift on a decided behaviour fails only a run that pins decisions (--pin-decisions)
+    report = run_suite(target, options(fail_fast=True, pin=drift.decided is not None))
     assert not report.ok, f"{drift.name} ({drift.description}) went unnoticed"
     assert all(failure.check and failure.message for failure in report.failures)
     if drift.caught_by:  # one failure names one promise on one collection
         assert {f.check for f in report.failures} == {drift.caught_by}, report.summary()
 
 
+DECIDED = decided_drifts()
+
+
+@pytest.mark.parametrize("drift", DECIDED, ids=[d.name for d in DECIDED])
+def test_a_decided_drift_is_a_note_not_a_failure(drift):
+    """Where the sources are silent or disagree, a deployment that decided otherwise keeps its
+    contract: the promise that sees it says so, naming the decision, and nothing fails."""
+    target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
+    report = run_suite(target, options(fail_fast=True), conformance=False)
+    assert report.ok, report.summary()
+    noted = {(note.check, note.decision) for note in report.notes}
+    assert (drift.caught_by, drift.decided) in noted, report.summary()
+    assert "differs from the fake's choice, decision " + str(drift.decided) in report.summary()
+
+
 # The diff never sends an anonymous execute/: against a real deployment it would start a task.
 DIFF_BLIND = {"execute_unguarded"}
 # The diff compares statuses, media types and shapes; these drifts change values only.
 DIFF_BLIND |= {drift.name for drift in collection_drifts()}
+# Of the decided drifts, the diff sees the Allow set and the upload answer (as notes).
+DIFF_BLIND |= {d.name for d in DECIDED if d.name not in ("instances_allow_writes", "pages_upload_answer")}
 
 
 @pytest.mark.parametrize("api", ["akinon", "datawiz"])
@@ -64,5 +84,10 @@ def test_diff_finds_no_difference_between_two_faithful_fakes(api):
 @pytest.mark.parametrize("drift", [d for d in DRIFTS if d.name not in DIFF_BLIND], ids=lambda d: d.name)
 def test_diff_reports_every_drift(drift):
     target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
-    report = run_diff(target, allow_writes=True)
+    report = run_diff(target, allow_writes=True, pin_decisions=drift.decided is not None)
     assert not report.ok, f"{drift.name} ({drift.description}) made no difference"
+    if drift.decided:  # and without pinning, the same difference is a note naming the decision
+        target = in_process_target(drift.api, DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
+        report = run_diff(target, allow_writes=True)
+        assert report.ok, report.summary()
+        assert drift.decided in {note.decision for note in report.notes}, report.summary()

@@ -17,18 +17,19 @@ each value given its role by `x-setup-task-states` (idle, running, or an outcome
 copies: all, first-half, none; one outcome is the default).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.spec.collections import SpecError
 from mockserver.spec.loader import ApiSpec, Operation
+from mockserver.spec.provenance import NONE, TASK_BEHAVIOURS, ProvenanceError, Provenances, read_provenance
 
 TASKS = "x-setup-tasks"
 OPERATION = "x-setup-task"
 STATES = "x-setup-task-states"
 ROLES = ("execute", "status", "is_required")
 COPIES = ("all", "first-half", "none")
-_TASK_KEYS = {"source", "target", "levels", "description", "running"}
+_TASK_KEYS = {"source", "target", "levels", "description", "running", "provenance"}
 # A task's running time when its declaration gives none: virtual seconds, status polls.
 DEFAULT_SECONDS, DEFAULT_POLLS = 3.0, 0
 
@@ -56,6 +57,8 @@ class SetupTaskDeclaration:
     operations: dict[str, str]  # role -> operationId
     seconds: float = DEFAULT_SECONDS  # virtual seconds a task stays running (x-setup-tasks.<task>.running)
     polls: int = 0  # status polls it stays running, on top of the seconds
+    # Which of its judged behaviours a source states and which the project decided (provenance.py)
+    provenance: Provenances = field(default=NONE)
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -186,6 +189,10 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
     seconds, polls = _running(spec, f"{where}.running", raw.get("running", {}))
     idle, running, outcomes, default = _states(spec, operations["status"])
     answers = _result_schema(spec, operations["is_required"], f"{where} is_required")["enum"]
+    try:
+        provenance = read_provenance(raw.get("provenance"), where, spec.source, TASK_BEHAVIOURS)
+    except ProvenanceError as error:
+        raise SpecError(f"{spec.source.name}: {error}") from None
     if sorted(answers) != ["false", "true"]:
         raise _fail(spec, f"{where} is_required", 'its result enum must be ["true", "false"]')
     return SetupTaskDeclaration(
@@ -204,4 +211,5 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
         operations={role: op.operation_id for role, op in operations.items()},
         seconds=seconds,
         polls=polls,
+        provenance=provenance,
     )

@@ -8,6 +8,13 @@ from functools import cached_property
 from typing import Any
 
 from mockserver.spec.loader import ApiSpec, Operation, PathItem
+from mockserver.spec.provenance import (
+    COLLECTION_BEHAVIOURS,
+    NONE,
+    ProvenanceError,
+    Provenances,
+    read_provenance,
+)
 from mockserver.store.base import KEY_SEPARATOR, CollectionSpec
 
 EXTENSION = "x-drf-collection"
@@ -30,6 +37,7 @@ _KEYS = {
     "nested",
     "fixtures",
     "hook",
+    "provenance",
 }
 _NESTED_KEYS = {"lookup", "detail", "numbered"}
 
@@ -95,6 +103,8 @@ class CollectionDeclaration:
     presented_schema: dict[str, Any]  # one object as the API shows it
     hyperlinks: tuple[Hyperlink, ...] = field(default=())
     derived: tuple[Derived, ...] = field(default=())
+    # Which of its judged behaviours a source states and which the project decided (provenance.py)
+    provenance: Provenances = field(default=NONE)
 
     @cached_property
     def derived_from(self) -> tuple[str, ...]:
@@ -506,6 +516,16 @@ def _read_one(
     hook = raw.get("hook")
     if hook is not None and not isinstance(hook, str):
         raise _fail(spec, f"{where}.hook", "expected the name of a rule hook")
+    try:
+        provenance = read_provenance(
+            raw.get("provenance"),
+            where,
+            spec.source,
+            COLLECTION_BEHAVIOURS,
+            {"search": search, "ordering": tuple(ordering)},
+        )
+    except ProvenanceError as error:
+        raise SpecError(f"{spec.source.name}: {error}") from None
     fixtures = raw.get("fixtures", f"{name}.json")
     if not isinstance(fixtures, str) or "/" in fixtures or not fixtures.endswith(".json"):
         raise _fail(spec, f"{where}.fixtures", "expected a file name such as `products.json`")
@@ -527,4 +547,5 @@ def _read_one(
         presented_schema=presented,
         hyperlinks=hyperlinks,
         derived=derived,
+        provenance=provenance,
     )
