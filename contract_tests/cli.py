@@ -62,6 +62,8 @@ def verify(args: argparse.Namespace) -> int:
         task_timeout=args.task_timeout,
         fields_per_collection=args.sample_fields or None,
         pin_decisions=args.pin_decisions,
+        collection_examples=args.collection_examples,
+        conformance_collections=args.conformance_collections or None,
     )
     report = Report(api=target.api, target=target.base_url)
 

@@ -565,6 +565,16 @@ TARGET = [
         "each run); 0 or none: all",
         whole(0),
     ),
+    Option(
+        "--collection-examples",
+        "generated cases per operation of a declared collection (default: --max-examples)",
+        whole(1),
+    ),
+    Option(
+        "--conformance-collections",
+        "fuzz the operations of this many collections (a different few each run); 0 or none: all",
+        whole(0),
+    ),
     Option("--timeout", "seconds per request", number(0, above=True), 30.0),
     Option("--task-timeout", "seconds a setup task may take to end", number(0, above=True), 120.0),
     Option("--cacert", "a CA file to trust (e.g. the one `serve --tls` prints)", existing_file),
@@ -668,6 +678,17 @@ def resolve(
             target = option.instead[2:].replace("-", "_")
             values[target] = [("", values[option.dest]), *values.get(target, [])]
     return values
+
+
+def from_environment(table: list[Option], prefix: str, environ: Mapping[str, str] | None = None) -> Values:
+    """Only what the environment sets, each value checked as its flag is (for a reader with
+    defaults of its own, such as the contract suite under pytest)."""
+    environ = os.environ if environ is None else environ
+    return {
+        option.dest: option.from_environment(environ[option.variable(prefix)], option.variable(prefix))
+        for option in table
+        if environ.get(option.variable(prefix)) is not None
+    }
 
 
 def resolve_args(table: list[Option], args: argparse.Namespace, prefix: str) -> Values:

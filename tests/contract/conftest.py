@@ -1,7 +1,6 @@
 """Run the contract suite with pytest: against the fake in-process by default, or against a
 deployment named by MOCKSERVER_VERIFY_BASE_URL (with MOCKSERVER_VERIFY_TOKEN, ...)."""
 
-import os
 import warnings
 
 import pytest
@@ -10,6 +9,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from contract_tests.context import RunOptions  # noqa: E402
 from contract_tests.target import Credentials, Target, in_process_target, url_target  # noqa: E402
+from mockserver.options import PREFIXES, VERIFY, from_environment  # noqa: E402
 
 CONTRACT_TOKEN = "contract-suite-token"
 
@@ -17,16 +17,16 @@ CONTRACT_TOKEN = "contract-suite-token"
 @pytest.fixture(params=["akinon", "datawiz"])
 def target(request: pytest.FixtureRequest) -> Target:
     api = request.param
-    base_url = os.environ.get("MOCKSERVER_VERIFY_BASE_URL")
-    if base_url:
+    given = environment()
+    if given.get("base_url"):
         credentials = Credentials(
-            token=os.environ.get("MOCKSERVER_VERIFY_TOKEN"),
-            username=os.environ.get("MOCKSERVER_VERIFY_USERNAME"),
-            password=os.environ.get("MOCKSERVER_VERIFY_PASSWORD"),
-            client_id=os.environ.get("MOCKSERVER_VERIFY_CLIENT_ID"),
-            client_secret=os.environ.get("MOCKSERVER_VERIFY_CLIENT_SECRET"),
+            token=given.get("token"),
+            username=given.get("username"),
+            password=given.get("password"),
+            client_id=given.get("client_id"),
+            client_secret=given.get("client_secret"),
         )
-        return url_target(api, base_url, credentials)
+        return url_target(api, given["base_url"], credentials)
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
@@ -34,18 +34,25 @@ def target(request: pytest.FixtureRequest) -> Target:
     return in_process_target(api, app, Credentials(token=CONTRACT_TOKEN))
 
 
+def environment() -> dict:
+    """The MOCKSERVER_VERIFY_* variables set, read through `mockserver verify`'s own table (each
+    checked as its flag is; a mistake is pytest's usage error, one line)."""
+    try:
+        return from_environment(VERIFY, PREFIXES["verify"])
+    except ValueError as mistake:
+        raise pytest.UsageError(f"mockserver: {mistake}") from None
+
+
 @pytest.fixture
 def options() -> RunOptions:
-    allow = os.environ.get(
-        "MOCKSERVER_VERIFY_ALLOW_WRITES", "1" if not os.environ.get("MOCKSERVER_VERIFY_BASE_URL") else ""
-    )
+    given = environment()
     # CI checks two ordering and two search fields per collection (a different two each run);
-    # MOCKSERVER_VERIFY_SAMPLE_FIELDS=0 checks every declared field.
-    sample = int(os.environ.get("MOCKSERVER_VERIFY_SAMPLE_FIELDS", "2"))
+    # MOCKSERVER_VERIFY_SAMPLE_FIELDS=0 checks every declared field. Writes are allowed against
+    # the fake in-process, and against a deployment only when MOCKSERVER_VERIFY_ALLOW_WRITES=1.
     return RunOptions(
-        allow_writes=allow in ("1", "true"),
-        max_examples=int(os.environ.get("MOCKSERVER_VERIFY_MAX_EXAMPLES", "8")),
-        fields_per_collection=sample or None,
-        collection_examples=int(os.environ.get("MOCKSERVER_VERIFY_COLLECTION_EXAMPLES", "3")),
-        conformance_collections=int(os.environ.get("MOCKSERVER_VERIFY_CONFORMANCE_COLLECTIONS", "4")) or None,
+        allow_writes=given.get("allow_writes", not given.get("base_url")),
+        max_examples=given.get("max_examples", 8),
+        fields_per_collection=given.get("sample_fields", 2) or None,
+        collection_examples=given.get("collection_examples", 3),
+        conformance_collections=given.get("conformance_collections", 4) or None,
     )
