@@ -4,6 +4,9 @@ file holds no credential."""
 
 import httpx
 import orjson
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 from omnisdk.api_endpoint import ApiEndpoint
 from omnisdk.omnitron.client import OmnitronApiClient
 
@@ -142,3 +145,48 @@ def test_one_key_sent_to_both_apis_is_recorded_as_one_tenant_with_both(tmp_path)
         )
         assert httpx.get(f"{fake}{SETUP}is_required/", headers=token).json() == {"result": "false"}
         assert httpx.get(f"{fake}{SETUP}get_async_status/", headers=token).json() == {"result": "FINISHED"}
+
+
+CREDENTIALS = ("dev", "qa")
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("upload"), st.sampled_from(CREDENTIALS), st.sampled_from(("p-1", "p-2", "p-3"))),
+        st.tuples(st.sampled_from(("execute", "status", "is_required")), st.sampled_from(CREDENTIALS)),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings_(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=STEPS)
+def test_a_recorded_mixed_session_is_served_whole(tmp_path_factory, steps):
+    """Random sessions mixing both APIs under keys each used as `Token K` and `Bearer K`: the
+    fake started from the recording holds everything the deployment accepted (every uploaded
+    product, each tenant's last setup answers)."""
+    state_file = tmp_path_factory.mktemp("recorded") / "recorded.json"
+    uploaded: dict[str, set[str]] = {}
+    answers: dict[tuple[str, str], object] = {}
+    with proxied(create_app(Settings(task_seconds=(("addresses", 0),))), record=state_file) as run:
+        for step in steps:
+            token, bearer_ = {"Authorization": f"Token {step[1]}"}, {"Authorization": f"Bearer {step[1]}"}
+            if step[0] == "upload":
+                product = {"product_id": step[2], "name": step[1]}
+                answer = httpx.post(f"{run.base}/api/v1/products/", json=product, headers=bearer_)
+                assert answer.status_code == 201
+                uploaded.setdefault(step[1], set()).add(step[2])
+            elif step[0] == "execute":
+                assert httpx.post(f"{run.base}{SETUP}execute/", headers=token).status_code == 204
+            else:
+                path = "get_async_status/" if step[0] == "status" else "is_required/"
+                answers[(step[1], path)] = httpx.get(f"{run.base}{SETUP}{path}", headers=token).json()
+    with live_server(create_app(Settings(state_file=state_file, seed_fixtures=False))) as fake:
+        for credential, products in uploaded.items():
+            for product_id in products:
+                detail = f"{fake}/api/v1/products/{product_id}/"
+                assert httpx.get(detail, headers={"Authorization": f"Bearer {credential}"}).status_code == 200
+        for (credential, path), seen in answers.items():
+            assert (
+                httpx.get(f"{fake}{SETUP}{path}", headers={"Authorization": f"Token {credential}"}).json()
+                == seen
+            )
