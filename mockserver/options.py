@@ -629,7 +629,8 @@ def add_options(parser: argparse.ArgumentParser, table: list[Option], prefix: st
     is None here and the environment or the default can fill it with the same checks."""
     for option in table:
         variable = option.variable(prefix)
-        shown = option.help if option.instead else f"{option.help} [env {variable}]"
+        # A deprecated flag still works (with a warning) but is no longer offered.
+        shown = argparse.SUPPRESS if option.instead else f"{option.help} [env {variable}]"
         if option.default not in (None, (), False) and not option.instead:
             default = ",".join(option.default) if isinstance(option.default, tuple) else option.default
             shown += f" (default {default})"

@@ -108,7 +108,8 @@ class StateWriter:
         self._thread: threading.Thread | None = None
 
     def changed(self) -> None:
-        self._dirty.set()
+        if not self._dirty.is_set():  # a plain read; set() takes the event's lock every time
+            self._dirty.set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="mockserver-state-file", daemon=True)
