@@ -19,10 +19,9 @@ from typing import Any
 import yaml
 
 from contract_tests.context import RunOptions
-from contract_tests.spec_facts import facts
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
-from mockserver.apis import spec_path
+from mockserver.apis import catalogue, spec_path
 from mockserver.app import create_app
 from mockserver.resources import fixtures_dir, specs_dir
 from mockserver.settings import Settings
@@ -56,7 +55,7 @@ def spec_with_clones(directory: Path, added: int) -> Path:
     document = yaml.safe_load(spec.read_text(encoding="utf-8"))
     paths = document["paths"]
     for index in range(added):
-        source = facts(API).collection(SOURCES[index % len(SOURCES)])
+        source = catalogue().api(API).collection(SOURCES[index % len(SOURCES)])
         name = f"{source.name}-clone{index}"
         old = source.list_path
         new = old[: old.rstrip("/").rindex("/") + 1] + name + "/"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from bench.__main__ import BARE_ENV, BEARER, DOCUMENTS_PATH, STATUS_PATH, TOKEN, document
+from bench.workload import BARE_ENV, BEARER, DOCUMENTS_PATH, STATUS_PATH, TOKEN, document
 from mockserver.app import create_app
 
 Asgi = Callable

@@ -75,7 +75,7 @@ def rss_bytes() -> int:
 def in_process(store, total: int, label: str) -> list[str]:
     """The store's own calls on `total` bench documents: upload, the first read that derives the
     indexes, and every worst case (count and the first page of 100)."""
-    from bench.__main__ import document
+    from bench.workload import document
 
     collection = "datawiz.relocate-documents"
     lines = []
@@ -121,14 +121,15 @@ def redis_used_memory(store) -> int:
 
 def run(kind: str, total: int) -> None:
     """One store kind, in a process of its own (so its resident memory is its own)."""
-    from bench.__main__ import redis_server
-    from mockserver.app import build_dispatcher
-    from mockserver.settings import Settings
+    from bench.workload import redis_server
+    from mockserver.apis import catalogue
     from mockserver.store import MemoryStore
 
+    collections = [c.store_spec() for c in catalogue().collections]  # as the fake defines them
     if kind == "memory":
         memory = MemoryStore()
-        build_dispatcher(Settings(), memory)  # defines the collections as the fake does
+        for collection in collections:
+            memory.define_collection(collection)
         for line in in_process(memory, total, "memory"):
             print(line, flush=True)
         return
@@ -139,7 +140,8 @@ def run(kind: str, total: int) -> None:
         from mockserver.store.redis_store import RedisStore
 
         shared = RedisStore(url, prefix="bench-search")
-        build_dispatcher(Settings(), shared)
+        for collection in collections:
+            shared.define_collection(collection)
         try:
             before = redis_used_memory(shared)
             for line in in_process(shared, total, "redis (this process: its search index and rankings)"):

@@ -11,7 +11,8 @@ import time
 
 import orjson
 
-from bench.__main__ import (
+from bench.load import run_load
+from bench.workload import (
     BEARER,
     DATAWIZ,
     DOCUMENTS_PATH,
@@ -22,7 +23,6 @@ from bench.__main__ import (
     rss_bytes,
     server,
 )
-from bench.load import run_load
 from contract_tests.collection_http import detail_path
 
 GROWTH_BOUND = 64 * 1024 * 1024  # bytes of resident memory the soak may add after warm-up

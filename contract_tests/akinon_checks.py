@@ -3,8 +3,8 @@
 import time
 
 from contract_tests.context import Context
-from contract_tests.spec_facts import ApiFacts
-from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.spec.catalogue import ServedApi
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 
 def task(ctx: Context) -> SetupTaskDeclaration:
@@ -12,7 +12,7 @@ def task(ctx: Context) -> SetupTaskDeclaration:
     return ctx.target.facts.task
 
 
-def endpoint(facts: ApiFacts, role: str) -> str:
+def endpoint(facts: ServedApi, role: str) -> str:
     """The path of the task's execute, status or is_required operation."""
     return facts.operation(facts.task.operations[role]).path
 

@@ -8,14 +8,14 @@ from contract_tests.context import RunOptions
 from contract_tests.preflight import preflight
 from contract_tests.progress import Progress
 from contract_tests.report import Report
-from contract_tests.spec_facts import apis
 from contract_tests.target import Credentials, Target, url_target
+from mockserver.apis import available_apis
 from mockserver.options import DIFF, PREFIXES, VERIFY, Mistake, add_options
 
 
 def _target(args: argparse.Namespace):
     specs = args.specs
-    known = apis(specs)
+    known = list(available_apis(specs))
     if args.api not in known:
         close = difflib.get_close_matches(args.api, known, n=1)
         raise Mistake(

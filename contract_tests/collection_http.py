@@ -4,6 +4,7 @@ from typing import Any
 
 from contract_tests.context import Context
 from mockserver.drf.judgements import fill_path
+from mockserver.spec.catalogue import key_of as composite_key
 from mockserver.spec.collections import CollectionDeclaration, NestedResource
 
 
@@ -13,7 +14,7 @@ def base(ctx: Context) -> str:
 
 def key_of(collection: CollectionDeclaration, item: dict[str, Any]) -> str:
     """The detail URL key: the lookup fields' values joined with "_" (Datawiz' composite keys)."""
-    return "_".join(str(item[name]) for name in collection.key)
+    return collection.key_of(item)
 
 
 def detail_path(collection: CollectionDeclaration, key: str) -> str:
@@ -22,7 +23,7 @@ def detail_path(collection: CollectionDeclaration, key: str) -> str:
 
 
 def nested_path(nested: NestedResource, parent_key: str, item: dict[str, Any]) -> str:
-    return fill_path(nested.detail_path, parent_key, "_".join(str(item[name]) for name in nested.lookup))
+    return fill_path(nested.detail_path, parent_key, composite_key(item[name] for name in nested.lookup))
 
 
 def get_json(ctx: Context, url: str, operation: str, status: int = 200) -> Any:

@@ -23,6 +23,7 @@ from mockserver.drf.judgements import (
     same_url,
     search_misses,
 )
+from mockserver.spec.catalogue import item_key
 from mockserver.spec.collections import CollectionDeclaration
 
 Collection = CollectionDeclaration
@@ -280,9 +281,9 @@ def hyperlinks_resolve(ctx: Context, c: Collection) -> None:
                 if not all(s in holder for s in link.source_fields):
                     continue  # built from a stored field the API does not show: it resolved
                 # one source field per lookup field, or one holding the whole key joined
-                expected = "_".join(str(holder.get(s)) for s in link.source_fields)
+                expected = item_key(holder, link.source_fields)
                 ctx.expect(
-                    "_".join(str(target.get(k)) for k in other.key) == expected,
+                    item_key(target, other.key) == expected,
                     f"GET {url}",
                     f"{link.field} resolves to the {link.collection} object it names",
                     expected=expected,

@@ -10,13 +10,13 @@ from typing import Any
 from contract_tests.collection_http import detail_path, get_json
 from contract_tests.collection_writes import upload
 from contract_tests.context import Context
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue
 
 DOCUMENTS = "relocate-documents"  # the collection whose rule and examples these checks hold
 FOUR = Decimal("0.0001")
 # The spec names the collections' paths; the checks below read them from it.
-DOCS = facts("datawiz").collection(DOCUMENTS).list_path
-PRODUCTS = facts("datawiz").collection("products").list_path
+DOCS = catalogue().api("datawiz").collection(DOCUMENTS).list_path
+PRODUCTS = catalogue().api("datawiz").collection("products").list_path
 
 
 def _examples_dir() -> Path:
@@ -75,7 +75,7 @@ def document(
 
 def post_documents(ctx: Context, body: Any, operation: str) -> Any:
     """Upload relocate documents; the answer checked as every collection's upload is."""
-    return upload(ctx, facts("datawiz").collection(DOCUMENTS), body, operation)
+    return upload(ctx, catalogue().api("datawiz").collection(DOCUMENTS), body, operation)
 
 
 def line_price(qty: Any, price: Any, price_total: Any) -> str:

@@ -9,8 +9,8 @@ from contract_tests.akinon_checks import endpoint
 from contract_tests.collection_http import detail_path
 from contract_tests.context import RunOptions
 from contract_tests.report import Failure, Note, Report
-from contract_tests.spec_facts import ApiFacts
 from contract_tests.target import Credentials, Target, in_process_target
+from mockserver.spec.catalogue import ServedApi
 from mockserver.spec.collections import CollectionDeclaration
 from mockserver.spec.provenance import NONE, Provenance, Provenances
 
@@ -21,7 +21,7 @@ ANONYMOUS = "anonymous"  # a step sent without credentials
 Step = tuple[str, str, Any]  # method, URL, body (None, a JSON body, or ANONYMOUS)
 
 
-def read_steps(api: ApiFacts) -> list[Step]:
+def read_steps(api: ServedApi) -> list[Step]:
     """The reads compared for an API: for every declared setup task and collection, what DRF
     answers to valid, unknown and unsupported requests, with and without credentials."""
     steps: list[Step] = []
@@ -57,7 +57,7 @@ def read_steps(api: ApiFacts) -> list[Step]:
     return steps
 
 
-def write_steps(api: ApiFacts, prefix: str) -> list[Step]:
+def write_steps(api: ServedApi, prefix: str) -> list[Step]:
     """Writes no faithful deployment stores: an empty object and a list of one, for every
     collection; executes of every setup task; the document's upload naming a missing product
     (its keys carry the run's prefix, so a deployment that stores it all the same stores it
@@ -130,7 +130,7 @@ def _observe(target: Target, method: str, url: str, body: Any) -> dict[str, Any]
     return observed
 
 
-def _provenances(api: ApiFacts, url: str) -> Provenances:
+def _provenances(api: ServedApi, url: str) -> Provenances:
     """The provenance of the collection a URL belongs to (the longest list path it starts with)."""
     path = url.split("?")[0]
     owners: list[CollectionDeclaration] = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from contract_tests.spec_facts import facts
 from contract_tests.target import Target
+from mockserver.apis import catalogue
 from mockserver.spec.loader import Operation
 
 # Exit statuses of `mockserver verify` and `mockserver diff` (0: kept, 1: drift found, 2: usage).
@@ -24,7 +24,7 @@ class Refusal:
 
 def probe_operation(api: str, specs: Path | str | None = None) -> Operation:
     """A secured GET with no path parameter, from the API's spec: what every check depends on."""
-    for operation in facts(api, specs).spec.operations:
+    for operation in catalogue(specs).api(api).spec.operations:
         if operation.method == "GET" and operation.needs_credentials and "{" not in operation.path:
             return operation
     raise LookupError(f"{api}: no secured GET without path parameters in its spec")

@@ -12,7 +12,7 @@ from typing import Any
 
 from schemathesis.core.jsonschema import make_validator
 
-from contract_tests.spec_facts import ApiFacts
+from mockserver.spec.catalogue import ServedApi
 
 # What a written key may hold past the prefix; anything else is spelled `_<hex>_`.
 _KEPT = re.compile(r"[A-Za-z0-9-]")
@@ -42,7 +42,7 @@ def key_text(prefix: str, value: Any, longest: int | None = None) -> str:
 
 @dataclass(frozen=True)
 class KeyPlaces:
-    """Where an API's bodies name a key (ApiFacts.key_fields: each text key field, each reference
+    """Where an API's bodies name a key (ServedApi.key_fields: each text key field, each reference
     to one), and how long each may be (the shortest maxLength any input schema gives the name)."""
 
     prefix: str
@@ -50,7 +50,7 @@ class KeyPlaces:
     longest: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, facts: ApiFacts, prefix: str) -> "KeyPlaces":
+    def of(cls, facts: ServedApi, prefix: str) -> "KeyPlaces":
         longest: dict[str, int] = {}
         for collection in facts.collections:
             _collect_lengths(collection.input_schema, facts.key_fields, longest)

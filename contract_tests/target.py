@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 
 from contract_tests.report import curl_line
-from contract_tests.spec_facts import ApiFacts, facts
+from mockserver.apis import catalogue
+from mockserver.spec.catalogue import ServedApi
 
 
 class BudgetExhausted(Exception):
@@ -45,9 +46,9 @@ class Target:
     _last_sent: float = field(default=0.0, repr=False)
 
     @property
-    def facts(self) -> ApiFacts:
+    def facts(self) -> ServedApi:
         """What the specs say about this API."""
-        return facts(self.api, self.specs_dir)
+        return catalogue(self.specs_dir).api(self.api)
 
     # credentials -------------------------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:

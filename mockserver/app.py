@@ -3,20 +3,19 @@
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
-from mockserver.apis import ApiModule, TenantState, load_api_module
-from mockserver.auth import Authenticator, Identity
-from mockserver.auth.schemes import declared_schemes
-from mockserver.control import CONTROL_API, CONTROL_PREFIX, control_scope
+from mockserver.apis import ApiModule, TenantState, load_api_module, load_catalogue
+from mockserver.auth import Authenticator
+from mockserver.control import CONTROL_PREFIX, control_scope
+from mockserver.control.handlers import CONTROL_HANDLERS
 from mockserver.drf.errors import (
     APIError,
     InjectedFault,
@@ -25,24 +24,25 @@ from mockserver.drf.errors import (
     ServiceUnavailable,
 )
 from mockserver.drf.fast_path import compile_fast_body
-from mockserver.drf.generic import CollectionViews, collection_views, options, seed_documents
+from mockserver.drf.generic import CollectionViews, ViewCaches, collection_views, options, seed_documents
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
-from mockserver.drf.presented import AnswerCache, PresentedDocuments, plain
+from mockserver.drf.presented import plain
+from mockserver.drf.related import RelatedObjects
 from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body
-from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, RawContent
+from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawContent
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.reply import Reply
-from mockserver.resources import fixtures_dir, specs_dir
+from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
-from mockserver.setup_task.declaration import read_setup_tasks
 from mockserver.setup_task.views import SetupTaskViews
-from mockserver.spec.collections import read_collections
-from mockserver.spec.extensions import check_extensions
-from mockserver.spec.loader import ApiSpec, Operation, load_spec
+from mockserver.spec.catalogue import Catalogue
+from mockserver.spec.errors import StartupError
+from mockserver.spec.loader import ApiSpec, Operation
 from mockserver.spec.response_check import ResponseChecker
 from mockserver.spec.routing import RouteMatch, Router
+from mockserver.spec.security import declared_schemes
 from mockserver.state_file import StateWriter, load_state_file, save_state_file
 from mockserver.store.base import Store, StoreUnavailable
 from mockserver.store.factory import store_for
@@ -58,17 +58,13 @@ DJANGO_NOT_FOUND = (
 INTERNAL_ERROR = b'{"detail":"mockserver: internal error; see the server log."}'
 
 
-class StartupError(Exception):
-    """The specs and the handlers do not match; the fake refuses to start."""
-
-
 @dataclass
 class Binding:
     operation: Operation
     handler: Handler
 
 
-def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[str, Binding]:
+def bind_operations(specs: Iterable[ApiSpec], handlers: dict[str, Handler]) -> dict[str, Binding]:
     """Every operation gets exactly one handler, and every handler an operation."""
     operations = {op.operation_id: op for spec in specs for op in spec.operations}
     unserved = sorted(set(operations) - set(handlers))
@@ -79,7 +75,7 @@ def bind_operations(specs: list[ApiSpec], handlers: dict[str, Handler]) -> dict[
     if unused:
         problems.append("handlers without an operation: " + ", ".join(unused))
     if problems:
-        raise StartupError("mockserver cannot start: " + "; ".join(problems))
+        raise StartupError("; ".join(problems))
     return {op_id: Binding(op, handlers[op_id]) for op_id, op in operations.items()}
 
 
@@ -106,36 +102,27 @@ def api_handlers(
     return handlers
 
 
-class RelatedObjects:
-    """DRF's related-object lookups for one request's tenant: `exists(collection, key)` for the
-    serializer (each key fetched once), `existing(collection, keys)` for many at once. The spec
-    names collections by their spec name; the store by `<api>.<name>`."""
+@dataclass(frozen=True, slots=True)
+class Surface:
+    """What the cycle does differently for the operations of one kind of API, chosen per path
+    item when the dispatcher is built: an API's callers are authenticated by the operation's
+    security schemes, their tenant seeded on first use and every call journaled; the control
+    API's calls act on the tenant they name (control_scope) and a change is saved to the state
+    file."""
 
-    __slots__ = ("_api", "_known", "_store", "_tenant")
-
-    def __init__(self, store: Store, tenant: str, api: str) -> None:
-        self._store, self._tenant, self._api = store, tenant, api
-        self._known: dict[tuple[str, str], bool] = {}
-
-    def __call__(self, collection: str, key: str) -> bool:
-        found = self._known.get((collection, key))
-        if found is None:
-            found = self._known[(collection, key)] = bool(
-                self._store.existing_keys(self._tenant, f"{self._api}.{collection}", [key])
-            )
-        return found
-
-    def existing(self, collection: str, keys: list[str]) -> set[str]:
-        return self._store.existing_keys(self._tenant, f"{self._api}.{collection}", keys)
+    identify: Callable[["CycleState"], None]
+    seeds_tenant: bool
+    record: Callable[["CycleState", Reply, Any], None]
 
 
 @dataclass(slots=True)
-class Exchange:
+class CycleState:
     """One request on its way through the steps of the cycle, and what each step decided."""
 
     request: IncomingRequest
     started: float
     match: RouteMatch
+    surface: Surface
     renderer: Renderer = JSON_RENDERER
     headers: dict[str, str] = field(default_factory=dict)
     operation: Operation | None = None
@@ -156,30 +143,33 @@ class Dispatcher:
         self,
         settings: Settings,
         store: Store,
-        modules: list[ApiModule],
-        specs: list[ApiSpec],
+        catalogue: Catalogue,
         bindings: dict[str, Binding],
+        modules: list[ApiModule] | None = None,
         views: list[CollectionViews] | None = None,
         setup_tasks: list[SetupTaskViews] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.modules = modules
-        self.specs = specs
+        self.catalogue = catalogue
         self.bindings = bindings
-        self.views = views or []
-        self.setup_tasks = setup_tasks or []
-        self.router = Router([item for spec in specs for item in spec.path_items])
-        self.authenticator = Authenticator(settings, store, declared_schemes(specs))
+        # What seeds a new tenant: the modules' starting values, the views' fixtures, the tasks'.
+        self._modules = modules or []
+        self._views = views or []
+        self._setup_tasks = setup_tasks or []
+        self.router = Router(list(catalogue.path_items))
+        api = Surface(self._identify_caller, True, self._journal_call)
+        control = Surface(self._identify_control_call, False, self._save_control_change)
+        self._surfaces = {
+            item.path: control if item.path in catalogue.control_paths else api
+            for item in catalogue.path_items
+        }
+        self.authenticator = Authenticator(settings, store, declared_schemes(catalogue.specs))
         self.checker = ResponseChecker() if settings.validate_responses else None
         self.context = AppContext(
-            specs=specs,
+            catalogue=catalogue,
             tenants=self,
-            presented=PresentedDocuments(),
-            answers=AnswerCache(),
             auth=self.authenticator,
-            setup_tasks=self.setup_tasks,
-            collections=[view.declaration.store_name for view in self.views],
         )
         # API writes reach a state file behind the answers, on the memory store only: a shared
         # store keeps them itself, and every worker would write the whole of it (docs/scaling.md).
@@ -204,15 +194,15 @@ class Dispatcher:
         if self._seed_cache is None:
             state: TenantState = {"values": {}, "collections": {}}
             if self.settings.seed_fixtures:
-                for task in self.setup_tasks:
+                for task in self._setup_tasks:
                     state["values"].update(task.initial_values(self._fixtures))
-                for module in self.modules:
+                for module in self._modules:
                     if module.initial_state is not None:
                         part = module.initial_state(self._fixtures, self.settings)
                         state["values"].update(part.get("values", {}))
                         state["collections"].update(part.get("collections", {}))
                 by_api: dict[str, list[CollectionViews]] = {}
-                for view in self.views:
+                for view in self._views:
                     by_api.setdefault(view.declaration.api, []).append(view)
                 for views in by_api.values():
                     state["collections"].update(seed_documents(views, self._fixtures))
@@ -239,21 +229,21 @@ class Dispatcher:
         match = self.router.match(request.path)
         if match is None:
             return self._unmatched(request, started)
-        exchange = Exchange(request, started, match)
+        cycle = CycleState(request, started, match, self._surfaces[match.path_item.path])
         path_item = match.path_item
         try:
-            self._negotiate(exchange)
-            self._identify(exchange)
-            operation = exchange.operation = path_item.operations.get(request.method)
+            self._negotiate(cycle)
+            cycle.surface.identify(cycle)
+            operation = cycle.operation = path_item.operations.get(request.method)
             if operation is None:
                 raise MethodNotAllowed(request.method, path_item.allow_header)
-            if exchange.tenant is not None and path_item.api != CONTROL_API:
-                self.ensure_tenant(exchange.tenant)
-            fault = self.store.take_fault(exchange.tenant or "*", operation.operation_id)
+            if cycle.tenant is not None and cycle.surface.seeds_tenant:
+                self.ensure_tenant(cycle.tenant)
+            fault = self.store.take_fault(cycle.tenant or "*", operation.operation_id)
             if fault:
                 await self._apply_fault(fault)
-            exchange.body = await self._read_body(request, operation, exchange.tenant)
-            status, data = await self._invoke(exchange, operation)
+            cycle.body = await self._read_body(request, operation, cycle.tenant)
+            status, data = await self._invoke(cycle, operation)
         except ClientDisconnected:
             raise
         except (APIError, StoreUnavailable) as raised:
@@ -264,15 +254,15 @@ class Dispatcher:
                 else ServiceUnavailable("the shared store is unreachable")
             )
             status, data = error.status_code, error.body()
-            exchange.headers.update(error.headers)
+            cycle.headers.update(error.headers)
             if not isinstance(error, MethodNotAllowed) and path_item.is_drf:
-                exchange.headers["Allow"] = path_item.allow_header
+                cycle.headers["Allow"] = path_item.allow_header
         except Exception:
             logger.exception("mockserver: unhandled error in %s %s", request.method, request.path)
             status, data = 500, {"detail": "mockserver: internal error; see the server log."}
-        reply = self._render(exchange, status, data)
+        reply = self._render(cycle, status, data)
         try:
-            self._record(exchange, reply, data)
+            cycle.surface.record(cycle, reply, data)
         except StoreUnavailable:  # the journal and the state live in the store out of reach
             logger.warning(
                 "mockserver: %s %s not journaled: the shared store is unreachable",
@@ -297,37 +287,37 @@ class Dispatcher:
         self._journal(request, started, unmatched, None, None, NO_BODY, None)
         return unmatched
 
-    def _negotiate(self, exchange: Exchange) -> None:
+    def _negotiate(self, cycle: CycleState) -> None:
         """DRF's content negotiation (Accept, the format suffix or ?format=), and the headers every
         DRF view answers with."""
-        path_item = exchange.match.path_item
+        path_item = cycle.match.path_item
         if not path_item.is_drf:
             return
-        request = exchange.request
-        exchange.headers["Allow"] = path_item.allow_header
-        exchange.headers["Vary"] = "Accept"
+        request = cycle.request
+        cycle.headers["Allow"] = path_item.allow_header
+        cycle.headers["Vary"] = "Accept"
         # ?format= can only be there if its name (or an escape) is: no parsing otherwise.
         query_string = request.query_string
-        asked = exchange.match.format_suffix or (
+        asked = cycle.match.format_suffix or (
             request.query.get("format") if "format" in query_string or "%" in query_string else None
         )
-        exchange.renderer = select_renderer(request.headers.get("accept"), asked)
+        cycle.renderer = select_renderer(request.headers.get("accept"), asked)
 
-    def _identify(self, exchange: Exchange) -> None:
-        """The caller's identity and tenant: the operation's security schemes, or for a control
-        call the tenant it names."""
-        path_item, request = exchange.match.path_item, exchange.request
+    def _identify_control_call(self, cycle: CycleState) -> None:
+        """Whom a control call acts on: the tenant it names, and whether it carries the admin token."""
+        request = cycle.request
+        operation = cycle.match.path_item.operations.get(request.method)
+        cycle.tenant, cycle.admin = control_scope(request, operation, self.authenticator, self.settings)
+
+    def _identify_caller(self, cycle: CycleState) -> None:
+        """The caller's identity and tenant, by the operation's security schemes."""
+        path_item, request = cycle.match.path_item, cycle.request
         operation = path_item.operations.get(request.method)
-        if path_item.api == CONTROL_API:
-            exchange.tenant, exchange.admin = control_scope(
-                request, operation, self.authenticator, self.settings
-            )
-            return
         schemes = operation.security_schemes if operation else path_item.security_schemes
         needs_credentials = operation.needs_credentials if operation else bool(schemes)
         if needs_credentials:
-            exchange.identity = self.authenticator.authenticate(request, schemes)
-            exchange.tenant = exchange.identity.tenant
+            cycle.identity = self.authenticator.authenticate(request, schemes)
+            cycle.tenant = cycle.identity.tenant
 
     async def _apply_fault(self, fault: dict[str, Any]) -> None:
         if fault.get("latency_ms"):
@@ -335,51 +325,52 @@ class Dispatcher:
         if fault.get("status"):
             raise InjectedFault(int(fault["status"]))
 
-    async def _invoke(self, exchange: Exchange, operation: Operation) -> tuple[int, Any]:
-        match = exchange.match
+    async def _invoke(self, cycle: CycleState, operation: Operation) -> tuple[int, Any]:
+        match = cycle.match
         api_request = ApiRequest(
             operation=operation,
             path_item=match.path_item,
-            identity=exchange.identity,
-            tenant=exchange.tenant,
+            identity=cycle.identity,
+            tenant=cycle.tenant,
             path_params=match.path_params,
-            query=exchange.request.query,
-            body=exchange.body,
+            query=cycle.request.query,
+            body=cycle.body,
             store=self.store,
             settings=self.settings,
-            request=exchange.request,
+            request=cycle.request,
             app=self.context,
             format_suffix=match.format_suffix,
-            admin=exchange.admin,
+            admin=cycle.admin,
         )
         result = self.bindings[operation.operation_id].handler(api_request)
         if result.__class__ is not ApiResponse:
             result = await result  # an async handler
         if result.headers:
-            exchange.headers.update(result.headers)
+            cycle.headers.update(result.headers)
         return result.status, result.data
 
-    def _record(self, exchange: Exchange, reply: Reply, data: Any) -> None:
-        """Control calls change state: saved to the state file; API calls go to the journal."""
-        request = exchange.request
-        if exchange.match.path_item.api == CONTROL_API:
-            if request.method != "GET" and self.settings.state_file is not None and reply.status < 500:
-                save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
-            return
+    def _save_control_change(self, cycle: CycleState, reply: Reply, data: Any) -> None:
+        """A control call that changed state: saved to the state file, when there is one."""
+        if cycle.request.method != "GET" and self.settings.state_file is not None and reply.status < 500:
+            save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
+
+    def _journal_call(self, cycle: CycleState, reply: Reply, data: Any) -> None:
+        """An API call goes to the journal, with what the client sent and what it was answered."""
+        request = cycle.request
         if (
             self.state_writer is not None
             and reply.status < 400
-            and (request.method not in SAFE_METHODS or _may_change_state(exchange.operation))
+            and (request.method not in SAFE_METHODS or _may_change_state(cycle.operation))
         ):
             self.state_writer.changed()  # on disk within a bound (state_file.StateWriter)
         answer = data if has_secrets(data) else cut(reply.body)
         self._journal(
             request,
-            exchange.started,
+            cycle.started,
             reply,
-            exchange.tenant,
-            exchange.operation,
-            exchange.body,
+            cycle.tenant,
+            cycle.operation,
+            cycle.body,
             answer,
         )
 
@@ -452,9 +443,9 @@ class Dispatcher:
             self._validators[(operation.operation_id, media_type, fast)] = validator
         return validator(parsed, self._exists_for(tenant, operation.api))
 
-    def _render(self, exchange: Exchange, status: int, data: Any) -> Reply:
-        request, operation, headers = exchange.request, exchange.operation, exchange.headers
-        renderer = exchange.renderer
+    def _render(self, cycle: CycleState, status: int, data: Any) -> Reply:
+        request, operation, headers = cycle.request, cycle.operation, cycle.headers
+        renderer = cycle.renderer
         if data.__class__ is RawContent:
             content, media_type, data = data.body, data.media_type, None
         elif status == 204 or (data is None and status < 400):
@@ -465,7 +456,7 @@ class Dispatcher:
             request_line = request.method + " " + request.path
             if request.query_string:
                 request_line += "?" + request.query_string
-            view_name = exchange.match.path_item.view_name
+            view_name = cycle.match.path_item.view_name
             content, media_type = render(renderer, data, status, headers, view_name, request_line)
         if self.checker is not None and operation is not None and status != 500:
             mt = media_type.split(";")[0] if media_type else None
@@ -475,12 +466,6 @@ class Dispatcher:
                 logger.error("mockserver: %s", problems)
                 return Reply(500, {}, orjson.dumps(error.body()), "application/json")
         return Reply(status, headers, content, media_type, head=request.method == "HEAD")
-
-
-def load_specs(apis: tuple[str, ...], directory: Path | None = None) -> tuple[list[ApiModule], list[ApiSpec]]:
-    modules = [load_api_module(name) for name in apis]
-    specs = [load_spec((directory or specs_dir()) / module.spec_file) for module in modules]
-    return modules, specs
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -504,50 +489,44 @@ def _check_task_overrides(settings: Settings, declared: list[str]) -> None:
 
 
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
-    from mockserver.control import control_module  # the control API knows every API module
-
-    modules, specs = load_specs(settings.apis, settings.specs_dir)
-    control = control_module(tuple(m.name for m in modules))
-    control_spec = load_spec(specs_dir() / control.spec_file)
-    control_spec.path_items = [
-        item
-        for item in control_spec.path_items
-        if item.extensions.get("x-mockserver-requires-api", item.api) in (*settings.apis, CONTROL_API)
-    ]
+    """The dispatcher of the APIs the settings name: the catalogue read from the specs, each
+    operation bound to its handler (the generic views of the declared collections and setup
+    tasks, the API modules' own, the control API's), the store's collections defined and the
+    fixtures cleaned. Anything it cannot serve raises a StartupError."""
+    catalogue = load_catalogue(settings.apis, settings.specs_dir)
+    modules = [load_api_module(api.name) for api in catalogue.apis]
     handlers: dict[str, Handler] = {}
     views: list[CollectionViews] = []
     setup_tasks: list[SetupTaskViews] = []
+    caches = ViewCaches()  # one per app, shared by every collection's views
     try:
-        for spec in [*specs, control_spec]:
-            check_extensions(spec)
-        for module, spec in zip(modules, specs, strict=True):
-            api_views = collection_views(spec, read_collections(spec), module.hooks)
-            api_tasks = [SetupTaskViews(kind, settings) for kind in read_setup_tasks(spec)]
+        for module, api in zip(modules, catalogue.apis, strict=True):
+            api_views = collection_views(api.spec, list(api.collections), module.hooks, caches)
+            api_tasks = [SetupTaskViews(task, settings) for task in api.setup_tasks]
             views.extend(api_views)
             setup_tasks.extend(api_tasks)
-            handlers.update(api_handlers(module, spec, api_views, api_tasks))
+            handlers.update(api_handlers(module, api.spec, api_views, api_tasks))
             handlers.update(module.control_handlers)
-        _check_task_overrides(settings, [task.kind.name for task in setup_tasks])
+        _check_task_overrides(settings, [task.declaration.name for task in setup_tasks])
+    except StartupError:
+        raise
     except ValueError as error:  # a declaration the engine cannot serve
-        raise StartupError(f"mockserver cannot start: {error}") from None
-    handlers.update(control.handlers)
-    all_specs = [*specs, control_spec]
-    try:
-        declared_schemes(all_specs)  # a scheme the fake cannot check (or two specs disagreeing)
-    except ValueError as error:
-        raise StartupError(f"mockserver cannot start: {error}") from None
-    bindings = bind_operations(all_specs, handlers)
+        raise StartupError(str(error)) from None
+    handlers.update(CONTROL_HANDLERS)
+    bindings = bind_operations(catalogue.specs, handlers)
     store = store or store_for(settings)
     for view in views:
         store.define_collection(view.declaration.store_spec())
-    dispatcher = Dispatcher(settings, store, modules, all_specs, bindings, views, setup_tasks)
+    dispatcher = Dispatcher(settings, store, catalogue, bindings, modules, views, setup_tasks)
     if settings.tenant_secret is None:  # one key per fake: every process sharing the store uses it
         keys = dispatcher.authenticator.keys
         keys.key = store.credential_key(keys.key)
     try:
         dispatcher.initial_tenant_state()  # a fixture its serializer refuses stops start-up here
+    except StartupError:
+        raise
     except ValueError as error:
-        raise StartupError(f"mockserver cannot start: {error}") from None
+        raise StartupError(str(error)) from None
     return dispatcher
 
 
@@ -563,6 +542,7 @@ class MockserverApp(Starlette):
 
     def __init__(self, dispatcher: Dispatcher, **options: Any) -> None:
         super().__init__(**options)
+        self.catalogue = dispatcher.catalogue  # what is served (the banner reads it)
         self._dispatch = dispatcher.asgi
         # A route pattern would miss paths with a newline in them and answer with Starlette's
         # plain-text 404: whatever reaches the router goes to the dispatcher too.
@@ -601,6 +581,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app = MockserverApp(dispatcher, lifespan=lifespan)
     app.state.dispatcher = dispatcher
+    app.state.catalogue = dispatcher.catalogue
     app.state.store = dispatcher.store
     app.state.settings = settings
     return app

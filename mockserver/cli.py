@@ -8,7 +8,6 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,7 @@ from mockserver.options import settings_from as settings_from_values
 from mockserver.settings import Settings
 
 if TYPE_CHECKING:
-    from mockserver.app import Dispatcher
+    from mockserver.spec.catalogue import Catalogue, ServedApi
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -44,14 +43,14 @@ def _banner(
     settings: Settings,
     scheme: str,
     ca_path: Path | None,
-    keywords: dict[str, str],
-    served: list["ServedApi"],
+    catalogue: "Catalogue",
 ) -> str:
-    """`keywords`: API -> the keyword its spec declares a key is sent with (auth/schemes.py);
-    `served`: what each API's spec declares, read from the app (the paths are never typed here)."""
+    """What each API's spec declares, read from the app's catalogue (the paths are never typed
+    here), with the keyword its spec declares a key is sent with (spec/security.py)."""
     base = f"{scheme}://{args.host}:{args.port}"
     lines = [f"mockserver serving {', '.join(settings.apis)} at {base}  (auth: {settings.auth_mode})"]
-    for api in served:
+    keywords = {api.name: api.auth_keyword for api in catalogue.apis if api.spec.security_schemes}
+    for api in catalogue.apis:
         lines.extend(_api_lines(api, base, keywords.get(api.name)))
     from mockserver.control import CONTROL_PREFIX
 
@@ -77,10 +76,9 @@ def _banner(
         )
     lines.append("  Stop with Ctrl+C.")
     lines.append(f"  Console: {base}{CONTROL_PREFIX}/ui/")
-    if served:
-        lines.append(
-            f"  Try: {_first_request(served[0], base, keywords.get(served[0].name), settings, ca_path)}"
-        )
+    if catalogue.apis:
+        first = catalogue.apis[0]
+        lines.append(f"  Try: {_first_request(first, base, keywords.get(first.name), settings, ca_path)}")
     return "\n".join(lines)
 
 
@@ -101,49 +99,35 @@ def _first_request(
             if settings.tokens
             else "   (TOKEN: a key your login returns)"
         )
-    return f"curl -s{trust}{credential} '{base}{api.first_path}'{note}"
+    return f"curl -s{trust}{credential} '{base}{first_path(api)}'{note}"
 
 
-@dataclass(frozen=True)
-class ServedApi:
-    """What the banner shows of one API, read from its loaded spec: a first path to try, how many
-    collections and setup tasks it declares, and its one-off POSTs (logins, tokens) with the
-    fields their bodies require."""
-
-    name: str
-    first_path: str
-    collections: int
-    tasks: int
-    posts: tuple[tuple[str, str, tuple[str, ...]], ...]  # (operationId, path, required fields)
+def first_path(api: "ServedApi") -> str:
+    """A first GET to try: a setup task's is_required check, or else a collection's list."""
+    paths = [api.operation(task.operations["is_required"]).path for task in api.setup_tasks]
+    paths += [declaration.list_path for declaration in api.collections]
+    return paths[0] if paths else "/"
 
 
-def served_apis(dispatcher: "Dispatcher") -> list[ServedApi]:
-    served = []
-    for module in dispatcher.modules:
-        collections = [v.declaration for v in dispatcher.views if v.declaration.api == module.name]
-        tasks = [t.kind for t in dispatcher.setup_tasks if t.kind.api == module.name]
-        # A task's is_required check (a GET) or else a collection's list: a first GET to try.
-        paths = [dispatcher.bindings[t.operations["is_required"]].operation.path for t in tasks]
-        paths += [declaration.list_path for declaration in collections]
-        posts = tuple(
-            (op.operation_id, op.path, tuple(next(iter(op.request_schemas.values()), {}).get("required", ())))
-            for op in (dispatcher.bindings[op_id].operation for op_id in module.handlers)
-            if op.method == "POST"
-        )
-        served.append(ServedApi(module.name, paths[0] if paths else "/", len(collections), len(tasks), posts))
-    return served
+def one_off_posts(api: "ServedApi") -> list[tuple[str, str, tuple[str, ...]]]:
+    """The API's one-off POSTs (logins, tokens): (operationId, path, the fields the body requires)."""
+    return [
+        (op.operation_id, op.path, tuple(next(iter(op.request_schemas.values()), {}).get("required", ())))
+        for op in api.one_off_operations
+        if op.method == "POST"
+    ]
 
 
-def _api_lines(api: ServedApi, base: str, keyword: str | None) -> list[str]:
+def _api_lines(api: "ServedApi", base: str, keyword: str | None) -> list[str]:
     label = f"{api.name.capitalize()}:"
     declared = [
         f"{count} {noun}{'s' if count != 1 else ''}"
-        for count, noun in ((api.tasks, "setup task"), (api.collections, "collection"))
+        for count, noun in ((len(api.setup_tasks), "setup task"), (len(api.collections), "collection"))
         if count
     ]
     credential = f"   Authorization: {keyword} <key>" if keyword else ""
-    lines = [f"  {label:<8} {base}{api.first_path}  ({', '.join(declared)}){credential}"]
-    for operation_id, path, required in api.posts:
+    lines = [f"  {label:<8} {base}{first_path(api)}  ({', '.join(declared)}){credential}"]
+    for operation_id, path, required in one_off_posts(api):
         fields = f" ({', '.join(required)})" if required else ""
         lines.append(f"           {operation_id}:  POST {base}{path}{fields}")
     return lines
@@ -275,8 +259,8 @@ def check_specs(settings: Settings) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from mockserver.app import StartupError, create_app
-    from mockserver.auth.schemes import api_keyword
+    from mockserver.app import create_app
+    from mockserver.spec.errors import StartupError
     from mockserver.state_file import StateFileError
     from mockserver.store.base import StoreUnavailable
 
@@ -301,22 +285,17 @@ def serve(args: argparse.Namespace) -> int:
     check_certificate(certfile, keyfile)
     check_specs(settings)
     try:
-        app: object = create_app(settings)  # start-up problems (a store out of reach) show here, once
+        started = create_app(settings)  # start-up problems (a store out of reach) show here, once
     except StoreUnavailable as error:
         raise Mistake(f"--store: {error}") from None
     except StateFileError as error:
         raise Mistake(f"--state-file {error}") from None
     except (StartupError, ValueError, OSError) as error:
         raise Mistake(f"cannot start: {str(error).removeprefix('mockserver cannot start: ')}") from None
-    keywords = {
-        spec.name: api_keyword(spec.security_schemes, spec.document.get("security"))
-        for spec in app.state.dispatcher.specs  # type: ignore[attr-defined]
-        if spec.security_schemes
-    }
-    served = served_apis(app.state.dispatcher)  # type: ignore[attr-defined]
+    app: object = started
     sock = listening_socket(args.host, args.port)
     args.port = sock.getsockname()[1]
-    print(_banner(args, settings, "https" if certfile else "http", ca_path, keywords, served), flush=True)
+    print(_banner(args, settings, "https" if certfile else "http", ca_path, started.catalogue), flush=True)
     run_uvicorn(app, sock, args, certfile, keyfile)
     return 0
 

@@ -2,18 +2,29 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from mockserver.auth import Identity
 from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
-from mockserver.spec.loader import ApiSpec, Operation, PathItem
+from mockserver.spec.catalogue import Catalogue
+from mockserver.spec.loader import Operation, PathItem
 from mockserver.store.base import Store
 
-if TYPE_CHECKING:
-    from mockserver.auth import Authenticator
-    from mockserver.drf.presented import AnswerCache, PresentedDocuments
-    from mockserver.setup_task.views import SetupTaskViews
+
+class Identity(NamedTuple):  # a tuple: built on every request, cheaper than a frozen dataclass
+    """Who made a request, as its credential says (mockserver/auth/ authenticates it)."""
+
+    tenant: str
+    user: str | None
+    scheme: str
+
+
+class Credentials(Protocol):
+    """The app's credentials as handlers use them (mockserver.auth.Authenticator)."""
+
+    keys: Any  # the CredentialKeys tenant ids and issued keys derive from (mockserver/auth/keys.py)
+
+    def hint(self, tenant: str) -> str | None: ...
 
 
 class Tenants(Protocol):
@@ -27,13 +38,9 @@ class Tenants(Protocol):
 class AppContext:
     """What the app shares with every handler, each under its own name and type."""
 
-    specs: list[ApiSpec]
+    catalogue: Catalogue  # what is served: the specs, their collections and setup tasks
     tenants: Tenants
-    presented: "PresentedDocuments"
-    answers: "AnswerCache"
-    auth: "Authenticator"  # credentials: the keys tenant ids and issued keys derive from, hints
-    setup_tasks: "list[SetupTaskViews]" = field(default_factory=list)
-    collections: list[str] = field(default_factory=list)  # the store's names of the served collections
+    auth: Credentials
 
 
 @dataclass(slots=True)

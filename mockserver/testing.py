@@ -27,11 +27,9 @@ from typing import Any
 import httpx
 import uvicorn
 
-from mockserver.apis import spec_path
+from mockserver.apis import catalogue
 from mockserver.app import create_app
-from mockserver.auth.schemes import api_keyword
 from mockserver.settings import Settings
-from mockserver.spec.loader import load_spec
 
 CONTROL = "/__mockserver__"
 
@@ -160,9 +158,8 @@ class Akinon(_Part):
 
 @cache
 def _api_keyword(api: str, specs_dir: Path | None) -> str:
-    """The keyword the API's spec declares its key is sent with (auth/schemes.py)."""
-    spec = load_spec(spec_path(api, specs_dir))
-    return api_keyword(spec.security_schemes, spec.document.get("security"))
+    """The keyword the API's spec declares its key is sent with (spec/security.py)."""
+    return catalogue(specs_dir).api(api).auth_keyword
 
 
 @dataclass

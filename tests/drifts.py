@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue as served
 
 Json = Any
 Asgi = Callable[..., Any]
@@ -88,7 +88,7 @@ def _title_case(data: Json) -> Json:
 
 
 def _never_finishes(data: Json) -> Json:
-    task = facts("akinon").task
+    task = served().api("akinon").task
     return {**data, "result": task.running} if data.get("result") not in (task.idle, None) else data
 
 
@@ -225,7 +225,7 @@ def _always_required(data: Json) -> Json:
 
 
 def _ready_while_working(data: Json) -> Json:
-    task = facts("akinon").task
+    task = served().api("akinon").task
     return {**data, "result": task.idle} if data.get("result") == task.running else data
 
 
@@ -390,7 +390,7 @@ def _ready_after_outcome(drift: Drift) -> Callable[[Answer], None]:
     """ "No active task: READY" read literally: an outcome is reported once, then READY."""
 
     def rewrite(answer: Answer) -> None:
-        task = facts("akinon").task
+        task = served().api("akinon").task
         if answer.path.endswith("/execute/") and answer.method == "POST":
             drift.state["reported"] = False
             return
@@ -420,7 +420,7 @@ def _field_errors_as_detail(answer: Answer) -> None:
 
 def _failed_instead_of_finished(data: Json) -> Json:
     """The outcome that copies everything reported as one that does not (FINISHED as FAILED)."""
-    task = facts("akinon").task
+    task = served().api("akinon").task
     complete = next(state for state, copies in task.outcomes.items() if copies == "all")
     partial = next(state for state, copies in task.outcomes.items() if copies != "all")
     return {**data, "result": partial} if data.get("result") == complete else data
@@ -779,7 +779,7 @@ class DriftedApp:
             scope["query_string"] = urlencode(self.drift.rewrite_query(dict(asked))).encode()
         unguarded = self.drift.unguarded and self.drift.unguarded(scope["method"], scope["path"])
         if unguarded and not any(k == b"authorization" for k, _ in scope["headers"]):
-            keyword = facts(self.drift.api).auth_keyword.encode()
+            keyword = served().api(self.drift.api).auth_keyword.encode()
             scope["headers"] = [*scope["headers"], (b"authorization", keyword + b" " + self.valid_key)]
         if self.drift.rewrite_request and scope["method"] == "POST":
             receive = await self._rewritten_body(scope, receive)

@@ -20,9 +20,9 @@ from contract_tests.context import Context, RunOptions
 from contract_tests.diff import write_steps
 from contract_tests.report import Report
 from contract_tests.run_prefix import SAFE_KEY, KeyPlaces, key_text, prepare
-from contract_tests.spec_facts import facts
 from contract_tests.stateful import check_links
 from contract_tests.target import Credentials, in_process_target
+from mockserver.apis import catalogue
 from tests.contract_proof import TOKEN, fake_app, inventory, written_outside
 
 PREFIX = "ct-0a1b2c-"
@@ -111,7 +111,7 @@ def _blanked(body):
 
 
 def test_the_datawiz_key_places_know_the_shortest_max_length():
-    places = KeyPlaces.of(facts("datawiz"), PREFIX)
+    places = KeyPlaces.of(catalogue().api("datawiz"), PREFIX)
     assert "brand_id" in places.fields and "relocate_id" in places.fields
     # product_id is 200 long on products and 50 on product-photo: a rewrite fits both.
     assert places.longest["product_id"] == 50 and places.longest["shop_id"] == 50
@@ -308,7 +308,7 @@ FUZZED = ("/api/v1/brands/", "/api/v1/cashiers/", "/api/v1/loss-types/", "/api/v
 
 
 def test_the_fuzzed_writes_of_a_run_stay_inside_it_and_raise_no_false_alarm(tmp_path):
-    document = yaml.safe_load(facts("datawiz").spec_path.read_text())
+    document = yaml.safe_load(catalogue().api("datawiz").spec_path.read_text())
     document["paths"] = {path: item for path, item in document["paths"].items() if path in FUZZED}
     trimmed = tmp_path / "datawiz.json"
     trimmed.write_text(json.dumps(document))
@@ -328,7 +328,7 @@ def test_the_fuzzed_writes_of_a_run_stay_inside_it_and_raise_no_false_alarm(tmp_
 
 @pytest.mark.parametrize("api", ["akinon", "datawiz"])
 def test_every_key_the_diff_writes_is_a_key_of_its_run(api):
-    api_facts = facts(api)
+    api_facts = catalogue().api(api)
     places = KeyPlaces.of(api_facts, PREFIX)
     bodies = [body for _, _, body in write_steps(api_facts, PREFIX) if isinstance(body, dict | list)]
     # Already the run's: the rewrite changes nothing (an empty object names no key at all).

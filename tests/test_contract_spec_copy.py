@@ -10,9 +10,9 @@ import pytest
 from contract_tests.collection_promises import PROMISES
 from contract_tests.context import RunOptions
 from contract_tests.run_prefix import KeyPlaces
-from contract_tests.spec_facts import facts
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
+from mockserver.apis import catalogue
 from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.settings import Settings
@@ -58,7 +58,7 @@ def test_the_suite_checks_a_collection_the_spec_copy_adds(copy):
 
 
 def test_a_write_prefixes_every_key_field_and_reference_the_copy_declares(copy):
-    places = KeyPlaces.of(facts("datawiz", copy[0]), "ct-x-")
+    places = KeyPlaces.of(catalogue(copy[0]).api("datawiz"), "ct-x-")
     # visits' text key fields, the shop and product references; not the datetime in the key.
     assert {"shop_id", "order_id", "product_id"} <= places.fields and "date" not in places.fields
     visit = {"shop_id": "1", "date": "2017-07-05T14:11:36", "order_id": 7, "lines": [{"product_id": "p"}]}

@@ -1,23 +1,24 @@
-"""The contract suite's API facts come from the specs (contract_tests/spec_facts.py)."""
+"""What is served, as every reader sees it, comes from the specs (mockserver/spec/catalogue.py)."""
 
 from pathlib import Path
 
 import pytest
 
-from contract_tests.spec_facts import apis, facts
-from mockserver.app import StartupError, create_app
+from mockserver.apis import available_apis, catalogue
+from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.spec.errors import StartupError
 from tests.spec_copies import spec_copy
 
 
 def test_each_api_is_found_by_the_name_its_spec_gives_itself():
-    assert sorted(apis()) == ["akinon", "datawiz"]
+    assert sorted(available_apis()) == ["akinon", "datawiz"]
     # the registry's file for each API is the spec that says it describes that API
-    assert [facts(api).spec.name for api in apis()] == apis()
+    assert [catalogue().api(api).spec.name for api in available_apis()] == list(available_apis())
 
 
 def test_keywords_states_and_keys_are_read_from_the_spec():
-    akinon, datawiz = facts("akinon"), facts("datawiz")
+    akinon, datawiz = catalogue().api("akinon"), catalogue().api("datawiz")
     assert (akinon.auth_keyword, datawiz.auth_keyword) == ("Token", "Bearer")
     assert akinon.task_states == tuple(
         akinon.operation("getAddressSetupStatus")
@@ -55,7 +56,7 @@ def _keyword(value):
 
 def test_a_changed_keyword_in_a_spec_copy_is_what_the_suite_sends(tmp_path: Path):
     specs, _ = spec_copy(tmp_path, _keyword("Key"), "akinon")
-    assert facts("akinon", specs).auth_keyword == "Key"
+    assert catalogue(specs).api("akinon").auth_keyword == "Key"
 
 
 @pytest.mark.parametrize("value", ["Token key", 7])

@@ -1,3 +1,3 @@
-from mockserver.auth.authenticator import Authenticator, Identity
+from mockserver.auth.authenticator import Authenticator
 
-__all__ = ["Authenticator", "Identity"]
+__all__ = ["Authenticator"]

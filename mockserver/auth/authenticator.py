@@ -3,25 +3,19 @@ its tenant: a keyed hash of the Token key (never the key itself), the OAuth2 use
 keyId, or an X-Mockserver-Namespace."""
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from mockserver.auth import signature, tokens
 from mockserver.auth.keys import CredentialKeys
-from mockserver.auth.schemes import BEARER, SIGNATURE, TOKEN, AuthScheme, by_keyword
 from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
+from mockserver.http import Identity
 from mockserver.incoming import IncomingRequest
 from mockserver.masking import mask_header
 from mockserver.settings import Settings
+from mockserver.spec.security import BEARER, SIGNATURE, TOKEN, AuthScheme, by_keyword
 from mockserver.store.base import Store
 
 NAMESPACE_HEADER = "x-mockserver-namespace"
 HINTS_KEPT = 10_000
-
-
-class Identity(NamedTuple):  # a tuple: built on every request, cheaper than a frozen dataclass
-    tenant: str
-    user: str | None
-    scheme: str
 
 
 def www_authenticate(first: AuthScheme, error: dict[str, str] | None = None) -> str:
@@ -50,7 +44,7 @@ class Authenticator:
         schemes: Mapping[str, AuthScheme],
         keys: CredentialKeys | None = None,
     ) -> None:
-        """`schemes`: every security scheme the served specs declare (auth/schemes.py), by name."""
+        """`schemes`: every security scheme the served specs declare (spec/security.py), by name."""
         if not schemes:
             raise ValueError("the served specs declare no security scheme to authenticate with")
         self._schemes = dict(schemes)

@@ -8,9 +8,9 @@ from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.drf.errors import PermissionDenied
 from mockserver.incoming import IncomingRequest
 from mockserver.settings import Settings
+from mockserver.spec.catalogue import CONTROL_API as CONTROL_API
 from mockserver.spec.loader import Operation
 
-CONTROL_API = "control"
 CONTROL_PREFIX = "/__mockserver__"
 ADMIN_TOKEN_HEADER = "x-mockserver-admin-token"
 # Names a tenant by its id, as the tenant, state and journal answers show it (the console's way).
@@ -61,9 +61,3 @@ def control_scope(
             "header; name your own tenant with your API credential or X-Mockserver-Namespace."
         )
     return ControlScope(tenant, admin)
-
-
-def control_module(api_names: tuple[str, ...]):
-    from mockserver.control.handlers import make_control_module
-
-    return make_control_module(api_names)

@@ -35,14 +35,14 @@ def list_spec_documents(request: ApiRequest) -> ApiResponse:
             "json": f"{CONTROL_PREFIX}/specs/{spec.name}.json",
             "yaml": f"{CONTROL_PREFIX}/specs/{spec.name}.yaml",
         }
-        for spec in request.app.specs
+        for spec in request.app.catalogue.specs
     ]
     return ApiResponse(200, {"documents": documents})
 
 
 def get_spec_document(request: ApiRequest) -> ApiResponse:
     api, _, form = request.path_params["document"].rpartition(".")
-    spec = next((spec for spec in request.app.specs if spec.name == api), None)
+    spec = next((spec for spec in request.app.catalogue.specs if spec.name == api), None)
     if spec is None or form not in ("json", "yaml"):
         raise NotFound()
     # The file as shipped ($refs kept): what a reader or a code generator expects. No `servers`
@@ -91,7 +91,7 @@ def list_tenants(request: ApiRequest) -> ApiResponse:
     known = [tenant for tenant in store.tenants() if tenant != AUTH_TENANT]
     if request.tenant is not None:  # a call that names a tenant sees that tenant only
         known = [tenant for tenant in known if tenant == request.tenant]
-    names = request.app.collections
+    names = request.app.catalogue.store_names
 
     def counts(tenant: str) -> dict[str, int]:
         return {name: store.query_documents(tenant, name, limit=0).count for name in names}
@@ -122,7 +122,7 @@ def get_collection_page(request: ApiRequest) -> ApiResponse:
     if request.tenant is None:
         raise ValidationFailed({"non_field_errors": [NAME_A_TENANT]})
     collection = request.path_params["collection"]
-    if collection not in request.app.collections:
+    if collection not in request.app.catalogue.store_names:
         raise NotFound(f"mockserver: no collection {collection!r}.")
     page = _positive(request.query, "page", 1)
     page_size = _positive(request.query, "page_size", 50, MAX_PAGE_SIZE)

@@ -4,11 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver import __version__
-from mockserver.apis import ApiModule
 from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.control.console import HANDLERS as CONSOLE_HANDLERS
 from mockserver.drf.errors import NotFound, PermissionDenied, ValidationFailed
-from mockserver.http import ApiRequest, ApiResponse
+from mockserver.http import ApiRequest, ApiResponse, Handler
 from mockserver.store import clock
 
 
@@ -88,7 +87,7 @@ def _check_tenant_state(state: object, collections: list[str], where: str) -> No
 
 
 def put_state(request: ApiRequest) -> ApiResponse:
-    body, store, collections = request.body, request.store, request.app.collections
+    body, store, collections = request.body, request.store, request.app.catalogue.store_names
     if request.tenant is not None:
         _check_tenant_state(body, collections, "the state")
         try:
@@ -184,7 +183,7 @@ def _with_hint(request: ApiRequest, item: dict) -> dict:
 
 def set_fault(request: ApiRequest) -> ApiResponse:
     operation_id = request.path_params["operation_id"]
-    known = {op.operation_id for spec in request.app.specs for op in spec.operations}
+    known = {op.operation_id for spec in request.app.catalogue.specs for op in spec.operations}
     if operation_id not in known:
         raise NotFound(f"mockserver: no operation {operation_id!r} in the served specs.")
     rule = {k: v for k, v in request.body.items() if k != "all_tenants" and v is not None}
@@ -205,25 +204,21 @@ def clear_faults(request: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"cleared": request.store.clear_faults(request.tenant, operation_id)})
 
 
-def make_control_module(api_names: tuple[str, ...]) -> ApiModule:
-    return ApiModule(
-        name="control",
-        spec_file="control.yaml",
-        handlers={
-            "getHealth": get_health,
-            "reset": reset,
-            "loadFixtures": load_fixtures,
-            "getState": get_state,
-            "putState": put_state,
-            "getJournal": get_journal,
-            "clearJournal": clear_journal,
-            "getClock": get_clock,
-            "advanceClock": advance_clock,
-            "freezeClock": freeze_clock,
-            "releaseClock": release_clock,
-            "listFaults": list_faults,
-            "setFault": set_fault,
-            "clearFaults": clear_faults,
-            **CONSOLE_HANDLERS,
-        },
-    )
+# The control API's own handlers by operationId; each API adds its control handlers (ApiModule).
+CONTROL_HANDLERS: dict[str, Handler] = {
+    "getHealth": get_health,
+    "reset": reset,
+    "loadFixtures": load_fixtures,
+    "getState": get_state,
+    "putState": put_state,
+    "getJournal": get_journal,
+    "clearJournal": clear_journal,
+    "getClock": get_clock,
+    "advanceClock": advance_clock,
+    "freezeClock": freeze_clock,
+    "releaseClock": release_clock,
+    "listFaults": list_faults,
+    "setFault": set_fault,
+    "clearFaults": clear_faults,
+    **CONSOLE_HANDLERS,
+}

@@ -18,7 +18,7 @@ import jsonschema_rs
 from mockserver.drf.serializer import (
     BodyValidator,
     Exists,
-    _branches,
+    body_forms,
     compile_body,
     field_kind,
     is_nullable,
@@ -45,7 +45,7 @@ def canonical_schema(schema: dict[str, Any]) -> tuple[dict[str, Any], list[Refer
     """The JSON Schema of the canonical bodies of a request-body schema, and the related-object
     references to check after it; raises _NotCanonical when there is none."""
     references: list[Reference] = []
-    object_form, list_form = _branches(schema)
+    object_form, list_form = body_forms(schema)
     options = []
     if object_form is not None:
         options.append(_object(object_form, (), references))

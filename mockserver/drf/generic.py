@@ -3,7 +3,9 @@ a viewset): list with PageNumberPagination, SearchFilter and OrderingFilter; ret
 upsert the Datawiz documents describe; a nested list item's detail; OPTIONS and HEAD. Everything
 comes from the collection's declaration; a module may add a rule hook on what is stored."""
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from mockserver.drf.pagination import (
     page_request,
     resolve_page_number,
 )
-from mockserver.drf.presented import Presenter
+from mockserver.drf.presented import AnswerCache, PresentedDocuments, Presenter
 from mockserver.drf.representation import (
     ItemPresenter,
     compile_item_presenter,
@@ -33,8 +35,9 @@ from mockserver.drf.representation import (
 from mockserver.drf.serializer import compile_body
 from mockserver.http import ApiRequest, ApiResponse, Handler
 from mockserver.spec.collections import CollectionDeclaration, store_name
+from mockserver.spec.errors import declaration_error
 from mockserver.spec.loader import ApiSpec
-from mockserver.store.base import KEY_SEPARATOR
+from mockserver.store.base import item_key
 
 # A rule of a resource on what is stored (the stored form in, the stored form out).
 Hook = Callable[[dict[str, Any]], dict[str, Any]]
@@ -70,9 +73,15 @@ class CollectionViews:
     """The views of one declared collection, bound to its operations by path and method."""
 
     def __init__(
-        self, declaration: CollectionDeclaration, prefixes: dict[str, str], hook: Hook | None = None
+        self,
+        declaration: CollectionDeclaration,
+        prefixes: dict[str, str],
+        hook: Hook | None = None,
+        caches: "ViewCaches | None" = None,
     ) -> None:
         self.declaration = declaration
+        caches = caches or ViewCaches()
+        self._presented, self._answers = caches.presented, caches.answers
         self.collection = declaration.store_name
         self.policy = PagePolicy(declaration.page_size, declaration.max_page_size)
         self._prefixes = prefixes
@@ -148,7 +157,7 @@ class CollectionViews:
         store, tenant, collection = request.store, request.require_tenant(), self.collection
         # A page is a function of the collection's contents and the URL: while the collection does
         # not change, the same URL gets the answer encoded the first time.
-        answers = request.app.answers
+        answers = self._answers
         # Derived fields read other collections: their versions are part of what a page is of.
         versions = self.derived.versions(store, tenant)
         key = (tenant, collection, store.collection_version(tenant, collection), versions, request.full_url)
@@ -178,9 +187,7 @@ class CollectionViews:
             result = fetch(number)
         following, preceding = page_links(request.full_url, number, result.count, wanted.size)
         kind, present = self.presenter(request, versions)
-        results = request.app.presented.many(
-            kind, result.documents, present, request.base_url, link_end(request)
-        )
+        results = self._presented.many(kind, result.documents, present, request.base_url, link_end(request))
         page = {"count": result.count, "next": following, "previous": preceding, "results": results}
         return ApiResponse(200, answers.put(key, orjson.dumps(page)))
 
@@ -196,7 +203,7 @@ class CollectionViews:
         versions = self.derived.versions(request.store, request.require_tenant())
         stored = self._stored_document(request, key, encoded=True)
         kind, present = self.presenter(request, versions)
-        presented = request.app.presented.one(kind, stored, present, request.base_url, link_end(request))
+        presented = self._presented.one(kind, stored, present, request.base_url, link_end(request))
         return ApiResponse(200, presented)
 
     def _nested_view(self, field: str) -> Handler:
@@ -204,10 +211,10 @@ class CollectionViews:
 
         def retrieve_item(request: ApiRequest) -> ApiResponse:
             present = self._items[field]
-            parent_key, item_key = list(request.path_params.values())[-2:]
+            parent_key, wanted = list(request.path_params.values())[-2:]
             document = self._stored_document(request, parent_key, encoded=False)
             for item in document.get(field) or []:
-                if KEY_SEPARATOR.join(str(item.get(name)) for name in lookup) == item_key:
+                if item_key(item, lookup) == wanted:
                     return ApiResponse(200, present(item, request.base_url, link_end(request), parent_key))
             raise NotFound()
 
@@ -228,8 +235,20 @@ class CollectionViews:
         return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
 
 
+@dataclass(frozen=True)
+class ViewCaches:
+    """The presentation caches the views of one app share (none of them state, drf/presented.py):
+    the API form of a stored document per stored bytes, and whole encoded pages."""
+
+    presented: PresentedDocuments = dataclasses.field(default_factory=PresentedDocuments)
+    answers: AnswerCache = dataclasses.field(default_factory=AnswerCache)
+
+
 def collection_views(
-    spec: ApiSpec, declarations: list[CollectionDeclaration], hooks: dict[str, Hook]
+    spec: ApiSpec,
+    declarations: list[CollectionDeclaration],
+    hooks: dict[str, Hook],
+    caches: ViewCaches | None = None,
 ) -> list[CollectionViews]:
     prefixes = {d.name: detail_prefix(d.detail_path) for d in declarations if d.detail_path}
     views = []
@@ -238,11 +257,12 @@ def collection_views(
         if declaration.hook is not None:
             hook = hooks.get(declaration.hook)
             if hook is None:
-                raise ValueError(
-                    f"{spec.source.name}: paths.{declaration.list_path}.x-drf-collection.hook: "
-                    f"no rule hook {declaration.hook!r} in mockserver/apis/{spec.name}/"
+                raise declaration_error(
+                    spec,
+                    f"paths.{declaration.list_path}.x-drf-collection.hook",
+                    f"no rule hook {declaration.hook!r} in mockserver/apis/{spec.name}/",
                 )
-        views.append(CollectionViews(declaration, prefixes, hook))
+        views.append(CollectionViews(declaration, prefixes, hook, caches))
     return views
 
 
@@ -265,7 +285,7 @@ def dependency_order(declarations: list[CollectionDeclaration]) -> list[Collecti
 
 
 def _raw_key(declaration: CollectionDeclaration, item: dict[str, Any]) -> str:
-    return KEY_SEPARATOR.join(str(item.get(name)) for name in declaration.key)
+    return item_key(item, declaration.key)
 
 
 def seed_documents(views: list[CollectionViews], fixtures: Path) -> dict[str, list[dict[str, Any]]]:

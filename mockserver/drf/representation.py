@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from mockserver.drf.presented import Presenter
 from mockserver.spec.collections import CollectionDeclaration, Hyperlink, NestedResource
-from mockserver.store.base import KEY_SEPARATOR
+from mockserver.store.base import item_key, key_of
 
 StoredForm = Callable[[dict[str, Any]], dict[str, Any]]
 # Django's reverse() percent-encodes a URL argument but for these characters.
@@ -102,14 +102,10 @@ def _item_presenter(
 
     def present(line: dict[str, Any], base: str, end: str, parent_key: str) -> dict[str, Any]:
         shown = item(line, base, end)  # its own URL needs the parent's key: filled here
-        shown[own] = nested_url(base, nested.detail_path, parent_key, item_key(nested, line), end)
+        shown[own] = nested_url(base, nested.detail_path, parent_key, item_key(line, nested.lookup), end)
         return shown
 
     return present
-
-
-def item_key(nested: NestedResource, line: dict[str, Any]) -> str:
-    return KEY_SEPARATOR.join(str(line.get(name)) for name in nested.lookup)
 
 
 def _object_presenter(
@@ -157,7 +153,7 @@ def _list_step(
     def step(shown: dict[str, Any], stored: dict[str, Any], base: str, end: str) -> None:
         value = stored.get(name)
         if isinstance(value, list):
-            parent_key = KEY_SEPARATOR.join(str(stored.get(field)) for field in key)
+            parent_key = item_key(stored, key)
             shown[name] = [item(line, base, end, parent_key) for line in value]
         else:
             shown[name] = value
@@ -177,6 +173,6 @@ def _link_step(
         if any(value is None for value in values):
             shown[name] = None
         else:
-            shown[name] = object_url(base, prefix, KEY_SEPARATOR.join(map(str, values)), end)
+            shown[name] = object_url(base, prefix, key_of(values), end)
 
     return step

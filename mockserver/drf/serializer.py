@@ -524,7 +524,7 @@ def compile_field(schema: dict[str, Any]) -> Cleaner:
     return clean
 
 
-def _branches(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def body_forms(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The object form and the list form a body schema accepts."""
     options = schema.get("oneOf") or schema.get("anyOf") or [schema]
     object_form = next((s for s in options if field_kind(s) == "nested object"), None)
@@ -540,7 +540,7 @@ def compile_body(schema: dict[str, Any]) -> BodyValidator:
 
     The validator's `exists` answers the `x-drf.exists_in` references (related objects that
     must exist). Compile once per operation; the schema is not read again per request."""
-    object_form, list_form = _branches(schema)
+    object_form, list_form = body_forms(schema)
     list_min_items = list_form.get("minItems", 0) if list_form is not None else 0
     clean_many = _compile_list({**list_form, "minItems": 0}) if list_form is not None else None
     clean_object = _compile_object(object_form) if object_form is not None else None

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from mockserver.apis import load_catalogue
 from mockserver.proxy.behaviour import BehaviourChecker
 from mockserver.proxy.exchange import Exchange
 from mockserver.proxy.exchange_checks import ExchangeChecker, Finding
@@ -17,9 +18,9 @@ from mockserver.proxy.forwarding import Upstream, UpstreamAnswer, UpstreamFault
 from mockserver.proxy.recording import Recorder
 from mockserver.proxy.reports import Traffic, report_data, write_json, write_junit
 from mockserver.proxy.settings import ProxySettings
-from mockserver.proxy.spec_facts import SpecFacts, read_facts
 from mockserver.proxy.tenancy import TenantKeys
 from mockserver.proxy.violations import ViolationLog, excerpt, is_note, violation
+from mockserver.spec.catalogue import Catalogue
 
 logger = logging.getLogger("mockserver.proxy")
 VIOLATIONS_PATH = "/__mockserver__/violations"
@@ -62,19 +63,19 @@ def grouped(findings: list[Finding], shown: int = 3) -> list[Finding]:
 
 
 class ProxyApp:
-    def __init__(self, settings: ProxySettings, facts: SpecFacts | None = None) -> None:
+    def __init__(self, settings: ProxySettings, catalogue: Catalogue | None = None) -> None:
         self.settings = settings
-        self.facts = facts or read_facts(settings.apis)
+        self.catalogue = catalogue or load_catalogue(settings.apis, control=False)
         self.upstream = Upstream(
             settings.upstream, settings.upstream_ca, settings.upstream_timeout, settings.upstream_host
         )
         self.checker = ExchangeChecker(settings.max_body_bytes)
-        self.behaviour = BehaviourChecker(self.facts)
+        self.behaviour = BehaviourChecker(self.catalogue)
         self.keys = TenantKeys()
         self.violations = ViolationLog(settings.violations_kept)
         self.notes = ViolationLog(settings.violations_kept)  # decided, not documented: never a failure
         self.traffic = Traffic()
-        self.recorder = Recorder(self.facts, settings.apis, self.keys) if settings.record else None
+        self.recorder = Recorder(self.catalogue, settings.apis, self.keys) if settings.record else None
         self._sequence = itertools.count(1)
         self.finished = False
 
@@ -136,7 +137,7 @@ class ProxyApp:
         authorization = exchange.request_headers.get("authorization")
         exchange.tenant = self.keys.tenant(authorization)
         exchange.tenant_hint = self.keys.hint(authorization)
-        exchange.match, exchange.operation = self.facts.operation(exchange.method, exchange.path)
+        exchange.match, exchange.operation = self.catalogue.api_operation(exchange.method, exchange.path)
         if self.settings.read_only and exchange.method not in READ_METHODS:
             return _json_reply(
                 403,
@@ -271,7 +272,7 @@ class ProxyApp:
 
     def report(self) -> dict[str, Any]:
         return report_data(
-            self.facts,
+            self.catalogue,
             self.traffic,
             self.violations.all(),
             self.violations.total,
@@ -293,7 +294,9 @@ class ProxyApp:
         if settings.report_json:
             write_json(settings.report_json, self.report())
         if settings.junit_xml:
-            write_junit(settings.junit_xml, self.facts, self.traffic, self.violations.all(), self.notes.all())
+            write_junit(
+                settings.junit_xml, self.catalogue, self.traffic, self.violations.all(), self.notes.all()
+            )
         if self.recorder is not None and settings.record:
             self.recorder.save(settings.record)
         await self.upstream.close()

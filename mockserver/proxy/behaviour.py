@@ -23,11 +23,11 @@ from mockserver.drf.pagination import PagePolicy, page_request
 from mockserver.proxy.decided import collection_decision, task_decision
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.exchange_checks import Finding
-from mockserver.proxy.spec_facts import SpecFacts
 from mockserver.proxy.violations import note
 from mockserver.proxy.writes import Expected, WrittenForms, difference
-from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.spec.catalogue import Catalogue
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 from mockserver.store.base import KEY_SEPARATOR
 
 # Per tenant and collection: a long session against staging must not grow without bound.
@@ -154,8 +154,8 @@ def _judged(topic: str, decided: str | None, kind: str, problem: str) -> Finding
 
 
 class BehaviourChecker:
-    def __init__(self, facts: SpecFacts) -> None:
-        self.facts = facts
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
         self.tenants: dict[str, TenantMemory] = {}
         self.forms = WrittenForms()
 
@@ -179,7 +179,7 @@ class BehaviourChecker:
         if exchange.tenant is None or exchange.status >= 500:
             return findings
         memory = self.memory(exchange.tenant)
-        collection = self.facts.collections.get(operation.operation_id)
+        collection = self.catalogue.collection_roles.get(operation.operation_id)
         if collection is not None:
             declaration = collection.declaration
             if collection.is_list:
@@ -190,7 +190,7 @@ class BehaviourChecker:
                 findings += self._detail(
                     exchange, declaration, memory.collection(declaration.name), client_bases
                 )
-        task = self.facts.tasks.get(operation.operation_id)
+        task = self.catalogue.task_roles.get(operation.operation_id)
         if task is not None:
             findings += self._task(exchange, task.declaration, task.role, memory)
         return findings
@@ -447,7 +447,7 @@ class BehaviourChecker:
         match = exchange.match
         if exchange.tenant is None or match is None or not 200 <= exchange.status < 300:
             return
-        role = self.facts.by_path.get(match.path_item.path)
+        role = self.catalogue.collection_paths.get(match.path_item.path)
         if role is None or exchange.method in ("GET", "HEAD", "OPTIONS"):
             return
         memory = self.memory(exchange.tenant).collection(role.declaration.name)

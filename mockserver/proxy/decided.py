@@ -10,8 +10,8 @@ page_size -> `of("page_size")`, search_fields -> `of_all("search")`, ordering_fi
 -> the task's `of("outcome_reported")`; a decided Provenance's `reference` is the id to note.
 """
 
-from mockserver.setup_task.declaration import SetupTaskDeclaration
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 # (api, topic) -> the decision; (api, topic, collection) overrides it for one collection.
 # Topics: page_size (the default size and the maximum), search_fields, ordering_fields,

@@ -12,24 +12,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mockserver.app import build_dispatcher
+from mockserver.apis import load_api_module
 from mockserver.auth.keys import CredentialKeys
-from mockserver.auth.schemes import BEARER, TOKEN, by_keyword, declared_schemes
 from mockserver.auth.tokens import user_tenant
 from mockserver.drf.errors import APIError
+from mockserver.drf.generic import CollectionViews, collection_views
 from mockserver.drf.serializer import compile_body
 from mockserver.proxy.exchange import NOT_JSON, Exchange
-from mockserver.proxy.spec_facts import SpecFacts
 from mockserver.proxy.tenancy import TenantKeys, fake_tenant
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
 from mockserver.setup_task.rules import missing_paths
+from mockserver.setup_task.views import SetupTaskViews
+from mockserver.spec.catalogue import Catalogue
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.security import BEARER, TOKEN, by_keyword, declared_schemes
 from mockserver.state_file import save_state_file
+from mockserver.store.memory import MemoryStore
 
 logger = logging.getLogger("mockserver.proxy")
 # What a login answer calls the credential it issues, and how it is then sent: with the keyword
-# of a security scheme of that kind, as the specs declare it (auth/schemes.py).
+# of a security scheme of that kind, as the specs declare it (spec/security.py).
 ISSUED_CREDENTIALS = {"key": (TOKEN, BEARER), "access_token": (BEARER,)}
 
 
@@ -69,10 +72,10 @@ def _merge(into: dict[str, Any], state: dict[str, Any], views: dict[tuple[str, s
 
 
 class Recorder:
-    def __init__(self, facts: SpecFacts, apis: tuple[str, ...], keys: TenantKeys | None = None) -> None:
-        self.facts = facts
+    def __init__(self, catalogue: Catalogue, apis: tuple[str, ...], keys: TenantKeys | None = None) -> None:
+        self.catalogue = catalogue
         self.apis = apis
-        self.keywords = by_keyword(declared_schemes(facts.specs).values())
+        self.keywords = by_keyword(declared_schemes(catalogue.api_specs).values())
         self.keys = keys or TenantKeys()
         self.tenants: dict[str, RecordedTenant] = {}
         self.users: dict[str, str] = {}  # proxy tenant id -> the user it logged in as
@@ -94,7 +97,7 @@ class Recorder:
             self.hints[exchange.tenant] = exchange.tenant_hint or "no credential"
         recorded = self.tenants.setdefault(exchange.tenant, RecordedTenant())
         operation_id = exchange.operation.operation_id
-        collection = self.facts.collections.get(operation_id)
+        collection = self.catalogue.collection_roles.get(operation_id)
         if collection is not None:
             declaration = collection.declaration
             documents = recorded.documents.setdefault((declaration.api, declaration.name), {})
@@ -108,7 +111,7 @@ class Recorder:
                 values = list(exchange.match.path_params.values())
                 if values:
                     documents.pop(values[-1], None)
-        task = self.facts.tasks.get(operation_id)
+        task = self.catalogue.task_roles.get(operation_id)
         if task is not None and isinstance(data, dict) and isinstance(data.get("result"), str):
             where = (task.declaration.api, task.declaration.name)
             if task.role == "status":
@@ -135,10 +138,20 @@ class Recorder:
 
     # writing ----------------------------------------------------------------------------
     def save(self, path: Path) -> None:
+        """Each tenant's recorded state, cleaned by the collections' own serializers, written as a
+        state file; read from the catalogue, with no fake built."""
         settings = Settings(apis=self.apis, seed_fixtures=False)
-        dispatcher = build_dispatcher(settings)
-        views = {(v.declaration.api, v.declaration.name): v for v in dispatcher.views}
-        tasks = {(t.kind.api, t.kind.name): t for t in dispatcher.setup_tasks}
+        views: dict[tuple[str, str], CollectionViews] = {}
+        tasks: dict[tuple[str, str], SetupTaskViews] = {}
+        for api in self.catalogue.apis:
+            hooks = load_api_module(api.name).hooks  # a rule on what is stored (the line price)
+            for view in collection_views(api.spec, list(api.collections), hooks):
+                views[(api.name, view.declaration.name)] = view
+            for declaration in api.setup_tasks:
+                tasks[(api.name, declaration.name)] = SetupTaskViews(declaration, settings)
+        store = MemoryStore()
+        for view in views.values():
+            store.define_collection(view.declaration.store_spec())
         # One tenant of the fake may have been reached through several credentials (one key sent
         # as `Token dev` to Akinon and `Bearer dev` to Datawiz): their states are merged, never
         # one written over another.
@@ -160,14 +173,14 @@ class Recorder:
             for where in set(recorded.task_state) | set(recorded.is_required):
                 task = tasks.get(where)
                 if task is not None:
-                    state["values"].update(self._task_values(task, recorded, where, dispatcher.store.now()))
+                    state["values"].update(self._task_values(task, recorded, where, store.now()))
             name = self.tenant_name(tenant)
             if name is not None and (state["collections"] or state["values"]):
                 _merge(merged.setdefault(name, {"values": {}, "collections": {}}), state, views)
                 logger.info("record: the tenant of %s as %s", self.hints.get(tenant), name)
         for name, state in merged.items():
-            dispatcher.store.load_tenant(name, state)
-        save_state_file(dispatcher.store, path, self.credential_keys.key)
+            store.load_tenant(name, state)
+        save_state_file(store, path, self.credential_keys.key)
         logger.info("mockserver proxy: recorded %d tenant(s) into %s", len(merged), path)
 
     @staticmethod
@@ -175,16 +188,16 @@ class Recorder:
         task: Any, recorded: RecordedTenant, where: tuple[str, str], now: float
     ) -> dict[str, Any]:
         """The task's state from the fixtures' catalogues, made to answer what the traffic showed."""
-        kind = task.kind
+        declaration = task.declaration
         values = task.initial_values(fixtures_dir())
-        setup = values[kind.setup_value]
+        setup = values[declaration.setup_value]
         required = recorded.is_required.get(where)
-        if required == kind.answers[False]:
-            for path in missing_paths(setup[kind.source], setup[kind.target]):
-                setup[kind.target][path] = dict(setup[kind.source][path])
+        if required == declaration.answers[False]:
+            for path in missing_paths(setup[declaration.source], setup[declaration.target]):
+                setup[declaration.target][path] = dict(setup[declaration.source][path])
         status = recorded.task_state.get(where)
-        if status is not None and status != kind.idle:
-            ended = status in kind.outcomes
+        if status is not None and status != declaration.idle:
+            ended = status in declaration.outcomes
             setup["tasks_started"] = 1
             setup["task"] = {
                 "id": 1,
@@ -192,7 +205,7 @@ class Recorder:
                 "duration_seconds": 0.0 if ended else float(setup["settings"]["duration_seconds"]),
                 "polls_needed": 0,
                 "polls_seen": 0,
-                "outcome": status if ended else kind.default_outcome,
+                "outcome": status if ended else declaration.default_outcome,
                 "to_copy": [],
                 "settled": ended,
                 "copied": 0,

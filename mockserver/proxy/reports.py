@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from mockserver.proxy.spec_facts import SpecFacts
 from mockserver.proxy.violations import Violation
+from mockserver.spec.catalogue import Catalogue
 
 
 @dataclass
@@ -36,9 +36,9 @@ def _documented_key(status: int, documented: set[str]) -> str | None:
     return None
 
 
-def coverage(facts: SpecFacts, traffic: Traffic) -> dict[str, Any]:
+def coverage(catalogue: Catalogue, traffic: Traffic) -> dict[str, Any]:
     operations = []
-    for spec in facts.specs:
+    for spec in catalogue.api_specs:
         for operation in spec.operations:
             documented = set(operation.responses)
             seen = {status for (op_id, status) in traffic.seen if op_id == operation.operation_id}
@@ -67,7 +67,7 @@ def coverage(facts: SpecFacts, traffic: Traffic) -> dict[str, Any]:
 
 
 def report_data(
-    facts: SpecFacts,
+    catalogue: Catalogue,
     traffic: Traffic,
     violations: list[Violation],
     total: int,
@@ -85,7 +85,7 @@ def report_data(
         # where the traffic parts from a behaviour the project decided: never a failure
         "notes": [n.as_dict() for n in notes],
         "notes_by_kind": dict(Counter(n.kind for n in notes)),
-        "coverage": coverage(facts, traffic),
+        "coverage": coverage(catalogue, traffic),
     }
 
 
@@ -100,7 +100,7 @@ def _case(found: Violation) -> tuple[str, int]:
 
 def write_junit(
     path: Path,
-    facts: SpecFacts,
+    catalogue: Catalogue,
     traffic: Traffic,
     violations: list[Violation],
     notes: list[Violation] | None = None,
@@ -114,7 +114,7 @@ def write_junit(
     cases = sorted({(op, status) for (op, status) in traffic.seen} | set(by_case) | set(noted))
     never = [
         (op["operation"], status)
-        for op in coverage(facts, traffic)["operations"]
+        for op in coverage(catalogue, traffic)["operations"]
         for status in op["statuses_never_seen"]
     ]
     suite = ElementTree.Element(

@@ -6,9 +6,9 @@ recording."""
 from collections.abc import Mapping
 
 from mockserver.auth.keys import CredentialKeys
-from mockserver.auth.schemes import BEARER, SIGNATURE, TOKEN, AuthScheme
 from mockserver.auth.signature import parse_signature
 from mockserver.masking import mask_header
+from mockserver.spec.security import BEARER, SIGNATURE, TOKEN, AuthScheme
 
 ANONYMOUS = "anonymous"
 
@@ -32,7 +32,7 @@ def fake_tenant(
 ) -> str | None:
     """The tenant the fake gives a bare credential when it derives tenant ids with `keys`, as its
     authenticator does (a token key or an unknown bearer token; a signature's keyId). `schemes`:
-    the specs' security schemes by lower-cased keyword (auth/schemes.py by_keyword)."""
+    the specs' security schemes by lower-cased keyword (spec/security.py by_keyword)."""
     keyword, _, rest = (authorization or "").strip().partition(" ")
     rest, scheme = rest.strip(), schemes.get(keyword.lower())
     if not rest or scheme is None:

@@ -9,7 +9,7 @@ polls it needs and how it will end; its state is computed from the clock when re
 
 from typing import Any
 
-from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 Catalogue = dict[str, dict[str, Any]]
 SetupState = dict[str, Any]
@@ -19,10 +19,10 @@ class CatalogueError(ValueError):
     """A catalogue edit that names an item the wrong way."""
 
 
-def flatten(kind: SetupTaskDeclaration, tree: dict[str, Any]) -> Catalogue:
+def flatten(declaration: SetupTaskDeclaration, tree: dict[str, Any]) -> Catalogue:
     """The nested fixture form ({"countries": [{"code", "name", "cities": [...]}]}) -> flat paths."""
     catalogue: Catalogue = {}
-    levels = kind.levels
+    levels = declaration.levels
 
     def walk(nodes: list[dict[str, Any]], depth: int, prefix: str) -> None:
         level = levels[depth]
@@ -47,16 +47,16 @@ def missing_paths(source: Catalogue, target: Catalogue) -> list[str]:
     return sorted(path for path in source if path not in target)
 
 
-def is_required(kind: SetupTaskDeclaration, state: SetupState) -> bool:
-    return bool(missing_paths(state[kind.source], state[kind.target]))
+def is_required(declaration: SetupTaskDeclaration, state: SetupState) -> bool:
+    return bool(missing_paths(state[declaration.source], state[declaration.target]))
 
 
 def new_setup_state(
-    kind: SetupTaskDeclaration, source: Catalogue, target: Catalogue, duration: float, polls: int
+    declaration: SetupTaskDeclaration, source: Catalogue, target: Catalogue, duration: float, polls: int
 ) -> SetupState:
     return {
-        kind.source: source,
-        kind.target: target,
+        declaration.source: source,
+        declaration.target: target,
         "task": None,
         "tasks_started": 0,
         "next_outcomes": [],
@@ -68,15 +68,15 @@ def task_ended(task: dict[str, Any], now: float) -> bool:
     return now >= task["started_at"] + task["duration_seconds"] and task["polls_seen"] >= task["polls_needed"]
 
 
-def task_status_at(kind: SetupTaskDeclaration, task: dict[str, Any] | None, now: float) -> str:
+def task_status_at(declaration: SetupTaskDeclaration, task: dict[str, Any] | None, now: float) -> str:
     if task is None:
-        return kind.idle
-    return task["outcome"] if task_ended(task, now) else kind.running
+        return declaration.idle
+    return task["outcome"] if task_ended(task, now) else declaration.running
 
 
-def copied_by(kind: SetupTaskDeclaration, outcome: str, to_copy: list[str]) -> list[str]:
+def copied_by(declaration: SetupTaskDeclaration, outcome: str, to_copy: list[str]) -> list[str]:
     """What a task copies: everything, a deterministic first half (parents first), or nothing."""
-    copies = kind.outcomes[outcome]
+    copies = declaration.outcomes[outcome]
     if copies == "all":
         return list(to_copy)
     if copies == "first-half":
@@ -84,14 +84,14 @@ def copied_by(kind: SetupTaskDeclaration, outcome: str, to_copy: list[str]) -> l
     return []
 
 
-def settle(kind: SetupTaskDeclaration, state: SetupState, now: float) -> SetupState:
+def settle(declaration: SetupTaskDeclaration, state: SetupState, now: float) -> SetupState:
     """Apply an ended task's copy once; reading twice changes nothing."""
     task = state.get("task")
     if task is None or task.get("settled") or not task_ended(task, now):
         return state
-    source, target = state[kind.source], state[kind.target]
+    source, target = state[declaration.source], state[declaration.target]
     copied = []
-    for path in copied_by(kind, task["outcome"], task["to_copy"]):
+    for path in copied_by(declaration, task["outcome"], task["to_copy"]):
         # Only what still exists in the source and is still missing from the target (never twice).
         parent = path.rpartition("/")[0]
         if path in source and path not in target and (not parent or parent in target):
@@ -102,13 +102,13 @@ def settle(kind: SetupTaskDeclaration, state: SetupState, now: float) -> SetupSt
     return state
 
 
-def start_task(kind: SetupTaskDeclaration, state: SetupState, now: float) -> tuple[SetupState, bool]:
+def start_task(declaration: SetupTaskDeclaration, state: SetupState, now: float) -> tuple[SetupState, bool]:
     """Start a task unless one is running; returns whether one started."""
-    state = settle(kind, state, now)
-    if task_status_at(kind, state.get("task"), now) == kind.running:
+    state = settle(declaration, state, now)
+    if task_status_at(declaration, state.get("task"), now) == declaration.running:
         return state, False
     queue = state.get("next_outcomes") or []
-    outcome = queue.pop(0) if queue else kind.default_outcome
+    outcome = queue.pop(0) if queue else declaration.default_outcome
     state["next_outcomes"] = queue
     state["tasks_started"] = state.get("tasks_started", 0) + 1
     settings = state["settings"]
@@ -119,20 +119,20 @@ def start_task(kind: SetupTaskDeclaration, state: SetupState, now: float) -> tup
         "polls_needed": int(settings["polls"]),
         "polls_seen": 0,
         "outcome": outcome,
-        "to_copy": missing_paths(state[kind.source], state[kind.target]),
+        "to_copy": missing_paths(state[declaration.source], state[declaration.target]),
         "settled": False,
     }
     return state, True
 
 
-def poll_status(kind: SetupTaskDeclaration, state: SetupState, now: float) -> tuple[SetupState, str]:
+def poll_status(declaration: SetupTaskDeclaration, state: SetupState, now: float) -> tuple[SetupState, str]:
     """A status read: a task running now is reported so, and the read counts as one of its polls."""
     task = state.get("task")
     if task is not None and not task_ended(task, now):
         task["polls_seen"] += 1
-        return state, kind.running
-    state = settle(kind, state, now)
-    return state, task_status_at(kind, state.get("task"), now)
+        return state, declaration.running
+    state = settle(declaration, state, now)
+    return state, task_status_at(declaration, state.get("task"), now)
 
 
 def add_items(state: SetupState, catalogue: str, items: Catalogue) -> tuple[SetupState, dict[str, int]]:
@@ -162,8 +162,8 @@ def remove_items(state: SetupState, catalogue: str, paths: list[str]) -> tuple[S
     return state, len(doomed)
 
 
-def counts(kind: SetupTaskDeclaration, catalogue: Catalogue) -> dict[str, int]:
-    result = dict.fromkeys((level.name for level in kind.levels), 0)
+def counts(declaration: SetupTaskDeclaration, catalogue: Catalogue) -> dict[str, int]:
+    result = dict.fromkeys((level.name for level in declaration.levels), 0)
     for record in catalogue.values():
         result[record["level"]] += 1
     return result

@@ -12,7 +12,7 @@ from typing import Any
 
 from mockserver.settings import Settings
 from mockserver.setup_task import rules
-from mockserver.setup_task.declaration import SetupTaskDeclaration
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 from mockserver.store import clock
 from mockserver.store.base import Store
 
@@ -22,20 +22,22 @@ Change = Callable[[rules.SetupState, float], tuple[rules.SetupState, Any]]
 class SetupTaskState:
     """One declared task's state for any tenant, through the store."""
 
-    def __init__(self, kind: SetupTaskDeclaration, settings: Settings) -> None:
-        self.kind = kind
+    def __init__(self, declaration: SetupTaskDeclaration, settings: Settings) -> None:
+        self.declaration = declaration
         self._settings = settings
 
     def empty(self) -> rules.SetupState:
-        return rules.new_setup_state(self.kind, {}, {}, *self.timing())
+        return rules.new_setup_state(self.declaration, {}, {}, *self.timing())
 
     def timing(self) -> tuple[float, int]:
         """The task's seconds and polls: its declaration's, or the settings' override."""
-        return self._settings.task_timing(self.kind.name, self.kind.seconds, self.kind.polls)
+        return self._settings.task_timing(
+            self.declaration.name, self.declaration.seconds, self.declaration.polls
+        )
 
     def change(self, store: Store, tenant: str, change: Change) -> Any:
         """Run a pure change on the whole setup state (catalogues and task) at the store's time."""
-        now, kind = clock.time_of(store, tenant), self.kind
+        now, declaration = clock.time_of(store, tenant), self.declaration
         changed: dict[str, rules.SetupState] = {}
 
         def on_setup(setup: rules.SetupState | None) -> tuple[rules.SetupState, Any]:
@@ -49,22 +51,22 @@ class SetupTaskState:
                 changed["setup"] = state
                 return {"task": state.pop("task", None)}, result
 
-            result = store.mutate_value(tenant, kind.task_value, on_task)
+            result = store.mutate_value(tenant, declaration.task_value, on_task)
             return changed["setup"], result
 
-        return store.mutate_value(tenant, kind.setup_value, on_setup)
+        return store.mutate_value(tenant, declaration.setup_value, on_setup)
 
     def poll_status(self, store: Store, tenant: str) -> str:
         """A status read touching only the task, unless an ended task still has to copy.
 
         An idle or settled task is answered from a plain read; only a running task (whose polls
         are counted) or one that ended unsettled needs a write."""
-        now, kind = clock.time_of(store, tenant), self.kind
-        holder = store.get_value(tenant, kind.task_value)
+        now, declaration = clock.time_of(store, tenant), self.declaration
+        holder = store.get_value(tenant, declaration.task_value)
         if holder is not None:
             task = holder["task"]
             if task is None:
-                return kind.idle
+                return declaration.idle
             if task.get("settled") and rules.task_ended(task, now):
                 return task["outcome"]
 
@@ -73,13 +75,13 @@ class SetupTaskState:
                 return holder, None  # not split out yet: the full path decides
             task = holder["task"]
             if task is None:
-                return holder, kind.idle
+                return holder, declaration.idle
             if not rules.task_ended(task, now):
                 task["polls_seen"] += 1
-                return holder, kind.running
+                return holder, declaration.running
             return holder, task["outcome"] if task.get("settled") else None
 
-        status = store.mutate_value(tenant, kind.task_value, quick)
+        status = store.mutate_value(tenant, declaration.task_value, quick)
         if status is not None:
             return status
-        return self.change(store, tenant, lambda state, at: rules.poll_status(kind, state, at))
+        return self.change(store, tenant, lambda state, at: rules.poll_status(declaration, state, at))

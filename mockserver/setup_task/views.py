@@ -8,23 +8,23 @@ from typing import Any
 from mockserver.http import ApiRequest, ApiResponse, Handler
 from mockserver.settings import Settings
 from mockserver.setup_task import rules
-from mockserver.setup_task.declaration import SetupTaskDeclaration
 from mockserver.setup_task.state import SetupTaskState
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 
 class SetupTaskViews:
-    def __init__(self, kind: SetupTaskDeclaration, settings: Settings) -> None:
-        self.kind = kind
-        self.state = SetupTaskState(kind, settings)
+    def __init__(self, declaration: SetupTaskDeclaration, settings: Settings) -> None:
+        self.declaration = declaration
+        self.state = SetupTaskState(declaration, settings)
 
     def handlers(self) -> dict[str, Handler]:
         views = {"execute": self.execute, "status": self.status, "is_required": self.is_required}
-        return {operation_id: views[role] for role, operation_id in self.kind.operations.items()}
+        return {operation_id: views[role] for role, operation_id in self.declaration.operations.items()}
 
     def execute(self, request: ApiRequest) -> ApiResponse:
-        kind = self.kind
+        declaration = self.declaration
         self.state.change(
-            request.store, request.require_tenant(), lambda s, now: rules.start_task(kind, s, now)
+            request.store, request.require_tenant(), lambda s, now: rules.start_task(declaration, s, now)
         )
         return ApiResponse(204)
 
@@ -32,24 +32,31 @@ class SetupTaskViews:
         return ApiResponse(200, {"result": self.state.poll_status(request.store, request.require_tenant())})
 
     def is_required(self, request: ApiRequest) -> ApiResponse:
-        kind = self.kind
+        declaration = self.declaration
 
         def settle_and_check(state: rules.SetupState, now: float) -> tuple[rules.SetupState, bool]:
-            state = rules.settle(kind, state, now)
-            return state, rules.is_required(kind, state)
+            state = rules.settle(declaration, state, now)
+            return state, rules.is_required(declaration, state)
 
         required = self.state.change(request.store, request.require_tenant(), settle_and_check)
-        return ApiResponse(200, {"result": kind.answers[required]})
+        return ApiResponse(200, {"result": declaration.answers[required]})
 
     def initial_values(self, fixtures: Path) -> dict[str, Any]:
         """A new tenant's setup state: both catalogues from fixtures/<api>/<file>."""
-        kind = self.kind
+        declaration = self.declaration
 
         def catalogue(name: str) -> rules.Catalogue:
-            path = fixtures / kind.api / name
-            return rules.flatten(kind, json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
+            path = fixtures / declaration.api / name
+            return (
+                rules.flatten(declaration, json.loads(path.read_text(encoding="utf-8")))
+                if path.exists()
+                else {}
+            )
 
         state = rules.new_setup_state(
-            kind, catalogue(kind.source_fixtures), catalogue(kind.target_fixtures), *self.state.timing()
+            declaration,
+            catalogue(declaration.source_fixtures),
+            catalogue(declaration.target_fixtures),
+            *self.state.timing(),
         )
-        return {kind.setup_value: state}
+        return {declaration.setup_value: state}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from mockserver.spec.errors import StartupError, declaration_error
 from mockserver.spec.loader import ApiSpec, Operation, PathItem
 from mockserver.spec.provenance import (
     COLLECTION_BEHAVIOURS,
@@ -15,7 +16,7 @@ from mockserver.spec.provenance import (
     Provenances,
     read_provenance,
 )
-from mockserver.store.base import KEY_SEPARATOR, CollectionSpec
+from mockserver.store.base import CollectionSpec, key_of
 
 EXTENSION = "x-drf-collection"
 HYPERLINK = "x-drf-hyperlink"
@@ -42,10 +43,6 @@ _KEYS = {
 _NESTED_KEYS = {"lookup", "detail", "numbered"}
 
 
-class SpecError(ValueError):
-    """A declaration the engine cannot serve; the message names the file, the path and the key."""
-
-
 @dataclass(frozen=True)
 class Hyperlink:
     """A DRF hyperlinked field: the detail URL of `collection` for the values of `source_fields`
@@ -55,6 +52,18 @@ class Hyperlink:
     collection: str
     source_fields: tuple[str, ...]
     within: str = ""  # the list field whose items carry it ("" for the object itself)
+
+
+@dataclass(frozen=True)
+class RelatedField:
+    """A field of an upload whose value names an object of another collection
+    (`x-drf: {exists_in: {collection, field}}`): DRF's related field, checked against the store."""
+
+    within: str  # the list field whose items carry it ("" for the object itself)
+    field: str
+    collection: str  # the other collection's spec name
+    target_field: str  # the field of the other collection it holds
+    many: bool = False  # a list of ids (each must exist), not one
 
 
 @dataclass(frozen=True)
@@ -112,9 +121,14 @@ class CollectionDeclaration:
         return tuple(sorted({d.collection for d in self.derived if d.collection}))
 
     @cached_property
+    def related_fields(self) -> tuple["RelatedField", ...]:
+        """The upload form's fields that name an object of another collection (`x-drf.exists_in`)."""
+        return related_fields(self.input_schema)
+
+    @cached_property
     def references(self) -> frozenset[str]:
         """The collections the upload form's `x-drf.exists_in` names (each must hold the object)."""
-        return frozenset(related_references(self.input_schema))
+        return frozenset(related.collection for related in self.related_fields)
 
     @property
     def takes_uploads(self) -> bool:
@@ -143,7 +157,7 @@ class CollectionDeclaration:
         )
 
     def key_of(self, document: dict[str, Any]) -> str:
-        return KEY_SEPARATOR.join(str(document[name]) for name in self.key)
+        return key_of(document[name] for name in self.key)
 
     @property
     def writable_fields(self) -> tuple[str, ...]:
@@ -168,15 +182,11 @@ def store_name(api: str, collection: str) -> str:
     return f"{api}.{collection}"
 
 
-def _fail(spec: ApiSpec, where: str, message: str) -> SpecError:
-    return SpecError(f"{spec.source.name}: {where}: {message}")
-
-
 def _names(value: Any, spec: ApiSpec, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise _fail(spec, where, "expected a field name or a non-empty list of field names")
+        raise declaration_error(spec, where, "expected a field name or a non-empty list of field names")
     return tuple(value)
 
 
@@ -225,11 +235,13 @@ def _hyperlinks(
             links.append(Hyperlink(name, own, (), within))
             continue
         if not isinstance(declared, dict) or set(declared) != {"collection", "from"}:
-            raise _fail(spec, here, "expected `self` or {collection: <name>, from: [<field>, ...]}")
+            raise declaration_error(
+                spec, here, "expected `self` or {collection: <name>, from: [<field>, ...]}"
+            )
         fields = _names(declared["from"], spec, f"{here}.from")
         for source in fields:
             if source not in sources:
-                raise _fail(spec, f"{here}.from", f"no property {source!r} in this object")
+                raise declaration_error(spec, f"{here}.from", f"no property {source!r} in this object")
         links.append(Hyperlink(name, str(declared["collection"]), fields, within))
     return tuple(links)
 
@@ -237,7 +249,7 @@ def _hyperlinks(
 def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
     names = _PARAM.findall(item.path)
     if not names:
-        raise _fail(spec, where, f"{item.path} has no path parameter for the lookup")
+        raise declaration_error(spec, where, f"{item.path} has no path parameter for the lookup")
     parameter = names[-1]
     for operation in item.operations.values():
         for declared in operation.definition.get("parameters", []):
@@ -251,7 +263,7 @@ def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
                     or not pattern.startswith("^")
                     or not pattern.endswith("$")
                 ):
-                    raise _fail(
+                    raise declaration_error(
                         spec,
                         f"paths.{item.path}.parameters.{parameter}.schema.pattern",
                         f"a lookup needs an anchored pattern that matches no '/' (DRF's "
@@ -260,7 +272,7 @@ def _path_parameter(spec: ApiSpec, item: PathItem, where: str) -> str:
                     )
                 break
         else:
-            raise _fail(
+            raise declaration_error(
                 spec, f"paths.{item.path}.{operation.method.lower()}", f"no path parameter {parameter}"
             )
     return parameter
@@ -278,12 +290,12 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
         declarations.append(_read_one(spec, item, items, raw, where))
     known = {d.name: d for d in declarations}
     if len(known) != len(declarations):
-        raise _fail(spec, EXTENSION, "two collections share a name")
+        raise declaration_error(spec, EXTENSION, "two collections share a name")
     for declaration in declarations:
         for link in declaration.hyperlinks:
             target = known.get(link.collection)
             if target is None or target.detail_path is None:
-                raise _fail(
+                raise declaration_error(
                     spec,
                     f"{HYPERLINK} {declaration.name}.{link.field}",
                     f"{link.collection!r} is not a declared collection with a detail path",
@@ -291,7 +303,7 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
             # One field may hold a whole composite key (Datawiz's "complex identifier",
             # `<shop_id>_<document_id>`); otherwise one field per lookup field.
             if link.source_fields and len(link.source_fields) not in (1, len(target.key)):
-                raise _fail(
+                raise declaration_error(
                     spec,
                     f"{HYPERLINK} {declaration.name}.{link.field}.from",
                     f"{target.name} is looked up by {list(target.key)}: name one field per lookup "
@@ -302,7 +314,7 @@ def read_collections(spec: ApiSpec) -> list[CollectionDeclaration]:
                 _check_derived_source(spec, declaration, derived, known.get(derived.collection))
         for reference in sorted(declaration.references):
             if reference not in known:
-                raise _fail(
+                raise declaration_error(
                     spec,
                     f"{declaration.list_path} x-drf.exists_in",
                     f"{reference!r} is not a declared collection (name collections by their spec name)",
@@ -331,17 +343,21 @@ def _derived(
         here = f"{where}.properties.{name}.{DERIVED}"
         kinds = [k for k in _DERIVED_FORMS if isinstance(declared, dict) and k in declared]
         if len(kinds) != 1:
-            raise _fail(spec, here, f"expected one of {' or '.join(_DERIVED_FORMS.values())}")
+            raise declaration_error(spec, here, f"expected one of {' or '.join(_DERIVED_FORMS.values())}")
         kind = kinds[0]
         allowed = {kind} if kind == "weekday_of" else {kind, "where"}
         extra = sorted(set(declared) - allowed)
         if extra:
-            raise _fail(spec, f"{here}.{extra[0]}", f"unknown key (expected {_DERIVED_FORMS[kind]})")
+            raise declaration_error(
+                spec, f"{here}.{extra[0]}", f"unknown key (expected {_DERIVED_FORMS[kind]})"
+            )
         if not prop.get("readOnly"):
-            raise _fail(spec, here, "a derived field is read-only: declare `readOnly: true` beside it")
+            raise declaration_error(
+                spec, here, "a derived field is read-only: declare `readOnly: true` beside it"
+            )
         sent = stored_props.get(name)
         if isinstance(sent, dict) and not sent.get("readOnly"):
-            raise _fail(
+            raise declaration_error(
                 spec,
                 here,
                 f"the upload form has a writable {name!r}: a derived field is never taken from uploads",
@@ -350,27 +366,35 @@ def _derived(
         if kind == "weekday_of":
             source = declared[kind]
             if not isinstance(source, str) or (stored_props and source not in writable):
-                raise _fail(spec, f"{here}.weekday_of", f"{source!r} is not a stored field of this object")
+                raise declaration_error(
+                    spec, f"{here}.weekday_of", f"{source!r} is not a stored field of this object"
+                )
             found.append(Derived(name, "weekday", source=source))
             continue
         collection = declared[kind]
         if not isinstance(collection, str) or not _NAME.match(collection):
-            raise _fail(spec, f"{here}.{kind}", "expected a collection's spec name")
+            raise declaration_error(spec, f"{here}.{kind}", "expected a collection's spec name")
         pairs = declared.get("where")
         if (
             not isinstance(pairs, dict)
             or not pairs
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items())
         ):
-            raise _fail(spec, f"{here}.where", "expected {<their field>: <field of this object>, ...}")
+            raise declaration_error(
+                spec, f"{here}.where", "expected {<their field>: <field of this object>, ...}"
+            )
         for mine in pairs.values():
             if stored_props and mine not in writable:
-                raise _fail(spec, f"{here}.where", f"{mine!r} is not a stored field of this object")
+                raise declaration_error(
+                    spec, f"{here}.where", f"{mine!r} is not a stored field of this object"
+                )
         items = prop.get("items")
         if kind == "list_of" and not (isinstance(items, dict) and isinstance(items.get("properties"), dict)):
-            raise _fail(spec, here, "list_of needs `items` with the properties each listed object shows")
+            raise declaration_error(
+                spec, here, "list_of needs `items` with the properties each listed object shows"
+            )
         if kind == "count_of" and "integer" not in _schema_types(prop):
-            raise _fail(spec, here, "count_of needs `type: integer`")
+            raise declaration_error(spec, here, "count_of needs `type: integer`")
         found.append(
             Derived(name, "count" if kind == "count_of" else "list", collection, tuple(pairs.items()))
         )
@@ -387,49 +411,71 @@ def _check_derived_source(
 ) -> None:
     here = f"{DERIVED} {declaration.name}.{derived.field}"
     if other is None:
-        raise _fail(spec, here, f"{derived.collection!r} is not a declared collection")
+        raise declaration_error(spec, here, f"{derived.collection!r} is not a declared collection")
     theirs = set(other.writable_fields)
     for their_field, _ in derived.where:
         if their_field not in theirs:
-            raise _fail(spec, f"{here}.where.{their_field}", f"not a stored field of {other.name}")
+            raise declaration_error(
+                spec, f"{here}.where.{their_field}", f"not a stored field of {other.name}"
+            )
     if derived.kind == "list":
         shown = declaration.presented_schema["properties"][derived.field]["items"]["properties"]
         links = {link.field for link in declaration.hyperlinks if link.within == derived.field}
         for name in shown:
             if name not in theirs and name not in links:
-                raise _fail(
+                raise declaration_error(
                     spec, f"{here}.items.{name}", f"not a stored field of {other.name} (nor a hyperlink)"
                 )
 
 
-def related_references(schema: Any) -> set[str]:
-    """The collections an input schema's `x-drf.exists_in` references name."""
-    found: set[str] = set()
-    if isinstance(schema, dict):
-        reference = (schema.get("x-drf") or {}).get("exists_in")
-        if isinstance(reference, dict) and "collection" in reference:
-            found.add(str(reference["collection"]))
-        for value in schema.values():
-            found |= related_references(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            found |= related_references(value)
-    return found
+def related_fields(schema: dict[str, Any]) -> tuple["RelatedField", ...]:
+    """Every `x-drf.exists_in` reference of an upload form: on the object's own properties, on
+    the properties of its list fields' items (a receipt's cart items), and on the items of a list
+    of ids (a category manager's `shops`)."""
+    found: list[RelatedField] = []
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict):
+            continue
+        reference = _exists_in(prop)
+        if reference is not None:
+            found.append(RelatedField("", name, *reference))
+        items = prop.get("items")
+        if not isinstance(items, dict):
+            continue
+        reference = _exists_in(items)
+        if reference is not None:
+            found.append(RelatedField("", name, *reference, many=True))
+        for inner, inner_prop in (items.get("properties") or {}).items():
+            reference = _exists_in(inner_prop) if isinstance(inner_prop, dict) else None
+            if reference is not None:
+                found.append(RelatedField(name, inner, *reference))
+    return tuple(found)
+
+
+def _exists_in(schema: dict[str, Any]) -> tuple[str, str] | None:
+    reference = (schema.get("x-drf") or {}).get("exists_in")
+    if isinstance(reference, dict) and "collection" in reference:
+        return str(reference["collection"]), str(reference.get("field", ""))
+    return None
 
 
 def _read_one(
     spec: ApiSpec, item: PathItem, items: dict[str, PathItem], raw: Any, where: str
 ) -> CollectionDeclaration:
     if not isinstance(raw, dict):
-        raise _fail(spec, where, "expected a mapping")
+        raise declaration_error(spec, where, "expected a mapping")
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
-        raise _fail(spec, f"{where}.{unknown[0]}", f"unknown key (known: {', '.join(sorted(_KEYS))})")
+        raise declaration_error(
+            spec, f"{where}.{unknown[0]}", f"unknown key (known: {', '.join(sorted(_KEYS))})"
+        )
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise _fail(spec, f"{where}.name", "expected a lower-case name such as `relocate-documents`")
+        raise declaration_error(
+            spec, f"{where}.name", "expected a lower-case name such as `relocate-documents`"
+        )
     if item.view_name is None:
-        raise _fail(spec, f"paths.{item.path}", "a collection's path items need x-drf-view")
+        raise declaration_error(spec, f"paths.{item.path}", "a collection's path items need x-drf-view")
 
     post = item.operations.get("POST")
     body = (post.request_schemas_full.get("application/json") if post else None) or {}
@@ -438,76 +484,92 @@ def _read_one(
     page = _json_schema(listing, "200")
     presented = page_items(page) if page else None
     if presented is None:
-        raise _fail(spec, f"paths.{item.path}.get", "a collection needs a GET whose 200 is a page of results")
+        raise declaration_error(
+            spec, f"paths.{item.path}.get", "a collection needs a GET whose 200 is a page of results"
+        )
     inputs = input_schema.get("properties") or {}
     outputs = presented.get("properties") or {}
 
     detail_path = raw.get("detail")
     if detail_path is not None:
         if detail_path not in items:
-            raise _fail(spec, f"{where}.detail", f"no path item {detail_path}")
+            raise declaration_error(spec, f"{where}.detail", f"no path item {detail_path}")
         _path_parameter(spec, items[detail_path], f"{where}.detail")
         detail_get = items[detail_path].operations.get("GET")
         if _json_schema(detail_get, "200") is None:
-            raise _fail(spec, f"paths.{detail_path}.get", "a detail needs a GET answering 200 JSON")
+            raise declaration_error(
+                spec, f"paths.{detail_path}.get", "a detail needs a GET answering 200 JSON"
+            )
     key = _names(raw.get("lookup") or raw.get("upsert_key"), spec, f"{where}.lookup")
     if "upsert_key" in raw and "lookup" in raw and _names(raw["upsert_key"], spec, where) != key:
-        raise _fail(spec, f"{where}.upsert_key", "must name the lookup fields: they are one identity here")
+        raise declaration_error(
+            spec, f"{where}.upsert_key", "must name the lookup fields: they are one identity here"
+        )
     for name_ in key:
         if name_ not in outputs or (post is not None and name_ not in inputs):
-            raise _fail(spec, f"{where}.lookup", f"{name_!r} is not a property of the objects")
+            raise declaration_error(spec, f"{where}.lookup", f"{name_!r} is not a property of the objects")
 
     ordering = raw.get("ordering") or {}
     if not isinstance(ordering, dict):
-        raise _fail(spec, f"{where}.ordering", "expected {field: text|number|datetime|date}")
+        raise declaration_error(spec, f"{where}.ordering", "expected {field: text|number|datetime|date}")
     for field_name, kind in ordering.items():
         if field_name not in outputs:
-            raise _fail(spec, f"{where}.ordering.{field_name}", "not a property of the objects")
+            raise declaration_error(spec, f"{where}.ordering.{field_name}", "not a property of the objects")
         if kind not in SORT_KINDS:
-            raise _fail(spec, f"{where}.ordering.{field_name}", f"sort kind must be one of {SORT_KINDS}")
+            raise declaration_error(
+                spec, f"{where}.ordering.{field_name}", f"sort kind must be one of {SORT_KINDS}"
+            )
     default_ordering = tuple(raw.get("default_ordering") or ())
     for term in default_ordering:
         if term.lstrip("-") not in ordering:
-            raise _fail(spec, f"{where}.default_ordering", f"{term!r} is not an ordering field")
+            raise declaration_error(spec, f"{where}.default_ordering", f"{term!r} is not an ordering field")
     search = tuple(raw.get("search") or ())
     for field_name in search:
         if field_name not in outputs:
-            raise _fail(spec, f"{where}.search.{field_name}", "not a property of the objects")
+            raise declaration_error(spec, f"{where}.search.{field_name}", "not a property of the objects")
     sizes = {}
     for knob, default in (("page_size", 20), ("max_page_size", 1000)):
         value = raw.get(knob, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise _fail(spec, f"{where}.{knob}", "expected a positive integer")
+            raise declaration_error(spec, f"{where}.{knob}", "expected a positive integer")
         sizes[knob] = value
 
     nested: dict[str, NestedResource] = {}
     for field_name, declared in (raw.get("nested") or {}).items():
         here = f"{where}.nested.{field_name}"
         if not isinstance(declared, dict) or set(declared) - _NESTED_KEYS or "detail" not in declared:
-            raise _fail(spec, here, "expected {lookup: [...], detail: <path>, numbered: true|false}")
+            raise declaration_error(
+                spec, here, "expected {lookup: [...], detail: <path>, numbered: true|false}"
+            )
         items_schema = (outputs.get(field_name) or {}).get("items")
         if not isinstance(items_schema, dict) or "properties" not in items_schema:
-            raise _fail(spec, here, f"{field_name!r} is not a list of objects in the presented form")
+            raise declaration_error(
+                spec, here, f"{field_name!r} is not a list of objects in the presented form"
+            )
         lookup = _names(declared.get("lookup"), spec, f"{here}.lookup")
         numbered = declared.get("numbered", False)
         for name_ in lookup:
             # a numbered item's number may stay unshown (a line with only its url)
             if name_ not in items_schema["properties"] and not numbered:
-                raise _fail(spec, f"{here}.lookup", f"{name_!r} is not a property of the {field_name} items")
+                raise declaration_error(
+                    spec, f"{here}.lookup", f"{name_!r} is not a property of the {field_name} items"
+                )
         if declared["detail"] not in items:
-            raise _fail(spec, f"{here}.detail", f"no path item {declared['detail']}")
+            raise declaration_error(spec, f"{here}.detail", f"no path item {declared['detail']}")
         _path_parameter(spec, items[declared["detail"]], f"{here}.detail")
         if not isinstance(numbered, bool):
-            raise _fail(spec, f"{here}.numbered", "expected true or false")
+            raise declaration_error(spec, f"{here}.numbered", "expected true or false")
         sent = ((inputs.get(field_name) or {}).get("items") or {}).get("properties") or {}
         if numbered and (len(lookup) != 1 or not (sent.get(lookup[0]) or {"readOnly": True}).get("readOnly")):
-            raise _fail(spec, f"{here}.lookup", "a numbered item is looked up by one field no upload writes")
+            raise declaration_error(
+                spec, f"{here}.lookup", "a numbered item is looked up by one field no upload writes"
+            )
         nested[field_name] = NestedResource(field_name, lookup, declared["detail"], numbered)
 
     hyperlinks = _hyperlinks(spec, f"{item.path} presented form", presented, name, input_schema)
     for link in hyperlinks:
         if link.within and not link.source_fields and link.within not in nested:
-            raise _fail(
+            raise declaration_error(
                 spec,
                 f"{item.path} presented form.{link.within}[].{link.field}.{HYPERLINK}",
                 f"a self link of a {link.within} item needs {link.within!r} declared under nested",
@@ -515,7 +577,7 @@ def _read_one(
     derived = _derived(spec, f"{item.path} presented form", presented, input_schema or presented)
     hook = raw.get("hook")
     if hook is not None and not isinstance(hook, str):
-        raise _fail(spec, f"{where}.hook", "expected the name of a rule hook")
+        raise declaration_error(spec, f"{where}.hook", "expected the name of a rule hook")
     try:
         provenance = read_provenance(
             raw.get("provenance"),
@@ -525,10 +587,10 @@ def _read_one(
             {"search": search, "ordering": tuple(ordering)},
         )
     except ProvenanceError as error:
-        raise SpecError(f"{spec.source.name}: {error}") from None
+        raise StartupError(f"{spec.source.name}: {error}") from None
     fixtures = raw.get("fixtures", f"{name}.json")
     if not isinstance(fixtures, str) or "/" in fixtures or not fixtures.endswith(".json"):
-        raise _fail(spec, f"{where}.fixtures", "expected a file name such as `products.json`")
+        raise declaration_error(spec, f"{where}.fixtures", "expected a file name such as `products.json`")
     return CollectionDeclaration(
         api=spec.name,
         name=name,

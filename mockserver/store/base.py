@@ -7,7 +7,7 @@ memory store formats only when the journal is read; a shared store formats it on
 (store/journal.py, entry()).
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, Protocol, TypeVar
@@ -24,6 +24,24 @@ def ordering_field(term: str) -> str:
     """The field an ordering term names: DRF's OrderingFilter takes one leading `-` as descending,
     so `--name` names the field `-name`, which no collection has (the term is ignored)."""
     return term[1:] if term.startswith("-") else term
+
+
+def key_of(values: Iterable[Any]) -> str:
+    """A composite key as URLs show it and the store names it: its values joined with "_". The one
+    place a key is joined (mockserver/spec/catalogue.py offers it to every reader)."""
+    return KEY_SEPARATOR.join(map(str, values))
+
+
+def item_key(item: Mapping[str, Any], fields: Sequence[str]) -> str:
+    """The key of an object or a nested item looked up by `fields`; a missing field shows as
+    "None", as a URL built from the object would."""
+    return KEY_SEPARATOR.join(str(item.get(name)) for name in fields)
+
+
+def nulls_last(value: Any) -> tuple[bool, Any]:
+    """A sort value as a key that orders a null after every value (both stores sort so)."""
+    # Only values of one kind meet in a comparison: every None shares the placeholder 0.
+    return (value is None, 0 if value is None else value)
 
 
 def sort_value(kind: str, value: Any) -> Any:
@@ -63,7 +81,7 @@ class CollectionSpec:
     def key_of(self, document: dict[str, Any]) -> str:
         if isinstance(self.key_field, str):
             return str(document[self.key_field])
-        return KEY_SEPARATOR.join(str(document[name]) for name in self.key_field)
+        return key_of(document[name] for name in self.key_field)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,15 @@ from typing import Any
 
 import orjson
 
-from mockserver.store.base import CollectionSpec, QueryResult, R, TenantSeed, UpsertCounts, sort_value
+from mockserver.store.base import (
+    CollectionSpec,
+    QueryResult,
+    R,
+    TenantSeed,
+    UpsertCounts,
+    nulls_last,
+    sort_value,
+)
 from mockserver.store.clock import VirtualClock
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
@@ -19,11 +27,6 @@ from mockserver.store.search_index import Ranking, SearchIndex, search_terms, se
 
 ALL_TENANTS = "*"
 _NO_DOCUMENTS: dict[str, bytes] = {}  # never written to
-
-
-def _null_aware(value: Any) -> tuple[bool, Any]:
-    # Only values of one kind meet in a comparison: every None shares the placeholder 0.
-    return (value is None, 0 if value is None else value)
 
 
 def _once(seen: dict[Any, Any], value: Any) -> Any:
@@ -115,7 +118,7 @@ class _Collection:
             index = self._field_index[term.lstrip("-")]
             values = self.sort_values
             # None sorts last ascending and first descending, as PostgreSQL orders NULLs.
-            keys.sort(key=lambda k, i=index: _null_aware(values[k][i]), reverse=descending)
+            keys.sort(key=lambda k, i=index: nulls_last(values[k][i]), reverse=descending)
         self._sorted_keys[ordering] = keys
         return keys
 

@@ -33,11 +33,12 @@ from mockserver.store.base import (
     StoreUnavailable,
     TenantSeed,
     UpsertCounts,
+    nulls_last,
     sort_value,
 )
 from mockserver.store.journal import JournalRecord
 from mockserver.store.journal import entry as journal_entry
-from mockserver.store.memory import ALL_TENANTS, _null_aware
+from mockserver.store.memory import ALL_TENANTS
 from mockserver.store.redis_mirror import SearchMirrors
 from mockserver.store.search_index import search_terms, search_text
 from mockserver.store.sort_keys import members
@@ -469,7 +470,7 @@ class RedisStore:
         for term in reversed(ordering):
             name = term.lstrip("-")
             ordered.sort(
-                key=lambda k, n=name: _null_aware(sort_value(kinds[n], decoded[k].get(n))),
+                key=lambda k, n=name: nulls_last(sort_value(kinds[n], decoded[k].get(n))),
                 reverse=term.startswith("-"),
             )
         for term in terms:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue
 from mockserver.setup_task import rules as model
 
-KIND = facts("akinon").task
+KIND = catalogue().api("akinon").task
 
 TREE = {
     "countries": [

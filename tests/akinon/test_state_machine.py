@@ -8,7 +8,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from starlette.testclient import TestClient  # noqa: E402
 
-from contract_tests.spec_facts import facts  # noqa: E402
+from mockserver.apis import catalogue  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 from mockserver.store.base import Store  # noqa: E402
@@ -17,7 +17,7 @@ from tests.redis_server import machine_tests  # noqa: E402
 
 BASE = "/api/v1/oms/setup/addresses/"
 H = {"Authorization": "Token machine"}
-TASK = facts("akinon").task
+TASK = catalogue().api("akinon").task
 STATUSES = set(TASK.states)
 
 

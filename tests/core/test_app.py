@@ -7,9 +7,10 @@ import yaml
 from openapi_spec_validator import validate
 
 from mockserver.apis import spec_path
-from mockserver.app import StartupError, bind_operations, create_app, load_specs
+from mockserver.app import bind_operations, create_app
 from mockserver.resources import specs_dir
 from mockserver.settings import KNOWN_APIS, Settings
+from mockserver.spec.errors import StartupError
 from mockserver.spec.loader import load_spec
 
 SPEC_FILES = sorted(p.name for p in specs_dir().glob("*.yaml"))
@@ -35,9 +36,10 @@ def test_an_operation_without_a_handler_stops_start_up():
 @pytest.mark.parametrize("apis", [KNOWN_APIS, ("akinon",), ("datawiz",)])
 def test_the_app_starts_for_each_api_selection(apis):
     app = create_app(Settings(apis=apis))
-    served = {op.operation_id for spec in app.state.dispatcher.specs for op in spec.operations}
-    _, specs = load_specs(apis)
+    served = set(app.state.dispatcher.bindings)
+    specs = [load_spec(spec_path(api)) for api in apis]
     assert {op.operation_id for spec in specs for op in spec.operations} <= served
+    assert app.catalogue.names == apis
 
 
 def _concrete(path: str) -> str:
@@ -47,7 +49,7 @@ def _concrete(path: str) -> str:
 def test_every_operation_is_routed_to_its_handler(make_client):
     client = make_client()
     dispatcher = client.app.state.dispatcher
-    for spec in dispatcher.specs:
+    for spec in dispatcher.catalogue.specs:
         for op in spec.operations:
             match = dispatcher.router.match(_concrete(op.path))
             assert match is not None, op.path

@@ -5,12 +5,12 @@ from starlette.requests import Request
 
 from mockserver.apis import spec_path
 from mockserver.auth import Authenticator
-from mockserver.auth.schemes import declared_schemes
 from mockserver.auth.signature import sign, signing_string
 from mockserver.auth.tokens import forget, issue_akinon_key, issue_bearer
 from mockserver.drf.errors import AuthenticationFailed, NotAuthenticated
 from mockserver.settings import Settings
 from mockserver.spec.loader import load_spec
+from mockserver.spec.security import declared_schemes
 from mockserver.store import MemoryStore, VirtualClock
 
 # The packaged specs' security schemes (tokenAuth, oauth2, httpSignature); the header values

@@ -1,16 +1,17 @@
 """The spec is the only source of an auth keyword: the fake accepts and challenges with what a
 security scheme declares (`x-drf-auth-keyword`, OAuth2's Bearer, an `http` scheme's name), and a
-scheme it could not check stops start-up (mockserver/auth/schemes.py)."""
+scheme it could not check stops start-up (mockserver/spec/security.py)."""
 
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.spec_facts import facts
-from mockserver.app import StartupError, create_app
-from mockserver.auth.schemes import SIGNATURE, TOKEN, auth_schemes
+from mockserver.apis import catalogue
+from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.spec.errors import StartupError
+from mockserver.spec.security import SIGNATURE, TOKEN, auth_schemes
 from tests.spec_copies import spec_copy
 
 
@@ -30,15 +31,15 @@ def _keyword(value: str):
 
 
 def test_the_packaged_schemes_are_read_from_the_specs():
-    akinon = auth_schemes(facts("akinon").spec.security_schemes)
-    datawiz = auth_schemes(facts("datawiz").spec.security_schemes)
+    akinon = auth_schemes(catalogue().api("akinon").spec.security_schemes)
+    datawiz = auth_schemes(catalogue().api("datawiz").spec.security_schemes)
     assert {s.kind for s in akinon.values()} == {TOKEN}
     assert SIGNATURE in {s.kind for s in datawiz.values()}
 
 
 def test_a_keyword_changed_in_a_spec_copy_is_what_the_fake_accepts_and_challenges_with(tmp_path: Path):
     specs, fixtures = spec_copy(tmp_path, _keyword("Key"), "akinon")
-    status = facts("akinon", specs)
+    status = catalogue(specs).api("akinon")
     path = status.operation(status.task.operations["status"]).path
     app = create_app(Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures))
     with TestClient(app) as client:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import StartupError, create_app
+from mockserver.app import create_app
 from mockserver.settings import Settings
 from mockserver.spec.collections import Hyperlink
+from mockserver.spec.errors import StartupError
 from tests.spec_copies import spec_copy
 
 BEARER = {"Authorization": "Bearer complex-references"}
@@ -25,9 +26,9 @@ RECEIVE = {
 
 
 def test_links_read_from_the_declarations() -> None:
-    from contract_tests.spec_facts import facts
+    from mockserver.apis import catalogue
 
-    datawiz = facts("datawiz")
+    datawiz = catalogue().api("datawiz")
     refund_link = Hyperlink("receive_document_url", "receive-documents", ("receive_document_id",), "products")
     assert refund_link in datawiz.collection("supplier-refunds").hyperlinks
     pay_link = Hyperlink("receive_document_url", "receive-documents", ("receive_document_id",))

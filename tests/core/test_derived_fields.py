@@ -64,9 +64,9 @@ class CountingStore(MemoryStore):
 
 def test_a_page_reads_the_other_collection_once_per_version() -> None:
     """Twenty managers ask one index; a write to the access list builds the next one."""
-    from contract_tests.spec_facts import facts
+    from mockserver.apis import catalogue
 
-    datawiz = facts("datawiz")
+    datawiz = catalogue().api("datawiz")
     managers, access = datawiz.collection("category-managers"), datawiz.collection("categorymanager-products")
     store = CountingStore()
     store.define_collection(access.store_spec())

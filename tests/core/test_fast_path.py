@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract_tests.spec_facts import facts
-from mockserver.app import RelatedObjects
+from mockserver.apis import catalogue
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.fast_path import canonical_schema, compile_fast_body
+from mockserver.drf.related import RelatedObjects
 from mockserver.drf.serializer import compile_body
 from mockserver.store import MemoryStore
 
@@ -25,7 +25,7 @@ EDGES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\x00\x7f
 
 
 def request_schema(api: str, operation_id: str) -> dict:
-    return facts(api).operation(operation_id).request_schemas["application/json"]
+    return catalogue().api(api).operation(operation_id).request_schemas["application/json"]
 
 
 # Mostly canonical values, so that many bodies reach the fast path and the property is tested
@@ -228,7 +228,7 @@ def test_every_datawiz_upload_has_a_canonical_form(operation_id):
 def test_related_objects_are_looked_up_at_once_when_the_lookup_offers_it():
 
     store = MemoryStore()
-    products = facts("datawiz").collection("products").store_spec()
+    products = catalogue().api("datawiz").collection("products").store_spec()
     store.define_collection(products)
     store.upsert_documents("t", products.name, [{"product_id": "p-1"}])
     fast = compile_fast_body(RELOCATE)

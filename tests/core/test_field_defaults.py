@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import StartupError, create_app
+from mockserver.app import create_app
 from mockserver.drf.errors import ValidationFailed
 from mockserver.drf.serializer import validate_body
 from mockserver.settings import Settings
+from mockserver.spec.errors import StartupError
 from tests.spec_copies import spec_copy
 
 SCHEMA = {

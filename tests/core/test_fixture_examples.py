@@ -5,10 +5,10 @@ import json
 import jsonschema
 import pytest
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue
 from mockserver.resources import fixtures_dir
 
-SPEC = facts("datawiz").spec
+SPEC = catalogue().api("datawiz").spec
 SCHEMAS = SPEC.document["components"]["schemas"]
 CASES = {
     "collection-empty.json": SCHEMAS["RelocateDocumentPage"],

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import StartupError, create_app
+from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.spec.errors import StartupError
 from tests.spec_copies import spec_copy
 
 H = {"Authorization": "Bearer numbered-lines"}

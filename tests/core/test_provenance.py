@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from mockserver.setup_task.declaration import read_setup_tasks
 
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
@@ -17,7 +18,6 @@ from mockserver.apis import spec_path
 from mockserver.app import StartupError, create_app
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
-from mockserver.setup_task.declaration import read_setup_tasks
 from mockserver.spec.collections import SpecError, read_collections
 from mockserver.spec.loader import load_spec
 from mockserver.spec.provenance import decision_text

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue as served
+from mockserver.spec.catalogue import key_of
 from tests.datawiz import test_published_client_resources as catalogue
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 
@@ -48,11 +49,11 @@ class Upload:
 
 # Fields the service derives from other resources (x-drf-derived): a read made before the related
 # upload shows them as they were then (checked once everything is uploaded, below).
-DERIVED = {c.name: {d.field for d in c.derived if d.collection} for c in facts("datawiz").collections}
+DERIVED = {c.name: {d.field for d in c.derived if d.collection} for c in served().api("datawiz").collections}
 
 
 def _key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
-    return "_".join(str(item[name]) for name in fields)
+    return key_of(item[name] for name in fields)
 
 
 def _as_shown(field: str, value: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.spec.catalogue import key_of
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.datawiz.test_published_client_resources import client  # noqa: F401  (the TLS fixture)
 
@@ -77,7 +78,7 @@ UPLOADS: list[tuple[str, tuple[str, ...], list[dict[str, Any]], int]] = [
 
 
 def _key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
-    return "_".join(str(item[f]) for f in fields)
+    return key_of(item[f] for f in fields)
 
 
 def same(shown: Any, sent: Any) -> bool:

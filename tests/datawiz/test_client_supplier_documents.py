@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.spec.catalogue import key_of
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.datawiz.test_client_documents import PRODUCTS, assert_read_back, catalogue  # noqa: F401
 from tests.datawiz.test_published_client_resources import client  # noqa: F401  (the TLS fixture)
@@ -85,7 +86,7 @@ def _pay(i: int, receive_key: str) -> dict[str, Any]:
 
 
 def _key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
-    return "_".join(str(item[f]) for f in fields)
+    return key_of(item[f] for f in fields)
 
 
 PURCHASES = [_purchase(i) for i in range(CHUNK_SIZE + 5)]

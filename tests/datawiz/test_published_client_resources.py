@@ -9,6 +9,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.spec.catalogue import key_of
 from mockserver.tls import generate_localhost_certificate
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.live_server import live_server
@@ -103,7 +104,7 @@ UPLOADS: list[tuple[str, tuple[str, ...], list[dict[str, Any]]]] = [
 
 
 def _key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
-    return "_".join(str(item[f]) for f in fields)
+    return key_of(item[f] for f in fields)
 
 
 @pytest.fixture(scope="module")

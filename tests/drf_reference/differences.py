@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue
 from tests.drf_reference.compare import Answer, Exchange
 
 DECISIONS = "specs/decisions/drf-fidelity.md"
-KEY_FIELDS = facts("datawiz").key_fields  # every declared key field and reference to one
+KEY_FIELDS = catalogue().api("datawiz").key_fields  # every declared key field and reference to one
 
 
 @dataclass(frozen=True)

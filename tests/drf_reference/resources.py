@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.apis import spec_path
-from mockserver.auth.schemes import BEARER, TOKEN, auth_schemes
 from mockserver.resources import specs_dir
-from mockserver.spec.collections import CollectionDeclaration, read_collections, related_references
+from mockserver.spec.collections import CollectionDeclaration, read_collections
 from mockserver.spec.loader import ApiSpec, load_spec
+from mockserver.spec.security import BEARER, TOKEN, auth_schemes
 
 API = "datawiz"  # the API the reference serves; its spec file comes from the API registry
 # The process running the reference is told which spec copy and collections to serve.
@@ -198,7 +198,7 @@ def _needed(declarations: list[CollectionDeclaration], wanted: set[str]) -> set[
         needed.add(name)
         declaration = by_name[name]
         pending += [link.collection for link in declaration.hyperlinks]
-        pending += sorted(related_references(declaration.input_schema))
+        pending += sorted(declaration.references)
     return needed
 
 
@@ -211,7 +211,7 @@ def load_resources() -> list[ResourceSpec]:
     return [resource_of(spec, d) for d in declarations if d.name in needed]
 
 
-# Stock DRF authentication classes by how a scheme's credential is checked (auth/schemes.py).
+# Stock DRF authentication classes by how a scheme's credential is checked (spec/security.py).
 AUTHENTICATION_CLASSES = {
     BEARER: "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
     TOKEN: "rest_framework.authentication.TokenAuthentication",

@@ -8,13 +8,13 @@ import time
 import httpx
 import orjson
 
-from contract_tests.spec_facts import facts
+from mockserver.apis import catalogue
 from mockserver.app import create_app
 from mockserver.settings import Settings
 from tests.live_server import live_server, read_answer
 
-PRODUCTS = facts("datawiz").collection("products")
-KEYWORD = facts("datawiz").auth_keyword
+PRODUCTS = catalogue().api("datawiz").collection("products")
+KEYWORD = catalogue().api("datawiz").auth_keyword
 AUTH = {"Authorization": f"{KEYWORD} body-arrival"}
 
 

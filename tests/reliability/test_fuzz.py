@@ -13,9 +13,8 @@ import pytest
 from contract_tests.conformance import check_operations
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
-from contract_tests.spec_facts import facts
 from contract_tests.target import Credentials, in_process_target
-from mockserver.apis import spec_path
+from mockserver.apis import catalogue, spec_path
 from mockserver.app import create_app
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
@@ -26,8 +25,8 @@ EXAMPLES = int(os.environ.get("MOCKSERVER_FUZZ_EXAMPLES", "4"))
 @pytest.mark.parametrize(
     ("api", "spec"),
     [
-        ("akinon", facts("akinon").spec_path.name),
-        ("datawiz", facts("datawiz").spec_path.name),
+        ("akinon", catalogue().api("akinon").spec_path.name),
+        ("datawiz", catalogue().api("datawiz").spec_path.name),
         ("datawiz", spec_path("control").name),  # the fake's own API
     ],
 )

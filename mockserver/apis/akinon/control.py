@@ -8,13 +8,14 @@ from typing import Any
 from mockserver.drf.errors import ValidationFailed
 from mockserver.http import ApiRequest, ApiResponse
 from mockserver.setup_task import rules
-from mockserver.setup_task.views import SetupTaskViews
+from mockserver.setup_task.state import SetupTaskState
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 API_NAME = "akinon"
 
 
-def _task(request: ApiRequest) -> SetupTaskViews:
-    return next(views for views in request.app.setup_tasks if views.kind.api == API_NAME)
+def _task(request: ApiRequest) -> SetupTaskDeclaration:
+    return request.app.catalogue.api(API_NAME).setup_tasks[0]  # the address setup
 
 
 def _change(request: ApiRequest, change: Any) -> Any:
@@ -24,23 +25,23 @@ def _change(request: ApiRequest, change: Any) -> Any:
         )
     request.app.tenants.ensure_tenant(request.tenant)
     try:
-        return _task(request).state.change(request.store, request.tenant, change)
+        return SetupTaskState(_task(request), request.settings).change(request.store, request.tenant, change)
     except rules.CatalogueError as error:
         raise ValidationFailed({"non_field_errors": [str(error)]}) from None
 
 
 def get_addresses(request: ApiRequest) -> ApiResponse:
-    kind = _task(request).kind
+    declaration = _task(request)
 
     def read(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
-        state = rules.settle(kind, state, now)
+        state = rules.settle(declaration, state, now)
         task = state.get("task")
-        missing = rules.missing_paths(state[kind.source], state[kind.target])
+        missing = rules.missing_paths(state[declaration.source], state[declaration.target])
         summary = {
-            "status": rules.task_status_at(kind, task, now),
+            "status": rules.task_status_at(declaration, task, now),
             "is_required": bool(missing),
-            kind.source: rules.counts(kind, state[kind.source]),
-            kind.target: rules.counts(kind, state[kind.target]),
+            declaration.source: rules.counts(declaration, state[declaration.source]),
+            declaration.target: rules.counts(declaration, state[declaration.target]),
             "missing": missing[:200],
             "missing_count": len(missing),
             "task": None if task is None else {k: v for k, v in task.items() if k != "to_copy"},
@@ -49,8 +50,8 @@ def get_addresses(request: ApiRequest) -> ApiResponse:
             "now": now,  # the tenant's clock: what the task's times are read against
         }
         if request.query.get("full") in ("1", "true"):
-            summary[f"{kind.source}_addresses"] = state[kind.source]
-            summary[f"{kind.target}_addresses"] = state[kind.target]
+            summary[f"{declaration.source}_addresses"] = state[declaration.source]
+            summary[f"{declaration.target}_addresses"] = state[declaration.target]
         return state, summary
 
     return ApiResponse(200, _change(request, read))
@@ -58,7 +59,7 @@ def get_addresses(request: ApiRequest) -> ApiResponse:
 
 def set_next_outcomes(request: ApiRequest) -> ApiResponse:
     outcomes = request.body["outcomes"]
-    declared = _task(request).kind.outcomes
+    declared = _task(request).outcomes
     # DRF's ListField of choices: the bad items by their index.
     errors = {
         str(index): [f'"{outcome}" is not a valid choice.']
@@ -76,31 +77,31 @@ def set_next_outcomes(request: ApiRequest) -> ApiResponse:
 
 
 def add_omnitron_addresses(request: ApiRequest) -> ApiResponse:
-    kind = _task(request).kind
+    declaration = _task(request)
     try:
-        addresses = rules.flatten(kind, request.body)
+        addresses = rules.flatten(declaration, request.body)
     except rules.CatalogueError as error:
-        raise ValidationFailed({kind.levels[0].key: [str(error)]}) from None
+        raise ValidationFailed({declaration.levels[0].key: [str(error)]}) from None
 
     def add(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
-        state = rules.settle(kind, state, now)
-        state, result = rules.add_items(state, kind.source, addresses)
-        return state, {**result, "is_required": rules.is_required(kind, state)}
+        state = rules.settle(declaration, state, now)
+        state, result = rules.add_items(state, declaration.source, addresses)
+        return state, {**result, "is_required": rules.is_required(declaration, state)}
 
     return ApiResponse(200, _change(request, add))
 
 
 def remove_omnitron_addresses(request: ApiRequest) -> ApiResponse:
-    kind = _task(request).kind
+    declaration = _task(request)
     raw = request.query.get("paths", "")
     paths = [p.strip().strip("/") for p in raw.split(",") if p.strip()]
     if not paths:
         raise ValidationFailed({"paths": ["Name address paths, e.g. ?paths=TR/34,DE."]})
 
     def remove(state: rules.SetupState, now: float) -> tuple[rules.SetupState, dict[str, Any]]:
-        state = rules.settle(kind, state, now)
-        state, removed = rules.remove_items(state, kind.source, paths)
-        return state, {"removed": removed, "is_required": rules.is_required(kind, state)}
+        state = rules.settle(declaration, state, now)
+        state, removed = rules.remove_items(state, declaration.source, paths)
+        return state, {"removed": removed, "is_required": rules.is_required(declaration, state)}
 
     return ApiResponse(200, _change(request, remove))
 

@@ -20,7 +20,7 @@ copies: all, first-half, none; one outcome is the default).
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.spec.collections import SpecError
+from mockserver.spec.errors import StartupError, declaration_error
 from mockserver.spec.loader import ApiSpec, Operation
 from mockserver.spec.provenance import NONE, TASK_BEHAVIOURS, ProvenanceError, Provenances, read_provenance
 
@@ -75,16 +75,12 @@ class SetupTaskDeclaration:
         return f"{self.api}.task.{self.name}"
 
 
-def _fail(spec: ApiSpec, where: str, message: str) -> SpecError:
-    return SpecError(f"{spec.source.name}: {where}: {message}")
-
-
 def _result_schema(spec: ApiSpec, operation: Operation, where: str) -> dict[str, Any]:
     response = operation.responses.get("200")
     schema = response.content.get("application/json") if response else None
     result = ((schema or {}).get("properties") or {}).get("result")
     if not isinstance(result, dict) or not isinstance(result.get("enum"), list):
-        raise _fail(spec, where, "its 200 answer must be {result: <one of an enum>}")
+        raise declaration_error(spec, where, "its 200 answer must be {result: <one of an enum>}")
     return result
 
 
@@ -93,7 +89,9 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
     result = _result_schema(spec, operation, where)
     roles = result.get(STATES)
     if not isinstance(roles, dict) or list(roles) != list(result["enum"]):
-        raise _fail(spec, f"{where}.{STATES}", "must give every value of the enum, in its order, a role")
+        raise declaration_error(
+            spec, f"{where}.{STATES}", "must give every value of the enum, in its order, a role"
+        )
     idle = running = default = None
     outcomes: dict[str, str] = {}
     for state, role in roles.items():
@@ -105,18 +103,18 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
             running = state
         elif kind == "outcome":
             if role.get("copies") not in COPIES:
-                raise _fail(spec, f"{here}.copies", f"expected one of {COPIES}")
+                raise declaration_error(spec, f"{here}.copies", f"expected one of {COPIES}")
             outcomes[state] = role["copies"]
             if role.get("default"):
                 default = state if default is None else ""
         else:
-            raise _fail(
+            raise declaration_error(
                 spec,
                 here,
                 "expected {role: idle}, {role: running} (once each) or {role: outcome, copies: ...}",
             )
     if idle is None or running is None or not outcomes or not default:
-        raise _fail(
+        raise declaration_error(
             spec, f"{where}.{STATES}", "needs one idle, one running and outcomes, exactly one the default"
         )
     return idle, running, outcomes, default
@@ -135,7 +133,7 @@ def _running(spec: ApiSpec, where: str, raw: Any) -> tuple[float, int]:
         or not isinstance(polls, int)
         or polls < 0
     ):
-        raise _fail(
+        raise declaration_error(
             spec, where, "expected {seconds: <number, at least 0>, polls: <whole number, at least 0>}"
         )
     return float(seconds), polls
@@ -144,7 +142,7 @@ def _running(spec: ApiSpec, where: str, raw: Any) -> tuple[float, int]:
 def read_setup_tasks(spec: ApiSpec) -> list[SetupTaskDeclaration]:
     declared = spec.document.get(TASKS) or {}
     if not isinstance(declared, dict):
-        raise _fail(spec, TASKS, "expected a mapping of task names")
+        raise declaration_error(spec, TASKS, "expected a mapping of task names")
     roles: dict[str, dict[str, Operation]] = {name: {} for name in declared}
     for operation in spec.operations:
         marker = operation.definition.get(OPERATION)
@@ -156,11 +154,11 @@ def read_setup_tasks(spec: ApiSpec) -> list[SetupTaskDeclaration]:
             or marker.get("task") not in declared
             or marker.get("role") not in ROLES
         ):
-            raise _fail(
+            raise declaration_error(
                 spec, where, f"expected {{task: <one of {sorted(declared)}>, role: <one of {ROLES}>}}"
             )
         if marker["role"] in roles[marker["task"]]:
-            raise _fail(spec, where, f"a second {marker['role']} operation for {marker['task']}")
+            raise declaration_error(spec, where, f"a second {marker['role']} operation for {marker['task']}")
         roles[marker["task"]][marker["role"]] = operation
     return [_read_one(spec, name, raw, roles[name]) for name, raw in declared.items()]
 
@@ -168,33 +166,33 @@ def read_setup_tasks(spec: ApiSpec) -> list[SetupTaskDeclaration]:
 def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operation]) -> SetupTaskDeclaration:
     where = f"{TASKS}.{name}"
     if not isinstance(raw, dict) or set(raw) - _TASK_KEYS:
-        raise _fail(spec, where, f"expected the keys {sorted(_TASK_KEYS)}")
+        raise declaration_error(spec, where, f"expected the keys {sorted(_TASK_KEYS)}")
     missing = [role for role in ROLES if role not in operations]
     if missing:
-        raise _fail(
+        raise declaration_error(
             spec, where, f"no operation declares the role(s) {missing} (x-setup-task on an operation)"
         )
     catalogues = {}
     for side in ("source", "target"):
         value = raw.get(side)
         if not isinstance(value, dict) or not isinstance(value.get("name"), str) or not value.get("fixtures"):
-            raise _fail(spec, f"{where}.{side}", "expected {name: ..., fixtures: <file>.json}")
+            raise declaration_error(spec, f"{where}.{side}", "expected {name: ..., fixtures: <file>.json}")
         catalogues[side] = value
     levels = raw.get("levels")
     if not isinstance(levels, list) or not levels:
-        raise _fail(spec, f"{where}.levels", "expected a list of {name, key}, outermost first")
+        raise declaration_error(spec, f"{where}.levels", "expected a list of {name, key}, outermost first")
     for index, level in enumerate(levels):
         if not isinstance(level, dict) or set(level) != {"name", "key"}:
-            raise _fail(spec, f"{where}.levels[{index}]", "expected {name: ..., key: ...}")
+            raise declaration_error(spec, f"{where}.levels[{index}]", "expected {name: ..., key: ...}")
     seconds, polls = _running(spec, f"{where}.running", raw.get("running", {}))
     idle, running, outcomes, default = _states(spec, operations["status"])
     answers = _result_schema(spec, operations["is_required"], f"{where} is_required")["enum"]
     try:
         provenance = read_provenance(raw.get("provenance"), where, spec.source, TASK_BEHAVIOURS)
     except ProvenanceError as error:
-        raise SpecError(f"{spec.source.name}: {error}") from None
+        raise StartupError(f"{spec.source.name}: {error}") from None
     if sorted(answers) != ["false", "true"]:
-        raise _fail(spec, f"{where} is_required", 'its result enum must be ["true", "false"]')
+        raise declaration_error(spec, f"{where} is_required", 'its result enum must be ["true", "false"]')
     return SetupTaskDeclaration(
         api=spec.name,
         name=name,

@@ -13,6 +13,8 @@ Any other scheme stops start-up with its place: the fake could not check what it
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from mockserver.spec.errors import StartupError
+
 KEYWORD_EXTENSION = "x-drf-auth-keyword"
 BEARER_KEYWORD = "Bearer"  # RFC 6750
 
@@ -23,10 +25,6 @@ class AuthScheme(NamedTuple):
     name: str  # as components.securitySchemes names it
     kind: str  # TOKEN, BEARER or SIGNATURE
     keyword: str  # as the spec writes it; compared without regard to case, as DRF does
-
-
-class SchemeError(ValueError):
-    """A security scheme the fake cannot check; the message names the file and the scheme."""
 
 
 def auth_scheme(name: str, scheme: dict[str, Any], where: str = "") -> AuthScheme:
@@ -44,12 +42,12 @@ def auth_scheme(name: str, scheme: dict[str, Any], where: str = "") -> AuthSchem
     ):
         keyword = scheme.get(KEYWORD_EXTENSION)
         if not isinstance(keyword, str) or not keyword.isalpha():
-            raise SchemeError(
+            raise StartupError(
                 f"{place}.{KEYWORD_EXTENSION}: an apiKey in the Authorization header needs its keyword, "
                 "one word such as Token"
             )
         return AuthScheme(name, TOKEN, keyword)
-    raise SchemeError(
+    raise StartupError(
         f"{place}: the fake checks an apiKey in the Authorization header with {KEYWORD_EXTENSION}, "
         "oauth2, openIdConnect, or http with scheme bearer or signature"
     )
@@ -75,7 +73,7 @@ def declared_schemes(specs: Iterable[Any]) -> dict[str, AuthScheme]:
     for spec in specs:
         for name, scheme in auth_schemes(spec.security_schemes, f"{spec.source.name}: ").items():
             if found.setdefault(name, scheme) != scheme:
-                raise SchemeError(
+                raise StartupError(
                     f"{spec.source.name}: components.securitySchemes.{name}: another spec declares "
                     f"{name} otherwise ({found[name].kind} {found[name].keyword})"
                 )
