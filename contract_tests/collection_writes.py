@@ -261,15 +261,8 @@ def _expect_absent(ctx: Context, c: Collection, item: dict[str, Any], message: s
 
 
 def references(c: Collection) -> list[tuple[str, str]]:
-    """(list field or "", field) of every `exists_in` reference of the input form."""
-    found = []
-    for name, prop in writable(c.input_schema).items():
-        if (prop.get("x-drf") or {}).get("exists_in"):
-            found.append(("", name))
-        for inner, inner_prop in writable(prop.get("items") or {}).items():
-            if (inner_prop.get("x-drf") or {}).get("exists_in"):
-                found.append((name, inner))
-    return found
+    """(list field or "", field) of every `exists_in` reference of the input form naming one object."""
+    return [(related.within, related.field) for related in c.related_fields if not related.many]
 
 
 def related_must_exist(ctx: Context, c: Collection) -> None:

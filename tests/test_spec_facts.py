@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.apis import available_apis, catalogue
+from mockserver.apis import available_apis, catalogue, load_catalogue
 from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.spec.catalogue import item_key, key_of
 from mockserver.spec.errors import StartupError
 from tests.spec_copies import spec_copy
 
@@ -64,3 +65,43 @@ def test_a_misshapen_keyword_stops_start_up(tmp_path: Path, value):
     specs, fixtures = spec_copy(tmp_path, _keyword(value), "akinon")
     with pytest.raises(StartupError, match="x-drf-auth-keyword"):
         create_app(Settings(apis=("akinon",), specs_dir=specs, fixtures_dir=fixtures))
+
+
+def test_the_control_paths_are_those_of_the_apis_served():
+    both, datawiz = load_catalogue(("akinon", "datawiz")), load_catalogue(("datawiz",))
+    assert both.control is not None and datawiz.names == ("datawiz",)
+    akinon_only = {
+        item.path
+        for item in both.control.path_items
+        if item.extensions.get("x-mockserver-requires-api") == "akinon"
+    }
+    assert akinon_only and not akinon_only & datawiz.control_paths
+    assert datawiz.control_paths < both.control_paths
+    assert "/__mockserver__/health" in datawiz.control_paths
+
+
+def test_every_operation_has_one_place_in_the_catalogue():
+    served = catalogue()
+    for api in served.apis:
+        for op in api.spec.operations:
+            assert served.operations[op.operation_id] is op
+            roles = (op.operation_id in served.collection_roles) + (op.operation_id in served.task_roles)
+            assert roles <= 1, op.operation_id
+    receipts = served.api("datawiz").collection("receipts")
+    operations = receipts.operations(served.api("datawiz").spec)
+    listing = next(
+        op_id for op_id, op in operations.items() if (op.path, op.method) == (receipts.list_path, "GET")
+    )
+    role = served.collection_roles[listing]
+    assert role.declaration is receipts and role.is_list
+    login = served.api("akinon").operation("login")
+    assert login in served.api("akinon").one_off_operations
+
+
+def test_a_composite_key_is_joined_one_way():
+    receipts = catalogue().api("datawiz").collection("receipts")
+    receipt = {"shop_id": 1, "date": "2017-07-05T14:11:36", "terminal_id": 2, "order_id": "7555405"}
+    assert receipts.key == ("shop_id", "date", "terminal_id", "order_id")
+    assert receipts.key_of(receipt) == key_of(receipt[name] for name in receipts.key)
+    assert key_of(receipt[name] for name in receipts.key) == "1_2017-07-05T14:11:36_2_7555405"
+    assert item_key({"shop_id": 1}, ("shop_id", "order_id")) == "1_None"  # as a URL built from it shows
