@@ -24,7 +24,20 @@ from mockserver.spec.security import api_keyword, auth_scheme, declared_schemes
 from mockserver.spec.setup_tasks import SetupTaskDeclaration, read_setup_tasks
 from mockserver.store.base import KEY_SEPARATOR, item_key, key_of
 
-__all__ = ["KEY_SEPARATOR", "Catalogue", "ServedApi", "build_catalogue", "item_key", "key_of"]
+__all__ = [  # composite keys are the store's (key_of, item_key): offered here to every reader
+    "CONTROL_API",
+    "CONTROL_SPEC",
+    "KEY_SEPARATOR",
+    "Catalogue",
+    "CollectionRole",
+    "SecuredOperation",
+    "ServedApi",
+    "TaskRole",
+    "build_catalogue",
+    "item_key",
+    "key_of",
+    "served_api",
+]
 
 CONTROL_API = "control"  # the fake's own API (specs/control.yaml), served under /__mockserver__/
 CONTROL_SPEC = "control.yaml"
