@@ -71,7 +71,7 @@ def write_steps(api: ServedApi, prefix: str) -> list[Step]:
     for collection in api.collections:
         if any(op.method == "POST" for op in collection.operations(api.spec).values()):
             steps += [("POST", collection.list_path, {}), ("POST", collection.list_path, [{}])]
-    if api.api == "datawiz":
+    if api.name == "datawiz":
         steps.append(
             (
                 "POST",
