@@ -158,7 +158,7 @@ class Dispatcher:
         self._views = views or []
         self._setup_tasks = setup_tasks or []
         self.router = Router(list(catalogue.path_items))
-        api = Surface(self._identify_caller, True, self._journal_call)
+        api = Surface(self._identify_caller, True, self._record_call)
         control = Surface(self._identify_control_call, False, self._save_control_change)
         self._surfaces = {
             item.path: control if item.path in catalogue.control_paths else api
@@ -354,8 +354,9 @@ class Dispatcher:
         if cycle.request.method != "GET" and self.settings.state_file is not None and reply.status < 500:
             save_state_file(self.store, self.settings.state_file, self.authenticator.keys.to_keep())
 
-    def _journal_call(self, cycle: CycleState, reply: Reply, data: Any) -> None:
-        """An API call goes to the journal, with what the client sent and what it was answered."""
+    def _record_call(self, cycle: CycleState, reply: Reply, data: Any) -> None:
+        """An API call: an accepted write wakes the state file's writer, and the call goes to the
+        journal with what the client sent and what it was answered."""
         request = cycle.request
         if (
             self.state_writer is not None
