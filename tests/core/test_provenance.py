@@ -9,18 +9,19 @@ from typing import Any
 
 import pytest
 import yaml
-from mockserver.setup_task.declaration import read_setup_tasks
 
 from contract_tests.context import Context, RunOptions
 from contract_tests.report import Report
 from contract_tests.target import Target
 from mockserver.apis import spec_path
-from mockserver.app import StartupError, create_app
+from mockserver.app import create_app
 from mockserver.resources import specs_dir
 from mockserver.settings import Settings
-from mockserver.spec.collections import SpecError, read_collections
+from mockserver.spec.collections import read_collections
+from mockserver.spec.errors import StartupError
 from mockserver.spec.loader import load_spec
 from mockserver.spec.provenance import decision_text
+from mockserver.spec.setup_tasks import read_setup_tasks
 from tests.spec_copies import spec_copy
 
 
@@ -101,7 +102,7 @@ def _decided(**changes: Any):
 )
 def test_a_provenance_the_engine_cannot_read_is_refused(tmp_path: Path, change, named: str) -> None:
     spec = load_spec(_copy(tmp_path, change))
-    with pytest.raises(SpecError) as refused:
+    with pytest.raises(StartupError) as refused:
         read_collections(spec)
     assert named in str(refused.value)
     assert str(refused.value).startswith("datawiz.yaml: paths./api/v1/products/.x-drf-collection.provenance")
@@ -127,7 +128,7 @@ def test_a_setup_task_provenance_is_checked_too(tmp_path: Path) -> None:
     target = tmp_path / "akinon.yaml"
     target.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     with pytest.raises(
-        SpecError, match=r"x-setup-tasks\.addresses\.provenance\.decided\.outcome_reported: no row"
+        StartupError, match=r"x-setup-tasks\.addresses\.provenance\.decided\.outcome_reported: no row"
     ):
         read_setup_tasks(load_spec(target))
 
