@@ -60,6 +60,15 @@ def reads() -> list[X]:
             ),
             X(f"{resource}: ordering", "GET", base + f"?ordering={order}&page_size=100"),
             X(f"{resource}: ordering, unknown field", "GET", base + "?ordering=unknown"),
+            # Hostile values (tests/core/test_hostile_queries.py has the property over every
+            # collection): int() reads Arabic-Indic and fullwidth digits, not superscripts.
+            X(f"{resource}: page, a superscript digit", "GET", base + "?page=%C2%B3"),
+            X(f"{resource}: page, an Arabic-Indic digit", "GET", base + "?page=%D9%A2&page_size=2"),
+            X(f"{resource}: page, signed and padded", "GET", base + "?page=%20%2B2%20&page_size=2"),
+            X(f"{resource}: page, a lone surrogate escaped", "GET", base + "?page=%ED%A0%80"),
+            X(f"{resource}: page_size, fullwidth digits", "GET", base + "?page_size=%EF%BC%92"),
+            X(f"{resource}: page_size, a superscript digit", "GET", base + "?page_size=%C2%B3"),
+            X(f"{resource}: ordering, two dashes", "GET", base + f"?ordering=--{order.lstrip('-')}"),
             X(f"{resource}: detail", "GET", base + f"{key}/"),
             X(f"{resource}: detail, unknown key", "GET", base + "no-such-key/"),
             X(f"{resource}: detail, percent-encoded key", "GET", base + "a%20b/"),
