@@ -25,7 +25,7 @@ FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
 DRF_FIELD_TYPES = frozenset(
     {"string", "integer", "decimal", "boolean", "date", "datetime", "url", "field", "list", "nested object"}
 )
-DRF_HINTS = frozenset({"type", "label", "max_digits", "decimal_places", "exists_in"})
+DRF_HINTS = frozenset({"type", "label", "max_digits", "decimal_places", "exists_in", "trim_whitespace"})
 
 
 # What a DRF date or datetime field reads, in the words outside tools know: an RFC 3339 full-date
