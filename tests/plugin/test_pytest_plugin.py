@@ -122,7 +122,7 @@ def test_the_marker_and_the_live_fixture(pytester: pytest.Pytester) -> None:
                 return ApiEndpoint(api_class_name="OmnitronApiClient", endpoint="oms/setup/addresses", model=dict, raw=True)
 
             assert setup()(path="execute").create(item={{}}) == {{}}
-            mockserver_live.clock.advance(5)
+            mockserver_live.clock.advance(5, auth={{"Authorization": sdk.token}})  # alice's tenant's clock
             assert setup().retrieve(id="get_async_status") == {{"result": "FINISHED"}}
 
         @pytest.mark.mockserver(api="datawiz")
