@@ -255,7 +255,13 @@ def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     collection = api.collection("relocate-documents")
     docs, product = collection.list_path, f"{prefix}p"
     products = api.collection("products").list_path
-    target.api_call("POST", products, json=[{"product_id": product, "name": "diff product"}])
+    # A product names a category that must exist (products.rst: category_id required).
+    categories = api.collection("categories")
+    category = {categories.key[0]: f"{prefix}c", "name": "diff category"}
+    target.api_call("POST", categories.list_path, json=[category])
+    target.api_call(
+        "POST", products, json=[{"product_id": product, "name": "diff product", "category_id": f"{prefix}c"}]
+    )
     document = {
         "relocate_id": f"{prefix}d",
         "price_total": "7.5",
