@@ -37,6 +37,28 @@ class KeyHyperlinkField(serializers.Field):
         )
 
 
+class ItemHyperlinkField(serializers.Field):
+    """A nested item's own URL, `<detail>/<field>/<item key>/`: the route of the item's action on
+    its parent's viewset (views._nested_item_view), reversed with the request's host and format."""
+
+    def __init__(self, own: ResourceSpec, field: str, **kwargs: Any) -> None:
+        self.own, self.field = own, field
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, instance: models.Model) -> str:
+        parent = instance.parent  # type: ignore[attr-defined]
+        lookup = self.own.nested[self.field].lookup
+        return reverse(
+            f"{self.own.name}-{self.field.replace('_', '-')}-item",
+            kwargs={
+                lookup_kwarg(self.own): url_key([getattr(parent, name) for name in self.own.key]),
+                "item_key": url_key([getattr(instance, name) for name in lookup]),
+            },
+            request=self.context.get("request"),
+            format=self.context.get("format"),
+        )
+
+
 def url_key(values: list[Any]) -> str:
     """Key values as they appear in a URL: as the API shows them, joined by `_`."""
     return KEY_SEPARATOR.join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values)
@@ -71,7 +93,9 @@ def lookup_kwarg(resource: ResourceSpec) -> str:
     return resource.key[0] if len(resource.key) == 1 else "key"
 
 
-def _hyperlink(spec: FieldSpec, own: ResourceSpec) -> serializers.Field:
+def _hyperlink(spec: FieldSpec, own: ResourceSpec, within: str | None) -> serializers.Field:
+    if within is not None and not spec.link_from:  # a nested item's own URL (receipts' cart items)
+        return ItemHyperlinkField(own, within)
     target = REGISTRY.resources[spec.link_collection or own.name]
     view_name = f"{target.name}-detail"
     if not spec.link_from and len(own.key) == 1:
@@ -106,18 +130,23 @@ def _values(spec: FieldSpec) -> serializers.ListField:
 
 
 def _serializer(
-    name: str, model: type[models.Model], fields: tuple[FieldSpec, ...], own: ResourceSpec, hook: str | None
+    name: str,
+    model: type[models.Model],
+    fields: tuple[FieldSpec, ...],
+    own: ResourceSpec,
+    hook: str | None,
+    within: str | None = None,
 ) -> type[serializers.ModelSerializer]:
     declared: dict[str, Any] = {}
     extra_kwargs: dict[str, dict[str, Any]] = {}
     for spec in fields:
         if spec.kind == "hyperlink":
-            declared[spec.name] = _hyperlink(spec, own)
+            declared[spec.name] = _hyperlink(spec, own, within)
         elif spec.kind == "values":
             declared[spec.name] = _values(spec)
         elif spec.kind == "list":
             item_model = REGISTRY.item_models[(own.name, spec.name)]
-            child = _serializer(name + "Item", item_model, spec.children, own, None)
+            child = _serializer(name + "Item", item_model, spec.children, own, None, within=spec.name)
             declared[spec.name] = child(many=True, required=spec.required)
         else:
             options: dict[str, Any] = {"required": spec.required, "allow_null": spec.nullable}

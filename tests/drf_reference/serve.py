@@ -36,7 +36,9 @@ def load_fixtures(fixtures: Path) -> None:
     from tests.drf_reference.serializers import serializer_for
     from tests.drf_reference.views import upsert
 
-    # Collections others reference first (a relocate document's lines name products).
+    # Collections others reference first (a relocate document's lines name products, a product
+    # its category); a tree's reference to its own collection (a category's parent) is resolved
+    # within its fixture, as Django's loaddata does.
     pending = list(REGISTRY.resources.values())
     loaded: set[str] = set()
     while pending:
@@ -44,16 +46,22 @@ def load_fixtures(fixtures: Path) -> None:
             r
             for r in pending
             if all(
-                f.exists_in is None or f.exists_in[0] in loaded for s in r.fields for f in (s, *s.children)
+                f.exists_in is None or f.exists_in[0] in (*loaded, r.name)
+                for s in r.fields
+                for f in (s, *s.children)
             )
         ]
         for resource in ready or pending:
             path = fixtures / resource.fixtures
             items = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-            serializer = serializer_for(resource)(data=items, many=True)
-            if not serializer.is_valid():
-                sys.exit(f"drf_reference: fixtures {path} refused: {serializer.errors}")
-            upsert(resource, serializer.validated_data)
+            tree = any(f.exists_in and f.exists_in[0] == resource.name for f in resource.fields)
+            # A tree's items one by one, in the fixture's order (parents first): a list is
+            # validated whole before any of it is saved.
+            for batch in [[item] for item in items] if tree else [items]:
+                serializer = serializer_for(resource)(data=batch, many=True)
+                if not serializer.is_valid():
+                    sys.exit(f"drf_reference: fixtures {path} refused: {serializer.errors}")
+                upsert(resource, serializer.validated_data)
             loaded.add(resource.name)
             pending.remove(resource)
 
