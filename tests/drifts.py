@@ -507,7 +507,7 @@ def decided_drifts() -> list[Drift]:
             'uploads answer {"results": {"updated", "created"}} (the client pages)',
             rewrite_answer=_pages_upload_answer,
             caught_by="datawiz.documented_upload",
-            decided="datawiz#14",
+            decided="datawiz#25",
         ),
         Drift(
             "shops_search_ignores_address",
