@@ -143,18 +143,14 @@ def _methods(allow: Any) -> set[str]:
     return {m.strip() for m in str(allow or "").split(",") if m.strip()}
 
 
-def _decided_difference(
-    key: str, want: Any, got: Any, provenances: Provenances, url: str = ""
-) -> Provenance | None:
+def _decided_difference(key: str, want: Any, got: Any, provenances: Provenances) -> Provenance | None:
     """The decision a difference departs from, when it is one the project decided: an `Allow`
     that lists every method the fake's does, and more (a DRF ModelViewSet instance allows PUT,
-    PATCH and DELETE); the seed's `/things/.json/` form not served (stock DRF routes)."""
-    decision = None
+    PATCH and DELETE)."""
     if key == "allow" and want and got and _methods(want) < _methods(got):
         decision = provenances.of("allow")
-    elif "/.json/" in url.split("?")[0]:
-        decision = provenances.of("suffix_form")
-    return decision if decision is not None and decision.decided else None
+        return decision if decision.decided else None
+    return None
 
 
 def _record(
@@ -218,7 +214,7 @@ def run_diff(
             )
         }
         decided = {
-            key: _decided_difference(key, want, got, _provenances(real.facts, url), url)
+            key: _decided_difference(key, want, got, _provenances(real.facts, url))
             for key, (want, got) in differences.items()
         }
         for key, (want, got) in sorted(differences.items()):
@@ -259,7 +255,13 @@ def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     collection = api.collection("relocate-documents")
     docs, product = collection.list_path, f"{prefix}p"
     products = api.collection("products").list_path
-    target.api_call("POST", products, json=[{"product_id": product, "name": "diff product"}])
+    # A product names a category that must exist (products.rst: category_id required).
+    categories = api.collection("categories")
+    category = {categories.key[0]: f"{prefix}c", "name": "diff category"}
+    target.api_call("POST", categories.list_path, json=[category])
+    target.api_call(
+        "POST", products, json=[{"product_id": product, "name": "diff product", "category_id": f"{prefix}c"}]
+    )
     document = {
         "relocate_id": f"{prefix}d",
         "price_total": "7.5",

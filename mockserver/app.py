@@ -239,7 +239,11 @@ class Dispatcher:
                 raise MethodNotAllowed(request.method, path_item.allow_header)
             if cycle.tenant is not None and cycle.surface.seeds_tenant:
                 self.ensure_tenant(cycle.tenant)
-            fault = self.store.take_fault(cycle.tenant or "*", operation.operation_id)
+            fault = (
+                None
+                if operation.public
+                else self.store.take_fault(cycle.tenant or "*", operation.operation_id)
+            )
             if fault:
                 await self._apply_fault(fault)
             cycle.body = await self._read_body(request, operation, cycle.tenant)

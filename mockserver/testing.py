@@ -55,19 +55,25 @@ class _Part:
 
 class Clock(_Part):
     """This tenant's virtual clock: moving it never moves another tenant's time (another test's,
-    another xdist worker's), and a frozen one moves only when advanced."""
+    another xdist worker's), and a frozen one moves only when advanced.
 
-    def advance(self, seconds: float) -> dict[str, Any]:
-        return self._handle.control("POST", "/clock/advance", json={"seconds": seconds})
+    A client that logged in as a user (an SDK's login) has that user's tenant: pass the
+    Authorization it sends as `auth` to move that tenant's clock instead."""
 
-    def freeze(self) -> dict[str, Any]:
-        return self._handle.control("POST", "/clock/freeze")
+    def _call(self, method: str, path: str, auth: dict[str, str] | None, **options: Any) -> dict[str, Any]:
+        return self._handle.control(method, path, as_tenant=auth, **options)
 
-    def release(self) -> dict[str, Any]:
-        return self._handle.control("POST", "/clock/release")
+    def advance(self, seconds: float, auth: dict[str, str] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/clock/advance", auth, json={"seconds": seconds})
 
-    def now(self) -> float:
-        return float(self._handle.control("GET", "/clock")["now"])
+    def freeze(self, auth: dict[str, str] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/clock/freeze", auth)
+
+    def release(self, auth: dict[str, str] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/clock/release", auth)
+
+    def now(self, auth: dict[str, str] | None = None) -> float:
+        return float(self._call("GET", "/clock", auth)["now"])
 
 
 class State(_Part):
@@ -225,14 +231,15 @@ class MockserverHandle:
         users = dict(self.settings.users) if self.settings else {}
         return {"token": self.token, "akinon": self.akinon_auth, "datawiz": self.datawiz_auth, "users": users}
 
-    def control(self, method: str, path: str, **options: Any) -> Any:
-        """A control API call acting on this tenant (its credential names it)."""
+    def control(self, method: str, path: str, as_tenant: dict[str, str] | None = None, **options: Any) -> Any:
+        """A control API call acting on this tenant (its credential names it), or on the tenant the
+        headers `as_tenant` name (another client's Authorization)."""
         if not self.target.is_fake:
             raise NotAFake(
                 f"{method} {CONTROL}{path} needs a mockserver fake; {self.url} is a real deployment, which "
                 "has no control API (its clock, faults, journal and state cannot be driven from a test)."
             )
-        headers = {**self.akinon_auth, **options.pop("headers", {})}
+        headers = {**(as_tenant or self.akinon_auth), **options.pop("headers", {})}
         answer = self.client.request(method, CONTROL + path, headers=headers, **options)
         if answer.status_code >= 400:
             raise AssertionError(f"{method} {CONTROL}{path} answered {answer.status_code}: {answer.text}")

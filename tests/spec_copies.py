@@ -186,7 +186,7 @@ def _visits_schemas() -> dict[str, Any]:
                     "maxLength": 50,
                     "x-drf": {"type": "string", "exists_in": {"collection": "shops", "field": "shop_id"}},
                 },
-                "date": {"type": "string", "x-drf": {"type": "datetime"}},
+                "date": {"type": "string", "format": "date-time", "x-drf": {"type": "datetime"}},
                 "order_id": {"type": ["string", "number"], "minLength": 1, "x-drf": {"type": "string"}},
                 "total": {
                     "$ref": "#/components/schemas/DecimalIn",

@@ -43,7 +43,7 @@ def control_scope(
     Operations marked `x-mockserver-public` (the console's files, the spec documents) hold no
     data: a browser loads them by navigation, which cannot send the admin token."""
     admin = is_admin(request, settings)
-    if operation is not None and operation.definition.get("x-mockserver-public"):
+    if operation is not None and operation.public:
         return ControlScope(None, admin)
     named = request.headers.get(TENANT_HEADER)
     if named:

@@ -82,8 +82,10 @@ def _field(schema: dict[str, Any], path: tuple[str, ...], references: list[Refer
         canonical = {"type": "string", "pattern": CANONICAL_DATETIME}
     elif kind == "date":
         canonical = {"type": "string", "pattern": CANONICAL_DATE}
+    elif kind == "boolean":
+        canonical = {"type": "boolean"}  # JSON true and false are cleaned to themselves
     else:
-        raise _NotCanonical(kind)  # integers, booleans, URLs: the serializer decides
+        raise _NotCanonical(kind)  # integers, URLs: the serializer decides
     return {"anyOf": [{"type": "null"}, canonical]} if is_nullable(schema) else canonical
 
 

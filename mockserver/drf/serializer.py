@@ -96,6 +96,8 @@ def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
     max_length = schema.get("maxLength")
     choices = tuple(schema["enum"]) if "enum" in schema else None
     pattern = re.compile(schema["pattern"]) if schema.get("pattern") else None
+    # CharField(trim_whitespace=False), as DRF's AuthTokenSerializer reads a password.
+    trim = (schema.get("x-drf") or {}).get("trim_whitespace", True)
 
     def clean(value: Any) -> str:
         if value.__class__ is str:
@@ -104,7 +106,8 @@ def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
             _fail("Not a valid string.")
         else:
             text = str(value)
-        text = text.strip()
+        if trim:
+            text = text.strip()
         if text == "" and min_length >= 1:
             _fail("This field may not be blank.")
         # DRF's CharField runs all its validators and reports every message, in this order.

@@ -25,7 +25,12 @@ FORMATS = ("json", "api")  # the renderers' formats (drf/negotiation.py)
 DRF_FIELD_TYPES = frozenset(
     {"string", "integer", "decimal", "boolean", "date", "datetime", "url", "field", "list", "nested object"}
 )
-DRF_HINTS = frozenset({"type", "label", "max_digits", "decimal_places", "exists_in"})
+DRF_HINTS = frozenset({"type", "label", "max_digits", "decimal_places", "exists_in", "trim_whitespace"})
+
+
+# What a DRF date or datetime field reads, in the words outside tools know: an RFC 3339 full-date
+# (DateField) or date-time (DateTimeField also reads it without an offset, as the documents send it).
+CALENDAR_FORMATS = {"date": "date", "datetime": "date-time"}
 
 
 def _unknown(spec: ApiSpec, node: dict[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -104,6 +109,13 @@ def _check_schemas(spec: ApiSpec, node: Any, where: str) -> None:
             if "type" in hints and hints["type"] not in DRF_FIELD_TYPES:
                 raise declaration_error(
                     spec, f"{where}.x-drf.type", f"not a DRF field type the engine knows ({hints['type']!r})"
+                )
+            calendar = CALENDAR_FORMATS.get(hints.get("type"))
+            if calendar and not node.get("readOnly") and node.get("format") != calendar:
+                # A generator given a bare string sends text DRF refuses and reports the refusal
+                # as the server's fault; JSON Schema's date and date-time are read by DRF.
+                raise declaration_error(
+                    spec, f"{where}.format", f"a DRF {hints['type']} field: declare `format: {calendar}`"
                 )
             reference = hints.get("exists_in")
             if reference is not None and (

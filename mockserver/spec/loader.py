@@ -125,6 +125,13 @@ class Operation:
         return {mt: strip_read_only(schema) for mt, schema in self.request_schemas_full.items()}
 
     @cached_property
+    def public(self) -> bool:
+        """Holds no data (`x-mockserver-public`: the console's files, the spec documents): served
+        without the admin token, and without reading the store, so the console still loads (and
+        says why) when a shared store is out of reach."""
+        return bool(self.definition.get("x-mockserver-public"))
+
+    @cached_property
     def needs_credentials(self) -> bool:
         return bool(self.security) and not any(not requirement for requirement in self.security)
 

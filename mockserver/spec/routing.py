@@ -75,8 +75,12 @@ def _patterns(path_item: PathItem) -> list[str]:
         # DRF's format_suffix_patterns form: /things.json and /things.json/
         patterns.append(rf"^{stem}\.{_FORMAT}/?\Z")
         if path_item.path.endswith("/"):
-            # The document's own form: /things/.json/ (and without the last slash)
-            patterns.append(rf"^{base}\.{_FORMAT}/?\Z")
+            # The document's own form: /things/.json/ (and without the last slash), for the
+            # suffixes it declares only. Stock DRF has no such route at all, so /things/.exe/ is
+            # Django's plain 404 (no view, no Allow), not the list asked in an unknown format:
+            # a generator that makes `.exe` of a lookup it was told is `[^/.]+` meets no view.
+            known = "|".join(re.escape(suffix) for suffix in path_item.format_suffixes)
+            patterns.append(rf"^{base}\.(?P<format>{known})/?\Z")
     return patterns
 
 

@@ -88,6 +88,18 @@ def test_login_and_active_user_in_strict_mode(make_client):
     assert client.get(BASE + "is_required/", headers={"Authorization": "Token guess"}).status_code == 401
 
 
+def test_the_login_reads_a_password_as_drfs_auth_token_serializer_does(make_client):
+    """AuthTokenSerializer: the password is a CharField(trim_whitespace=False), the username a
+    trimmed one; neither takes a null character."""
+    client = make_client(auth_mode="strict", users=(("alice", "  "),))
+    spaced = client.post("/api/v1/auth/login/", json={"username": " alice ", "password": "  "})
+    assert spaced.status_code == 200 and set(spaced.json()) == {"key"}, spaced.text
+    blank = client.post("/api/v1/auth/login/", json={"username": "  ", "password": "x"})
+    assert (blank.status_code, blank.json()) == (400, {"username": ["This field may not be blank."]})
+    nul = client.post("/api/v1/auth/login/", json={"username": "alice", "password": "a\x00"})
+    assert (nul.status_code, nul.json()) == (400, {"password": ["Null characters are not allowed."]})
+
+
 def test_polls_setting_keeps_the_task_working(client):
     client.put("/__mockserver__/akinon/task-settings", headers=H, json={"duration_seconds": 0, "polls": 2})
     client.post(BASE + "execute/", headers=H)

@@ -338,3 +338,29 @@ def test_the_browser_itself_refuses_to_load_anything_from_another_origin(console
     outcome = page.evaluate("fetch('http://127.0.0.2:9/').then(() => 'sent', () => 'refused')")
     assert outcome == "refused"
     assert any("Content Security Policy" in message for message in console.traffic.console_errors)
+
+
+def test_with_its_store_out_of_reach_the_console_still_loads_and_says_why(browser):
+    """The console's page and files hold no data: with Redis down they are served all the same,
+    and the page says the store is unreachable instead of failing to load."""
+    from tests.redis_server import RedisServer
+
+    redis = RedisServer()
+    redis.start()
+    try:
+        settings = Settings(store=redis.new_database_url())
+        with live_server(create_app(settings)) as url:
+            page = browser.new_page()
+            try:
+                traffic = Traffic()
+                traffic.watch(page)
+                redis.stop()
+                page.goto(url + "/__mockserver__/ui/")
+                expect(page.locator("#notice")).to_contain_text("the shared store is unreachable")
+                loaded = {u.removeprefix(url) for u in traffic.urls}
+                assert {"/__mockserver__/ui/console.js", "/__mockserver__/ui/console.css"} <= loaded
+                assert not [e for e in traffic.errors if "/ui/" in e], traffic.errors
+            finally:
+                page.close()
+    finally:
+        redis.close()

@@ -82,6 +82,17 @@ def test_routes_and_format_suffixes():
     assert router.match("/api/v1/docs") is None and router.match_with_slash("/api/v1/docs")
 
 
+def test_a_value_outside_the_lookup_pattern_meets_no_view():
+    """`.exe` is what a generator makes of a lookup it was told is `[^/.]+`: stock DRF has no route
+    for /docs/.exe/ (its suffix routes are /docs.exe and /docs/1.exe), so no view, and no Allow of
+    another path item; the document's /docs/.json/ form is served for the declared suffixes only."""
+    collection, detail = _item("/api/v1/docs/"), _item("/api/v1/docs/{doc_id}/")
+    router = Router([detail, collection])
+    for path in ("/api/v1/docs/.exe/", "/api/v1/docs/.exe", "/api/v1/docs/.xml/"):
+        assert router.match(path) is None, path
+    assert router.match("/api/v1/docs.exe/").format_suffix == "exe"  # DRF's own form: 404 by negotiation
+
+
 def test_the_answer_cache_is_bounded_in_entries_and_bytes():
     cache = AnswerCache(max_entries=2, max_bytes=10, max_answer=6)
     assert bytes(orjson.dumps(cache.put("a", b"[1]"))) == b"[1]"

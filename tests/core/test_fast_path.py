@@ -191,13 +191,36 @@ dates = st.one_of(
     st.from_regex(r"\A[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])\Z"),
     texts,
 )
+# products.rst's `active`: JSON booleans are canonical, DRF's other true/false spellings are not.
+booleans = st.one_of(
+    st.booleans(), st.booleans(), st.none(), st.sampled_from(["true", "0", "", "null", 1]), texts
+)
+references = st.one_of(known_products, known_products, texts)
 products = with_extras(
     {"product_id": st.one_of(st.sampled_from(["P-1"]), texts), "name": texts},
-    {"category_id": texts, "unit_id": texts, "barcode": texts, "article": texts},
+    {
+        "category_id": references,
+        "brand_id": references,
+        "producer_id": references,
+        "unit_id": references,
+        "barcode": texts,
+        "article": texts,
+        "active": booleans,
+        "width": decimals,
+        "height": decimals,
+        "depth": decimals,
+    },
 )
 shops = with_extras(
     {"shop_id": st.one_of(st.sampled_from(["S-1"]), texts), "name": texts},
-    {"address": texts, "open_date": dates},
+    {
+        "format_id": references,
+        "group_id": references,
+        "address": texts,
+        "open_date": dates,
+        "latitude": st.one_of(st.from_regex(r"\A-?[0-9]{1,3}\.[0-9]{8}\Z"), decimals),
+        "longitude": decimals,
+    },
 )
 
 

@@ -258,6 +258,10 @@ def _unknown_field_type(document: dict[str, Any]) -> None:
     document["components"]["schemas"]["ShopInput"]["properties"]["name"]["x-drf"]["type"] = "text"
 
 
+def _date_without_format(document: dict[str, Any]) -> None:
+    del document["components"]["schemas"]["ShopInput"]["properties"]["open_date"]["format"]
+
+
 def _unknown_suffix(document: dict[str, Any]) -> None:
     document["paths"]["/api/v1/shops/"]["x-drf-format-suffixes"] = ["json", "xml"]
 
@@ -271,6 +275,10 @@ def _raw_body_not_a_flag(document: dict[str, Any]) -> None:
     [
         (_misspelt_extension, "paths./api/v1/shops/.x-drf-colection: not an extension the engine reads here"),
         (_unknown_field_type, "ShopInput.properties.name.x-drf.type"),
+        (
+            _date_without_format,
+            "ShopInput.properties.open_date.format: a DRF date field: declare `format: date`",
+        ),
         (_unknown_suffix, "paths./api/v1/shops/.x-drf-format-suffixes"),
         (_raw_body_not_a_flag, "paths./api/o/token/.post.x-mockserver-raw-body"),
     ],

@@ -20,6 +20,7 @@ ACCESS_CHUNK = 10_000  # upload_suppliers_access, upload_sale_access, upload_cat
 PRODUCTS = [910_000 + i for i in range(12)]  # uploaded first, as an integration does
 SHOPS = list(range(1, 13))  # the shops fixture's "1".."12"
 SUPPLIER = 15930  # in the suppliers fixture
+CATEGORY = 778062  # in the categories fixture (a product names one: products.rst)
 PHOTO_URL = "https://images.example.invalid/products/{}.jpg"
 PHOTO_BASE64 = base64.b64encode(bytes(range(256)) * 8).decode()  # far longer than the wiki's 200
 
@@ -70,7 +71,11 @@ def _shown_key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
 
 
 UPLOADS: list[Upload] = [
-    Upload("products", ("product_id",), [{"product_id": p, "name": f"catalog {p}"} for p in PRODUCTS]),
+    Upload(
+        "products",
+        ("product_id",),
+        [{"product_id": p, "name": f"catalog {p}", "category_id": CATEGORY} for p in PRODUCTS],
+    ),
     # upload_product_matrix: its columns product_id, shop_id, date_from, date_to; no detail page
     Upload(
         "product-matrix",

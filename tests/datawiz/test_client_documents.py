@@ -104,7 +104,9 @@ def assert_read_back(shown: dict[str, Any], sent: dict[str, Any], resource: str)
 @pytest.fixture(scope="module")
 def catalogue(client: PublishedClient) -> PublishedClient:  # noqa: F811
     """The products the documents name, uploaded as upload_products sends them."""
-    client.upload("products", [{"product_id": p, "name": f"docs {p}", "unit_id": None} for p in PRODUCTS])
+    # category_id names one of the categories fixture (required and checked: products.rst).
+    rows = [{"product_id": p, "name": f"docs {p}", "category_id": 778062, "unit_id": None} for p in PRODUCTS]
+    client.upload("products", rows)
     return client
 
 

@@ -28,10 +28,13 @@ def document(relocate_id, product="a26f866b-1465-11e5-80cb-a01d4897e530", **chan
 def empty(make_client):
     client = make_client()
     client.post("/__mockserver__/fixtures", headers=H, json={"empty": True})
+    client.post("/api/v1/categories/", headers=H, json={"category_id": "milk", "name": "Молоко"})
     client.post(
         "/api/v1/products/",
         headers=H,
-        json=[{"product_id": "a26f866b-1465-11e5-80cb-a01d4897e530", "name": "Молоко"}],
+        json=[
+            {"product_id": "a26f866b-1465-11e5-80cb-a01d4897e530", "name": "Молоко", "category_id": "milk"}
+        ],
     )
     return client
 

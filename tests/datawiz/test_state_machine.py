@@ -46,7 +46,9 @@ class UpsertMachine(RuleBasedStateMachine):
         self.store = self.new_store()
         self.client = TestClient(create_app(Settings(validate_responses=True), store=self.store))
         self.client.post("/__mockserver__/fixtures", headers=H, json={"empty": True})
-        self.client.post("/api/v1/products/", headers=H, json={"product_id": PRODUCT, "name": "Молоко"})
+        self.client.post("/api/v1/categories/", headers=H, json={"category_id": "milk", "name": "Молоко"})
+        product = {"product_id": PRODUCT, "name": "Молоко", "category_id": "milk"}
+        self.client.post("/api/v1/products/", headers=H, json=product)
         self.model: dict[str, dict] = {}
 
     @rule(

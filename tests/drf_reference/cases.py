@@ -20,6 +20,33 @@ DOCUMENT = {
 }
 
 
+# products.rst's and shops.rst's examples, on objects of the fixtures (every documented field).
+PRODUCT_PAGE = {
+    "product_id": "p-page",
+    "name": "Сигареты Красные Столичные",
+    "article": "2042",
+    "barcode": "4820000363433,4820000361590,288",
+    "category_id": "cat-dairy",
+    "brand_id": "111",
+    "producer_id": None,
+    "unit_id": "pcs",
+    "active": False,
+    "width": 12.5,
+    "height": "3",
+    "depth": None,
+}
+SHOP_PAGE = {
+    "shop_id": "s-page",
+    "format_id": "5",
+    "group_id": "10",
+    "name": "Магазин №22",
+    "address": "ул. Спартака, д. 88",
+    "open_date": None,
+    "latitude": "49.42127200",
+    "longitude": 27.004452,
+}
+
+
 def _doc(**changes: object) -> dict:
     return {**DOCUMENT, **changes}
 
@@ -60,6 +87,15 @@ def reads() -> list[X]:
             ),
             X(f"{resource}: ordering", "GET", base + f"?ordering={order}&page_size=100"),
             X(f"{resource}: ordering, unknown field", "GET", base + "?ordering=unknown"),
+            # Hostile values (tests/core/test_hostile_queries.py has the property over every
+            # collection): int() reads Arabic-Indic and fullwidth digits, not superscripts.
+            X(f"{resource}: page, a superscript digit", "GET", base + "?page=%C2%B3"),
+            X(f"{resource}: page, an Arabic-Indic digit", "GET", base + "?page=%D9%A2&page_size=2"),
+            X(f"{resource}: page, signed and padded", "GET", base + "?page=%20%2B2%20&page_size=2"),
+            X(f"{resource}: page, a lone surrogate escaped", "GET", base + "?page=%ED%A0%80"),
+            X(f"{resource}: page_size, fullwidth digits", "GET", base + "?page_size=%EF%BC%92"),
+            X(f"{resource}: page_size, a superscript digit", "GET", base + "?page_size=%C2%B3"),
+            X(f"{resource}: ordering, two dashes", "GET", base + f"?ordering=--{order.lstrip('-')}"),
             X(f"{resource}: detail", "GET", base + f"{key}/"),
             X(f"{resource}: detail, unknown key", "GET", base + "no-such-key/"),
             X(f"{resource}: detail, percent-encoded key", "GET", base + "a%20b/"),
@@ -281,12 +317,18 @@ def writes() -> list[X]:
         X("upload: malformed JSON", "POST", docs, content=b'{"a":', headers=JSON),
         X("upload: NaN in JSON", "POST", docs, content=b'{"price_total": NaN}', headers=JSON),
         X("upload: text/plain", "POST", docs, content=b"hello", headers={"Content-Type": "text/plain"}),
-        X("upload: form, a product", "POST", products, content=b"product_id=f-1&name=Form", headers=FORM),
+        X(
+            "upload: form, a product",
+            "POST",
+            products,
+            content=b"product_id=f-1&name=Form&category_id=cat-dairy",
+            headers=FORM,
+        ),
         X(
             "upload: form, empty nullable value",
             "POST",
             products,
-            content=b"product_id=f-2&name=Form&category_id=&barcode=",
+            content=b"product_id=f-2&name=Form&category_id=cat-dairy&unit_id=&barcode=",
             headers=FORM,
         ),
         X("upload: form, empty nullable, read back", "GET", products + "f-2/"),
@@ -312,18 +354,42 @@ def writes() -> list[X]:
             "upload: multipart, a product",
             "POST",
             products,
-            data={"product_id": "m-1", "name": "Multipart"},
+            data={"product_id": "m-1", "name": "Multipart", "category_id": "cat-dairy"},
             files={"ignored": ("a.txt", b"x")},
         ),
         X(
             "products: upload",
             "POST",
             products,
-            json=[{"product_id": "p-1", "name": "One"}, {"product_id": 2, "name": 2}],
+            json=[
+                {"product_id": "p-1", "name": "One", "category_id": "cat-dairy"},
+                {"product_id": 2, "name": 2, "category_id": "cat-meat"},
+            ],
         ),
-        X("products: name blank", "POST", products, json={"product_id": "p-3", "name": ""}),
+        X(
+            "products: name blank",
+            "POST",
+            products,
+            json={"product_id": "p-3", "name": "", "category_id": "cat-dairy"},
+        ),
+        X("products: category missing", "POST", products, json={"product_id": "p-3", "name": "n"}),
+        X("products: category unknown", "POST", products, json={**PRODUCT_PAGE, "category_id": "nope"}),
+        X("products: brand unknown", "POST", products, json={**PRODUCT_PAGE, "brand_id": "nope"}),
+        X(
+            "products: sizes not numbers",
+            "POST",
+            products,
+            json={**PRODUCT_PAGE, "width": "wide", "active": "x"},
+        ),
+        X("products: every documented field", "POST", products, json=PRODUCT_PAGE),
+        X("products: every documented field, read back", "GET", products + "p-page/"),
         X("products: name missing", "POST", products, json={"product_id": "p-3"}),
-        X("products: too long", "POST", products, json={"product_id": "p" * 201, "name": "x" * 256}),
+        X(
+            "products: too long",
+            "POST",
+            products,
+            json={"product_id": "p" * 201, "name": "x", "category_id": "cat-dairy"},
+        ),
         X("products: read back", "GET", products + "?search=p-&ordering=-product_id"),
         X("shops: upload", "POST", shops, json={"shop_id": "s-1", "name": "S", "open_date": "2020-01-02"}),
         X("shops: bad date", "POST", shops, json={"shop_id": "s-2", "name": "S", "open_date": "2020-13-01"}),
@@ -334,6 +400,10 @@ def writes() -> list[X]:
             json={"shop_id": "s-2", "name": "S", "open_date": "2020-01-01T00:00:00"},
         ),
         X("shops: null date", "POST", shops, json={"shop_id": "s-3", "name": "S", "open_date": None}),
+        X("shops: every documented field", "POST", shops, json=SHOP_PAGE),
+        X("shops: every documented field, read back", "GET", shops + "s-page/"),
+        X("shops: format unknown", "POST", shops, json={**SHOP_PAGE, "format_id": "nope"}),
+        X("shops: latitude too precise", "POST", shops, json={**SHOP_PAGE, "latitude": "1.123456789"}),
         X("shops: read back", "GET", shops + "?ordering=-open_date&page_size=100"),
         X("documents: read back all", "GET", docs + "?page_size=100"),
         X(

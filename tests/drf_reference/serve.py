@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from tests.drf_reference.resources import COLLECTIONS_ENV, DOCUMENT_FORMS_ENV, DRF_DEFAULTS_ENV, SPECS_ENV
+from tests.drf_reference.resources import COLLECTIONS_ENV, SPECS_ENV
 
 CLIENT_ID, CLIENT_SECRET = "diff-client", "diff-secret"
 USERNAME, PASSWORD = "alice", "secret"
@@ -36,7 +36,9 @@ def load_fixtures(fixtures: Path) -> None:
     from tests.drf_reference.serializers import serializer_for
     from tests.drf_reference.views import upsert
 
-    # Collections others reference first (a relocate document's lines name products).
+    # Collections others reference first (a relocate document's lines name products, a product
+    # its category); a tree's reference to its own collection (a category's parent) is resolved
+    # within its fixture, as Django's loaddata does.
     pending = list(REGISTRY.resources.values())
     loaded: set[str] = set()
     while pending:
@@ -44,7 +46,7 @@ def load_fixtures(fixtures: Path) -> None:
             r
             for r in pending
             if all(
-                f.exists_in is None or f.exists_in[0] in (loaded | {r.name})
+                f.exists_in is None or f.exists_in[0] in (*loaded, r.name)
                 for s in r.fields
                 for f in (s, *s.children)
             )
@@ -52,10 +54,10 @@ def load_fixtures(fixtures: Path) -> None:
         for resource in ready or pending:
             path = fixtures / resource.fixtures
             items = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-            # A tree (a category naming its parent) resolves references within its fixture, as
-            # Django's loaddata does: one object at a time, parents first.
-            own = any(f.exists_in and f.exists_in[0] == resource.name for f in resource.fields)
-            for batch in [[item] for item in items] if own else [items]:
+            tree = any(f.exists_in and f.exists_in[0] == resource.name for f in resource.fields)
+            # A tree's items one by one, in the fixture's order (parents first): a list is
+            # validated whole before any of it is saved.
+            for batch in [[item] for item in items] if tree else [items]:
                 serializer = serializer_for(resource)(data=batch, many=True)
                 if not serializer.is_valid():
                     sys.exit(f"drf_reference: fixtures {path} refused: {serializer.errors}")
@@ -95,20 +97,8 @@ def main() -> None:
     parser.add_argument("--fixtures", type=Path, required=True)
     parser.add_argument("--specs", type=Path, help="a specs directory (default: the project's)")
     parser.add_argument("--collections", default="", help="comma-separated (default: every collection)")
-    parser.add_argument(
-        "--drf-defaults",
-        action="store_true",
-        help="the decided behaviours the other way (a page of 10, search and ordering on documented "
-        "fields only, ModelViewSet instances, the client pages' upload answer)",
-    )
-    parser.add_argument(
-        "--document-forms", action="store_true", help="also the seed's /things/.json/ list form"
-    )
     args = parser.parse_args()
-    os.environ[DRF_DEFAULTS_ENV] = "1" if args.drf_defaults else ""
-    os.environ[DOCUMENT_FORMS_ENV] = "1" if args.document_forms else ""
     os.environ["DRF_REFERENCE_DATA"] = str(args.data)
-    os.environ["DRF_REFERENCE_FIXTURES"] = str(args.fixtures.resolve())
     if args.specs:
         os.environ[SPECS_ENV] = str(args.specs)
     os.environ[COLLECTIONS_ENV] = args.collections

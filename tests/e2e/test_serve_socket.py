@@ -84,7 +84,7 @@ def test_serve_answers_both_apis_and_keeps_state_across_restarts(tmp_path: Path)
             f"{base}/api/v1/relocate-documents/?page_size=2", headers={"Authorization": "Bearer e2e"}
         )
         assert page.status_code == 200 and page.json()["next"].startswith(base)
-        product = {"product_id": "kept-across-restarts", "name": "n"}
+        product = {"product_id": "kept-across-restarts", "name": "n", "category_id": "cat-dairy"}
         assert httpx.post(f"{base}/api/v1/products/", json=product, headers=BEARER).status_code == 201
         assert httpx.post(f"{base}/__mockserver__/clock/advance", json={"seconds": 30}).status_code == 200
     saved = json.loads(state.read_text())

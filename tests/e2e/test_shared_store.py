@@ -54,7 +54,9 @@ def test_64_writers_over_two_replicas_of_two_workers_lose_nothing(redis_url):
         with httpx.Client(timeout=30) as client:
             assert (
                 client.post(
-                    bases[0] + PRODUCTS, headers=BEARER, json={"product_id": PRODUCT, "name": "Молоко"}
+                    bases[0] + PRODUCTS,
+                    headers=BEARER,
+                    json={"product_id": PRODUCT, "name": "Молоко", "category_id": "cat-dairy"},
                 ).status_code
                 < 300
             )
@@ -125,7 +127,10 @@ def restartable_redis() -> Iterator[RedisServer]:
 def test_a_redis_restart_under_load_answers_503_then_recovers_with_no_partial_batch(restartable_redis):
     with replicas(restartable_redis.url, 1) as (base,):
         httpx.post(
-            base + PRODUCTS, headers=BEARER, json={"product_id": PRODUCT, "name": "Молоко"}, timeout=10
+            base + PRODUCTS,
+            headers=BEARER,
+            json={"product_id": PRODUCT, "name": "Молоко", "category_id": "cat-dairy"},
+            timeout=10,
         )
         statuses: list[int] = []
         acknowledged: list[int] = []

@@ -44,7 +44,7 @@ def test_the_in_process_fixture_with_its_handle(pytester: pytest.Pytester) -> No
 
         def test_datawiz_state_dump_load_and_reset(mockserver):
             auth = mockserver.datawiz_auth
-            product = {{"product_id": "p-plugin", "name": "from a test"}}
+            product = {{"product_id": "p-plugin", "name": "from a test", "category_id": "cat-dairy"}}
             assert mockserver.client.post("/api/v1/products/", json=product, headers=auth).status_code == 201
             dumped = mockserver.state.dump()
             mockserver.reset()
@@ -65,7 +65,7 @@ def test_the_in_process_fixture_with_its_handle(pytester: pytest.Pytester) -> No
             assert asyncio.run(count_shops()) == 12
 
         def test_each_test_has_a_tenant_of_its_own_1(mockserver):
-            mockserver.client.post("/api/v1/products/", json={{"product_id": "only-here", "name": "n"}}, headers=mockserver.datawiz_auth)
+            mockserver.client.post("/api/v1/products/", json={{"product_id": "only-here", "name": "n", "category_id": "cat-dairy"}}, headers=mockserver.datawiz_auth)
 
         def test_each_test_has_a_tenant_of_its_own_2(mockserver):
             answer = mockserver.client.get("/api/v1/products/only-here/", headers=mockserver.datawiz_auth)
@@ -122,7 +122,7 @@ def test_the_marker_and_the_live_fixture(pytester: pytest.Pytester) -> None:
                 return ApiEndpoint(api_class_name="OmnitronApiClient", endpoint="oms/setup/addresses", model=dict, raw=True)
 
             assert setup()(path="execute").create(item={{}}) == {{}}
-            mockserver_live.clock.advance(5)
+            mockserver_live.clock.advance(5, auth={{"Authorization": sdk.token}})  # alice's tenant's clock
             assert setup().retrieve(id="get_async_status") == {{"result": "FINISHED"}}
 
         @pytest.mark.mockserver(api="datawiz")
@@ -187,7 +187,7 @@ def test_against_a_running_fake_and_against_a_real_deployment(pytester: pytest.P
         def test_own_tenant(mockserver, n):
             auth = mockserver.datawiz_auth
             assert mockserver.client.get("/api/v1/products/mine/", headers=auth).status_code == 404
-            product = {"product_id": "mine", "name": str(n)}
+            product = {"product_id": "mine", "name": str(n), "category_id": "cat-dairy"}
             assert mockserver.client.post("/api/v1/products/", json=product, headers=auth).status_code == 201
             assert mockserver.client.get("/api/v1/products/mine/", headers=auth).json()["name"] == str(n)
 

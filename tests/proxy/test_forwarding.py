@@ -112,7 +112,7 @@ def test_annotate_adds_one_short_header():
     with proxied(drifted("create_answers_200"), mode="annotate") as run:
         answer = httpx.post(
             f"{run.base}/api/v1/products/",
-            json={"product_id": "p-1", "name": "Milk"},
+            json={"product_id": "p-1", "name": "Milk", "category_id": "cat-dairy"},
             headers={"Authorization": f"Bearer {KEY}"},
         )
         assert answer.status_code == 200  # the upstream's answer, unaltered
@@ -155,7 +155,11 @@ def test_read_only_refuses_writes_before_the_upstream(method):
 def test_the_live_view_filters():
     with proxied(drifted("create_answers_200")) as run:
         auth = {"Authorization": f"Bearer {KEY}"}
-        httpx.post(f"{run.base}/api/v1/products/", json={"product_id": "p-2", "name": "Milk"}, headers=auth)
+        httpx.post(
+            f"{run.base}/api/v1/products/",
+            json={"product_id": "p-2", "name": "Milk", "category_id": "cat-dairy"},
+            headers=auth,
+        )
         httpx.get(f"{run.base}/api/v1/products/")  # 401: no violation
         every = httpx.get(f"{run.base}/__mockserver__/violations").json()
         tenant = every["violations"][0]["tenant"]

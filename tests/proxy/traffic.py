@@ -85,7 +85,8 @@ def datawiz_traffic(base: str, key: str) -> None:
         client.get("/api/v1/shops/", headers=auth)
         # Names and addresses every database orders and matches alike.
         products = [
-            {"product_id": f"px-p{i}", "name": name} for i, name in enumerate(["px-c", "px-a", "px-b"])
+            {"product_id": f"px-p{i}", "name": name, "category_id": "cat-dairy"}
+            for i, name in enumerate(["px-c", "px-a", "px-b"])
         ]
         client.post("/api/v1/products/", json=products, headers=auth)
         client.get("/api/v1/products/?search=px-&ordering=name", headers=auth)

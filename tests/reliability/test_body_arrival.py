@@ -41,7 +41,9 @@ def test_a_body_is_read_whole_however_it_arrives_and_one_that_never_does_is_answ
     with live_server(app) as base:
         port = int(base.rsplit(":", 1)[1])
         for number, split in enumerate((None, 0, 9), start=1):
-            body = orjson.dumps({"product_id": f"arrival-{number}", "name": "Late"})
+            body = orjson.dumps(
+                {"product_id": f"arrival-{number}", "name": "Late", "category_id": "cat-dairy"}
+            )
             # None: with the headers; 0: the whole body late; 9: a piece, then the rest late
             pieces = [body] if split == 0 else [body[split:]] if split else []
             head = _head(len(body)) + (body[:split] if split else b"" if split == 0 else body)

@@ -35,7 +35,12 @@ def test_64_clients_upserting_overlapping_documents():
     clients, per_client, distinct = 64, 100, 1000
     with live_server(create_app(Settings())) as base:
         httpx.post(f"{base}/__mockserver__/fixtures", headers=H, json={"empty": True})
-        httpx.post(f"{base}/api/v1/products/", headers=H, json={"product_id": PRODUCT, "name": "p"})
+        httpx.post(f"{base}/api/v1/categories/", headers=H, json={"category_id": "c", "name": "c"})
+        httpx.post(
+            f"{base}/api/v1/products/",
+            headers=H,
+            json={"product_id": PRODUCT, "name": "p", "category_id": "c"},
+        )
 
         async def one_client(number: int, http: httpx.AsyncClient) -> tuple[int, int]:
             inserted = updated = 0

@@ -26,7 +26,7 @@ DOCS = "/api/v1/relocate-documents/"
 
 
 def product(product_id: str) -> dict:
-    return {"product_id": product_id, "name": f"product {product_id}"}
+    return {"product_id": product_id, "name": f"product {product_id}", "category_id": "cat-dairy"}
 
 
 @pytest.fixture
@@ -196,7 +196,11 @@ def test_a_crafted_state_cannot_plant_credentials_or_overwrite_another_tenant(fa
     assert fake.put(C + "/state", json=half_bad, headers=ADMIN_HEADER).status_code == 400
     assert everything(fake) == before  # nothing half-written
     # What a tenant loads lands in its own tenant, whatever the body says.
-    own = {"collections": {"datawiz.products": [{"product_id": "loaded", "name": "n"}]}}
+    own = {
+        "collections": {
+            "datawiz.products": [{"product_id": "loaded", "name": "n", "category_id": "cat-dairy"}]
+        }
+    }
     assert fake.put(C + "/state", json=own, headers=A).status_code == 200
     assert fake.get(PRODUCTS + "loaded/", headers=B).status_code == 404
     assert fake.get(PRODUCTS + "loaded/", headers=A).status_code == 200

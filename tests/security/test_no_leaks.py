@@ -88,7 +88,13 @@ def session(base: str) -> tuple[list[str], list[str]]:
     issued += [tokens["access_token"], tokens["refresh_token"]]
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
     keep(client.get("/api/v1/products/?page_size=2", headers=bearer))
-    keep(client.post("/api/v1/products/", json={"product_id": "leak-test", "name": "n"}, headers=bearer))
+    keep(
+        client.post(
+            "/api/v1/products/",
+            json={"product_id": "leak-test", "name": "n", "category_id": "cat-dairy"},
+            headers=bearer,
+        )
+    )
     refreshed = client.post(
         "/api/o/token/",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
@@ -114,7 +120,13 @@ def session(base: str) -> tuple[list[str], list[str]]:
     seen.append(f"{answer.status_code} {dict(answer.headers)} {answer.text}")
 
     other = {"Authorization": f"Bearer {OTHER_TOKEN}"}
-    keep(client.post("/api/v1/products/", json={"product_id": "other", "name": "n"}, headers=other))
+    keep(
+        client.post(
+            "/api/v1/products/",
+            json={"product_id": "other", "name": "n", "category_id": "cat-dairy"},
+            headers=other,
+        )
+    )
     keep(client.get("/api/v1/products/other/", headers={**other, "X-Mockserver-Namespace": "ci-7"}))
     keep(client.get(C + "/state", headers=other))
     keep(client.get(C + "/journal?path=/api/v1/products/", headers=other))

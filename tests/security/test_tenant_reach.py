@@ -44,10 +44,14 @@ def strict_settings(**more) -> Settings:
 def fake() -> Iterator[TestClient]:
     with TestClient(create_app(strict_settings())) as client:
         client.app.state.store.freeze_clock()  # type: ignore[attr-defined]
-        product = {"product_id": B_MARK, "name": "b"}
+        product = {"product_id": B_MARK, "name": "b", "category_id": "cat-dairy"}
         assert client.post(PRODUCTS, json=product, headers=B).status_code == 201
         namespaced = {**B, "X-Mockserver-Namespace": "ci-run-1"}
-        assert client.post(PRODUCTS, json={"product_id": B_MARK + "-ns", "name": "b"}, headers=namespaced)
+        assert client.post(
+            PRODUCTS,
+            json={"product_id": B_MARK + "-ns", "name": "b", "category_id": "cat-dairy"},
+            headers=namespaced,
+        )
         yield client
 
 
@@ -116,7 +120,11 @@ def test_a_state_naming_a_tenant_by_its_credential_is_loaded_under_the_derived_i
     """An old dump (or a crafted one) names a tenant `token:<credential>`: the credential is never
     kept as an id, and the data lands in the tenant that credential reaches."""
     dump = fake.get(C + "/state", headers=ADMIN_HEADER).json()
-    planted = {"collections": {"datawiz.products": [{"product_id": "planted", "name": "p"}]}}
+    planted = {
+        "collections": {
+            "datawiz.products": [{"product_id": "planted", "name": "p", "category_id": "cat-dairy"}]
+        }
+    }
     dump["tenants"][f"token:{TEAM_B}"] = planted
     del dump["hints"]
     assert fake.put(C + "/state", json=dump, headers=ADMIN_HEADER).status_code == 200
@@ -130,7 +138,11 @@ def test_an_older_state_file_with_credentials_in_clear_is_rewritten_without_them
     old_key = "0123456789abcdef0123456789abcdef01234567"  # an Akinon key as older versions issued it
     older = {
         "tenants": {
-            f"token:{TEAM_B}": {"collections": {"datawiz.products": [{"product_id": "kept", "name": "k"}]}},
+            f"token:{TEAM_B}": {
+                "collections": {
+                    "datawiz.products": [{"product_id": "kept", "name": "k", "category_id": "cat-dairy"}]
+                }
+            },
             AUTH_TENANT: {
                 "collections": {"auth.tokens": [{"token": old_key, "kind": "token", "user": "bob"}]}
             },
@@ -150,7 +162,12 @@ def test_a_configured_tenant_secret_is_never_written_to_the_state_file(tmp_path:
     state_file = tmp_path / "state.json"
     settings = strict_settings(state_file=state_file, tenant_secret="shared-tenant-secret")
     with TestClient(create_app(settings)) as client:
-        assert client.post(PRODUCTS, json={"product_id": "p1", "name": "n"}, headers=A).status_code == 201
+        assert (
+            client.post(
+                PRODUCTS, json={"product_id": "p1", "name": "n", "category_id": "cat-dairy"}, headers=A
+            ).status_code
+            == 201
+        )
         tenant = client.app.state.dispatcher.authenticator.keys.tenant(TEAM_A)  # type: ignore[attr-defined]
     saved = json.loads(state_file.read_text())
     assert "credential_key" not in saved and tenant in saved["tenants"]
