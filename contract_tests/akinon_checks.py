@@ -2,19 +2,20 @@
 
 import time
 
-from contract_tests.context import Context
+from contract_tests.context import Context, declared_operation, declared_task
 from mockserver.spec.catalogue import ServedApi
 from mockserver.spec.setup_tasks import SetupTaskDeclaration
 
 
 def task(ctx: Context) -> SetupTaskDeclaration:
     """The setup task the spec declares: its operations by role and its states."""
-    return ctx.target.facts.task
+    return declared_task(ctx.target.facts)
 
 
 def endpoint(facts: ServedApi, role: str) -> str:
-    """The path of the task's execute, status or is_required operation."""
-    return facts.operation(facts.task.operations[role]).path
+    """The path of the task's execute, status or is_required operation (a spec copy without it
+    cannot run the check: NotDeclared)."""
+    return declared_operation(facts, declared_task(facts).operations[role]).path
 
 
 def read_result(ctx: Context, role: str, allowed: tuple[str, ...], what: str) -> str:

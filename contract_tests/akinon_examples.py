@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 
 from contract_tests.akinon_checks import endpoint
-from contract_tests.context import Context
-from contract_tests.diff import shape
+from contract_tests.context import Context, declared_operation
+from contract_tests.findings import shape
 
 
 def _examples(response: dict[str, Any]) -> list[Any]:
@@ -72,7 +72,7 @@ def documented_answers(ctx: Context) -> None:
         ctx, not_acceptable, 406, _documented(ctx, path, "get", "406")[0], f"GET {path} (Accept: xml)"
     )
 
-    login = facts.operation("login").path
+    login = declared_operation(facts, "login").path
     bad, missing = _documented(ctx, login, "post", "400")
     if ctx.target.fake_auth_mode != "open":  # an open-mode fake logs anyone in by design
         # A user name no account has: a failed login that cannot lock anyone out.

@@ -4,7 +4,9 @@ method: one unguarded view is enough to leak or change data."""
 import re
 from typing import Any
 
-from contract_tests.context import Context
+from contract_tests.context import NEEDS_WRITES, Context
+from contract_tests.plan import Check, subject_of, subjects_of
+from mockserver.spec.catalogue import SecuredOperation
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -41,15 +43,39 @@ def _expect_401(
             )
 
 
-def every_secured_operation(ctx: Context) -> None:
+def secured_checks(ctx: Context) -> list[Check]:
+    """One credentials check per collection, setup task or other path: a failure names where
+    the guard is missing, and a collection not deployed is not run alone."""
     api = ctx.target.facts
-    keyword = api.auth_keyword
+    groups: dict[str, list[SecuredOperation]] = {}
     for operation in api.secured_operations:
+        groups.setdefault(subject_of(api, operation.operation_id, operation.path), []).append(operation)
+    collections = {c.name for c in api.collections}
+    checks = []
+    for subject, operations in groups.items():
+        name = f"auth.every_secured_operation[{subject}]"
+        declared = [
+            op for op in api.spec.operations if op.operation_id in {o.operation_id for o in operations}
+        ]
+        checks.append(
+            Check(
+                name,
+                lambda c, ops=operations, n=name: every_secured_operation(c, ops, n),
+                collections=(subject,) if subject in collections else (),
+                subjects=subjects_of(api, declared, subject),
+            )
+        )
+    return checks
+
+
+def every_secured_operation(ctx: Context, operations: list[SecuredOperation], name: str) -> None:
+    keyword = ctx.target.facts.auth_keyword
+    for operation in operations:
         method, path = operation.method, operation.path
-        challenge = api.keyword_of(operation.schemes[0])
+        challenge = ctx.target.facts.keyword_of(operation.schemes[0])
         if method not in READ_METHODS and not ctx.options.allow_writes:
             # An unguarded write would really write; only with --allow-writes.
-            ctx.report.skipped.append(f"auth {method} {path} (writes; pass --allow-writes)")
+            ctx.report.skip(f"{name} {method} {path}", NEEDS_WRITES)
             continue
         url = _concrete(ctx, path)
         _expect_401(ctx, method, url, {}, "without credentials", challenge)

@@ -10,8 +10,11 @@ from contract_tests.collection_http import (
     detail_path,
     first_items,
     get_json,
+    get_object,
+    get_page,
     key_of,
     nested_path,
+    page_of,
     walk,
 )
 from contract_tests.context import Context
@@ -40,7 +43,7 @@ def page_shape(ctx: Context, c: Collection) -> None:
         "a page is {count, next, previous, results}",
         actual=page,
     )
-    count = page["count"]
+    count = page_of(ctx, c, page, operation)["count"]
     ctx.expect_equal(len(page["results"]), min(3, count), operation, "page_size is honoured")
     ctx.expect(
         (page["next"] is not None) == (count > 3),
@@ -49,7 +52,7 @@ def page_shape(ctx: Context, c: Collection) -> None:
         actual=page["next"],
     )
     ctx.expect(page["previous"] is None, operation, "the first page has no previous", actual=page["previous"])
-    default = get_json(ctx, c.list_path, f"GET {c.list_path}")
+    default = get_page(ctx, c, c.list_path, f"GET {c.list_path}")
     shown, more = len(default["results"]), default["next"] is not None
     ctx.expect(  # whatever the page size: the last page holds the rest, another page is full
         (shown < default["count"]) if more else (shown == default["count"]),
@@ -70,7 +73,7 @@ def page_shape(ctx: Context, c: Collection) -> None:
 
 def max_page_size(ctx: Context, c: Collection) -> None:
     operation = f"GET {c.list_path}?page_size={c.max_page_size + 1}"
-    page = get_json(ctx, f"{c.list_path}?page_size={c.max_page_size + 1}", operation)
+    page = get_page(ctx, c, f"{c.list_path}?page_size={c.max_page_size + 1}", operation)
     expected = min(page["count"], c.max_page_size)
     ctx.expect_equal(len(page["results"]), expected, operation, f"page_size is capped at {c.max_page_size}")
 
@@ -78,7 +81,7 @@ def max_page_size(ctx: Context, c: Collection) -> None:
 def page_walk(ctx: Context, c: Collection) -> None:
     """next visits pages that do not repeat, with one count; previous walks back over them."""
     operation = f"GET {c.list_path}?page_size=2 (next, previous)"
-    pages, seen = walk(ctx, f"{c.list_path}?page_size=2", operation, limit=READ_WALK_PAGES)
+    pages, seen = walk(ctx, c, f"{c.list_path}?page_size=2", operation, limit=READ_WALK_PAGES)
     check_walk(ctx, c, pages, seen, operation, {"page_size": ["2"]}, complete=not pages[-1]["next"])
 
 
@@ -138,7 +141,7 @@ def check_walk(
         )
     back, url = [], pages[-1]["previous"]
     while url and len(back) < len(pages) - 1:
-        page = get_json(ctx, url, operation)
+        page = get_page(ctx, c, url, operation)
         back.append([key_of(c, item) for item in page["results"]])
         url = page["previous"]
     ctx.expect(
@@ -181,7 +184,7 @@ def expect_sorted(
 def ordering(ctx: Context, c: Collection, field: str) -> None:
     for term in (field, f"-{field}"):
         operation = f"GET {c.list_path}?ordering={term}"
-        page = get_json(ctx, f"{c.list_path}?ordering={term}&page_size=50", operation)
+        page = get_page(ctx, c, f"{c.list_path}?ordering={term}&page_size=50", operation)
         expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
 
 
@@ -198,7 +201,7 @@ def search(ctx: Context, c: Collection, field: str) -> None:
     term = first_word(item[field]) or ""
     operation = f"GET {c.list_path}?search= ({field})"
     pages, found = walk(
-        ctx, f"{c.list_path}?{urlencode({'search': term, 'page_size': 50})}", operation, limit=2
+        ctx, c, f"{c.list_path}?{urlencode({'search': term, 'page_size': 50})}", operation, limit=2
     )
     # SearchFilter looks only in its search_fields: a field no source names is the fake's choice.
     ctx.judge(
@@ -219,12 +222,25 @@ def search(ctx: Context, c: Collection, field: str) -> None:
     )
 
 
+def holders(ctx: Context, item: dict[str, Any], within: str, operation: str) -> list[dict[str, Any]]:
+    """The object itself, or the items of its nested list `within` (once they are objects)."""
+    if not within:
+        return [item]
+    nested = item.get(within)
+    if nested is None:
+        return []
+    ctx.field(item, within, list, operation)
+    for line in nested:
+        ctx.shaped(line, dict, operation, f"an item of {within}")
+    return nested
+
+
 def links(ctx: Context, c: Collection) -> None:
     """Hyperlinks are absolute on the host asked; `self` links are the object's detail URL."""
     operation = f"GET {c.list_path}"
     for item in first_items(ctx, c):
         for link in c.hyperlinks:
-            for holder in item.get(link.within) or [] if link.within else [item]:
+            for holder in holders(ctx, item, link.within, operation):
                 value = holder.get(link.field)
                 if value is None and link.source_fields:
                     continue
@@ -262,7 +278,7 @@ def detail_agrees(ctx: Context, c: Collection) -> None:
     """The detail of an object says what its list entry says."""
     for item in first_items(ctx, c, 2):
         path = detail_path(c, key_of(c, item))
-        detail = get_json(ctx, path, f"GET {c.detail_path}")
+        detail = get_object(ctx, c, path, f"GET {c.detail_path}")
         ctx.expect_equal(detail, item, f"GET {c.detail_path}", "the detail agrees with the list entry")
 
 
@@ -271,13 +287,14 @@ def hyperlinks_resolve(ctx: Context, c: Collection) -> None:
     followed = 0
     for item in first_items(ctx, c):
         for link in (h for h in c.hyperlinks if h.source_fields):
-            for holder in item.get(link.within) or [] if link.within else [item]:
+            for holder in holders(ctx, item, link.within, f"GET {c.list_path}"):
                 url = holder.get(link.field)
-                if not url or followed >= 4:
-                    continue
+                if not url or not isinstance(url, str) or followed >= 4:
+                    continue  # a link that is not a URL is the `links` promise's failure
                 followed += 1
                 other = ctx.target.facts.collection(link.collection)
-                target = get_json(ctx, url, f"GET {other.detail_path} (from {c.name}.{link.field})")
+                operation = f"GET {other.detail_path} (from {c.name}.{link.field})"
+                target = ctx.shaped(get_json(ctx, url, operation), dict, operation, "an object")
                 if not all(s in holder for s in link.source_fields):
                     continue  # built from a stored field the API does not show: it resolved
                 # one source field per lookup field, or one holding the whole key joined
@@ -297,12 +314,12 @@ def nested_items(ctx: Context, c: Collection) -> None:
         item = next((i for i in first_items(ctx, c, 5) if i.get(field)), None)
         if item is None:
             continue
-        line = item[field][0]
+        line = holders(ctx, item, field, f"GET {c.list_path}")[0]
         if all(name in line for name in nested.lookup):
             path = nested_path(nested, key_of(c, item), line)
         else:  # numbered by the service and not shown: the item's own link names it
             own = next((h.field for h in c.hyperlinks if h.within == field and not h.source_fields), None)
-            if own is None or not line.get(own):
+            if own is None or not line.get(own) or not isinstance(line[own], str):
                 continue
             path = line[own]
         got = get_json(ctx, path, f"GET {nested.detail_path}")
@@ -328,7 +345,7 @@ def options(ctx: Context, c: Collection) -> None:
     item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
     answer = ctx.target.api_call("OPTIONS", c.list_path)
     operation = f"OPTIONS {c.list_path}"
-    metadata = ctx.json_of(answer, operation)
+    metadata = ctx.shaped(ctx.json_of(answer, operation), dict, operation, "the metadata", answer)
     ctx.expect_equal(metadata.get("name"), item.view_name, operation, "the view's name")
     expect_allow(ctx, c, item.allow_header, answer, operation)
     detail = next((i for i in ctx.target.facts.spec.path_items if i.path == c.detail_path), None)
@@ -337,7 +354,8 @@ def options(ctx: Context, c: Collection) -> None:
         expect_allow(ctx, c, detail.allow_header, ctx.target.api_call("OPTIONS", path), f"OPTIONS {path}")
     if "POST" not in item.operations:
         return
-    actions = (metadata.get("actions") or {}).get("POST")
+    described_actions = metadata.get("actions")
+    actions = described_actions.get("POST") if isinstance(described_actions, dict) else None
     ctx.require(
         isinstance(actions, dict),
         operation,
@@ -355,7 +373,7 @@ def options(ctx: Context, c: Collection) -> None:
     )
     required = set(c.input_schema.get("required") or ())
     for name, prop in fields.items():
-        described = actions.get(name) or {}
+        described = actions.get(name) if isinstance(actions.get(name), dict) else {}
         want = {
             "read_only": bool(prop.get("readOnly")),
             "required": name in required and not prop.get("readOnly"),
@@ -399,15 +417,17 @@ def suffixes(ctx: Context, c: Collection) -> None:
     """`.json` serves the same objects, hyperlinks reversed with the suffix (DRF's format kwarg)."""
     item = next(i for i in ctx.target.facts.spec.path_items if i.path == c.list_path)
     if "json" in item.format_suffixes:
-        plain = get_json(ctx, c.list_path, f"GET {c.list_path}")
+        plain = get_page(ctx, c, c.list_path, f"GET {c.list_path}")
         for path in (c.list_path.rstrip("/") + ".json", c.list_path + ".json/"):
             ctx.expect(
-                get_json(ctx, path, f"GET {path}").get("count") == plain["count"],
+                get_page(ctx, c, path, f"GET {path}")["count"] == plain["count"],
                 f"GET {path}",
                 "the .json suffix serves the collection",
                 expected=plain["count"],
             )
         for found in first_items(ctx, c, 1) if c.detail_path else []:
+            for link in c.hyperlinks:
+                holders(ctx, found, link.within, f"GET {c.list_path}")
             path = detail_path(c, key_of(c, found)).rstrip("/") + ".json"
             expected = _suffixed(c, found)
             got = get_json(ctx, path, f"GET {c.detail_path} (.json)")

@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from contract_tests.collection_http import detail_path, get_json, key_of, walk
+from contract_tests.collection_http import detail_path, get_page, key_of, object_of, walk
 from contract_tests.collection_reads import check_walk, expect_sorted
-from contract_tests.context import CheckAborted, Context
+from contract_tests.context import CannotRun, Context
 from contract_tests.objects import CannotWrite, ObjectMaker, differences, free_text, writable
 from mockserver.spec.collections import CollectionDeclaration as Collection
 
@@ -23,8 +23,7 @@ def _make(ctx: Context, c: Collection, tag: str, count: int) -> list[dict[str, A
     try:
         return [ObjectMaker(ctx).make(c, tag, index) for index in range(count)]
     except CannotWrite as error:
-        ctx.report.skipped.append(f"{c.name}: {error}")
-        raise CheckAborted from None
+        raise CannotRun(f"no {c.name} object can be written: {error}") from None
 
 
 def upload(ctx: Context, c: Collection, body: Any, operation: str) -> dict[str, Any]:
@@ -91,10 +90,11 @@ def _isolates(ctx: Context, c: Collection, tag: str, written: list[dict[str, Any
     known = ctx.shared.setdefault("isolates", {})
     if c.name in known:
         return known[c.name]
-    page = get_json(ctx, _own(ctx, c, tag, f"&page_size={len(written) + 1}"), f"GET {c.list_path}?search=")
+    url = _own(ctx, c, tag, f"&page_size={len(written) + 1}")
+    page = get_page(ctx, c, url, f"GET {c.list_path}?search=")
     wanted = {key_of(c, item) for item in written}
-    shown = {key_of(c, item) for item in page.get("results", []) if isinstance(item, dict)}
-    if shown == wanted and page.get("count") == len(wanted):
+    shown = {key_of(c, item) for item in page["results"]}
+    if shown == wanted and page["count"] == len(wanted):
         known[c.name] = True
         return True
     fields = sorted(free_text(c) & set(c.search))
@@ -149,7 +149,7 @@ def upsert_counts(ctx: Context, c: Collection) -> None:
         again, {"updated": 1, "inserted": 0}, f"POST {c.list_path}", "counts must say what was replaced"
     )
     if can_isolate(c) and _isolates(ctx, c, tag, [a, b]):
-        listed = get_json(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        listed = get_page(ctx, c, _own(ctx, c, tag), f"GET {c.list_path}?search=")
         ctx.expect_equal(
             listed["count"],
             2,
@@ -165,7 +165,7 @@ def read_back(ctx: Context, c: Collection) -> None:
     upload(ctx, c, sent, f"POST {c.list_path}")
     detail = _expect_stored_as(ctx, c, sent, sent, "the detail reads back what was posted")
     if can_isolate(c) and _isolates(ctx, c, tag, [sent]):
-        _, listed = walk(ctx, _own(ctx, c, tag), f"GET {c.list_path}?search=")
+        _, listed = walk(ctx, c, _own(ctx, c, tag), f"GET {c.list_path}?search=")
         ctx.expect_equal(
             listed, [detail], f"GET {c.list_path}?search=", "the list shows what the detail shows"
         )
@@ -229,11 +229,11 @@ def stored_object(ctx: Context, c: Collection, item: dict[str, Any]) -> tuple[di
         if answer.status_code == 404:
             return None, operation
         ctx.require_status(answer, 200, operation, "a detail answers 200 or 404")
-        return ctx.json_of(answer, operation), operation
+        return object_of(ctx, c, ctx.json_of(answer, operation), operation), operation
     searched = next(name for name in c.key if name in c.search)
     operation = f"GET {c.list_path}?search={{{searched}}}"
     query = urlencode({"search": str(item[searched]), "page_size": c.max_page_size})
-    _, results = walk(ctx, f"{c.list_path}?{query}", operation)
+    _, results = walk(ctx, c, f"{c.list_path}?{query}", operation)
     wanted = key_of(c, item)
     return next((found for found in results if key_of(c, found) == wanted), None), operation
 
@@ -294,7 +294,7 @@ def own_walk(ctx: Context, c: Collection) -> None:
     if not _isolates(ctx, c, tag, made):
         return
     operation = f"GET {c.list_path}?search=&page_size=2"
-    pages, seen = walk(ctx, _own(ctx, c, tag, "&page_size=2"), operation)
+    pages, seen = walk(ctx, c, _own(ctx, c, tag, "&page_size=2"), operation)
     ctx.expect(
         sorted(key_of(c, i) for i in seen) == sorted(key_of(c, i) for i in made),
         operation,
@@ -327,7 +327,7 @@ def ordering_own(ctx: Context, c: Collection, field: str) -> None:
         return
     for term in (field, f"-{field}"):
         operation = f"GET {c.list_path}?search=&ordering={term}"
-        page = get_json(ctx, _own(ctx, c, tag, f"&ordering={term}&page_size=3"), operation)
+        page = get_page(ctx, c, _own(ctx, c, tag, f"&ordering={term}&page_size=3"), operation)
         ctx.expect_equal(len(page["results"]), 3, operation, "search finds the three objects written")
         expect_sorted(ctx, c, field, page["results"], term.startswith("-"), operation)
 
@@ -343,7 +343,7 @@ def search_own(ctx: Context, c: Collection, field: str) -> None:
     hit[field] = (term + str(hit[field])[len(tag) :])[: inputs[field].get("maxLength") or 200]
     upload(ctx, c, [hit, miss], f"POST {c.list_path}")
     operation = f"GET {c.list_path}?search= ({field})"
-    found = get_json(ctx, f"{c.list_path}?{urlencode({'search': term})}", operation)
+    found = get_page(ctx, c, f"{c.list_path}?{urlencode({'search': term})}", operation)
     shown = [key_of(c, i) for i in found["results"]]
     ctx.judge(
         c.provenance.of("search", field),
@@ -384,7 +384,7 @@ def derived_values(ctx: Context, c: Collection) -> None:
         if other is None:
             continue
         if not other.takes_uploads:
-            ctx.report.skipped.append(f"{c.name}.{rule.field}: {other.name} takes no uploads")
+            ctx.report.skip(f"{ctx.current} ({rule.field} after a write)", f"{other.name} takes no uploads")
             continue
         (naming,) = _make(ctx, other, _tag(ctx, "d"), 1)
         naming.update({theirs: sent[mine] for theirs, mine in rule.where})

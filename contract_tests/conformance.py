@@ -8,6 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -18,8 +19,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from contract_tests.context import Context, sample
+from contract_tests.plan import Check, run_plan
 from contract_tests.run_prefix import KeyPlaces, prepare
-from contract_tests.target import BudgetExhausted
+from contract_tests.target import SHARE_SPENT, BudgetExhausted, CutOff
 
 CHECKS = [
     not_a_server_error,
@@ -53,40 +55,50 @@ def _send(ctx: Context, case: Any, needs_auth: bool) -> Any:
     return ctx.target.request(kwargs["method"], kwargs["url"], **request)
 
 
-def check_operations(ctx: Context, spec_path: str) -> None:
+def conformance_checks(ctx: Context, spec_path: str) -> list[Check]:
+    """One fuzz check per operation of the spec, each about its operation (and its collection)."""
     schema = schemathesis.openapi.from_path(spec_path)
     api = ctx.target.facts
-    of_collections = {op for c in api.collections for op in c.operations(api.spec)}
+    collection_of = {op: c.name for c in api.collections for op in c.operations(api.spec)}
     places = KeyPlaces.of(api, ctx.options.prefix)
     names = [c.name for c in api.collections]
     chosen = set(sample(ctx, "conformance", names, ctx.options.conformance_collections))
-    left_out = {op for c in api.collections if c.name not in chosen for op in c.operations(api.spec)}
+    checks = []
     for result in schema.get_all_operations():
         operation = result.ok()
         definition = operation.definition.raw
         operation_id = definition.get("operationId", operation.label)
-        method = operation.method.upper()
-        if method in WRITE_METHODS and not ctx.options.allow_writes:
-            ctx.report.skipped.append(f"conformance {operation_id} (writes)")
-            continue
+        collection = collection_of.get(operation_id)
+        skip = None
         if operation_id in CREDENTIAL_OPERATIONS and not ctx.target.is_fake:
-            ctx.report.skipped.append(
-                f"conformance {operation_id} (credentials endpoint on a real deployment)"
-            )
-            continue
+            skip = "a credentials endpoint is never fuzzed on a real deployment (logins can lock accounts)"
+        elif collection is not None and collection not in chosen:
+            skip = "its collection is not in this run's sample of collections to fuzz"
         needs_auth = definition.get("security", schema.raw_schema.get("security")) != []
-        if operation_id in left_out:
-            ctx.report.skipped.append(
-                f"conformance {operation_id} (its collection is not in this run's sample)"
-            )
-            continue
         examples = ctx.options.max_examples
-        if operation_id in of_collections and ctx.options.collection_examples is not None:
+        if collection is not None and ctx.options.collection_examples is not None:
             examples = ctx.options.collection_examples
-        ctx.run(
-            f"conformance.{operation_id}",
-            lambda c, op=operation, auth=needs_auth, n=examples: _fuzz(c, op, auth, n, places),
+        checks.append(
+            Check(
+                f"conformance.{operation_id}",
+                lambda c, op=operation, auth=needs_auth, n=examples, o=operation_id: _fuzz(
+                    c, op, o, auth, n, places
+                ),
+                writes=operation.method.upper() in WRITE_METHODS,
+                collections=(collection,) if collection else (),
+                subjects=frozenset(
+                    {operation_id, *(definition.get("tags") or ()), *([collection] if collection else [])}
+                ),
+                fuzz=True,
+                skip=skip,
+            )
         )
+    return checks
+
+
+def check_operations(ctx: Context, spec_path: str) -> None:
+    """Fuzz every operation of a spec (the conformance checks alone)."""
+    run_plan(ctx, conformance_checks(ctx, spec_path))
 
 
 def failure_text(error: BaseException) -> str:
@@ -139,29 +151,49 @@ def stays_negative(case: Any, body_conforms: bool | None = None) -> bool:
     return bool(negative - {"header"}) or bool(declared_headers)
 
 
-def _fuzz(ctx: Context, operation: Any, needs_auth: bool, max_examples: int, places: KeyPlaces) -> None:
+def _cases(ctx: Context, asked: int) -> int:
+    """Cases per mode within the check's share of the budget (the report's coverage says how many
+    ran): a share too small for one case of each mode cuts the check off."""
+    share_end = ctx.target.share_end
+    if share_end is None:
+        return asked
+    cases = min(asked, (share_end - ctx.target.requests_sent) // 2)
+    if cases < 1:
+        raise BudgetExhausted(SHARE_SPENT)
+    return cases
+
+
+def _fuzz(
+    ctx: Context, operation: Any, operation_id: str, needs_auth: bool, max_examples: int, places: KeyPlaces
+) -> None:
     failed: set[str] = set()
     writes = operation.method.upper() in WRITE_METHODS
     held_back = 0
+    cut: list[CutOff] = []
+    cases = _cases(ctx, max_examples)
 
     def exercise(case: Any) -> None:
         nonlocal held_back
+        if cut:
+            return  # the run stopped this check: the cases hypothesis still generates are not sent
         prepared = prepare(case, places, writes=writes)
         if not prepared.send:
             held_back += 1
             return
         try:
             response = _send(ctx, case, needs_auth)
-        except BudgetExhausted:
+        except CutOff as error:
+            cut.append(error)
             return
+        ctx.report.count_case(operation_id)
         with contextlib.suppress(Exception):
             response.request.read()  # a streamed (multipart) body, for the checks and the curl line
+        negative = stays_negative(case, prepared.body_conforms)
         try:
-            negative = stays_negative(case, prepared.body_conforms)
             case.validate_response(
                 response, checks=[*CHECKS, negative_data_rejection] if negative else CHECKS
             )
-        except (Exception, BaseExceptionGroup) as error:  # schemathesis groups every failed check
+        except (AssertionError, FailureGroup) as error:  # schemathesis groups every failed check
             message = failure_text(error)
             if message not in failed:
                 failed.add(message)
@@ -169,7 +201,7 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool, max_examples: int, pla
 
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         test = settings(
-            max_examples=max_examples,
+            max_examples=cases,
             deadline=None,
             database=None,
             derandomize=True,
@@ -180,7 +212,9 @@ def _fuzz(ctx: Context, operation: Any, needs_auth: bool, max_examples: int, pla
         except Unsatisfiable:
             continue  # nothing in this operation can be made invalid (or valid) for this mode
     if held_back:
-        ctx.report.skipped.append(
-            f"conformance {operation.label}: {held_back} generated cases not sent "
-            "(the run's prefix in their key would have made a valid body invalid)"
+        ctx.report.skip(
+            f"{ctx.current}: {held_back} generated cases",
+            "not sent: the run's prefix in their key would have made a valid body invalid",
         )
+    if cut:
+        raise cut[0]

@@ -2,19 +2,61 @@
 
 import random
 import secrets
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from contract_tests.report import Failure, Note, Report
-from contract_tests.target import BudgetExhausted, Target
+from contract_tests.findings import shape
+from contract_tests.report import Failure, Note, NotRun, Report, ToolError
+from contract_tests.target import CutOff, Target
+from mockserver.spec.catalogue import ServedApi
+from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.loader import Operation
 from mockserver.spec.provenance import Provenance
+from mockserver.spec.setup_tasks import SetupTaskDeclaration
+
+INTERRUPTED = "interrupted (Ctrl+C)"
+NEEDS_WRITES = "writes: needs --allow-writes"
+AFTER_FAILURE = "an earlier check failed (fail fast)"
 
 
 class CheckAborted(Exception):
     """A check cannot continue (its failure is already recorded)."""
+
+
+class CannotRun(Exception):
+    """The check cannot be run against this target or spec (the reason says why): not run."""
+
+
+class NotDeclared(CannotRun):
+    """What a check needs is not in the spec (a copy with paths removed)."""
+
+
+def declared_operation(api: ServedApi, operation_id: str) -> Operation:
+    for operation in api.spec.operations:
+        if operation.operation_id == operation_id:
+            return operation
+    raise NotDeclared(f"the spec declares no operation {operation_id}")
+
+
+def declared_collection(api: ServedApi, name: str) -> CollectionDeclaration:
+    for collection in api.collections:
+        if collection.name == name:
+            return collection
+    raise NotDeclared(f"the spec declares no collection {name}")
+
+
+def declared_task(api: ServedApi) -> SetupTaskDeclaration:
+    """The API's setup task, with every operation it names still in the spec."""
+    if len(api.setup_tasks) != 1:
+        raise NotDeclared(f"the spec declares {len(api.setup_tasks)} setup tasks, where the check needs one")
+    task = api.setup_tasks[0]
+    for operation_id in task.operations.values():
+        declared_operation(api, operation_id)
+    return task
 
 
 @dataclass
@@ -51,11 +93,14 @@ class Context:
     _current: str = ""
 
     def run(self, name: str, check: Callable[["Context"], None], *, writes: bool = False) -> None:
+        """Run one check and record its verdict: passed, failed, not run (with the reason), or an
+        error of the tool. A check reads an answer only after stating the shape it needs
+        (`field`, `require`), so anything else escaping it is the suite's own error."""
         if self.options.fail_fast and self.report.failures:
-            self.report.skipped.append(f"{name} (an earlier check failed)")
+            self.report.skip(name, AFTER_FAILURE)
             return
         if writes and not self.options.allow_writes:
-            self.report.skipped.append(f"{name} (writes; pass --allow-writes)")
+            self.report.skip(name, NEEDS_WRITES)
             return
         before = len(self.report.failures)
         self._current = name
@@ -65,16 +110,25 @@ class Context:
             pass
         except httpx.HTTPError as error:
             self.fail("transport", f"{type(error).__name__}: {error}")
-        except BudgetExhausted as error:
-            self.report.skipped.append(f"{name} ({error})")
+        except (CutOff, CannotRun) as error:
+            if len(self.report.failures) == before:  # a failure found before the cut stands
+                self.report.not_run.append(NotRun(name, str(error)))
             return
-        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as error:
-            # An answer so far from the documented shape that the check could not read it.
-            self.fail(
-                "(shape)", f"the answer could not be read as documented: {type(error).__name__}: {error}"
+        except KeyboardInterrupt:
+            self.report.not_run.append(NotRun(name, INTERRUPTED))
+            raise
+        except Exception as error:
+            self.report.errors.append(
+                ToolError(name, f"{type(error).__name__}: {error}", traceback.format_exc())
             )
+            return
         if len(self.report.failures) == before:
             self.report.passed.append(name)
+
+    @property
+    def current(self) -> str:
+        """The name of the check running."""
+        return self._current
 
     def fail(
         self,
@@ -93,6 +147,7 @@ class Context:
                 expected=_short(expected),
                 actual=_short(actual),
                 request=self._request_line(response),
+                actual_shape=_short(shape(actual)) if isinstance(actual, dict | list) else _short(actual),
             )
         )
 
@@ -179,6 +234,54 @@ class Context:
         if not self.expect_status(response, status, operation, message):
             raise CheckAborted
 
+    def field(
+        self,
+        body: Any,
+        name: str,
+        kind: type | tuple[type, ...],
+        operation: str,
+        response: httpx.Response | None = None,
+    ) -> Any:
+        """`body[name]`, once the answer shows it is an object holding `name` of type `kind`; else
+        a failure naming the field, the type expected and what came (and the check stops)."""
+        self.require(
+            isinstance(body, dict),
+            operation,
+            f"the answer must be an object with {name!r}",
+            expected=f"{{{name!r}: {_kind(kind)}}}",
+            actual=body,
+            response=response,
+        )
+        value = body.get(name, _MISSING)
+        self.require(
+            value is not _MISSING and isinstance(value, kind) and not _bool_for_number(value, kind),
+            operation,
+            f"{name!r} must be {_kind(kind)}",
+            expected=_kind(kind),
+            actual="(missing)" if value is _MISSING else _typed(value),
+            response=response,
+        )
+        return value
+
+    def shaped(
+        self,
+        value: Any,
+        kind: type | tuple[type, ...],
+        operation: str,
+        what: str,
+        response: httpx.Response | None = None,
+    ) -> Any:
+        """`value`, once it is of type `kind`; else a failure saying what it should have been."""
+        self.require(
+            isinstance(value, kind) and not _bool_for_number(value, kind),
+            operation,
+            f"{what} must be {_kind(kind)}",
+            expected=_kind(kind),
+            actual=_typed(value),
+            response=response,
+        )
+        return value
+
     def json_of(self, response: httpx.Response, operation: str) -> Any:
         content_type = response.headers.get("content-type", "")
         self.require(
@@ -195,6 +298,34 @@ class Context:
             self.require(
                 False, operation, "the body is not valid JSON", actual=response.text[:200], response=response
             )
+
+
+_MISSING = object()
+_JSON_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def _kind(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def _typed(value: Any) -> Any:
+    """A value as a type failure shows it: a string quoted, so "1" is not read as 1."""
+    return repr(value) if isinstance(value, str) else value
+
+
+def _bool_for_number(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """JSON true is no count: Python's bool is an int, the answer's is not."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, bool) and bool not in kinds
 
 
 def _short(value: Any) -> str:

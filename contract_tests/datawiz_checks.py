@@ -9,15 +9,17 @@ from typing import Any
 
 from contract_tests.collection_http import detail_path, get_json
 from contract_tests.collection_writes import upload
-from contract_tests.context import Context
+from contract_tests.context import Context, declared_collection
 from contract_tests.objects import ObjectMaker
-from mockserver.apis import catalogue
 
 DOCUMENTS = "relocate-documents"  # the collection whose rule and examples these checks hold
+COLLECTIONS = (DOCUMENTS, "products")  # what they read and write: not run where one is not deployed
 FOUR = Decimal("0.0001")
-# The spec names the collections' paths; the checks below read them from it.
-DOCS = catalogue().api("datawiz").collection(DOCUMENTS).list_path
-PRODUCTS = catalogue().api("datawiz").collection("products").list_path
+
+
+def documents_path(ctx: Context) -> str:
+    """The relocate documents' list path, as the spec run against names it."""
+    return declared_collection(ctx.target.facts, DOCUMENTS).list_path
 
 
 def _examples_dir() -> Path:
@@ -42,7 +44,7 @@ def product_id(ctx: Context, name: str) -> str:
 def ensure_products(ctx: Context, *names: str) -> None:
     """The run's products, made from the spec like any collection's objects (so the category a
     product names is created first), under the keys and names the checks use."""
-    maker, products = ObjectMaker(ctx), ctx.target.facts.collection("products")
+    maker, products = ObjectMaker(ctx), declared_collection(ctx.target.facts, "products")
     body = [
         {
             **maker.make(products, f"{ctx.options.prefix}dw-", index),
@@ -51,8 +53,8 @@ def ensure_products(ctx: Context, *names: str) -> None:
         }
         for index, n in enumerate(names)
     ]
-    answer = ctx.target.api_call("POST", PRODUCTS, json=body)
-    ctx.require_status(answer, 201, f"POST {PRODUCTS}", "creating test products failed")
+    answer = ctx.target.api_call("POST", products.list_path, json=body)
+    ctx.require_status(answer, 201, f"POST {products.list_path}", "creating test products failed")
 
 
 def document(
@@ -86,7 +88,7 @@ def document(
 
 def post_documents(ctx: Context, body: Any, operation: str) -> Any:
     """Upload relocate documents; the answer checked as every collection's upload is."""
-    return upload(ctx, catalogue().api("datawiz").collection(DOCUMENTS), body, operation)
+    return upload(ctx, declared_collection(ctx.target.facts, DOCUMENTS), body, operation)
 
 
 def line_price(qty: Any, price: Any, price_total: Any) -> str:
@@ -138,10 +140,11 @@ def expected_representation(ctx: Context, sent: dict) -> dict:
 def line_price_rule(ctx: Context) -> None:
     """A replaced document reads back whole with every line priced by the rule (the oracle above):
     a price kept, a price recomputed, a zero quantity."""
+    docs = documents_path(ctx)
     ensure_products(ctx, "p1", "p2")
     a, b = document(ctx, "a"), document(ctx, "b")
-    counts = post_documents(ctx, [a, b], f"POST {DOCS} (2 new)")
-    ctx.expect_equal(counts, {"updated": 0, "inserted": 2}, f"POST {DOCS}", "counts must say what was new")
+    counts = post_documents(ctx, [a, b], f"POST {docs} (2 new)")
+    ctx.expect_equal(counts, {"updated": 0, "inserted": 2}, f"POST {docs}", "counts must say what was new")
     replacement = document(
         ctx,
         "a",
@@ -160,108 +163,119 @@ def line_price_rule(ctx: Context) -> None:
             {"product_id": product_id(ctx, "p1"), "qty": "0", "price": "2.5", "price_total": "0"},
         ],
     )
-    counts = post_documents(ctx, replacement, f"POST {DOCS} (replace)")
+    counts = post_documents(ctx, replacement, f"POST {docs} (replace)")
     ctx.expect_equal(
-        counts, {"updated": 1, "inserted": 0}, f"POST {DOCS}", "counts must say what was replaced"
+        counts, {"updated": 1, "inserted": 0}, f"POST {docs}", "counts must say what was replaced"
     )
-    stored = get_json(ctx, f"{DOCS}{replacement['relocate_id']}/", f"GET {DOCS}{{relocate_id}}/")
+    stored = get_json(ctx, f"{docs}{replacement['relocate_id']}/", f"GET {docs}{{relocate_id}}/")
     expected = expected_representation(ctx, replacement)
     ctx.expect_equal(
         stored,
         expected,
-        f"GET {DOCS}{{relocate_id}}/",
+        f"GET {docs}{{relocate_id}}/",
         "a replaced document is replaced whole and reads back normalized (4-place decimals, the line price rule, URLs on the host asked)",
     )
 
 
 def documented_options(ctx: Context) -> None:
     """OPTIONS as the document's example shows it: labels, renderers, parsers, lengths."""
+    docs = documents_path(ctx)
     expected = example("options-relocate-documents.json")
-    answer = ctx.target.api_call("OPTIONS", DOCS)
-    got = ctx.json_of(answer, f"OPTIONS {DOCS}")
+    answer = ctx.target.api_call("OPTIONS", docs)
+    got = ctx.shaped(ctx.json_of(answer, f"OPTIONS {docs}"), dict, f"OPTIONS {docs}", "the metadata", answer)
     for key in ("name", "renders", "parses"):
         ctx.expect(
             got.get(key) == expected[key],
-            f"OPTIONS {DOCS}",
+            f"OPTIONS {docs}",
             f"metadata {key} as documented",
             expected=expected[key],
             actual=got.get(key),
             response=answer,
         )
-    actions = (got.get("actions") or {}).get("POST")
+    described_actions = got.get("actions")
+    actions = described_actions.get("POST") if isinstance(described_actions, dict) else None
     ctx.require(
         isinstance(actions, dict),
-        f"OPTIONS {DOCS}",
+        f"OPTIONS {docs}",
         "metadata must describe actions.POST",
         actual=got.get("actions"),
         response=answer,
     )
-    _compare_fields(ctx, expected["actions"]["POST"], actions, "actions.POST")
+    _compare_fields(ctx, docs, expected["actions"]["POST"], actions, "actions.POST")
 
 
-def _compare_fields(ctx: Context, expected: dict, actual: dict, where: str) -> None:
+def _compare_fields(ctx: Context, docs: str, expected: dict, actual: dict, where: str) -> None:
     for name, info in expected.items():
         got = actual.get(name)
         if not ctx.expect(
-            isinstance(got, dict), f"OPTIONS {DOCS}", f"{where}.{name} is documented", actual=got
+            isinstance(got, dict), f"OPTIONS {docs}", f"{where}.{name} is documented", actual=got
         ):
             continue
         for key in ("type", "required", "read_only", "label", "max_length"):
             if key in info:
                 ctx.expect_equal(
-                    got.get(key), info[key], f"OPTIONS {DOCS}", f"{where}.{name}.{key} as documented"
+                    got.get(key), info[key], f"OPTIONS {docs}", f"{where}.{name}.{key} as documented"
                 )
         for nested in ("child", "children"):
             if nested in info:
-                inner_expected, inner_actual = info[nested], got.get(nested) or {}
+                inner_expected = info[nested]
+                inner_actual = got.get(nested) if isinstance(got.get(nested), dict) else {}
                 if nested == "child":
                     _compare_fields(
-                        ctx, {"(item)": inner_expected}, {"(item)": inner_actual}, f"{where}.{name}"
+                        ctx, docs, {"(item)": inner_expected}, {"(item)": inner_actual}, f"{where}.{name}"
                     )
                 else:
-                    _compare_fields(ctx, inner_expected, inner_actual, f"{where}.{name}.children")
+                    _compare_fields(ctx, docs, inner_expected, inner_actual, f"{where}.{name}.children")
 
 
 def documented_examples(ctx: Context) -> None:
+    docs = documents_path(ctx)
     empty = get_json(
         ctx,
-        f"{DOCS}.json/?search=unknown-string-{ctx.options.run_id}",
-        f"GET {DOCS}.json/?search=unknown-string",
+        f"{docs}.json/?search=unknown-string-{ctx.options.run_id}",
+        f"GET {docs}.json/?search=unknown-string",
     )
     ctx.expect_equal(
         empty,
         example("collection-empty.json"),
-        f"GET {DOCS}.json/?search=unknown-string",
+        f"GET {docs}.json/?search=unknown-string",
         "the document's empty collection",
     )
     documented = example("collection-page-size-2.json")
-    page = get_json(ctx, f"{DOCS}?format=json&page_size=2", f"GET {DOCS}?page_size=2")
+    operation = f"GET {docs}?page_size=2"
+    page = ctx.shaped(get_json(ctx, f"{docs}?format=json&page_size=2", operation), dict, operation, "a page")
     ctx.expect(
         set(page) == set(documented),
-        f"GET {DOCS}?page_size=2",
+        f"GET {docs}?page_size=2",
         "the page has the documented keys",
         expected=sorted(documented),
         actual=sorted(page),
     )
-    for item in page.get("results", []):
+    for item in ctx.field(page, "results", list, operation):
+        ctx.shaped(item, dict, operation, "a document")
         model_item = documented["results"][0]
         ctx.expect_equal(
-            list(item), list(model_item), f"GET {DOCS}", "a document has the documented fields, in order"
+            list(item), list(model_item), f"GET {docs}", "a document has the documented fields, in order"
         )
-        for line in item.get("products", []):
+        for line in item.get("products") if isinstance(item.get("products"), list) else []:
+            if not ctx.expect(
+                isinstance(line, dict), f"GET {docs}", "a product line is an object", actual=line
+            ):
+                continue
             ctx.expect(
                 set(line) == set(model_item["products"][0]),
-                f"GET {DOCS}",
+                f"GET {docs}",
                 "a product line has the documented fields",
                 expected=sorted(model_item["products"][0]),
                 actual=sorted(line),
             )
-    missing = ctx.target.api_call("GET", f"{DOCS}{ctx.options.prefix}does-not-exist/")
-    ctx.expect_status(missing, 404, f"GET {DOCS}{{relocate_id}}/", "an unknown document answers 404")
-    body = ctx.json_of(missing, f"GET {DOCS}{{relocate_id}}/") if missing.status_code == 404 else {}
+    missing = ctx.target.api_call("GET", f"{docs}{ctx.options.prefix}does-not-exist/")
+    ctx.expect_status(missing, 404, f"GET {docs}{{relocate_id}}/", "an unknown document answers 404")
+    body = ctx.json_of(missing, f"GET {docs}{{relocate_id}}/") if missing.status_code == 404 else {}
+    body = body if isinstance(body, dict) else {"(not an object)": body}
     ctx.expect(
         set(body) == set(example("error-404.json")),
-        f"GET {DOCS}{{relocate_id}}/",
+        f"GET {docs}{{relocate_id}}/",
         'a 404 is {"detail": ...}',
         expected=example("error-404.json"),
         actual=body,
@@ -270,23 +284,24 @@ def documented_examples(ctx: Context) -> None:
 
 
 def documented_upload(ctx: Context) -> None:
+    docs = documents_path(ctx)
     ensure_products(ctx, "example")
     request = example("post-relocate-document-request.json")
     request["relocate_id"] = f"{ctx.options.prefix}{request['relocate_id']}"
     for line in request["products"]:
         line["product_id"] = product_id(ctx, "example")
-    counts = post_documents(ctx, request, f"POST {DOCS}.json (the document's example)")
+    counts = post_documents(ctx, request, f"POST {docs}.json (the document's example)")
     ctx.expect_equal(
         counts,
         example("post-relocate-document-response.json"),
-        f"POST {DOCS}.json",
+        f"POST {docs}.json",
         "the document's upload answer",
     )
     blank = dict(request, products=[dict(request["products"][0], product_id="")])
-    answer = ctx.target.api_call("POST", DOCS, json=blank)
-    ctx.expect_status(answer, 400, f"POST {DOCS} (product_id empty)", "the document's 400 example")
+    answer = ctx.target.api_call("POST", docs, json=blank)
+    ctx.expect_status(answer, 400, f"POST {docs} (product_id empty)", "the document's 400 example")
     if answer.status_code == 400:
-        body = ctx.json_of(answer, f"POST {DOCS}")
+        body = ctx.shaped(ctx.json_of(answer, f"POST {docs}"), dict, f"POST {docs}", "the errors", answer)
         messages = body.get("product_id") or [
             m
             for line in body.get("products", [])
@@ -295,7 +310,7 @@ def documented_upload(ctx: Context) -> None:
         ]
         ctx.expect(
             bool(messages) and all(isinstance(m, str) for m in messages),
-            f"POST {DOCS}",
+            f"POST {docs}",
             "the error is a list of strings under product_id",
             expected=example("error-400-product-id.json"),
             actual=body,

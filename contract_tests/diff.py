@@ -3,13 +3,25 @@ every difference in status, shape and state transition is reported."""
 
 import random
 import time
-from typing import Any
+import traceback
+from typing import Any, NamedTuple
+
+import httpx
 
 from contract_tests.akinon_checks import endpoint
 from contract_tests.collection_http import detail_path
-from contract_tests.context import RunOptions
-from contract_tests.report import Failure, Note, Report
-from contract_tests.target import Credentials, Target, in_process_target
+from contract_tests.context import (
+    INTERRUPTED,
+    NotDeclared,
+    RunOptions,
+    declared_collection,
+    declared_operation,
+    declared_task,
+)
+from contract_tests.findings import shape
+from contract_tests.plan import Deployment, Selection, collection_subjects, task_subjects
+from contract_tests.report import Failure, Note, NotRun, Report, ToolError
+from contract_tests.target import Credentials, CutOff, Target, in_process_target
 from mockserver.spec.catalogue import ServedApi
 from mockserver.spec.collections import CollectionDeclaration
 from mockserver.spec.provenance import NONE, Provenance, Provenances
@@ -17,8 +29,16 @@ from mockserver.spec.provenance import NONE, Provenance, Provenances
 MAX_POLLS = 120
 
 ANONYMOUS = "anonymous"  # a step sent without credentials
+TRANSITIONS = "state transitions"
+# The collections the transitions compared write and read (Akinon's are its setup task's).
+TRANSITION_COLLECTIONS = {"datawiz": ("relocate-documents", "products")}
 
-Step = tuple[str, str, Any]  # method, URL, body (None, a JSON body, or ANONYMOUS)
+
+class Step(NamedTuple):
+    method: str
+    url: str
+    body: Any  # None, a JSON body, or ANONYMOUS
+    about: str  # the collection or setup task it belongs to (--include/--exclude, not deployed)
 
 
 def read_steps(api: ServedApi) -> list[Step]:
@@ -26,22 +46,29 @@ def read_steps(api: ServedApi) -> list[Step]:
     answers to valid, unknown and unsupported requests, with and without credentials."""
     steps: list[Step] = []
     for task in api.setup_tasks:
-        execute, status, required = (
-            api.operation(task.operations[role]).path for role in ("execute", "status", "is_required")
-        )
+        try:
+            execute, status, required = (
+                declared_operation(api, task.operations[role]).path
+                for role in ("execute", "status", "is_required")
+            )
+        except NotDeclared:
+            continue  # a spec copy without the task's views: nothing of it to compare
         steps += [
-            ("GET", required, None),
-            ("GET", status, None),
-            ("POST", required, None),
-            ("OPTIONS", execute, None),
-            ("HEAD", status, None),
-            ("GET", execute, None),
-            ("GET", status, ANONYMOUS),
-            ("OPTIONS", required, ANONYMOUS),
+            Step(method, url, body, task.name)
+            for method, url, body in [
+                ("GET", required, None),
+                ("GET", status, None),
+                ("POST", required, None),
+                ("OPTIONS", execute, None),
+                ("HEAD", status, None),
+                ("GET", execute, None),
+                ("GET", status, ANONYMOUS),
+                ("OPTIONS", required, ANONYMOUS),
+            ]
         ]
     for collection in api.collections:
         listing = collection.list_path
-        steps += [
+        listed: list[tuple[str, str, Any]] = [
             ("GET", f"{listing}?page_size=2", None),
             ("GET", f"{listing}.json/?search=unknown-string", None),
             ("GET", f"{listing}?page=999999", None),
@@ -53,7 +80,8 @@ def read_steps(api: ServedApi) -> list[Step]:
             ("OPTIONS", listing, ANONYMOUS),
         ]
         if collection.detail_path:
-            steps.append(("GET", detail_path(collection, "ct-does-not-exist"), None))
+            listed.append(("GET", detail_path(collection, "ct-does-not-exist"), None))
+        steps += [Step(method, url, body, collection.name) for method, url, body in listed]
     return steps
 
 
@@ -64,16 +92,21 @@ def write_steps(api: ServedApi, prefix: str) -> list[Step]:
     inside the run)."""
     steps: list[Step] = []
     for task in api.setup_tasks:
-        steps += [
-            ("POST", api.operation(task.operations["execute"]).path, {}),
-            ("GET", api.operation(task.operations["status"]).path, None),
-        ]
+        try:
+            execute = declared_operation(api, task.operations["execute"]).path
+            status = declared_operation(api, task.operations["status"]).path
+        except NotDeclared:
+            continue
+        steps += [Step("POST", execute, {}, task.name), Step("GET", status, None, task.name)]
     for collection in api.collections:
         if any(op.method == "POST" for op in collection.operations(api.spec).values()):
-            steps += [("POST", collection.list_path, {}), ("POST", collection.list_path, [{}])]
-    if api.name == "datawiz":
+            steps += [
+                Step("POST", collection.list_path, {}, collection.name),
+                Step("POST", collection.list_path, [{}], collection.name),
+            ]
+    if api.name == "datawiz" and any(c.name == "relocate-documents" for c in api.collections):
         steps.append(
-            (
+            Step(
                 "POST",
                 api.collection("relocate-documents").list_path,
                 {
@@ -85,18 +118,10 @@ def write_steps(api: ServedApi, prefix: str) -> list[Step]:
                         {"product_id": f"{prefix}missing", "qty": "1", "price": "1", "price_total": "1"}
                     ],
                 },
+                "relocate-documents",
             )
         )
     return steps
-
-
-def shape(value: Any) -> Any:
-    """The structure of a JSON value: keys and types, not the data."""
-    if isinstance(value, dict):
-        return {key: shape(item) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        return [shape(value[0])] if value else []
-    return type(value).__name__
 
 
 def same_shape(a: Any, b: Any) -> bool:
@@ -186,8 +211,16 @@ def _record(
 
 
 def run_diff(
-    real: Target, *, seed: int = 0, allow_writes: bool = False, pin_decisions: bool = False
+    real: Target,
+    *,
+    seed: int = 0,
+    allow_writes: bool = False,
+    pin_decisions: bool = False,
+    report: Report | None = None,
+    selection: Selection = Selection(),
 ) -> Report:
+    """Every step chosen, sent to the fake and to `real`; a step a deployment does not serve (its
+    collection not deployed), or the budget, time or an interrupt cut off, is reported not run."""
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
@@ -197,39 +230,116 @@ def run_diff(
         Credentials(token="diff-token"),
         specs_dir=real.specs_dir,
     )
-    report = Report(api=real.api, target=f"{real.base_url} vs the fake")
+    report = report or Report(api=real.api, target=f"{real.base_url} vs the fake", command="diff")
+    api = real.facts
+    collections = {c.name for c in api.collections}
     prefix = RunOptions().prefix  # one run id for every write of this diff
-    steps = read_steps(real.facts) + (write_steps(real.facts, prefix) if allow_writes else [])
+    steps = read_steps(api) + (write_steps(api, prefix) if allow_writes else [])
     random.Random(seed).shuffle(steps)
-    for index, (method, url, body) in enumerate(steps):
-        name = f"{index:02d} {method} {url}"
-        expected, actual = _observe(fake, method, url, body), _observe(real, method, url, body)
-        differences = {
-            key: (expected.get(key), actual.get(key))
-            for key in expected.keys() | actual.keys()
-            if not (
-                same_shape(expected.get(key), actual.get(key))
-                if key == "shape"
-                else expected.get(key) == actual.get(key)
-            )
-        }
-        decided = {
-            key: _decided_difference(key, want, got, _provenances(real.facts, url))
-            for key, (want, got) in differences.items()
-        }
-        for key, (want, got) in sorted(differences.items()):
-            _record(report, pin_decisions, decided[key], name, f"{key} differs", want, got)
-        if all(decided.values()):  # no difference, or only decided ones (noted)
-            report.passed.append(name)
+    deployment = Deployment()
+    chosen: list[tuple[str, Step]] = []
+    for index, step in enumerate(steps):
+        name = f"{index:02d} {step.method} {step.url}"
+        about = collection_subjects(api, step.about) if step.about in collections else task_subjects(api)
+        reason = selection.reason_to_skip(about)
+        if reason:
+            report.skip(name, reason)
+        else:
+            chosen.append((name, step))
+    cut: str | None = None
+    for name, step in chosen:
+        if cut is None:
+            cut = _compare_step(report, fake, real, deployment, name, step, collections, pin_decisions)
+        if cut is not None:
+            report.not_run.append(NotRun(name, cut))
     if allow_writes:
-        _compare_transitions(report, fake, real, prefix, pin_decisions)
+        needs = TRANSITION_COLLECTIONS.get(api.name, ())
+        if cut is None and not selection.reason_to_skip(frozenset(collections) | task_subjects(api)):
+            try:
+                missing = deployment.missing(real, needs)
+            except CutOff as error:
+                missing = cut = str(error)
+            if missing:
+                report.not_run.append(NotRun(TRANSITIONS, missing))
+            else:
+                cut = _guarded(
+                    report,
+                    TRANSITIONS,
+                    lambda: _compare_transitions(report, fake, real, prefix, pin_decisions),
+                )
+        if cut is not None and all(entry.check != TRANSITIONS for entry in report.not_run):
+            report.not_run.append(NotRun(TRANSITIONS, cut))
     report.requests_sent = real.requests_sent
     return report
 
 
+def _compare_step(
+    report: Report,
+    fake: Target,
+    real: Target,
+    deployment: Deployment,
+    name: str,
+    step: Step,
+    collections: set[str],
+    pin: bool,
+) -> str | None:
+    """Send one step to both; the reason the run stops here, if it must (None to go on)."""
+    if step.about in collections:
+        try:
+            missing = deployment.missing(real, (step.about,))
+        except CutOff as error:
+            return str(error)
+        if missing:
+            report.not_run.append(NotRun(name, missing))
+            return None
+    return _guarded(report, name, lambda: _record_step(report, fake, real, name, step, pin))
+
+
+def _guarded(report: Report, name: str, compare: Any) -> str | None:
+    """Run one comparison: a cut-off or an interrupt stops the run (its reason returned), a
+    transport error is the deployment's, anything else the tool's own error."""
+    try:
+        compare()
+    except CutOff as error:
+        return str(error)
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except NotDeclared as error:
+        report.not_run.append(NotRun(name, str(error)))
+    except httpx.HTTPError as error:
+        report.failures.append(
+            Failure("diff", name, "the request failed", actual=f"{type(error).__name__}: {error}")
+        )
+    except Exception as error:
+        report.errors.append(ToolError(name, f"{type(error).__name__}: {error}", traceback.format_exc()))
+    return None
+
+
+def _record_step(report: Report, fake: Target, real: Target, name: str, step: Step, pin: bool) -> None:
+    method, url, body = step.method, step.url, step.body
+    expected, actual = _observe(fake, method, url, body), _observe(real, method, url, body)
+    differences = {
+        key: (expected.get(key), actual.get(key))
+        for key in expected.keys() | actual.keys()
+        if not (
+            same_shape(expected.get(key), actual.get(key))
+            if key == "shape"
+            else expected.get(key) == actual.get(key)
+        )
+    }
+    decided = {
+        key: _decided_difference(key, want, got, _provenances(real.facts, url))
+        for key, (want, got) in differences.items()
+    }
+    for key, (want, got) in sorted(differences.items()):
+        _record(report, pin, decided[key], name, f"{key} differs", want, got)
+    if all(decided.values()):  # no difference, or only decided ones (noted)
+        report.passed.append(name)
+
+
 def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
     """execute, then the distinct states polled until one is terminal (the fake's clock is advanced)."""
-    task = target.facts.task
+    task = declared_task(target.facts)
     running = (task.idle, task.running)
     seen: list[Any] = [target.api_call("POST", endpoint(target.facts, "execute"), json={}).status_code]
     deadline, pause = time.monotonic() + timeout, 0.25
@@ -238,7 +348,10 @@ def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
             seen.append("(timeout)")
             break
         answer = target.api_call("GET", endpoint(target.facts, "status"))
-        state = answer.json().get("result") if answer.status_code == 200 else answer.status_code
+        body = _json_or_text(answer)
+        state = (
+            body.get("result") if answer.status_code == 200 and isinstance(body, dict) else answer.status_code
+        )
         if state != seen[-1]:
             seen.append(state)
         if state not in running:  # an outcome, or an undocumented value that cannot move on
@@ -252,11 +365,11 @@ def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
 def datawiz_transitions(target: Target, prefix: str) -> list[Any]:
     """Upload a new document, upload it again, read it back: counts and the stored representation."""
     api = target.facts
-    collection = api.collection("relocate-documents")
+    collection = declared_collection(api, "relocate-documents")
     docs, product = collection.list_path, f"{prefix}p"
-    products = api.collection("products").list_path
+    products = declared_collection(api, "products").list_path
     # A product names a category that must exist (products.rst: category_id required).
-    categories = api.collection("categories")
+    categories = declared_collection(api, "categories")
     category = {categories.key[0]: f"{prefix}c", "name": "diff category"}
     target.api_call("POST", categories.list_path, json=[category])
     target.api_call(
@@ -319,7 +432,7 @@ def _without_host(value: Any, base: str) -> Any:
 
 
 def _compare_transitions(report: Report, fake: Target, real: Target, prefix: str, pin: bool = False) -> None:
-    name = "state transitions"
+    name = TRANSITIONS
     if real.api == "akinon":
         expected, actual = akinon_transitions(fake), akinon_transitions(real)
     else:

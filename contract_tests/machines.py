@@ -7,22 +7,45 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from contract_tests.akinon_checks import endpoint
 from contract_tests.collection_writes import isolates_by_search, upload_counts
-from contract_tests.context import Context
+from contract_tests.context import Context, declared_collection, declared_task
 from contract_tests.datawiz_checks import (
-    DOCS,
     DOCUMENTS,
+    documents_path,
     ensure_products,
     expected_representation,
     product_id,
 )
 
 KEYS = st.sampled_from(["k0", "k1", "k2", "k3", "k4"])
+# What a machine reports as the deployment's failure: a promise asserted, or hypothesis noticing
+# the target changed under it. Anything else is the suite's own error (or the run's cut-off).
+BROKEN_PROMISE = (AssertionError, Flaky)
+
+
+def answer_json(answer: httpx.Response, what: str) -> Any:
+    """The JSON body of an answer, asserted to be one."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip()
+    assert kind == "application/json", f"{what} answered {answer.status_code} {kind or '(no type)'}, not JSON"
+    try:
+        return answer.json()
+    except ValueError:
+        raise AssertionError(f"{what} answered invalid JSON: {answer.text[:200]}") from None
+
+
+def field(body: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any:
+    """`body[name]`, asserted to be there with the type the documents give it."""
+    assert isinstance(body, dict) and isinstance(body.get(name), kind), (
+        f"{what}: {name!r} is not {kind}: {str(body)[:300]}"
+    )
+    return body[name]
 
 
 def _settings(ctx: Context) -> settings:
@@ -40,7 +63,8 @@ def _settings(ctx: Context) -> settings:
 
 def upsert_machine(ctx: Context) -> None:
     ensure_products(ctx, "p1")
-    collection = ctx.target.facts.collection(DOCUMENTS)  # its key, as the spec declares it
+    collection = declared_collection(ctx.target.facts, DOCUMENTS)  # its key, as the spec declares it
+    docs = documents_path(ctx)
     if not isolates_by_search(ctx, collection):
         return  # the target does not search where the fake decided to (noted): counts cannot be read
     disorders: list[str] = []  # ordering=-price_total not followed (judged by its provenance below)
@@ -80,11 +104,13 @@ def upsert_machine(ctx: Context) -> None:
             for document in documents:
                 inserted += collection.key_of(document) not in known
                 known.add(collection.key_of(document))
-            answer = ctx.target.api_call("POST", DOCS, json=documents)
+            answer = ctx.target.api_call("POST", docs, json=documents)
             expected = {"updated": len(documents) - inserted, "inserted": inserted}
             assert answer.status_code == 201, f"upload answered {answer.status_code}: {answer.text[:300]}"
-            counts = upload_counts(ctx, collection, answer.json(), f"POST {DOCS}", answer)
-            assert counts == expected, f"counts {answer.json()} where {expected} was new/replaced"
+            counts = upload_counts(
+                ctx, collection, answer_json(answer, f"POST {docs}"), f"POST {docs}", answer
+            )
+            assert counts == expected, f"counts {counts} where {expected} was new/replaced"
             for document in documents:
                 self.model[collection.key_of(document)] = document
 
@@ -92,37 +118,38 @@ def upsert_machine(ctx: Context) -> None:
         def collection_equals_model(self) -> None:
             if not hasattr(self, "model"):
                 return
-            seen, url = [], f"{DOCS}?search={self.prefix}&page_size=2&ordering=-price_total"
+            seen, url = [], f"{docs}?search={self.prefix}&page_size=2&ordering=-price_total"
             while url:
-                page = ctx.target.api_call("GET", url).json()
-                assert page["count"] == len(self.model), (
-                    f"count {page['count']} for {len(self.model)} documents"
-                )
-                seen += page["results"]
-                url = page["next"]
+                page = answer_json(ctx.target.api_call("GET", url), f"GET {docs}")
+                count = field(page, "count", int, f"GET {docs}")
+                assert count == len(self.model), f"count {count} for {len(self.model)} documents"
+                seen += field(page, "results", list, f"GET {docs}")
+                url = field(page, "next", (str, type(None)), f"GET {docs}")
             assert len(seen) == len(self.model), "walking next did not visit every document once"
-            totals = [Decimal(d["price_total"]) for d in seen]
+            totals = [Decimal(str(field(d, "price_total", str, f"GET {docs}"))) for d in seen]
             if totals != sorted(totals, reverse=True):
                 disorders.append(", ".join(map(str, totals)))
             for document in seen:
-                expected = expected_representation(ctx, self.model[collection.key_of(document)])
+                key = collection.key_of(document) if all(k in document for k in collection.key) else None
+                assert key in self.model, f"listed {document} is not one of the documents uploaded"
+                expected = expected_representation(ctx, self.model[key])
                 assert document == expected, f"read back {document} for {expected}"
 
     try:
         run_state_machine_as_test(UpsertPromises, settings=_settings(ctx))
-    except Exception as error:  # an assertion, or hypothesis noticing the target changed under it
-        ctx.fail(f"POST/GET {DOCS}", (str(error).splitlines() or [type(error).__name__])[0][:600])
+    except BROKEN_PROMISE as error:
+        ctx.fail(f"POST/GET {docs}", (str(error).splitlines() or [type(error).__name__])[0][:600])
     ctx.judge(
         collection.provenance.of("ordering", "price_total"),
         not disorders,
-        f"GET {DOCS}?ordering=-price_total",
+        f"GET {docs}?ordering=-price_total",
         "ordering=-price_total sorts by number, descending",
         actual=disorders[:1],
     )
 
 
 def lifecycle_machine(ctx: Context) -> None:
-    task = ctx.target.facts.task
+    task = declared_task(ctx.target.facts)
     idle, running, outcomes = task.idle, task.running, tuple(task.outcomes)
     status_path, execute_path = endpoint(ctx.target.facts, "status"), endpoint(ctx.target.facts, "execute")
     idle_after_outcome: list[str] = []
@@ -133,7 +160,12 @@ def lifecycle_machine(ctx: Context) -> None:
             self.history: list[str] = [self.status()]
 
         def status(self) -> str:
-            value = ctx.target.api_call("GET", status_path).json().get("result")
+            value = field(
+                answer_json(ctx.target.api_call("GET", status_path), f"GET {status_path}"),
+                "result",
+                str,
+                f"GET {status_path}",
+            )
             assert value in task.states, f"state {value!r} is not one of {task.states}"
             return value
 
@@ -175,7 +207,7 @@ def lifecycle_machine(ctx: Context) -> None:
 
     try:
         run_state_machine_as_test(LifecyclePromises, settings=_settings(ctx))
-    except Exception as error:  # an assertion, or hypothesis noticing the target changed under it
+    except BROKEN_PROMISE as error:
         ctx.fail(
             f"POST {execute_path}, GET {status_path}",
             (str(error).splitlines() or [type(error).__name__])[0][:600],

@@ -12,7 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from contract_tests.context import CheckAborted, Context
+from contract_tests.collection_http import get_page
+from contract_tests.context import CannotRun, Context
 from mockserver.drf.serializer import is_nullable
 from mockserver.spec.collections import CollectionDeclaration
 
@@ -178,12 +179,11 @@ class ObjectMaker:
                 response=answer,
             )
         else:
-            answer = self.ctx.target.api_call("GET", f"{collection.list_path}?page_size=1")
-            results = answer.json().get("results") if answer.status_code == 200 else None
-            if not results:
-                self.ctx.report.skipped.append(f"{name}: no object to refer to, and none may be written")
-                raise CheckAborted
-            made = results[0]
+            operation = f"GET {collection.list_path}"
+            page = get_page(self.ctx, collection, f"{collection.list_path}?page_size=1", operation)
+            if not page["results"]:
+                raise CannotRun(f"{name} holds no object to refer to, and none may be written")
+            made = page["results"][0]
         self._related[cached] = made
         return made
 

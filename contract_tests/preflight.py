@@ -30,7 +30,7 @@ def probe_operation(api: str, specs: Path | str | None = None) -> Operation:
     raise LookupError(f"{api}: no secured GET without path parameters in its spec")
 
 
-def _drf_error(answer: httpx.Response) -> bool:
+def is_drf_error(answer: httpx.Response) -> bool:
     if not answer.headers.get("content-type", "").startswith("application/json"):
         return False
     try:
@@ -75,7 +75,7 @@ def preflight(target: Target, command: str = "verify") -> Refusal | None:
             NOT_THE_API,
             f"mockserver {command}: {where} is not the {target.api} API: GET {operation.path} without "
             f"credentials answered {anonymous.status_code} ({kind}), where the API answers 401 with "
-            f'{{"detail": ...}}{" (this one did)" if _drf_error(anonymous) else ""}. Check --base-url and --api.',
+            f'{{"detail": ...}}{" (this one did)" if is_drf_error(anonymous) else ""}. Check --base-url and --api.',
         )
     try:
         answer = target.api_call("GET", operation.path)

@@ -2,9 +2,11 @@
 the request budget, the rate limit, 429 with Retry-After, and timeouts."""
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -13,8 +15,23 @@ from mockserver.apis import catalogue
 from mockserver.spec.catalogue import ServedApi
 
 
-class BudgetExhausted(Exception):
-    """The run reached its request budget; the remaining checks are skipped."""
+class CutOff(Exception):
+    """The run stopped a check before its verdict: what the check did not send is not judged, so
+    the check is reported not run, with this reason."""
+
+
+class BudgetExhausted(CutOff):
+    """The run reached its request budget (or the check its share of it)."""
+
+
+class TimeLimitReached(CutOff):
+    """The run reached its time limit."""
+
+
+TIME_LIMIT = "the run's time limit was reached (raise --time-limit)"
+SHARE_SPENT = (
+    "its share of the request budget ran out, the rest kept for the checks after it (raise --budget)"
+)
 
 
 @dataclass
@@ -38,6 +55,12 @@ class Target:
     budget: int = 5000
     max_retry_after: float = 30.0
     requests_sent: int = 0
+    # The check running may send until this many requests were sent in all (its share of the
+    # budget; None: the whole budget), and the run may send until this time.monotonic() instant.
+    share_end: int | None = None
+    deadline: float | None = None
+    # (method, path) of every request sent: the report's coverage per operation reads it.
+    sent: Counter[tuple[str, str]] = field(default_factory=Counter, repr=False)
     is_fake: bool = False
     fake_auth_mode: str | None = None
     specs_dir: Path | None = None  # a copy of the specs to check against (default: the packaged ones)
@@ -86,6 +109,7 @@ class Target:
         for _ in range(4):
             self._respect_limits()
             response = self.client.request(method, self._url(url), headers=headers, **kwargs)
+            self.sent[method.upper(), urlsplit(str(response.request.url)).path] += 1
             self.last_response = response
             if response.status_code != 429:
                 return response
@@ -100,7 +124,11 @@ class Target:
 
     def _respect_limits(self) -> None:
         if self.requests_sent >= self.budget:
-            raise BudgetExhausted(f"request budget of {self.budget} reached")
+            raise BudgetExhausted(f"the request budget of {self.budget} ran out (raise --budget)")
+        if self.share_end is not None and self.requests_sent >= self.share_end:
+            raise BudgetExhausted(SHARE_SPENT)
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise TimeLimitReached(TIME_LIMIT)
         if self.rate_limit:
             wait = self._last_sent + 1.0 / self.rate_limit - time.monotonic()
             if wait > 0:

@@ -575,6 +575,29 @@ TARGET = [
         "fuzz the operations of this many collections (a different few each run); 0 or none: all",
         whole(0),
     ),
+    Option(
+        "--include",
+        "run only the checks of these collections, setup tasks, operationIds or tags (repeatable or "
+        "comma-separated)",
+        not_empty,
+        (),
+        many=True,
+        metavar="NAMES",
+    ),
+    Option(
+        "--exclude",
+        "leave out the checks of these collections, setup tasks, operationIds or tags (repeatable or "
+        "comma-separated)",
+        not_empty,
+        (),
+        many=True,
+        metavar="NAMES",
+    ),
+    Option(
+        "--time-limit",
+        "seconds the whole run may take; the checks it cuts off are reported not run",
+        number(0, above=True),
+    ),
     Option("--timeout", "seconds per request", number(0, above=True), 30.0),
     Option("--task-timeout", "seconds a setup task may take to end", number(0, above=True), 120.0),
     Option("--cacert", "a CA file to trust (e.g. the one `serve --tls` prints)", existing_file),

@@ -1,0 +1,288 @@
+"""The contract suite's verdicts: a check that did not run is never called passed (budget, time
+limit, interrupt, not deployed, not in the spec), a check's own error is never the deployment's
+failure, failures of one cause are told once, and each outcome has its exit status."""
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from contract_tests.context import INTERRUPTED, NEEDS_WRITES, Context, RunOptions
+from contract_tests.plan import Check, Selection, run_plan
+from contract_tests.report import DRIFT, NOT_RUN, PASSED, TOOL_ERROR, Failure, NotRun, Report
+from contract_tests.suite import run_suite
+from contract_tests.target import Credentials, Target, in_process_target
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+TOKEN = "verdicts-token"
+
+
+def _app() -> Starlette:
+    """Answers GET /page/ with a DRF page, /odd/ with a page whose count is a string."""
+
+    async def page(request: Request) -> JSONResponse:
+        return JSONResponse({"count": 1, "next": None, "previous": None, "results": [{"id": "a"}]})
+
+    async def odd(request: Request) -> JSONResponse:
+        return JSONResponse({"count": "1", "next": None, "previous": None, "results": []})
+
+    return Starlette(routes=[Route("/page/", page), Route("/odd/", odd)])
+
+
+def _context(budget: int = 100, **options: Any) -> Context:
+    from starlette.testclient import TestClient
+
+    target = Target("akinon", TestClient(_app(), base_url="http://t"), "http://t", Credentials(token="k"))
+    target.budget = budget
+    return Context(target, RunOptions(**options), Report(api="akinon", target="http://t"))
+
+
+def _reads(count: int):
+    def check(ctx: Context) -> None:
+        for _ in range(count):
+            ctx.json_of(ctx.target.request("GET", "/page/"), "GET /page/")
+
+    return check
+
+
+# a check that did not run is not passed -----------------------------------------------------
+def test_a_check_cut_off_by_the_budget_is_not_run_and_not_passed():
+    ctx = _context(budget=3)
+    run_plan(ctx, [Check("first", _reads(2)), Check("second", _reads(5))])
+    report = ctx.report
+    assert report.passed == ["first"]
+    assert [entry.check for entry in report.not_run] == ["second"]
+    assert "budget" in report.not_run[0].reason and "--budget" in report.not_run[0].reason
+    assert not report.ok and report.exit_status == NOT_RUN
+    assert "1 check did not run (reasons above)" in report.summary()
+
+
+def test_every_check_keeps_a_turn_a_big_check_cannot_spend_it():
+    # The first check would spend the whole budget first-come; it may spend all but one request
+    # per check after it, so each later check still runs.
+    ctx = _context(budget=10)
+    run_plan(ctx, [Check("greedy", _reads(50))] + [Check(f"small{i}", _reads(1)) for i in range(4)])
+    assert ctx.report.passed == [f"small{i}" for i in range(4)]
+    assert [entry.check for entry in ctx.report.not_run] == ["greedy"]
+    assert "share of the request budget" in ctx.report.not_run[0].reason
+
+
+def test_the_fuzz_divides_the_budget_over_every_operation():
+    # Akinon read-only, fuzzed with up to 10 cases per mode: the budget holds the fixed checks and
+    # a few cases per operation. First-come, the first operations would take it all; shared, every
+    # operation runs some cases and the coverage says how many.
+    def target(budget: int) -> Target:
+        app = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+        made = in_process_target("akinon", app, Credentials(token=TOKEN))
+        made.budget = budget
+        return made
+
+    options = RunOptions(allow_writes=False, max_examples=10, task_timeout=2)
+    fixed = run_suite(target(100_000), options, conformance=False).requests_sent
+    full = run_suite(target(100_000), options)
+    fuzzed = [op for op, seen in full.coverage.items() if seen.cases]
+    assert len(fuzzed) >= 8
+    budget = fixed + 5 * len(fuzzed) + 2
+    shared = run_suite(target(budget), options)
+    assert shared.requests_sent <= budget
+    assert not [e for e in shared.not_run if e.check.startswith("conformance.")], shared.summary()
+    cases = {op: shared.coverage[op].cases for op in fuzzed}
+    assert all(1 <= n <= full.coverage[op].cases for op, n in cases.items()), cases
+    assert sum(cases.values()) < sum(full.coverage[op].cases for op in fuzzed)  # a smaller sample each
+    assert "fuzzed with" in shared.summary()
+    data = shared.as_json()
+    assert data["coverage"][fuzzed[-1]]["cases"] >= 1 and data["coverage"][fuzzed[-1]]["requests"] >= 1
+
+
+def test_an_interrupt_marks_the_check_and_every_later_one_not_run():
+    def interrupted(ctx: Context) -> None:
+        raise KeyboardInterrupt
+
+    ctx = _context()
+    run_plan(ctx, [Check("before", _reads(1)), Check("during", interrupted), Check("after", _reads(1))])
+    assert ctx.report.passed == ["before"]
+    assert ctx.report.not_run == [NotRun("during", INTERRUPTED), NotRun("after", INTERRUPTED)]
+    assert ctx.report.exit_status == NOT_RUN
+
+
+def test_the_time_limit_cuts_off_what_is_left():
+    ctx = _context()
+    ctx.target.deadline = 0.0  # long past
+    run_plan(ctx, [Check("late", _reads(1))])
+    assert ctx.report.not_run[0].check == "late" and "--time-limit" in ctx.report.not_run[0].reason
+
+
+def test_a_write_check_in_a_read_only_run_is_skipped_not_passed_and_said_once():
+    ctx = _context(allow_writes=False)
+    run_plan(ctx, [Check(f"write{i}", _reads(1), writes=True) for i in range(412)])
+    report = ctx.report
+    assert not report.passed and len(report.skipped) == 412 and report.exit_status == PASSED
+    lines = [line for line in report.summary().splitlines() if "--allow-writes" in line]
+    assert lines == [f"- 412 checks: {NEEDS_WRITES} (skipped)"]
+
+
+# a check's own error is not the deployment's failure -----------------------------------------
+def test_an_error_of_a_check_is_a_tool_error_with_its_traceback(tmp_path: Path):
+    def buggy(ctx: Context) -> None:
+        body = ctx.json_of(ctx.target.request("GET", "/page/"), "GET /page/")
+        body["no-such-key-the-check-forgot"]
+
+    ctx = _context()
+    run_plan(ctx, [Check("buggy", buggy), Check("fine", _reads(1))])
+    report = ctx.report
+    assert not report.failures and report.passed == ["fine"]
+    (error,) = report.errors
+    assert error.check == "buggy" and error.error.startswith("KeyError")
+    assert "no-such-key-the-check-forgot" in error.traceback and "Traceback" in error.traceback
+    assert report.exit_status == TOOL_ERROR
+    assert "not of the deployment" in report.summary()
+    report.write_junit(tmp_path / "r.xml")
+    report.write_json(tmp_path / "r.json")
+    (node,) = ElementTree.parse(tmp_path / "r.xml").getroot().iter("error")
+    assert "no-such-key-the-check-forgot" in (node.text or "")
+    assert json.loads((tmp_path / "r.json").read_text())["errors"][0]["check"] == "buggy"
+
+
+def test_a_check_states_the_shape_it_reads_and_fails_naming_the_field():
+    def counts(ctx: Context) -> None:
+        page = ctx.json_of(ctx.target.request("GET", "/odd/"), "GET /odd/")
+        ctx.field(page, "count", int, "GET /odd/") + 1
+
+    ctx = _context()
+    run_plan(ctx, [Check("counts", counts)])
+    (failure,) = ctx.report.failures
+    assert not ctx.report.errors and ctx.report.exit_status == DRIFT
+    assert "'count'" in failure.message and failure.expected == "an integer" and failure.actual == "'1'"
+
+
+def test_a_missing_field_is_named_as_missing():
+    ctx = _context()
+    ctx.run("reads", lambda c: c.field({"results": []}, "count", int, "GET /x/"))
+    (failure,) = ctx.report.failures
+    assert failure.actual == "(missing)" and "'count'" in failure.message
+
+
+# reports --------------------------------------------------------------------------------------
+def test_not_run_checks_are_in_the_summary_junit_and_json(tmp_path: Path):
+    report = Report(api="akinon", target="http://t")
+    report.passed.append("ran")
+    report.not_run += [NotRun("a", "the request budget of 5 ran out (raise --budget)")] * 2
+    report.skip("w", NEEDS_WRITES)
+    report.write_junit(tmp_path / "r.xml")
+    report.write_json(tmp_path / "r.json")
+    suite = ElementTree.parse(tmp_path / "r.xml").getroot()
+    messages = [node.get("message") for node in suite.iter("skipped")]
+    assert messages.count("not run: the request budget of 5 ran out (raise --budget)") == 2
+    assert f"skipped: {NEEDS_WRITES}" in messages and suite.get("skipped") == "3"
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["ok"] is False and data["exit_status"] == NOT_RUN
+    assert data["not_run"][0] == {"check": "a", "reason": "the request budget of 5 ran out (raise --budget)"}
+    summary = report.summary()
+    assert "- 2 checks: the request budget of 5 ran out (raise --budget) (not run)" in summary
+    assert "1 passed, 0 failed, 2 not run, 1 skipped" in summary
+
+
+def test_failures_of_one_cause_are_one_finding_and_the_json_keeps_each():
+    report = Report(api="datawiz", target="http://t")
+    for name in ("units", "brands", "shops"):
+        report.failures.append(
+            Failure(
+                f"collection.upsert_counts[{name}]",
+                f"POST /api/v1/{name}/",
+                'the answer must be {"updated", "inserted"}',
+                actual=f"{{'results': {{'updated': 0, 'created': {len(name)}}}}}",
+                actual_shape="{'results': {'created': 'int', 'updated': 'int'}}",
+            )
+        )
+    report.failures.append(
+        Failure("collection.page_shape[units]", "GET", "the default page holds 20 objects")
+    )
+    summary = report.summary()
+    assert summary.count('the answer must be {"updated", "inserted"}') == 1
+    assert "✗ 3 checks (3 failures): the answer must be" in summary
+    data = report.as_json()
+    assert len(data["failures"]) == 4 and [f["count"] for f in data["findings"]] == [3, 1]
+
+
+def test_the_diff_summary_names_mockserver_diff():
+    assert Report(api="akinon", target="x", command="diff").summary().startswith("mockserver diff: ")
+
+
+# what the deployment serves ------------------------------------------------------------------
+class _WithoutShops:
+    """The fake, except that shops are not deployed: a plain 404 page, as a router answers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/v1/shops"):
+            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_a_collection_not_deployed_is_said_once_and_its_checks_not_run():
+    app = _WithoutShops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    options = RunOptions(allow_writes=False, max_examples=1, fields_per_collection=1)
+    report = run_suite(target, options, conformance=False, selection=Selection.parse(["shops,units"], None))
+    assert not report.failures and not report.errors, report.summary()
+    assert report.not_run and all("[shops" in e.check for e in report.not_run)
+    assert any("[units" in name for name in report.passed)
+    lines = [line for line in report.summary().splitlines() if "not deployed" in line]
+    assert len(lines) == 1 and "GET /api/v1/shops/ answered 404 without a DRF body" in lines[0]
+    assert report.exit_status == NOT_RUN
+
+
+def test_include_and_exclude_choose_checks_by_collection_operation_or_task():
+    selection = Selection.parse(["units", "brands,listShops"], ["brands"])
+    assert selection.include == {"units", "brands", "listShops"} and selection.exclude == {"brands"}
+    assert selection.reason_to_skip(frozenset({"units"})) is None
+    assert selection.reason_to_skip(frozenset({"brands", "units"})) == "excluded by --exclude brands"
+    assert selection.reason_to_skip(frozenset({"products"})) == "not chosen by --include"
+    from mockserver.apis import catalogue
+
+    assert Selection.parse(["nope", "units"], ["getAddressSetupStatus"]).unknown(catalogue().api("datawiz")) == [
+        "getAddressSetupStatus",
+        "nope",
+    ]
+
+
+@pytest.fixture
+def setup_only_specs(tmp_path: Path) -> Path:
+    """A copy of the specs whose Akinon spec keeps only the seed's three setup endpoints."""
+    import shutil
+
+    import yaml
+
+    from mockserver.resources import specs_dir
+
+    copy = tmp_path / "specs"
+    shutil.copytree(specs_dir(), copy)
+    path = copy / "akinon-oms-address-setup.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["paths"] = {p: item for p, item in document["paths"].items() if "/setup/addresses/" in p}
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return copy
+
+
+def test_a_check_whose_operation_the_spec_copy_lacks_is_not_run(setup_only_specs: Path):
+    app = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+    target = in_process_target("akinon", app, Credentials(token=TOKEN), specs_dir=setup_only_specs)
+    report = run_suite(
+        target, RunOptions(allow_writes=True, max_examples=1, task_timeout=2), conformance=False
+    )
+    assert not report.errors and not report.failures, report.summary()
+    assert NotRun("akinon.documented_answers", "the spec declares no operation login") in report.not_run
+    assert "akinon.task_lifecycle" in report.passed
