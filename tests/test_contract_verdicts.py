@@ -286,3 +286,19 @@ def test_a_check_whose_operation_the_spec_copy_lacks_is_not_run(setup_only_specs
     assert not report.errors and not report.failures, report.summary()
     assert NotRun("akinon.documented_answers", "the spec declares no operation login") in report.not_run
     assert "akinon.task_lifecycle" in report.passed
+
+
+def test_the_diff_reports_a_collection_not_deployed_once_and_runs_the_rest():
+    from contract_tests.diff import run_diff
+
+    app = _WithoutShops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    report = run_diff(target, selection=Selection.parse(["shops,units"], None))
+    assert not report.failures and not report.errors, report.summary()
+    assert report.not_run and all("/api/v1/shops" in entry.check for entry in report.not_run)
+    assert any("/api/v1/units" in name for name in report.passed)
+    assert all("/api/v1/brands" not in name for name in report.passed)  # not chosen
+    summary = report.summary()
+    assert summary.startswith("mockserver diff: ")
+    assert len([line for line in summary.splitlines() if "shops is not deployed" in line]) == 1
+    assert report.exit_status == NOT_RUN
