@@ -330,7 +330,7 @@ def test_the_fuzzed_writes_of_a_run_stay_inside_it_and_raise_no_false_alarm(tmp_
 def test_every_key_the_diff_writes_is_a_key_of_its_run(api):
     api_facts = catalogue().api(api)
     places = KeyPlaces.of(api_facts, PREFIX)
-    bodies = [body for _, _, body in write_steps(api_facts, PREFIX) if isinstance(body, dict | list)]
+    bodies = [step.body for step in write_steps(api_facts, PREFIX) if isinstance(step.body, dict | list)]
     # Already the run's: the rewrite changes nothing (an empty object names no key at all).
     assert [places.rewrite(body) for body in bodies] == bodies
     assert all(is_run_key(v) for body in bodies for v in _key_values(body, places.fields))

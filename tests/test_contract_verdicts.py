@@ -302,3 +302,87 @@ def test_the_diff_reports_a_collection_not_deployed_once_and_runs_the_rest():
     assert summary.startswith("mockserver diff: ")
     assert len([line for line in summary.splitlines() if "shops is not deployed" in line]) == 1
     assert report.exit_status == NOT_RUN
+
+
+def _copy_without(tmp_path: Path, spec: str, removed: str) -> Path:
+    import shutil
+
+    import yaml
+
+    from mockserver.resources import specs_dir
+
+    copy = tmp_path / "specs"
+    shutil.copytree(specs_dir(), copy)
+    document = yaml.safe_load((copy / spec).read_text(encoding="utf-8"))
+    del document["paths"][removed]
+    (copy / spec).write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return copy
+
+
+AKINON_SPEC = "akinon-oms-address-setup.yaml"
+
+
+def _akinon_paths() -> list[str]:
+    from contract_tests.spec_facts import facts
+
+    return [item.path for item in facts("akinon").spec.path_items]
+
+
+@pytest.mark.parametrize("removed", _akinon_paths())
+def test_an_akinon_spec_copy_without_any_one_path_runs_without_an_error_of_the_tool(tmp_path, removed):
+    from contract_tests.spec_facts import facts
+    from mockserver.cli import main
+    from mockserver.spec.collections import SpecError
+
+    copy = _copy_without(tmp_path, AKINON_SPEC, removed)
+    try:
+        facts("akinon", copy).setup_tasks  # noqa: B018
+    except SpecError:  # the fake refuses such a copy too: verify says so, no traceback
+        with pytest.raises(SystemExit) as exit_:
+            main(["verify", "--api", "akinon", "--specs", str(copy), "--base-url", "http://127.0.0.1:9"])
+        assert exit_.value.code == 2
+        return
+    app = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+    target = in_process_target("akinon", app, Credentials(token=TOKEN), specs_dir=copy)
+    options = RunOptions(allow_writes=True, max_examples=1, task_timeout=2)
+    report = run_suite(target, options, conformance=False)
+    assert not report.errors and not report.failures, report.summary()
+    assert report.passed
+    assert all("declares no" in entry.reason for entry in report.not_run), report.summary()
+
+
+def test_a_spec_copy_the_loader_refuses_is_a_usage_error(tmp_path, capsys):
+    from mockserver.cli import main
+
+    copy = _copy_without(tmp_path, "datawiz.yaml", "/api/v1/products/{product_id}/")
+    with pytest.raises(SystemExit) as exit_:
+        main(
+            [
+                "verify",
+                "--api",
+                "datawiz",
+                "--specs",
+                str(copy),
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--token",
+                "k",
+            ]
+        )
+    assert exit_.value.code == 2
+    assert "the spec of datawiz is refused" in capsys.readouterr().err
+
+
+def test_a_datawiz_spec_copy_without_the_relocate_documents_list_runs_the_rest(tmp_path):
+    copy = _copy_without(tmp_path, "datawiz.yaml", "/api/v1/relocate-documents/")
+    app = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN), specs_dir=copy)
+    options = RunOptions(allow_writes=True, max_examples=1, fields_per_collection=1)
+    chosen = Selection.parse(["units,relocate-documents"], None)
+    report = run_suite(target, options, conformance=False, selection=chosen)
+    assert not report.errors and not report.failures, report.summary()
+    assert any("[units" in name for name in report.passed)
+    assert (
+        NotRun("datawiz.line_price_rule", "the spec declares no collection relocate-documents")
+        in report.not_run
+    )
