@@ -175,7 +175,7 @@ def test_a_decided_behaviour_that_differs_is_a_note_in_every_report(tmp_path: Pa
     )
     summary = report.summary()
     assert "the default page holds 20 objects: differs from the fake's choice, decision datawiz#17" in summary
-    assert "1 passed, 0 failed, 0 skipped, 1 notes" in summary
+    assert "1 passed, 0 failed, 0 not run, 0 skipped, 0 tool errors, 1 notes" in summary
     report.write_json(tmp_path / "report.json")
     data = json.loads((tmp_path / "report.json").read_text())
     assert data["ok"] is True and data["notes"][0]["decision"] == "datawiz#17"
