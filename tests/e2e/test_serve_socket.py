@@ -127,7 +127,7 @@ def test_an_upload_reaches_the_state_file_by_itself_and_survives_sigkill(tmp_pat
     (state_file.StateWriter: 0.5 s plus two saves), without a control call or a clean shutdown;
     a SIGKILL after it (a CI timeout, the OOM killer) loses nothing."""
     state = tmp_path / "state.json"
-    product = {"product_id": "kept-after-sigkill", "name": "n"}
+    product = {"product_id": "kept-after-sigkill", "name": "n", "category_id": "cat-dairy"}
     with serving("--state-file", str(state)) as (base, process, _):
         wait_ready(base)
         assert httpx.post(f"{base}/api/v1/products/", json=product, headers=BEARER).status_code == 201

@@ -127,7 +127,7 @@ def test_one_key_sent_to_both_apis_is_recorded_as_one_tenant_with_both(tmp_path)
     the other (issue 24)."""
     state_file = tmp_path / "recorded.json"
     token, bearer_ = {"Authorization": "Token dev"}, {"Authorization": "Bearer dev"}
-    product = {"product_id": "recorded-through-bearer", "name": "Молоко"}
+    product = {"product_id": "recorded-through-bearer", "name": "Молоко", "category_id": "cat-dairy"}
     with proxied(create_app(Settings(task_seconds=(("addresses", 0),))), record=state_file) as run:
         assert httpx.post(f"{run.base}{SETUP}execute/", headers=token).status_code == 204
         assert httpx.get(f"{run.base}{SETUP}get_async_status/", headers=token).json() == {
@@ -171,7 +171,7 @@ def test_a_recorded_mixed_session_is_served_whole(tmp_path_factory, steps):
         for step in steps:
             token, bearer_ = {"Authorization": f"Token {step[1]}"}, {"Authorization": f"Bearer {step[1]}"}
             if step[0] == "upload":
-                product = {"product_id": step[2], "name": step[1]}
+                product = {"product_id": step[2], "name": step[1], "category_id": "cat-dairy"}
                 answer = httpx.post(f"{run.base}/api/v1/products/", json=product, headers=bearer_)
                 assert answer.status_code == 201
                 uploaded.setdefault(step[1], set()).add(step[2])
