@@ -50,7 +50,10 @@ def test_the_faithful_fake_shows_no_violation(api):
     assert run.proxy.notes.total == 0, run.describe()
 
 
-SEEN = [d for d in catalogue() if d.name not in ACTIVE_ONLY | NOTED]
+SEEN = [d for d in catalogue() if d.name not in ACTIVE_ONLY | NOTED and d.decided is None]
+# A deployment that decided otherwise where the sources are silent or disagree (tests/drifts.py
+# decided_drifts): what the traffic shows of it is a note, never a violation.
+DECIDED = [d for d in catalogue() if d.decided is not None and d.name not in ACTIVE_ONLY | NOTED]
 
 
 @pytest.mark.parametrize("drift", SEEN, ids=lambda d: d.name)
@@ -72,3 +75,19 @@ def test_the_docs_name_every_drift_only_probing_sees_and_every_noted_one():
     text = (Path(__file__).parents[2] / "docs" / "proxy.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in text for name in ACTIVE_ONLY | NOTED)
     assert {d.name for d in catalogue()} >= ACTIVE_ONLY | NOTED
+
+
+@pytest.mark.parametrize("drift", DECIDED, ids=lambda d: d.name)
+def test_a_decided_drift_the_traffic_shows_is_a_note(drift):
+    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+        TRAFFIC[drift.api](run.base, KEY)
+    assert run.proxy.violations.total == 0, run.describe()
+    if drift.name in SILENT:
+        assert run.proxy.notes.total == 0, run.describe()
+    else:
+        assert run.proxy.notes.total > 0, f"{drift.name}: {drift.description} went unnoted"
+
+
+# Accepted without a note: both upload answers are documented (decision datawiz#25 names both
+# shapes), and the ordinary session pages products only with page_size, where 10 or 20 are equal.
+SILENT = {"pages_upload_answer", "products_default_page_size_10"}
