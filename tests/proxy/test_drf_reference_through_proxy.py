@@ -37,6 +37,15 @@ def flipped_specs(folder: Path) -> Path:
             declared["search"] = [key]
             declared["ordering"] = {key: declared.get("ordering", {}).get(key, "text")}
             declared["default_ordering"] = [key]
+            # a field-by-field provenance may name only the fields still declared
+            decided = (declared.get("provenance") or {}).get("decided") or {}
+            for behaviour in ("search", "ordering"):
+                if isinstance(decided.get(behaviour), dict):
+                    kept = {f: d for f, d in decided[behaviour].items() if f in declared[behaviour]}
+                    if kept:
+                        decided[behaviour] = kept
+                    else:
+                        del decided[behaviour]
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return folder
 
