@@ -15,6 +15,9 @@ from tests.redis_server import RedisServer
 
 DOCS = "/api/v1/relocate-documents/"
 PRODUCTS = "/api/v1/products/"
+# --no-fixtures: the product's documented category is created first
+CATEGORIES = "/api/v1/categories/"
+CATEGORY = {"category_id": "cat-dairy", "name": "Молочні продукти", "parent_id": None}
 PRODUCT = "a26f866b-1465-11e5-80cb-a01d4897e530"
 BEARER = {"Authorization": "Bearer shared"}
 
@@ -52,6 +55,7 @@ def test_the_memory_store_refuses_several_workers():
 def test_64_writers_over_two_replicas_of_two_workers_lose_nothing(redis_url):
     with replicas(redis_url, 2, "--workers", "2") as bases:
         with httpx.Client(timeout=30) as client:
+            assert client.post(bases[0] + CATEGORIES, headers=BEARER, json=CATEGORY).status_code == 201
             assert (
                 client.post(
                     bases[0] + PRODUCTS,
@@ -94,9 +98,9 @@ def test_64_writers_over_two_replicas_of_two_workers_lose_nothing(redis_url):
             page = httpx.get(base + DOCS + "?page_size=1", headers=BEARER, timeout=30).json()
             assert page["count"] == 1 + 64 * 5 * 4 + 1
         journal = httpx.get(bases[1] + "/__mockserver__/journal", timeout=30).json()["entries"]
-        # One journal for all four processes: every API call numbered once (3 + 320 + 2 of them).
+        # One journal for all four processes: every API call numbered once (4 + 320 + 2 of them).
         ids = [entry["id"] for entry in journal]
-        assert len(set(ids)) == len(ids) and max(ids) == 325
+        assert len(set(ids)) == len(ids) and max(ids) == 326
 
 
 def test_verify_passes_against_two_workers_on_redis(redis_url):
@@ -126,6 +130,7 @@ def restartable_redis() -> Iterator[RedisServer]:
 
 def test_a_redis_restart_under_load_answers_503_then_recovers_with_no_partial_batch(restartable_redis):
     with replicas(restartable_redis.url, 1) as (base,):
+        httpx.post(base + CATEGORIES, headers=BEARER, json=CATEGORY, timeout=10)
         httpx.post(
             base + PRODUCTS,
             headers=BEARER,
