@@ -17,6 +17,11 @@ def shape(value: Any) -> Any:
     return type(value).__name__
 
 
+def detail_lines(*labelled: tuple[str, str]) -> list[str]:
+    """The indented `label value` lines of a failure or a note, each only when it has a value."""
+    return [f"  {label} {value}" for label, value in labelled if value]
+
+
 @dataclass
 class Failure:
     check: str
@@ -30,12 +35,9 @@ class Failure:
 
     def describe(self) -> str:
         lines = [f"✗ {self.check} — {self.operation}", f"  {self.message}"]
-        if self.expected:
-            lines.append(f"  expected: {self.expected}")
-        if self.actual:
-            lines.append(f"  actual:   {self.actual}")
-        if self.request:
-            lines.append(f"  request:  {self.request}")
+        lines += detail_lines(
+            ("expected:", self.expected), ("actual:  ", self.actual), ("request: ", self.request)
+        )
         return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import httpx
 
-from contract_tests.findings import Failure, group_failures
+from contract_tests.findings import Failure, detail_lines, group_failures
 from mockserver.store.journal import curl_command
 
 # Exit statuses of `mockserver verify` and `mockserver diff` (docs/contract-tests.md; 2 is a wrong
@@ -80,14 +80,12 @@ class Note:
             f"~ {self.check} — {self.operation}",
             f"  {self.message}: differs from the fake's choice, decision {self.decision}",
         ]
-        if self.reason:
-            lines.append(f"  the fake's choice: {self.reason}")
-        if self.expected:
-            lines.append(f"  fake:     {self.expected}")
-        if self.actual:
-            lines.append(f"  actual:   {self.actual}")
-        if self.request:
-            lines.append(f"  request:  {self.request}")
+        lines += detail_lines(
+            ("the fake's choice:", self.reason),
+            ("fake:    ", self.expected),
+            ("actual:  ", self.actual),
+            ("request: ", self.request),
+        )
         return "\n".join(lines)
 
 
