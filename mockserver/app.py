@@ -33,6 +33,7 @@ from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body
 from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawContent
 from mockserver.incoming import ClientDisconnected, IncomingRequest
+from mockserver.profile import Profile
 from mockserver.reply import Reply
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
@@ -493,6 +494,17 @@ def _check_task_overrides(settings: Settings, declared: list[str]) -> None:
                 )
 
 
+def check_profile(profile: Profile, collections: list[str]) -> None:
+    """A profile names collections of the API served (a misspelt one would do nothing)."""
+    document = profile.document.get("collections") or {}
+    for name in document:
+        if name not in collections:
+            raise ValueError(
+                f"the profile {profile.source} names a collection {name!r} that {profile.api} does not "
+                f"declare (declared: {', '.join(collections)})"
+            )
+
+
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
     """The dispatcher of the APIs the settings name: the catalogue read from the specs, each
     operation bound to its handler (the generic views of the declared collections and setup
@@ -506,13 +518,23 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     caches = ViewCaches()  # one per app, shared by every collection's views
     try:
         for module, api in zip(modules, catalogue.apis, strict=True):
-            api_views = collection_views(api.spec, list(api.collections), module.hooks, caches)
+            profile = settings.profile_of(api.name)
+            if profile is not None:
+                check_profile(profile, [c.name for c in api.collections])
+            api_views = collection_views(api.spec, list(api.collections), module.hooks, caches, profile)
             api_tasks = [SetupTaskViews(task, settings) for task in api.setup_tasks]
             views.extend(api_views)
             setup_tasks.extend(api_tasks)
             handlers.update(api_handlers(module, api.spec, api_views, api_tasks))
             handlers.update(module.control_handlers)
         _check_task_overrides(settings, [task.declaration.name for task in setup_tasks])
+        served = [api.name for api in catalogue.apis]
+        for profile in settings.profiles:
+            if profile.api not in served:
+                raise ValueError(
+                    f"the profile {profile.source} describes {profile.api}, which is not served "
+                    f"(serving {', '.join(served)})"
+                )
     except StartupError:
         raise
     except ValueError as error:  # a declaration the engine cannot serve

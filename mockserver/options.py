@@ -152,6 +152,15 @@ def writable_directory(value: str) -> Path:
     return path
 
 
+def profile(value: str) -> Any:
+    from mockserver.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(existing_file(value))
+    except ProfileError as error:
+        raise ValueError(error.problem) from None
+
+
 def store(value: str) -> str:
     from mockserver.store.factory import is_shared  # the one place the schemes are typed
 
@@ -436,6 +445,16 @@ SERVE = [
         switch=True,
         default=False,
         marker="validate_responses",
+    ),
+    Option(
+        "--profile",
+        "answer as the deployment this profile describes (written by `mockserver calibrate`; "
+        "docs/fidelity.md); one per API, repeatable",
+        profile,
+        (),
+        many=True,
+        marker="profile",
+        metavar="PROFILE.json",
     ),
     Option(
         "--task-seconds",
@@ -783,4 +802,16 @@ def settings_from(values: Values) -> Settings:
         validate_responses=values["validate_responses"],
         task_seconds=tuple(values["task_seconds"]),
         task_polls=tuple(values["task_polls"]),
+        profiles=_one_per_api(values["profile"]),
     )
+
+
+def _one_per_api(profiles: list[Any]) -> tuple[Any, ...]:
+    apis_seen: dict[str, str] = {}
+    for given in profiles:
+        if given.api in apis_seen:
+            raise Mistake(
+                f"--profile {given.source} and {apis_seen[given.api]} both describe {given.api}; give one"
+            )
+        apis_seen[given.api] = given.source
+    return tuple(profiles)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from mockserver.profile import Profile
+
 AuthMode = Literal["open", "strict"]
 KNOWN_APIS = ("akinon", "datawiz")
 T = TypeVar("T")
@@ -45,6 +47,12 @@ class Settings:
     # the name "" is every task; a named entry beats "", and among equals the last one given wins.
     task_seconds: tuple[tuple[str, float], ...] = ()
     task_polls: tuple[tuple[str, int], ...] = ()
+    # The deployments' behaviours to answer with (serve --profile), at most one per API; read
+    # once at start-up by the views, so no profile costs nothing per request.
+    profiles: tuple[Profile, ...] = ()
+
+    def profile_of(self, api: str) -> Profile | None:
+        return next((profile for profile in self.profiles if profile.api == api), None)
 
     def credential_key(self) -> bytes | None:
         return hashlib.sha256(self.tenant_secret.encode()).digest() if self.tenant_secret else None

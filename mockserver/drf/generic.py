@@ -34,6 +34,7 @@ from mockserver.drf.representation import (
 )
 from mockserver.drf.serializer import compile_body
 from mockserver.http import ApiRequest, ApiResponse, Handler
+from mockserver.profile import Profile
 from mockserver.spec.collections import CollectionDeclaration, store_name
 from mockserver.spec.errors import declaration_error
 from mockserver.spec.loader import ApiSpec
@@ -69,6 +70,18 @@ def options(request: ApiRequest) -> ApiResponse:
     return ApiResponse(200, options_metadata(request.path_item))
 
 
+def options_with_decimal_details(request: ApiRequest) -> ApiResponse:
+    """OPTIONS as DRF 3.15+ gives it: decimal fields list max_digits and decimal_places."""
+    return ApiResponse(200, options_metadata(request.path_item, decimal_details=True))
+
+
+def model_name(path_item_name: str | None, collection: str) -> str:
+    """The model a DRF view of this collection is most likely over: its view's name without
+    " List" (`Relocate Document List` -> RelocateDocument), as DRF names views after viewsets."""
+    name = (path_item_name or "").removesuffix(" List").replace(" ", "")
+    return name or "".join(part.capitalize() for part in collection.replace("-", "_").split("_"))
+
+
 class CollectionViews:
     """The views of one declared collection, bound to its operations by path and method."""
 
@@ -78,12 +91,27 @@ class CollectionViews:
         prefixes: dict[str, str],
         hook: Hook | None = None,
         caches: "ViewCaches | None" = None,
+        profile: Profile | None = None,
+        view_name: str | None = None,
     ) -> None:
         self.declaration = declaration
         caches = caches or ViewCaches()
         self._presented, self._answers = caches.presented, caches.answers
         self.collection = declaration.store_name
-        self.policy = PagePolicy(declaration.page_size, declaration.max_page_size)
+        page_size = (profile.page_sizes.get(declaration.name) if profile else None) or declaration.page_size
+        self.policy = PagePolicy(page_size, declaration.max_page_size)
+        # The profile's knobs, read once here: no profile costs nothing per request.
+        model = model_name(view_name, declaration.name)
+        self._not_found = (profile.not_found_detail(declaration.name, model) if profile else None) or None
+        self._item_not_found = {
+            field: profile.not_found_detail(f"{declaration.name}.{field}", model + field.capitalize())
+            if profile
+            else None
+            for field in declaration.nested
+        }
+        self.options = (
+            options_with_decimal_details if profile and profile.options_decimal_details else options
+        )
         self._prefixes = prefixes
         self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
@@ -138,13 +166,13 @@ class CollectionViews:
                 "GET": self.list,
                 "HEAD": self.list,
                 "POST": self.upsert,
-                "OPTIONS": options,
+                "OPTIONS": self.options,
             },
-            declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": options},
+            declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": self.options},
         }
         for nested in declaration.nested.values():
             view = self._nested_view(nested.field)
-            by_path[nested.detail_path] = {"GET": view, "HEAD": view, "OPTIONS": options}
+            by_path[nested.detail_path] = {"GET": view, "HEAD": view, "OPTIONS": self.options}
         bound: dict[str, Handler] = {}
         for operation in declaration.operations(spec).values():
             view = by_path.get(operation.path, {}).get(operation.method)
@@ -195,7 +223,7 @@ class CollectionViews:
     def _stored_document(self, request: ApiRequest, key: str, encoded: bool) -> Any:
         stored = request.store.get_document(request.require_tenant(), self.collection, key, encoded=encoded)
         if stored is None:
-            raise NotFound()
+            raise NotFound(self._not_found)
         return stored
 
     def retrieve(self, request: ApiRequest) -> ApiResponse:
@@ -216,7 +244,7 @@ class CollectionViews:
             for item in document.get(field) or []:
                 if item_key(item, lookup) == wanted:
                     return ApiResponse(200, present(item, request.base_url, link_end(request), parent_key))
-            raise NotFound()
+            raise NotFound(self._item_not_found[field])
 
         return retrieve_item
 
@@ -249,6 +277,7 @@ def collection_views(
     declarations: list[CollectionDeclaration],
     hooks: dict[str, Hook],
     caches: ViewCaches | None = None,
+    profile: Profile | None = None,
 ) -> list[CollectionViews]:
     prefixes = {d.name: detail_prefix(d.detail_path) for d in declarations if d.detail_path}
     views = []
@@ -262,7 +291,10 @@ def collection_views(
                     f"paths.{declaration.list_path}.x-drf-collection.hook",
                     f"no rule hook {declaration.hook!r} in mockserver/apis/{spec.name}/",
                 )
-        views.append(CollectionViews(declaration, prefixes, hook, caches))
+        view_name = next(
+            (item.view_name for item in spec.path_items if item.path == declaration.list_path), None
+        )
+        views.append(CollectionViews(declaration, prefixes, hook, caches, profile, view_name))
     return views
 
 

@@ -16,7 +16,11 @@ def _object_form(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def field_info(name: str | None, schema: dict[str, Any], required: bool) -> dict[str, Any]:
+def field_info(
+    name: str | None, schema: dict[str, Any], required: bool, decimals: bool = False
+) -> dict[str, Any]:
+    """SimpleMetadata's field info; `decimals`: a decimal's max_digits and decimal_places too, as
+    DRF 3.15+ lists them (3.14 and the services' OPTIONS example do not)."""
     hints = schema.get("x-drf") or {}
     read_only = bool(schema.get("readOnly"))
     info: dict[str, Any] = {
@@ -28,22 +32,26 @@ def field_info(name: str | None, schema: dict[str, Any], required: bool) -> dict
         info["label"] = hints.get("label") or default_label(name)
     if "maxLength" in schema:
         info["max_length"] = schema["maxLength"]
+    if decimals and info["type"] == "decimal":
+        for hint in ("max_digits", "decimal_places"):
+            if hints.get(hint) is not None:
+                info[hint] = hints[hint]
     if "items" in schema:
-        info["child"] = field_info(None, schema["items"], True)
+        info["child"] = field_info(None, schema["items"], True, decimals)
     if "properties" in schema and field_kind(schema) == "nested object":
-        info["children"] = serializer_info(schema)
+        info["children"] = serializer_info(schema, decimals)
     return info
 
 
-def serializer_info(schema: dict[str, Any]) -> dict[str, Any]:
+def serializer_info(schema: dict[str, Any], decimals: bool = False) -> dict[str, Any]:
     required = set(schema.get("required") or ())
     return {
-        name: field_info(name, prop, name in required)
+        name: field_info(name, prop, name in required, decimals)
         for name, prop in (schema.get("properties") or {}).items()
     }
 
 
-def options_metadata(path_item: PathItem) -> dict[str, Any]:
+def options_metadata(path_item: PathItem, decimal_details: bool = False) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "name": path_item.view_name,
         "description": path_item.view_description,
@@ -55,7 +63,7 @@ def options_metadata(path_item: PathItem) -> dict[str, Any]:
         operation = path_item.operations.get(method)
         schema = operation and operation.request_schemas_full.get("application/json")
         if schema:
-            actions[method] = serializer_info(_object_form(schema))
+            actions[method] = serializer_info(_object_form(schema), decimal_details)
     if actions:
         metadata["actions"] = actions
     return metadata

@@ -1,0 +1,127 @@
+"""A profile: the DRF behaviours one deployment shows, as named knobs the fake can vary
+(`mockserver calibrate` writes one, `serve --profile` answers with it, `verify --profile` judges
+against it). A JSON document validated by the schema shipped beside this module; each knob is
+either decided, with the evidence that decided it, or undecided with the reason, and an
+undecided knob leaves the fake at its default (docs/fidelity.md, "Profiles")."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SCHEMA_FILE = Path(__file__).with_name("profile.schema.json")
+FORMAT = 1
+
+# The knobs' variants, as the profile spells them.
+NOT_FOUND_SHORT = "Not found."  # DRF 3.14 and before; the fake's default (the documents show it)
+NOT_FOUND_MODEL = "No <Model> matches the given query."  # DRF 3.15+: Django's Http404 text
+
+# Every knob: where it lives ("knobs" for the API, "collections" per collection) and what it is.
+KNOBS = {
+    "not_found_text": ("knobs", f"a 404's detail: {NOT_FOUND_SHORT!r} (3.14) | {NOT_FOUND_MODEL!r} (3.15+)"),
+    "options_decimal_details": ("knobs", "OPTIONS lists max_digits/decimal_places (3.15+) or not (3.14)"),
+    "page_size": ("collections", "the page a list answers without ?page_size="),
+    "model": ("collections", "the model the 3.15+ 404 text names"),
+}
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used: one line naming the file and the JSON pointer; `problem`
+    is the line without the file (for a reader that names the file itself)."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.problem = problem
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The decided knobs of one API's profile (an undecided knob is simply absent: the default)."""
+
+    api: str
+    source: str = ""
+    not_found_text: str | None = None
+    options_decimal_details: bool | None = None
+    page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+    models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def not_found_detail(self, collection: str, default_model: str) -> str | None:
+        """The 404 detail of an unknown object of `collection`, or None for the fake's default."""
+        if self.not_found_text != NOT_FOUND_MODEL:
+            return None
+        return f"No {self.models.get(collection, default_model)} matches the given query."
+
+    def decided(self) -> dict[str, Any]:
+        """knob (`page_size@products` for a collection's) -> its decided value."""
+        return decided_values(self.document)
+
+
+def decided_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Every decided knob of a profile document, `knob` or `knob@collection` -> value."""
+    values = {
+        name: decision["value"]
+        for name, decision in (document.get("knobs") or {}).items()
+        if isinstance(decision, dict) and "value" in decision
+    }
+    for collection, knobs in (document.get("collections") or {}).items():
+        for name, decision in knobs.items():
+            if isinstance(decision, dict) and "value" in decision:
+                values[f"{name}@{collection}"] = decision["value"]
+    return values
+
+
+def _pointer(path: Any) -> str:
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def check_document(document: Any, where: str) -> None:
+    """Raise a ProfileError naming `where` and the JSON pointer of the first problem."""
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(e.path)))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        raise ProfileError(
+            where, f"is not a mockserver profile: at {_pointer(error.absolute_path)}: {error.message}"
+        )
+
+
+def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
+    """A Profile from a document already checked (check_document)."""
+    knobs = decided_values(document)
+    by_collection = document.get("collections") or {}
+
+    def per_collection(knob: str) -> dict[str, Any]:
+        return {name: knobs[f"{knob}@{name}"] for name in by_collection if f"{knob}@{name}" in knobs}
+
+    return Profile(
+        api=document["api"],
+        source=source,
+        not_found_text=knobs.get("not_found_text"),
+        options_decimal_details=knobs.get("options_decimal_details"),
+        page_sizes=per_collection("page_size"),
+        models=per_collection("model"),
+        document=document,
+    )
+
+
+def load_profile(path: Path | str) -> Profile:
+    """A profile file, validated: a ProfileError (one line: the file, the pointer, the problem)."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ProfileError(str(path), f"cannot be read ({error.strerror or error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ProfileError(str(path), f"is not JSON: {error}") from None
+    check_document(document, str(path))
+    return profile_from(document, str(path))

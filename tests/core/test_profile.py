@@ -1,0 +1,153 @@
+"""A profile (mockserver/profile.py): loaded and checked against its schema, a bad one is one line
+naming the file and the JSON pointer; each knob changes the fake's answer, and no profile leaves
+the fake's default."""
+
+import json
+
+import pytest
+
+from mockserver.app import create_app
+from mockserver.cli import main
+from mockserver.options import Mistake, marker_values
+from mockserver.profile import NOT_FOUND_MODEL, ProfileError, load_profile
+from mockserver.settings import Settings
+from mockserver.testing import asgi_client
+
+AUTH = {"Authorization": "Bearer profile-test"}
+EVIDENCE = {"request": "GET /x/", "status": 200}
+
+
+def _document(**knobs):
+    collections = knobs.pop("collections", {})
+    return {"mockserver_profile": 1, "api": "datawiz", "knobs": knobs, "collections": collections}
+
+
+def _write(tmp_path, document, name="profile.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _client(*profiles):
+    return asgi_client(create_app(Settings(apis=("datawiz",), profiles=profiles)))
+
+
+def test_a_profile_is_read_with_its_decided_knobs(tmp_path):
+    path = _write(
+        tmp_path,
+        _document(
+            not_found_text={"value": NOT_FOUND_MODEL, "evidence": EVIDENCE},
+            options_decimal_details={"undecided": "no decimal field"},
+            collections={"products": {"page_size": {"value": 7, "evidence": EVIDENCE}}},
+        ),
+    )
+    profile = load_profile(path)
+    assert profile.not_found_text == NOT_FOUND_MODEL
+    assert profile.options_decimal_details is None  # undecided: the fake's default
+    assert profile.page_sizes == {"products": 7}
+    assert profile.decided() == {"not_found_text": NOT_FOUND_MODEL, "page_size@products": 7}
+
+
+@pytest.mark.parametrize(
+    ("document", "pointer"),
+    [
+        (_document(not_found_text={"value": "Gone.", "evidence": EVIDENCE}), "/knobs/not_found_text/value"),
+        (
+            _document(collections={"products": {"page_size": {"value": 0, "evidence": EVIDENCE}}}),
+            "/collections/products/page_size/value",
+        ),
+        (_document(options_decimal_details={"value": True}), "/knobs/options_decimal_details"),
+        (_document(page_sze={"undecided": "x"}), "/knobs"),
+        ({"api": "datawiz", "knobs": {}}, "/"),
+    ],
+)
+def test_a_bad_profile_is_one_line_naming_the_file_and_the_pointer(tmp_path, document, pointer):
+    path = _write(tmp_path, document)
+    with pytest.raises(ProfileError) as raised:
+        load_profile(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: is not a mockserver profile: at {pointer}")
+    assert "\n" not in message
+
+
+def test_serve_refuses_a_bad_profile_with_exit_2(tmp_path, capsys):
+    path = _write(tmp_path, _document(not_found_text={"value": "Gone.", "evidence": EVIDENCE}))
+    assert main(["serve", "--api", "datawiz", "--profile", str(path), "--port", "0"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("mockserver serve: --profile")
+    assert "/knobs/not_found_text/value" in error and "\n" not in error
+    assert main(["serve", "--profile", str(tmp_path / "absent.json")]) == 2
+
+
+def test_the_marker_takes_a_profile_through_the_settings_table(tmp_path):
+    path = _write(tmp_path, _document(options_decimal_details={"value": True, "evidence": EVIDENCE}))
+    values = marker_values({"profile": str(path), "api": "datawiz"})
+    assert values["profile"][0].options_decimal_details is True
+    not_json = tmp_path / "not.json"
+    not_json.write_text("{", encoding="utf-8")
+    with pytest.raises(Mistake, match=r"profile=.*is not JSON"):
+        marker_values({"profile": str(not_json)})
+
+
+def test_a_profile_naming_an_undeclared_collection_stops_start_up(tmp_path):
+    profile = load_profile(
+        _write(
+            tmp_path, _document(collections={"productz": {"page_size": {"value": 3, "evidence": EVIDENCE}}})
+        )
+    )
+    with pytest.raises(Exception, match="productz"):
+        create_app(Settings(apis=("datawiz",), profiles=(profile,)))
+
+
+def test_not_found_text(tmp_path):
+    default = _client().get("/api/v1/products/no-such-product/", headers=AUTH)
+    assert default.status_code == 404 and default.json() == {"detail": "Not found."}
+    profile = load_profile(
+        _write(
+            tmp_path,
+            _document(
+                not_found_text={"value": NOT_FOUND_MODEL, "evidence": EVIDENCE},
+                collections={"shops": {"model": {"value": "Store", "evidence": EVIDENCE}}},
+            ),
+        )
+    )
+    client = _client(profile)
+    answer = client.get("/api/v1/products/no-such-product/", headers=AUTH)
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "No Product matches the given query."}  # from the view's name
+    shop = client.get("/api/v1/shops/no-such-shop/", headers=AUTH)
+    assert shop.json() == {"detail": "No Store matches the given query."}  # the profile's model
+    # Not an unknown object: a wrong page stays DRF's own text
+    assert client.get("/api/v1/products/?page=999", headers=AUTH).json() == {"detail": "Invalid page."}
+
+
+def test_options_decimal_details(tmp_path):
+    def price(client):
+        actions = client.options("/api/v1/receipts/", headers=AUTH).json()["actions"]["POST"]
+        return actions["cartitems"]["child"]["children"]["price"]
+
+    assert "max_digits" not in price(_client())
+    profile = load_profile(
+        _write(tmp_path, _document(options_decimal_details={"value": True, "evidence": EVIDENCE}))
+    )
+    detailed = price(_client(profile))
+    assert detailed["max_digits"] == 16 and detailed["decimal_places"] == 4
+    assert {k: v for k, v in detailed.items() if k not in ("max_digits", "decimal_places")} == price(
+        _client()
+    )
+
+
+def test_page_size(tmp_path):
+    def page(client, query=""):
+        return client.get(f"/api/v1/products/{query}", headers=AUTH).json()
+
+    default = page(_client())
+    profile = load_profile(
+        _write(
+            tmp_path, _document(collections={"products": {"page_size": {"value": 2, "evidence": EVIDENCE}}})
+        )
+    )
+    client = _client(profile)
+    assert len(page(client)["results"]) == 2 < len(default["results"])
+    assert page(client)["count"] == default["count"]
+    assert len(page(client, "?page_size=3")["results"]) == 3  # the client's page size still wins
