@@ -1,7 +1,9 @@
-"""`mockserver verify` and `mockserver diff`: the contract suite from the command line."""
+"""`mockserver verify`, `mockserver diff` and `mockserver calibrate`: the contract suite from the
+command line."""
 
 import argparse
 import difflib
+import json
 import sys
 import time
 
@@ -10,9 +12,10 @@ from contract_tests.plan import Selection, selectable
 from contract_tests.preflight import preflight
 from contract_tests.progress import Progress
 from contract_tests.report import NotRun, Report
-from contract_tests.target import Credentials, Target, url_target
+from contract_tests.target import Credentials, CutOff, Target, url_target
 from mockserver.apis import available_apis, catalogue
-from mockserver.options import DIFF, PREFIXES, VERIFY, Mistake, add_options, did_you_mean
+from mockserver.options import CALIBRATE, DIFF, PREFIXES, VERIFY, Mistake, add_options, did_you_mean
+from mockserver.profile import Profile
 from mockserver.spec.errors import StartupError
 
 
@@ -31,13 +34,16 @@ def _target(args: argparse.Namespace) -> tuple[Target, Selection]:
         api.collections, api.setup_tasks  # noqa: B018 (read now: a refused spec is said here)
     except (StartupError, ValueError) as error:
         raise Mistake(f"the spec of {args.api} is refused: {error}") from None
-    selection = Selection.parse(args.include, args.exclude)
+    selection = Selection.parse(getattr(args, "include", ()), getattr(args, "exclude", ()))
     unknown = selection.unknown(api)
     if unknown:
         raise Mistake(
             f"--include/--exclude name no collection, setup task, operationId or tag of {args.api}: "
             f"{', '.join(unknown)}{did_you_mean(unknown, selectable(api))}"
         )
+    profile = getattr(args, "profile", None)
+    if profile is not None and profile.api != args.api:
+        raise Mistake(f"--profile {profile.source} describes {profile.api}, not --api {args.api}")
     credentials = Credentials(args.token, args.username, args.password, args.client_id, args.client_secret)
     if not credentials.token and not credentials.username:
         raise Mistake(
@@ -54,7 +60,7 @@ def _target(args: argparse.Namespace) -> tuple[Target, Selection]:
         budget=args.budget,
         specs_dir=specs,
     )
-    if args.time_limit:
+    if getattr(args, "time_limit", None):
         target.deadline = time.monotonic() + args.time_limit
     return target, selection
 
@@ -102,9 +108,63 @@ def verify(args: argparse.Namespace) -> int:
     with Progress(describe):
         try:
             run_suite(target, options, report=report, selection=selection)
+            _judge_profile(target, args.profile, report)
         except KeyboardInterrupt:  # while planning: the checks stop themselves once running
             report.not_run.append(NotRun("(every check)", INTERRUPTED))
     return _finish(report, args)
+
+
+def _judge_profile(target: Target, profile: Profile | None, report: Report) -> None:
+    """--profile: the calibration's probes again; each pinned knob that changed is a failure."""
+    if profile is None:
+        return
+    from contract_tests.calibrate import profile_failures
+
+    try:
+        failures, matched = profile_failures(target, dict(profile.document))
+    except CutOff as error:
+        report.not_run.append(NotRun("profile", str(error)))
+        return
+    report.failures += failures
+    report.passed += [f"profile: {knob}" for knob in matched]
+    report.requests_sent = target.requests_sent
+
+
+def calibrate(args: argparse.Namespace) -> int:
+    """Probe the deployment, write the profile, print the fidelity table (exit 0), or the
+    preflight's verdict (3-5) when the deployment cannot be probed."""
+    from contract_tests.calibrate import calibrated_document
+
+    target, _ = _target(args)
+    refusal = preflight(target, "calibrate")
+    if refusal is not None:
+        print(refusal.message, file=sys.stderr)
+        return refusal.status
+    document, table = calibrated_document(target)
+    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    decided = sum(1 for line in _decisions(document) if "undecided" not in line)
+    print("\n".join(_decisions(document)))
+    if document["not_deployed"]:
+        print(f"  not deployed (their lists answer 404), not probed: {', '.join(document['not_deployed'])}")
+    print(table)
+    print(
+        f"mockserver calibrate: {decided} knobs decided, profile written to {args.out} "
+        f"({target.requests_sent} requests sent to {target.base_url})"
+    )
+    return 0
+
+
+def _decisions(document: dict) -> list[str]:
+    lines = []
+    named = [(name, d) for name, d in document["knobs"].items()]
+    for collection, knobs in document.get("collections", {}).items():
+        named += [(f"{name}@{collection}", d) for name, d in knobs.items()]
+    for name, decision in named:
+        shown = (
+            json.dumps(decision["value"]) if "value" in decision else f"undecided: {decision['undecided']}"
+        )
+        lines.append(f"  {name}: {shown}")
+    return lines
 
 
 def diff(args: argparse.Namespace) -> int:
@@ -123,7 +183,9 @@ def diff(args: argparse.Namespace) -> int:
             pin_decisions=args.pin_decisions,
             report=report,
             selection=selection,
+            profile=args.profile,
         )
+        _judge_profile(target, args.profile, report)
     return _finish(report, args)
 
 
@@ -158,3 +220,13 @@ def add_contract_commands(commands: argparse._SubParsersAction) -> None:
     )
     add_options(diff_parser, DIFF, PREFIXES["diff"])
     diff_parser.set_defaults(run=diff)
+    calibrate_parser = commands.add_parser(
+        "calibrate",
+        help="probe a deployment and write the profile of its DRF behaviours (serve/verify/diff --profile)",
+        description="Read-only probes decide which variant of each knob the deployment shows "
+        "(docs/fidelity.md, 'Profiles'), with the evidence; the profile is written to --out, with the "
+        "fidelity table (the probes the fake answers identically before and after applying it). "
+        "Every flag also reads MOCKSERVER_VERIFY_<FLAG>.",
+    )
+    add_options(calibrate_parser, CALIBRATE, PREFIXES["calibrate"])
+    calibrate_parser.set_defaults(run=calibrate)

@@ -22,6 +22,7 @@ from contract_tests.findings import shape
 from contract_tests.plan import Deployment, Selection, collection_subjects, task_subjects
 from contract_tests.report import Failure, Note, NotRun, Report, ToolError
 from contract_tests.target import Credentials, CutOff, Target, in_process_target
+from mockserver.profile import Profile
 from mockserver.spec.catalogue import ServedApi
 from mockserver.spec.collections import CollectionDeclaration
 from mockserver.spec.provenance import NONE, Provenance, Provenances
@@ -218,15 +219,20 @@ def run_diff(
     pin_decisions: bool = False,
     report: Report | None = None,
     selection: Selection = Selection(),
+    profile: Profile | None = None,
 ) -> Report:
     """Every step chosen, sent to the fake and to `real`; a step a deployment does not serve (its
-    collection not deployed), or the budget, time or an interrupt cut off, is reported not run."""
+    collection not deployed), or the budget, time or an interrupt cut off, is reported not run.
+    With a profile (calibrate's) the fake answers as the deployment it describes."""
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
+    profiles = (profile,) if profile is not None else ()
     fake = in_process_target(
         real.api,
-        create_app(Settings(auth_mode="strict", tokens=("diff-token",), specs_dir=real.specs_dir)),
+        create_app(
+            Settings(auth_mode="strict", tokens=("diff-token",), specs_dir=real.specs_dir, profiles=profiles)
+        ),
         Credentials(token="diff-token"),
         specs_dir=real.specs_dir,
     )

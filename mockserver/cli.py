@@ -424,7 +424,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         return parser
     absent = extras.missing()
     if absent:  # installed without the `verify` extra: listed, and main() says which extra they need
-        for name in ("verify", "diff"):
+        for name in ("verify", "diff", "calibrate"):
             commands.add_parser(name, help=f"needs the [verify] extra ({', '.join(absent)} missing)")
         return parser
     from contract_tests.cli import add_contract_commands
@@ -454,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wrong), never a traceback unless --debug (or MOCKSERVER_DEBUG=1)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in arguments if not word.startswith("-")), None)
-    if command in ("verify", "diff") and (absent := extras.missing()):
+    if command in ("verify", "diff", "calibrate") and (absent := extras.missing()):
         return extras.needs_extra(command, absent)
     debug = "--debug" in arguments or os.environ.get("MOCKSERVER_DEBUG", "").lower() in (
         "1",

@@ -626,8 +626,38 @@ TARGET = [
     DEBUG,
 ]
 
-VERIFY = TARGET
-DIFF = [*TARGET, Option("--seed", "the seed of the request sequence", whole(0), 0)]
+PROFILE = Option(
+    "--profile",
+    "judge the deployment against the profile `mockserver calibrate` wrote for it: a variant it "
+    "records is never a failure, a pinned knob that changed is ('the profile no longer matches')",
+    profile,
+    metavar="PROFILE.json",
+)
+VERIFY = [*TARGET, PROFILE]
+DIFF = [*TARGET, PROFILE, Option("--seed", "the seed of the request sequence", whole(0), 0)]
+# calibrate: the target's options that read (its credentials and client are verify's), and --out.
+_CALIBRATE_KEPT = (
+    "--api",
+    "--specs",
+    "--base-url",
+    "--token",
+    "--username",
+    "--password",
+    "--client-id",
+    "--client-secret",
+    "--rate-limit",
+    "--budget",
+    "--timeout",
+    "--cacert",
+    "--insecure",
+    "--debug",
+)
+CALIBRATE = [
+    *(option for option in TARGET if option.flag in _CALIBRATE_KEPT),
+    Option(
+        "--out", "where the profile is written (JSON)", writable_file, required=True, metavar="PROFILE.json"
+    ),
+]
 
 PYTEST = [
     Option(
@@ -650,9 +680,17 @@ PREFIXES = {
     "proxy": "MOCKSERVER_",
     "verify": "MOCKSERVER_VERIFY_",
     "diff": "MOCKSERVER_VERIFY_",
+    "calibrate": "MOCKSERVER_VERIFY_",  # the credentials verify reads
     "pytest": "MOCKSERVER_",
 }
-TABLES = {"serve": SERVE, "proxy": PROXY, "verify": VERIFY, "diff": DIFF, "pytest": PYTEST}
+TABLES = {
+    "serve": SERVE,
+    "proxy": PROXY,
+    "verify": VERIFY,
+    "diff": DIFF,
+    "calibrate": CALIBRATE,
+    "pytest": PYTEST,
+}
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -1,0 +1,295 @@
+"""`mockserver calibrate`: a few safe probes decide, for every knob a profile names
+(mockserver/profile.py), which variant a deployment shows, with the evidence; then the same probes
+go to the fake in-process, without and with the profile, so the profile's worth is a figure (the
+fidelity table: per operation, the probes the fake answers identically before and after).
+
+Read-only: a list without ?page_size= (the default page), an unknown object's detail (the 404
+text), OPTIONS of a list (decimal details). `verify --profile` runs the same probes and judges
+the deployment against the profile it was calibrated to (profile_failures)."""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from contract_tests.collection_http import detail_path
+from contract_tests.findings import Failure
+from contract_tests.target import Credentials, Target, in_process_target
+from mockserver.profile import FORMAT, NOT_FOUND_MODEL, NOT_FOUND_SHORT, check_document, profile_from
+from mockserver.spec.collections import CollectionDeclaration
+
+_MODEL_TEXT = re.compile(r"^No (\w+) matches the given query\.$")
+FAKE_TOKEN = "calibrate-token"
+# Appended to the last part of a known key: an absent object whose key is still well formed (a
+# composite key keeps its parts and each part its type), so the deployment looks it up and
+# answers its 404 for a missing object rather than for a malformed key.
+ABSENT = "9999"
+
+
+@dataclass
+class Probe:
+    """One request and what of its answer is judged (`excerpt`: the same for the deployment and
+    the fake when they behave alike, whatever data each holds)."""
+
+    operation: str  # METHOD and path template: the fidelity table's row
+    method: str
+    url: str
+    excerpt: Callable[[httpx.Response], Any]
+    answer: httpx.Response | None = field(default=None, repr=False)
+
+    def request_line(self) -> str:
+        return f"{self.method} {self.url}"
+
+    def evidence(self, excerpt: Any = None) -> dict[str, Any]:
+        assert self.answer is not None
+        shown = self.excerpt(self.answer) if excerpt is None else excerpt
+        return {"request": self.request_line(), "status": self.answer.status_code, "excerpt": shown}
+
+
+def _json(answer: httpx.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        return None
+
+
+def _page_excerpt(answer: httpx.Response) -> Any:
+    """The default page's size, once a full page shows it (a next page exists); else None."""
+    body = _json(answer)
+    if answer.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        return {"status": answer.status_code}
+    return {"page_size": len(body["results"]) if body.get("next") else None}
+
+
+def _full_excerpt(answer: httpx.Response) -> Any:
+    return {"status": answer.status_code, "body": _json(answer)}
+
+
+def _decimal_infos(value: Any) -> list[dict[str, Any]]:
+    """Every OPTIONS field info typed decimal, however deep."""
+    found: list[dict[str, Any]] = []
+    if isinstance(value, dict):
+        if value.get("type") == "decimal":
+            found.append(value)
+        for inner in value.values():
+            found += _decimal_infos(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found += _decimal_infos(inner)
+    return found
+
+
+@dataclass
+class Calibration:
+    """The probes of one API and what they decided."""
+
+    api: str
+    probes: list[Probe] = field(default_factory=list)
+    knobs: dict[str, Any] = field(default_factory=dict)
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_deployed: list[str] = field(default_factory=list)  # lists answering 404 without a DRF body
+
+    def document(self, deployment: str) -> dict[str, Any]:
+        return {
+            "mockserver_profile": FORMAT,
+            "api": self.api,
+            "deployment": deployment,
+            "calibrated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "knobs": self.knobs,
+            "collections": self.collections,
+            "not_deployed": self.not_deployed,
+        }
+
+
+def _absent_key(collection: CollectionDeclaration, item: Any) -> str | None:
+    if not isinstance(item, dict) or any(item.get(name) is None for name in collection.key):
+        return None
+    return collection.key_of(item) + ABSENT
+
+
+def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
+    """The read-only probes of one collection; `first`: an object it holds, whose key made
+    absent is the unknown object asked for (no such probe without one)."""
+    probes = [
+        Probe(f"GET {collection.list_path}", "GET", collection.list_path, _page_excerpt),
+        Probe(f"OPTIONS {collection.list_path}", "OPTIONS", collection.list_path, _full_excerpt),
+    ]
+    key = _absent_key(collection, first) if collection.detail_path is not None else None
+    if key is not None:
+        url = detail_path(collection, key)
+        probes.append(Probe(f"GET {collection.detail_path}", "GET", url, _full_excerpt))
+    return probes
+
+
+def send(target: Target, probes: list[Probe]) -> None:
+    for probe in probes:
+        probe.answer = target.api_call(probe.method, probe.url)
+
+
+def calibrate(target: Target) -> Calibration:
+    """Probe the target and decide every knob (undecided, with the reason, when it cannot)."""
+    calibration = Calibration(target.api)
+    not_found: dict[str, Any] = {"undecided": "no collection holds an object to ask for a missing one beside"}
+    decimals: dict[str, Any] = {"undecided": "no declared collection's OPTIONS lists a decimal field"}
+    for collection in target.facts.collections:
+        listed = target.api_call("GET", f"{collection.list_path}?page_size=1")
+        body = _json(listed)
+        if listed.status_code == 404 and not (isinstance(body, dict) and "detail" in body):
+            calibration.not_deployed.append(collection.name)  # as verify says it: nothing to probe
+            continue
+        results = body.get("results") if listed.status_code == 200 and isinstance(body, dict) else None
+        probes = probes_of(collection, results[0] if isinstance(results, list) and results else None)
+        send(target, probes)
+        calibration.probes += probes
+        knobs: dict[str, Any] = {}
+        for probe in probes:
+            answer = probe.answer
+            assert answer is not None
+            if probe.operation.startswith("GET") and probe.url == collection.list_path:
+                knobs["page_size"] = _page_size(probe, collection)
+            elif probe.method == "OPTIONS":
+                infos = _decimal_infos(_json(answer)) if answer.status_code == 200 else []
+                if infos and "value" not in decimals:
+                    listed = any("max_digits" in info for info in infos)
+                    excerpt = {"decimal field": infos[0]}
+                    decimals = {"value": listed, "evidence": probe.evidence(excerpt)}
+            else:
+                body = _json(answer)
+                detail = body.get("detail") if isinstance(body, dict) else None
+                model = (
+                    _MODEL_TEXT.match(detail)
+                    if isinstance(detail, str) and answer.status_code == 404
+                    else None
+                )
+                if model is not None:
+                    knobs["model"] = {"value": model.group(1), "evidence": probe.evidence()}
+                if "value" not in not_found and answer.status_code == 404 and isinstance(detail, str):
+                    variant = (
+                        NOT_FOUND_MODEL if model else NOT_FOUND_SHORT if detail == NOT_FOUND_SHORT else None
+                    )
+                    if variant is not None:
+                        not_found = {"value": variant, "evidence": probe.evidence()}
+        calibration.collections[collection.name] = knobs
+    calibration.knobs = {"not_found_text": not_found, "options_decimal_details": decimals}
+    return calibration
+
+
+def _page_size(probe: Probe, collection: CollectionDeclaration) -> dict[str, Any]:
+    assert probe.answer is not None
+    body = _json(probe.answer)
+    if (
+        probe.answer.status_code != 200
+        or not isinstance(body, dict)
+        or not isinstance(body.get("results"), list)
+    ):
+        return {"undecided": f"the list answered {probe.answer.status_code}, not a page"}
+    shown = len(body["results"])
+    if not body.get("next"):
+        return {
+            "undecided": f"the collection holds {body.get('count')} objects, a single page "
+            f"(the fake keeps its declared {collection.page_size})"
+        }
+    return {"value": shown, "evidence": probe.evidence({"count": body.get("count"), "results": shown})}
+
+
+# -- the fidelity table -------------------------------------------------------------------------
+
+
+def fake_target(api: str, specs_dir: Any, profile_document: dict[str, Any] | None) -> Target:
+    from mockserver.app import create_app  # the fake is built only when a run compares with it
+    from mockserver.settings import Settings
+
+    profiles = (profile_from(profile_document, "the calibrated profile"),) if profile_document else ()
+    settings = Settings(
+        apis=(api,), auth_mode="strict", tokens=(FAKE_TOKEN,), specs_dir=specs_dir, profiles=profiles
+    )
+    return in_process_target(api, create_app(settings), Credentials(token=FAKE_TOKEN), specs_dir)
+
+
+def fidelity(calibration: Calibration, document: dict[str, Any], specs_dir: Any = None) -> dict[str, Any]:
+    """Per operation: the probes, and how many the fake answers identically (their excerpts) before
+    and after applying the profile."""
+    rows: dict[str, dict[str, int]] = {}
+    for label, profile in (("before", None), ("after", document)):
+        fake = fake_target(calibration.api, specs_dir, profile)
+        for probe in calibration.probes:
+            assert probe.answer is not None
+            row = rows.setdefault(probe.operation, {"probes": 0, "before": 0, "after": 0})
+            if label == "before":
+                row["probes"] += 1
+            answer = fake.api_call(probe.method, probe.url)
+            row[label] += int(
+                _normal(probe.excerpt(answer), fake) == _normal(probe.excerpt(probe.answer), None)
+            )
+    total = {key: sum(row[key] for row in rows.values()) for key in ("probes", "before", "after")}
+    return {"operations": rows, **total}
+
+
+def _normal(excerpt: Any, fake: Target | None) -> Any:
+    """An excerpt with the answering service's own base URL out of the way."""
+    text = json.dumps(excerpt, sort_keys=True)
+    if fake is not None:
+        text = text.replace(fake.base_url.rstrip("/"), "")
+    return json.loads(re.sub(r"https?://[^/\"]+", "", text))
+
+
+def fidelity_table(figures: dict[str, Any]) -> str:
+    rows = figures["operations"]
+    width = max([len("Operation"), *map(len, rows)])
+    lines = [f"{'Operation':<{width}}  probes  identical before  after"]
+    for operation, row in sorted(rows.items()):
+        lines.append(f"{operation:<{width}}  {row['probes']:>6}  {row['before']:>16}  {row['after']:>5}")
+    lines.append(f"{'All':<{width}}  {figures['probes']:>6}  {figures['before']:>16}  {figures['after']:>5}")
+    return "\n".join(lines)
+
+
+def calibrated_document(target: Target) -> tuple[dict[str, Any], str]:
+    """The profile document (checked against its schema, with its fidelity figures) and the table."""
+    calibration = calibrate(target)
+    document = calibration.document(target.base_url)
+    check_document(document, "the calibrated profile")
+    figures = fidelity(calibration, document, target.specs_dir)
+    document["fidelity"] = figures
+    return document, fidelity_table(figures)
+
+
+# -- verify --profile -----------------------------------------------------------------------------
+
+
+def profile_failures(target: Target, document: dict[str, Any]) -> tuple[list[Failure], list[str]]:
+    """The deployment against its profile: the same probes, every pinned knob whose variant
+    changed is a failure "the profile no longer matches: <knob>"; a knob the profile leaves
+    undecided, or the probes cannot decide now, is not judged. (failures, knobs that matched)"""
+    from mockserver.profile import decided_values
+
+    pinned = decided_values(document)
+    now = decided_values(calibrate(target).document(target.base_url))
+    evidence = _evidence_by_knob(document)
+    failures, matched = [], []
+    for knob, value in pinned.items():
+        if knob not in now:
+            continue
+        if now[knob] == value:
+            matched.append(knob)
+            continue
+        failures.append(
+            Failure(
+                "profile",
+                evidence.get(knob, {}).get("request", knob),
+                f"the profile no longer matches: {knob}",
+                expected=json.dumps(value),
+                actual=json.dumps(now[knob]),
+            )
+        )
+    return failures, matched
+
+
+def _evidence_by_knob(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {name: d.get("evidence", {}) for name, d in (document.get("knobs") or {}).items()}
+    for collection, knobs in (document.get("collections") or {}).items():
+        found.update({f"{name}@{collection}": d.get("evidence", {}) for name, d in knobs.items()})
+    return found

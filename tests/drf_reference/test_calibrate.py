@@ -1,0 +1,128 @@
+"""`mockserver calibrate` against the DRF reference on both pairs (3.18 and 3.14): each knob comes
+out as the pair shows it, the fake served with that profile answers the probes identically, and
+the deployment judged against its own profile keeps it, against the other pair's it does not, by
+name. One reference and one calibration per pair for the whole module (each takes seconds)."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from contract_tests.calibrate import profile_failures
+from contract_tests.target import Credentials, Target, url_target
+from mockserver.cli import main
+from mockserver.profile import NOT_FOUND_MODEL, NOT_FOUND_SHORT, load_profile
+from mockserver.resources import fixtures_dir
+from tests.drf_reference.older_pair import older_pair_packages
+from tests.drf_reference.process import reference_server
+from tests.drf_reference.serve import BEARER_TOKEN
+from tests.drf_reference.services import COMPARED
+
+
+@dataclass
+class Calibrated:
+    url: str
+    document: dict
+    path: Path
+
+    def target(self) -> Target:
+        return url_target("datawiz", self.url, Credentials(token=BEARER_TOKEN))
+
+
+def _calibrated(data: Path, packages: Path | None) -> Iterator[Calibrated]:
+    fixtures = fixtures_dir() / "datawiz"
+    with reference_server(data, fixtures, collections=COMPARED, timeout=300, packages=packages) as url:
+        out = data / "profile.json"
+        status = main(
+            ["calibrate", "--api", "datawiz", "--base-url", url, "--token", BEARER_TOKEN, "--out", str(out)]
+        )
+        assert status == 0
+        yield Calibrated(url, json.loads(out.read_text(encoding="utf-8")), out)
+
+
+@pytest.fixture(scope="module")
+def drf318(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
+    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318"), None)
+
+
+@pytest.fixture(scope="module")
+def drf314(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
+    yield from _calibrated(tmp_path_factory.mktemp("calibrate-314"), older_pair_packages())
+
+
+def _value(document: dict, knob: str, collection: str | None = None):
+    decision = document["collections"][collection][knob] if collection else document["knobs"][knob]
+    return decision.get("value", "undecided")
+
+
+def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Calibrated) -> None:
+    assert _value(drf318.document, "not_found_text") == NOT_FOUND_MODEL
+    assert _value(drf314.document, "not_found_text") == NOT_FOUND_SHORT
+    assert _value(drf318.document, "options_decimal_details") is True
+    assert _value(drf314.document, "options_decimal_details") is False
+    assert _value(drf318.document, "model", "relocate-documents") == "RelocateDocument"
+    assert "model" not in drf314.document["collections"]["relocate-documents"]  # 3.14 names none
+    for document in (drf318.document, drf314.document):
+        assert _value(document, "page_size", "products") == 20  # more products than a page
+        # a single page cannot show the default page: left at the fake's default, saying why
+        assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
+        evidence = document["knobs"]["not_found_text"]["evidence"]
+        assert evidence["status"] == 404 and evidence["request"].startswith("GET /api/v1/")
+        assert load_profile(drf318.path).api == "datawiz"  # the file written loads
+
+
+@pytest.mark.parametrize("pair", ["drf318", "drf314"])
+def test_the_fake_with_the_profile_answers_the_probes_identically(pair: str, request) -> None:
+    calibrated: Calibrated = request.getfixturevalue(pair)
+    figures = calibrated.document["fidelity"]
+    print(
+        f"\n{pair}: {figures['probes']} probes, {figures['before']} identical before, {figures['after']} after"
+    )
+    for operation, row in figures["operations"].items():
+        if operation.startswith("GET") and operation.endswith("}/"):  # an unknown object's 404
+            assert row["after"] == row["probes"], operation
+    decimal_lists = ("relocate-documents", "products", "receipts", "loss-documents")
+    for name in decimal_lists:
+        row = figures["operations"][f"OPTIONS /api/v1/{name}/"]
+        assert row["after"] == row["probes"], name
+    assert figures["after"] >= figures["before"]
+    if pair == "drf318":  # the fake's defaults are 3.14's: the profile is what brings 3.18 in
+        assert figures["after"] - figures["before"] >= 15
+
+
+def test_a_deployment_keeps_its_own_profile_and_not_the_other_pairs(
+    drf318: Calibrated, drf314: Calibrated
+) -> None:
+    for calibrated in (drf318, drf314):
+        failures, matched = profile_failures(calibrated.target(), calibrated.document)
+        assert failures == [] and "not_found_text" in matched
+    failures, _ = profile_failures(drf318.target(), drf314.document)
+    assert sorted(f.message for f in failures) == [
+        "the profile no longer matches: not_found_text",
+        "the profile no longer matches: options_decimal_details",
+    ]
+
+
+def test_verify_with_the_other_pairs_profile_names_the_changed_knobs(
+    drf314: Calibrated, drf318: Calibrated, tmp_path: Path, capsys
+) -> None:
+    report = tmp_path / "report.json"
+    status = main(
+        [
+            "verify", "--api", "datawiz", "--base-url", drf314.url, "--token", BEARER_TOKEN,
+            "--profile", str(drf318.path), "--include", "units", "--max-examples", "1",
+            "--report-json", str(report),
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "the profile no longer matches: not_found_text" in out
+    assert "the profile no longer matches: options_decimal_details" in out
+    failures = json.loads(report.read_text(encoding="utf-8"))["failures"]
+    # the 3.18 profile's model names are not judged: 3.14's 404 names no model to compare
+    assert {f["message"] for f in failures if f["check"] == "profile"} == {
+        "the profile no longer matches: not_found_text",
+        "the profile no longer matches: options_decimal_details",
+    }

@@ -1,0 +1,55 @@
+"""`mockserver calibrate` without a DRF reference: the fake served with a profile calibrates back to
+that profile (each knob read from the probes, not copied), the fake without one to its defaults;
+a command line without --out is one line and exit 2."""
+
+from contract_tests.calibrate import calibrate, fidelity
+from contract_tests.target import Credentials, in_process_target
+from mockserver.app import create_app
+from mockserver.cli import main
+from mockserver.profile import NOT_FOUND_MODEL, NOT_FOUND_SHORT, decided_values, profile_from
+from mockserver.settings import Settings
+
+EVIDENCE = {"request": "GET /x/", "status": 200}
+PROFILE = {
+    "mockserver_profile": 1,
+    "api": "datawiz",
+    "knobs": {
+        "not_found_text": {"value": NOT_FOUND_MODEL, "evidence": EVIDENCE},
+        "options_decimal_details": {"value": True, "evidence": EVIDENCE},
+    },
+    "collections": {
+        "products": {"page_size": {"value": 3, "evidence": EVIDENCE}},
+        "shops": {"model": {"value": "Store", "evidence": EVIDENCE}},
+    },
+}
+
+
+def _fake(*profiles):
+    settings = Settings(apis=("datawiz",), auth_mode="strict", tokens=("t",), profiles=profiles)
+    return in_process_target("datawiz", create_app(settings), Credentials(token="t"))
+
+
+def test_the_fake_with_a_profile_calibrates_back_to_it():
+    calibration = calibrate(_fake(profile_from(PROFILE)))
+    found = decided_values(calibration.document("http://testserver"))
+    assert found["not_found_text"] == NOT_FOUND_MODEL
+    assert found["options_decimal_details"] is True
+    assert found["page_size@products"] == 3
+    assert found["model@shops"] == "Store"
+    assert found["model@products"] == "Product"
+    figures = fidelity(calibration, calibration.document("http://testserver"))
+    assert figures["after"] == figures["probes"]  # the fake with the profile is the fake probed
+    assert figures["before"] < figures["after"]
+
+
+def test_the_fake_without_a_profile_calibrates_to_its_defaults():
+    found = decided_values(calibrate(_fake()).document("http://testserver"))
+    assert found["not_found_text"] == NOT_FOUND_SHORT
+    assert found["options_decimal_details"] is False
+    assert not any(knob.startswith("model@") for knob in found)
+
+
+def test_calibrate_needs_out(capsys):
+    assert main(["calibrate", "--api", "datawiz", "--base-url", "http://127.0.0.1:9", "--token", "t"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("mockserver calibrate: --out") and "\n" not in error
