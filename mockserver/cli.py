@@ -358,6 +358,7 @@ def proxy(args: argparse.Namespace) -> int:
     settings = ProxySettings(
         upstream=args.upstream,
         apis=args.api,
+        specs=args.specs,
         mode=args.mode,
         upstream_ca=args.upstream_ca,
         upstream_timeout=args.upstream_timeout,

@@ -507,6 +507,12 @@ PROXY = [
     ),
     *_listen(8080, "which API's specs to check against"),
     Option(
+        "--specs",
+        "check against the specs in this directory (a copy, with its own provenance; default: the "
+        "packaged ones)",
+        directory,
+    ),
+    Option(
         "--mode",
         "observe: answers unaltered; annotate: an X-Mockserver-Violations header; enforce: a "
         "violating exchange is answered 502 with the violations and the upstream's answer",

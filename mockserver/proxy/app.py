@@ -65,11 +65,11 @@ def grouped(findings: list[Finding], shown: int = 3) -> list[Finding]:
 class ProxyApp:
     def __init__(self, settings: ProxySettings, catalogue: Catalogue | None = None) -> None:
         self.settings = settings
-        self.catalogue = catalogue or load_catalogue(settings.apis, control=False)
+        self.catalogue = catalogue or load_catalogue(settings.apis, settings.specs, control=False)
         self.upstream = Upstream(
             settings.upstream, settings.upstream_ca, settings.upstream_timeout, settings.upstream_host
         )
-        self.checker = ExchangeChecker(settings.max_body_bytes)
+        self.checker = ExchangeChecker(settings.max_body_bytes, self.catalogue)
         self.behaviour = BehaviourChecker(self.catalogue)
         self.keys = TenantKeys()
         self.violations = ViolationLog(settings.violations_kept)

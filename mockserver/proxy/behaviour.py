@@ -2,8 +2,8 @@
 of that tenant before, without sending anything: paging, ordering, search, upsert counts,
 absolute links on the host asked, task-state transitions, is_required after a task, a detail
 read agreeing with the last list seen, and every read agreeing with the accepted uploads seen
-(read-your-writes). Where the behaviour is one the project decided (mockserver/proxy/decided.py)
-a difference is a note, never a violation."""
+(read-your-writes). Where the spec's provenance says the behaviour is one the project decided
+(mockserver/spec/provenance.py), a difference is a note, never a violation."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,13 +20,13 @@ from mockserver.drf.judgements import (
     upsert_problem,
 )
 from mockserver.drf.pagination import PagePolicy, page_request
-from mockserver.proxy.decided import collection_decision, task_decision
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.exchange_checks import Finding
 from mockserver.proxy.violations import note
 from mockserver.proxy.writes import Expected, WrittenForms, difference
 from mockserver.spec.catalogue import Catalogue
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.provenance import Provenance
 from mockserver.spec.setup_tasks import SetupTaskDeclaration
 from mockserver.store.base import KEY_SEPARATOR
 
@@ -148,9 +148,9 @@ def _matches_nowhere(documents: list[dict[str, Any]], search: str) -> dict[str, 
     return None
 
 
-def _judged(topic: str, decided: str | None, kind: str, problem: str) -> Finding:
+def _judged(behaviour: str, provenance: Provenance, kind: str, problem: str) -> Finding:
     """A violation of a documented behaviour, or a note where the project decided it."""
-    return note(topic, decided, problem) if decided else (kind, problem)
+    return note(behaviour, provenance, problem) if provenance.decided else (kind, problem)
 
 
 class BehaviourChecker:
@@ -239,8 +239,10 @@ class BehaviourChecker:
         ordering = [t.strip() for t in query.get("ordering", "").split(",") if t.strip()]
         problem = ordering_problem(documents, ordering, declaration.ordering) if ordering else None
         if problem:
-            decided = collection_decision(declaration, "ordering_fields")
-            findings.append(_judged("ordering_fields", decided, "behaviour.ordering", problem))
+            # the first term the collection orders by is the one judged (as ordering_problem reads it)
+            name = next(t.lstrip("-") for t in ordering if t.lstrip("-") in declaration.ordering)
+            provenance = declaration.provenance.of("ordering", name)
+            findings.append(_judged("ordering", provenance, "behaviour.ordering", problem))
         if query.get("search") and declaration.search:
             findings += self._search(data, documents, query["search"], declaration, memory)
         for document in documents:
@@ -348,40 +350,47 @@ class BehaviourChecker:
         declaration: CollectionDeclaration,
         memory: CollectionMemory,
     ) -> list[Finding]:
-        """A result holding a term in no value it shows breaks ?search= itself (documented where
-        a source names the parameter); one matching outside the declared search fields, or a
-        complete answer leaving out a stored match, parts only from the fields decided."""
-        fields = collection_decision(declaration, "search_fields")
+        """Judged as the contract suite judges search (contract_tests/collection_reads.py): a
+        result holding a term in no value it shows, or in none of the declared search fields,
+        parts from which fields search reads (the provenance of the whole set); a complete answer
+        leaving out an object the tenant stored with a match parts from the fields it matched
+        in, a violation when a source documents one of them (products: name)."""
+        provenance = declaration.provenance
         nowhere = _matches_nowhere(documents, search)
         if nowhere is not None:
             key = _key(declaration, nowhere)
             problem = f"search={search!r}: result {key} holds the term in no value it shows"
-            return [
-                _judged("search", collection_decision(declaration, "search"), "behaviour.search", problem)
-            ]
+            return [_judged("search", provenance.of_all("search"), "behaviour.search", problem)]
         problem = search_problem(documents, search, declaration.search)
-        problem = problem or self._missed_matches(page, documents, search, declaration, memory)
-        return [_judged("search_fields", fields, "behaviour.search", problem)] if problem else []
+        if problem:
+            return [_judged("search", provenance.of_all("search"), "behaviour.search", problem)]
+        missed = self._missed_match(page, documents, search, declaration, memory)
+        if missed is None:
+            return []
+        problem = (
+            f"search={search!r} leaves out {_key(declaration, missed)}, seen stored with a matching field"
+        )
+        documented = provenance.documented_fields("search", declaration.search)
+        if documented and not search_misses([missed], search, documented):
+            return [("behaviour.search", problem)]  # it matches in fields a source names
+        return [note("search", provenance.of_all("search"), problem)]
 
     @staticmethod
-    def _missed_matches(
+    def _missed_match(
         page: dict[str, Any],
         documents: list[dict[str, Any]],
         search: str,
         declaration: CollectionDeclaration,
         memory: CollectionMemory,
-    ) -> str | None:
-        """A complete answer (one page holds every match) leaves out none of the objects the
-        tenant was seen to store that match the search."""
+    ) -> dict[str, Any] | None:
+        """An object the tenant was seen to store that matches the search, left out of a
+        complete answer (one page holds every match)."""
         if page.get("next") or page.get("previous") or page.get("count") != len(documents):
             return None
         shown = {_key(declaration, d) for d in documents}
         known = [*memory.listed.values(), *memory.uploaded.values()]
         candidates = [d for d in known if _key(declaration, d) not in shown]
-        matched = [d for d in candidates if d not in search_misses([d], search, declaration.search)]
-        if matched:
-            return f"search={search!r} leaves out {_key(declaration, matched[0])}, seen stored with a matching field"
-        return None
+        return next((d for d in candidates if not search_misses([d], search, declaration.search)), None)
 
     def _links(
         self,
@@ -413,10 +422,15 @@ class BehaviourChecker:
     ) -> Finding:
         """A page size the client asked is documented; the default and the maximum are decided,
         so a page another size explains differs only from the fake's choice."""
-        decided = collection_decision(declaration, "page_size")
+        provenance = declaration.provenance.of("page_size")
         explained = any(page_problem(page, number, size) is None for size in _sizes(page, number))
-        if decided and explained and not _certain_size(query, policy) and query.get("page") != "last":
-            return note("page_size", decided, problem)
+        if (
+            provenance.decided
+            and explained
+            and not _certain_size(query, policy)
+            and query.get("page") != "last"
+        ):
+            return note("page_size", provenance, problem)
         return ("behaviour.pagination", problem)
 
     def _remember_writes(
@@ -565,8 +579,12 @@ class BehaviourChecker:
             problem = f"{previous} -> {result} without an execute"
             # "If there is no active task, the result will be returned as READY": the document
             # allows idle after an end; reporting the outcome until the next execute is decided.
-            decided = task_decision(kind, "idle_after_outcome") if result == kind.idle else None
-            return (
-                note("idle_after_outcome", decided, problem) if decided else ("behaviour.task_state", problem)
-            )
+            if result == kind.idle:
+                return _judged(
+                    "outcome_reported",
+                    kind.provenance.of("outcome_reported"),
+                    "behaviour.task_state",
+                    problem,
+                )
+            return ("behaviour.task_state", problem)
         return None

@@ -21,10 +21,11 @@ from mockserver.drf.negotiation import JSON_RENDERER, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.serializer import BodyValidator, compile_body
 from mockserver.incoming import IncomingRequest
-from mockserver.proxy.decided import decision
 from mockserver.proxy.exchange import NOT_JSON, Exchange, parse_json
 from mockserver.proxy.violations import note
+from mockserver.spec.catalogue import Catalogue
 from mockserver.spec.loader import Operation, PathItem
+from mockserver.spec.provenance import NONE, Provenance
 from mockserver.spec.response_check import ResponseChecker
 
 Finding = tuple[str, str]  # (kind, message)
@@ -75,7 +76,9 @@ VIEWSET_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class ExchangeChecker:
-    def __init__(self, max_body_bytes: int) -> None:
+    def __init__(self, max_body_bytes: int, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        self._allow: dict[str, Provenance] = {}
         self._responses = ResponseChecker()
         self._bodies: dict[tuple[str, str], BodyValidator] = {}
         self._headers: dict[tuple[str, str, str], Any] = {}
@@ -130,6 +133,20 @@ class ExchangeChecker:
             self._bodies[key] = compile_body(schema)
         return self._bodies[key]
 
+    def allow_provenance(self, path_item: PathItem) -> Provenance:
+        """Where the methods a path allows come from: the `allow` provenance of the collection the
+        path belongs to (its list, its detail, or a nested item under its list path)."""
+        found = self._allow.get(path_item.path)
+        if found is None:
+            owners = [
+                c
+                for c in self._catalogue.collections
+                if c.api == path_item.api and path_item.path.startswith(c.list_path)
+            ]
+            owner = max(owners, key=lambda c: len(c.list_path), default=None)
+            found = self._allow[path_item.path] = owner.provenance.of("allow") if owner else NONE.documented
+        return found
+
     # the answer -------------------------------------------------------------------------
     def non_json_success(self, exchange: Exchange) -> str | None:
         """A 2xx whose body cannot be read as the JSON the operation documents: an upstream fault."""
@@ -157,9 +174,9 @@ class ExchangeChecker:
         if operation is None:
             if status < 400:
                 message = f"{exchange.method} answered {status}, but the spec has no such operation"
-                extra = decision(match.path_item.api, "extra_methods")
-                if extra and match.path_item.is_drf and exchange.method in VIEWSET_WRITES:
-                    findings.append(note("extra_methods", extra, message))
+                extra = self.allow_provenance(match.path_item)
+                if extra.decided and match.path_item.is_drf and exchange.method in VIEWSET_WRITES:
+                    findings.append(note("allow", extra, message))
                 else:
                     findings.append(("response.status", message))
             return findings
@@ -259,11 +276,11 @@ class ExchangeChecker:
             missing = set(match.path_item.operations) - said
             extra = said - set(match.path_item.operations)
             message = f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}"
-            chosen = decision(match.path_item.api, "extra_methods")
-            if missing or (extra and not chosen):
+            chosen = self.allow_provenance(match.path_item)
+            if missing or (extra and not chosen.decided):
                 findings.append(("response.header", message))
-            elif extra and chosen:
-                findings.append(note("extra_methods", chosen, message))
+            elif extra:
+                findings.append(note("allow", chosen, message))
         location = headers.get("location")
         if (
             location

@@ -14,6 +14,8 @@ MODES = ("observe", "annotate", "enforce")
 class ProxySettings:
     upstream: str  # base URL, may be https and carry a path prefix
     apis: tuple[str, ...] = KNOWN_APIS
+    # A copy of the specs to check against (its provenance says which behaviours are decided).
+    specs: Path | None = None
     mode: Mode = "observe"
     upstream_ca: Path | None = None  # a CA file to trust for an https upstream
     # Seconds a whole exchange with the upstream may take (connect, answer, the last body byte):

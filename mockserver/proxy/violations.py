@@ -8,11 +8,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from mockserver.proxy.exchange import Exchange
+from mockserver.spec.provenance import Provenance
 
 logger = logging.getLogger("mockserver.proxy")
 EXCERPT = 300  # characters of a payload a violation carries
-# A finding of this kind family is a note: the traffic parts from a behaviour the project
-# decided (mockserver/proxy/decided.py), which a real DRF service may choose otherwise.
+# A finding of this kind family is a note: the traffic parts from a behaviour the spec's
+# provenance says the project decided, which a real DRF service may choose otherwise.
 NOTE = "decided"
 
 
@@ -20,9 +21,14 @@ def is_note(kind: str) -> bool:
     return kind == NOTE or kind.startswith(NOTE + ".")
 
 
-def note(topic: str, decision: str, message: str) -> tuple[str, str]:
-    """A note's finding: what differs, and the decision it differs from."""
-    return f"{NOTE}.{topic}", f"{message} (differs from the fake's choice, decision {decision})"
+def note(behaviour: str, decision: Provenance, message: str) -> tuple[str, str]:
+    """A note's finding, `decided.<behaviour>` (the behaviour as the spec's provenance names it):
+    what differs, and the decision it differs from."""
+    where = decision.reference.replace("#", ".md#", 1)
+    return (
+        f"{NOTE}.{behaviour}",
+        f"{message} (differs from the fake's choice, decision {decision.reference}: specs/decisions/{where})",
+    )
 
 
 def excerpt(body: bytes | None) -> str:
@@ -36,7 +42,7 @@ def excerpt(body: bytes | None) -> str:
 class Violation:
     exchange: int  # the exchange's sequence number
     # request, response.status, response.schema, response.header, behaviour.<name>,
-    # upstream.<fault>; decided.<topic> for a note
+    # upstream.<fault>; decided.<behaviour> for a note
     kind: str
     message: str
     method: str

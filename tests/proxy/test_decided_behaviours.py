@@ -3,6 +3,7 @@ may decide otherwise: in front of a deployment that chose the other way, the pro
 difference and reports no violation. Each deployment here is the fake with one decision flipped."""
 
 import json
+from typing import Any
 
 import httpx
 
@@ -12,6 +13,7 @@ from mockserver.settings import Settings
 from tests.drifts import Answer, Drift, DriftedApp
 from tests.proxy.harness import Proxied, proxied
 from tests.proxy.traffic import akinon_traffic
+from tests.spec_copies import spec_copy
 
 KEY = "proxy-decided-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -36,14 +38,16 @@ def only_notes(run: Proxied, topic: str) -> None:
     ]
 
 
-def test_a_default_page_size_of_ten_is_a_note():
-    # No source states Datawiz's default page size (decision 17 chose 20; DRF's tutorial uses 10).
+def pages_of_ten(**settings: Any) -> Proxied:
+    """A deployment whose default page is 10 (no source states Datawiz's; decision 17 chose 20,
+    DRF's tutorial uses 10), walked by an ordinary client through the proxy."""
+
     def ten(query: dict[str, str]) -> dict[str, str]:
         return query if "page_size" in query else {**query, "page_size": "10"}
 
     drift = Drift("page_size_10", "datawiz", "pages of 10 by default", rewrite_query=ten, query_path=UNITS)
     with (
-        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        proxied(DriftedApp(fake(), drift, KEY), **settings) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         units = [{"unit_id": f"pd-{i:02d}", "name": f"unit {i}"} for i in range(25)]
@@ -54,7 +58,25 @@ def test_a_default_page_size_of_ten_is_a_note():
         client.get(page["next"])
         client.get(UNITS + "?page=3")
         assert client.get(UNITS + "?page_size=5").json()["results"].__len__() == 5
-    only_notes(run, "page_size")
+    return run
+
+
+def test_a_default_page_size_of_ten_is_a_note():
+    only_notes(pages_of_ten(), "page_size")
+
+
+def _page_size_documented(document: dict[str, Any]) -> None:
+    """The units' provenance no longer says their page size is decided: a source documents it."""
+    del document["paths"][UNITS]["x-drf-collection"]["provenance"]["decided"]["page_size"]
+
+
+def test_the_verdict_follows_the_spec_provenance(tmp_path):
+    # The same traffic judged against a spec copy whose provenance documents the units' page size:
+    # the page of 10 is no longer the fake's choice but a broken promise.
+    specs, _ = spec_copy(tmp_path, _page_size_documented)
+    run = pages_of_ten(specs=specs)
+    assert run.proxy.notes.total == 0, [n.log_line() for n in run.proxy.notes.all()]
+    assert run.kinds() == {"behaviour.pagination"}, run.describe()
 
 
 def _more_methods(answer: Answer) -> None:
@@ -65,16 +87,32 @@ def _more_methods(answer: Answer) -> None:
         answer.set_json({})
 
 
-def test_an_instance_allowing_more_methods_is_a_note():
+def more_methods(**settings: Any) -> Proxied:
     drift = Drift("model_viewset", "datawiz", "instances are a ModelViewSet's", rewrite_answer=_more_methods)
     with (
-        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        proxied(DriftedApp(fake(), drift, KEY), **settings) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         assert client.get("/api/v1/relocate-documents/11112/").status_code == 200
         client.options("/api/v1/relocate-documents/11112/")
         assert client.put("/api/v1/relocate-documents/11112/", json={}).status_code == 200
-    only_notes(run, "extra_methods")
+    return run
+
+
+def test_an_instance_allowing_more_methods_is_a_note():
+    only_notes(more_methods(), "allow")
+
+
+def _allow_documented(document: dict[str, Any]) -> None:
+    collection = document["paths"]["/api/v1/relocate-documents/"]["x-drf-collection"]
+    del collection["provenance"]["decided"]["allow"]
+
+
+def test_extra_methods_break_a_documented_allow(tmp_path):
+    specs, _ = spec_copy(tmp_path, _allow_documented)
+    run = more_methods(specs=specs)
+    assert run.proxy.notes.total == 0, [n.log_line() for n in run.proxy.notes.all()]
+    assert run.kinds() == {"response.header", "response.status"}, run.describe()
 
 
 def test_an_instance_allowing_fewer_methods_is_a_violation():
@@ -107,7 +145,7 @@ def test_ready_after_an_outcome_is_a_note():
     with proxied(DriftedApp(fake(), drift, KEY)) as run:
         akinon_traffic(run.base, KEY)
     assert drift.state["ended"] > 2
-    only_notes(run, "idle_after_outcome")
+    only_notes(run, "outcome_reported")
 
 
 def test_search_matching_a_field_no_source_names_is_a_note():
@@ -126,7 +164,7 @@ def test_search_matching_a_field_no_source_names_is_a_note():
         drift.state["extra"] = client.get(product).json()
         page = client.get("/api/v1/products/?search=cat-dairy").json()
         assert page["count"] == 1
-    only_notes(run, "search_fields")
+    only_notes(run, "search")
 
 
 def test_notes_are_reported_but_never_fail(tmp_path):
@@ -142,8 +180,8 @@ def test_notes_are_reported_but_never_fail(tmp_path):
         assert live["total"] == 0 and live["notes_total"] == 1
     report = json.loads(reports["report_json"].read_text())
     assert report["ok"] and report["violations_total"] == 0
-    assert [n["kind"] for n in report["notes"]] == ["decided.extra_methods"]
-    assert "datawiz.md#10" in report["notes"][0]["message"]
+    assert [n["kind"] for n in report["notes"]] == ["decided.allow"]
+    assert "datawiz#10" in report["notes"][0]["message"]
     junit = reports["junit_xml"].read_text()
-    assert 'failures="0"' in junit and "note [decided.extra_methods]" in junit
+    assert 'failures="0"' in junit and "note [decided.allow]" in junit
     assert run.proxy.exit_status == 0

@@ -25,7 +25,8 @@ COLLECTIONS = ("relocate-documents", "products", "shops", "receipts", "loss-docu
 
 def flipped_specs(folder: Path) -> Path:
     """The project's specs with every collection's decided behaviours chosen otherwise: a default
-    page of 10, search in the key field only, ordering by the key field only."""
+    page of 10, search and ordering in the key field and the fields a source documents only (a
+    documented field, such as products' name from seed 004, stays: it is no choice to flip)."""
     shutil.copytree(specs_dir(), folder, dirs_exist_ok=True)
     path = spec_path("datawiz", folder)
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -33,19 +34,27 @@ def flipped_specs(folder: Path) -> Path:
         declared = item.get("x-drf-collection") if isinstance(item, dict) else None
         if declared:
             key = (declared.get("lookup") or declared.get("upsert_key") or declared["default_ordering"])[0]
-            declared["page_size"] = 10
-            declared["search"] = [key]
-            declared["ordering"] = {key: declared.get("ordering", {}).get(key, "text")}
-            declared["default_ordering"] = [key]
-            # a field-by-field provenance may name only the fields still declared
             decided = (declared.get("provenance") or {}).get("decided") or {}
+            declared["page_size"] = 10
             for behaviour in ("search", "ordering"):
-                if isinstance(decided.get(behaviour), dict):
-                    kept = {f: d for f, d in decided[behaviour].items() if f in declared[behaviour]}
-                    if kept:
-                        decided[behaviour] = kept
+                chosen = decided.get(behaviour)
+                documented = [
+                    n for n in declared.get(behaviour, []) if isinstance(chosen, dict) and n not in chosen
+                ]
+                kept = [key, *(n for n in documented if n != key)]
+                if behaviour == "search":
+                    declared["search"] = kept
+                else:
+                    kinds = declared.get("ordering", {})
+                    declared["ordering"] = {name: kinds.get(name, "text") for name in kept}
+                # a field-by-field provenance may name only the fields still declared
+                if isinstance(chosen, dict):
+                    chosen = {f: d for f, d in chosen.items() if f in declared[behaviour]}
+                    if chosen:
+                        decided[behaviour] = chosen
                     else:
                         del decided[behaviour]
+            declared["default_ordering"] = [key]
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return folder
 
@@ -74,8 +83,7 @@ def test_the_session_through_the_proxy_in_front_of_drf(tmp_path, variant, pair):
     else:
         assert {n.kind for n in proxy.notes.all()} <= {
             "decided.page_size",
-            "decided.search_fields",
-            "decided.ordering_fields",
             "decided.search",
+            "decided.ordering",
         }, log
         assert proxy.notes.total > 0, log

@@ -20,10 +20,10 @@ ACTIVE_ONLY = {
     "receipts_accept_missing_terminals",
     "category_managers_access_count_stale",
 }
-# These part only from behaviours the project decided (search and ordering fields no source
-# names): a real DRF service may choose so, and the proxy notes them, never a violation.
+# These part only from behaviours the spec's provenance says the project decided (search and
+# ordering fields no source names): a real DRF service may choose so, and the proxy notes them,
+# never a violation. (Products ordered by name is documented, seed 004: a violation.)
 NOTED = {
-    "products_ordering_by_name_ignored",
     "receipts_ordering_by_date_ignored",
     "shops_search_ignores_address",
     "loss_documents_search_ignores_note",
