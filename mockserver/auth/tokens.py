@@ -5,7 +5,8 @@ import secrets
 from typing import Any
 
 from mockserver.auth.keys import CredentialKeys, stored_form
-from mockserver.store.base import CollectionSpec, Store
+from mockserver.store.base import Store
+from mockserver.store.documents import CollectionSpec
 
 AUTH_TENANT = "__auth__"
 # One document per credential: a request decodes only its own token's record.

@@ -38,7 +38,7 @@ from mockserver.profile import Profile
 from mockserver.spec.collections import CollectionDeclaration, store_name
 from mockserver.spec.errors import declaration_error
 from mockserver.spec.loader import ApiSpec
-from mockserver.store.base import item_key
+from mockserver.store.documents import item_key
 
 # A rule of a resource on what is stored (the stored form in, the stored form out).
 Hook = Callable[[dict[str, Any]], dict[str, Any]]

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from mockserver.store.base import sort_value
+from mockserver.store.documents import sort_value
 
 # DRF's SearchFilter.get_search_terms: terms are separated by whitespace and commas (and nulls).
 _SEARCH_SPLIT = re.compile(r"[\s,\x00]+")

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from mockserver.drf.presented import Presenter
 from mockserver.spec.collections import CollectionDeclaration, Hyperlink, NestedResource
-from mockserver.store.base import item_key, key_of
+from mockserver.store.documents import item_key, key_of
 
 StoredForm = Callable[[dict[str, Any]], dict[str, Any]]
 # Django's reverse() percent-encodes a URL argument but for these characters.

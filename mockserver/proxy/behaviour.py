@@ -28,7 +28,7 @@ from mockserver.spec.catalogue import Catalogue
 from mockserver.spec.collections import CollectionDeclaration
 from mockserver.spec.provenance import Provenance
 from mockserver.spec.setup_tasks import SetupTaskDeclaration
-from mockserver.store.base import KEY_SEPARATOR
+from mockserver.store.documents import KEY_SEPARATOR
 
 # Per tenant and collection: a long session against staging must not grow without bound.
 DOCUMENTS_REMEMBERED = 20_000

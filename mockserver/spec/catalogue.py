@@ -22,7 +22,7 @@ from mockserver.spec.loader import ApiSpec, Operation, PathItem, load_spec
 from mockserver.spec.routing import RouteMatch, Router
 from mockserver.spec.security import api_keyword, auth_scheme, declared_schemes
 from mockserver.spec.setup_tasks import SetupTaskDeclaration, read_setup_tasks
-from mockserver.store.base import KEY_SEPARATOR, item_key, key_of
+from mockserver.store.documents import KEY_SEPARATOR, item_key, key_of
 
 __all__ = [  # composite keys are the store's (key_of, item_key): offered here to every reader
     "CONTROL_API",

@@ -16,7 +16,7 @@ from mockserver.spec.provenance import (
     Provenances,
     read_provenance,
 )
-from mockserver.store.base import CollectionSpec, key_of
+from mockserver.store.documents import CollectionSpec, key_of
 
 EXTENSION = "x-drf-collection"
 HYPERLINK = "x-drf-hyperlink"

@@ -1,11 +1,43 @@
-"""The virtual clock: wall time plus an offset, or frozen at an instant. Its state is plain data."""
+"""The clock family: the fake's virtual clock (wall time plus an offset, or frozen at an instant),
+and each tenant's own clock over it. Its state is plain data; how it reads is decided here for
+both stores."""
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from mockserver.store.base import Store
+
+
+class Clock(Protocol):
+    """The fake's clock, shared by every tenant and every process of the store. Each change
+    answers the clock's state (`clock_state`)."""
+
+    def now(self) -> float: ...
+    def clock_state(self) -> dict[str, Any]: ...
+    def advance_clock(self, seconds: float) -> dict[str, Any]: ...
+    def freeze_clock(self) -> dict[str, Any]: ...
+    def release_clock(self) -> dict[str, Any]: ...
+
+
+def reading(wall: float, offset: float, frozen_at: float | None) -> float:
+    """The clock's time: its frozen instant, else the wall's time plus its offset."""
+    return frozen_at if frozen_at is not None else wall + offset
+
+
+def clock_state(wall: float, offset: float, frozen_at: float | None) -> dict[str, Any]:
+    """The clock as the control API shows it."""
+    return {
+        "now": reading(wall, offset, frozen_at),
+        "offset_seconds": offset,
+        "frozen": frozen_at is not None,
+    }
+
+
+def loaded_clock(state: dict[str, Any]) -> tuple[float, float | None]:
+    """(offset, frozen_at) from a dumped clock state (a state that cannot load raises here)."""
+    return float(state.get("offset_seconds", 0.0)), float(state["now"]) if state.get("frozen") else None
 
 
 class VirtualClock:
@@ -15,9 +47,7 @@ class VirtualClock:
         self._frozen_at: float | None = None
 
     def now(self) -> float:
-        if self._frozen_at is not None:
-            return self._frozen_at
-        return self._time_source() + self._offset
+        return reading(self._time_source(), self._offset, self._frozen_at)
 
     def advance(self, seconds: float) -> float:
         if self._frozen_at is not None:
@@ -41,11 +71,10 @@ class VirtualClock:
         self._frozen_at = None
 
     def state(self) -> dict[str, Any]:
-        return {"now": self.now(), "offset_seconds": self._offset, "frozen": self._frozen_at is not None}
+        return clock_state(self._time_source(), self._offset, self._frozen_at)
 
     def load(self, state: dict[str, Any]) -> None:
-        self._offset = float(state.get("offset_seconds", 0.0))
-        self._frozen_at = float(state["now"]) if state.get("frozen") else None
+        self._offset, self._frozen_at = loaded_clock(state)
 
 
 # A tenant's own clock: an offset over the fake's clock, or an instant it is frozen at. Its state is

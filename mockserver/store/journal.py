@@ -1,4 +1,4 @@
-"""The request journal: what the dispatcher hands over for each request, and the entry it becomes.
+"""The journal family: what the dispatcher hands over for each request, and the entry it becomes.
 
 A record holds references to what the request already produced (its header dict, the body bytes
 as received, the rendered answer) and is formatted into a JSON entry only when someone reads
@@ -8,7 +8,7 @@ status poll served over a socket (measured); the formatting is the same, only la
 
 import shlex
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -33,6 +33,15 @@ class JournalRecord(NamedTuple):
     response_body: Any  # the rendered bytes (cut to what a preview shows), or data with secrets
     response_headers: dict[str, str] | None = None  # the answer's own dict, Content-Type aside
     response_media_type: str | None = None
+
+
+class Journal(Protocol):
+    """The last requests (bounded), shared by every process of the store, each with an id that
+    grows in the order they were recorded."""
+
+    def record(self, record: JournalRecord) -> None: ...
+    def journal(self, tenant: str | None = None) -> list[dict[str, Any]]: ...
+    def clear_journal(self, tenant: str | None = None) -> int: ...
 
 
 def has_secrets(data: Any) -> bool:

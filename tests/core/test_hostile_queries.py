@@ -27,7 +27,7 @@ from mockserver.app import create_app  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 from mockserver.spec.collections import CollectionDeclaration, read_collections  # noqa: E402
 from mockserver.spec.loader import load_spec  # noqa: E402
-from mockserver.store.base import ordering_field  # noqa: E402
+from mockserver.store.documents import ordering_field  # noqa: E402
 from tests.conftest import DATAWIZ_BEARER  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 from tests.redis_server import fresh_redis_store  # noqa: E402

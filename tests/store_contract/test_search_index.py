@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from mockserver.store import CollectionSpec, MemoryStore, redis_mirror
+from mockserver.store import CollectionSpec, MemoryStore
 from mockserver.store import search_index as index_module
 from mockserver.store.redis_store import RedisStore
+from mockserver.store.redis_store import mirror as redis_mirror
 
 DOCS = CollectionSpec(
     name="docs",

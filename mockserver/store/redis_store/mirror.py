@@ -79,7 +79,7 @@ class SearchMirrors:
     ) -> Ranking | None:
         """The collection's ids in the order of its sorted set keys[place + 5] (place: where that
         set is in a document's member list), brought up to `version` (None when the collection
-        moved past it meanwhile). keys: the collection's keys (redis_store._collection_keys)."""
+        moved past it meanwhile). keys: the collection's keys (RedisDocuments.collection_keys, store/redis_store/documents.py)."""
         sorted_set = keys[place + 5]
         kept = mirror.rankings.get((sorted_set, separator))
         if kept is not None and kept[0] == version:
