@@ -5,9 +5,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.app import create_app
 from mockserver.proxy.app import ProxyApp
 from mockserver.proxy.settings import ProxySettings
+from mockserver.settings import Settings
 from tests.live_server import live_server
+
+STRICT_KEY = "proxy-strict-key"  # the one credential the strict fake accepts
+
+
+def strict_fake() -> Any:
+    """The fake the proxy's drift tests put upstream (the `fake` fixture, tests/proxy/conftest.py):
+    strict auth with one key, the address task ending at its second poll with no time to wait."""
+    return create_app(
+        Settings(
+            auth_mode="strict",
+            tokens=(STRICT_KEY,),
+            task_seconds=(("addresses", 0),),
+            task_polls=(("addresses", 2),),
+        )
+    )
 
 
 @dataclass

@@ -7,28 +7,15 @@ from typing import Any
 
 import httpx
 
-from mockserver.app import create_app
 from mockserver.resources import fixtures_dir
-from mockserver.settings import Settings
 from tests.drifts import Answer, Drift, DriftedApp
-from tests.proxy.harness import Proxied, proxied
+from tests.proxy.harness import STRICT_KEY, Proxied, proxied
 from tests.proxy.traffic import akinon_traffic
 from tests.spec_copies import spec_copy
 
-KEY = "proxy-decided-key"
+KEY = STRICT_KEY
 AUTH = {"Authorization": f"Bearer {KEY}"}
 UNITS = "/api/v1/units/"
-
-
-def fake() -> object:
-    return create_app(
-        Settings(
-            auth_mode="strict",
-            tokens=(KEY,),
-            task_seconds=(("addresses", 0),),
-            task_polls=(("addresses", 2),),
-        )
-    )
 
 
 def only_notes(run: Proxied, topic: str) -> None:
@@ -38,7 +25,7 @@ def only_notes(run: Proxied, topic: str) -> None:
     ]
 
 
-def pages_of_ten(**settings: Any) -> Proxied:
+def pages_of_ten(fake: Any, **settings: Any) -> Proxied:
     """A deployment whose default page is 10 (no source states Datawiz's; decision 17 chose 20,
     DRF's tutorial uses 10), walked by an ordinary client through the proxy."""
 
@@ -47,7 +34,7 @@ def pages_of_ten(**settings: Any) -> Proxied:
 
     drift = Drift("page_size_10", "datawiz", "pages of 10 by default", rewrite_query=ten, query_path=UNITS)
     with (
-        proxied(DriftedApp(fake(), drift, KEY), **settings) as run,
+        proxied(DriftedApp(fake, drift, KEY), **settings) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         units = [{"unit_id": f"pd-{i:02d}", "name": f"unit {i}"} for i in range(25)]
@@ -61,8 +48,8 @@ def pages_of_ten(**settings: Any) -> Proxied:
     return run
 
 
-def test_a_default_page_size_of_ten_is_a_note():
-    only_notes(pages_of_ten(), "page_size")
+def test_a_default_page_size_of_ten_is_a_note(fake):
+    only_notes(pages_of_ten(fake), "page_size")
 
 
 def _page_size_documented(document: dict[str, Any]) -> None:
@@ -70,11 +57,11 @@ def _page_size_documented(document: dict[str, Any]) -> None:
     del document["paths"][UNITS]["x-drf-collection"]["provenance"]["decided"]["page_size"]
 
 
-def test_the_verdict_follows_the_spec_provenance(tmp_path):
+def test_the_verdict_follows_the_spec_provenance(fake, tmp_path):
     # The same traffic judged against a spec copy whose provenance documents the units' page size:
     # the page of 10 is no longer the fake's choice but a broken promise.
     specs, _ = spec_copy(tmp_path, _page_size_documented)
-    run = pages_of_ten(specs=specs)
+    run = pages_of_ten(fake, specs=specs)
     assert run.proxy.notes.total == 0, [n.log_line() for n in run.proxy.notes.all()]
     assert run.kinds() == {"behaviour.pagination"}, run.describe()
 
@@ -87,10 +74,10 @@ def _more_methods(answer: Answer) -> None:
         answer.set_json({})
 
 
-def more_methods(**settings: Any) -> Proxied:
+def more_methods(fake: Any, **settings: Any) -> Proxied:
     drift = Drift("model_viewset", "datawiz", "instances are a ModelViewSet's", rewrite_answer=_more_methods)
     with (
-        proxied(DriftedApp(fake(), drift, KEY), **settings) as run,
+        proxied(DriftedApp(fake, drift, KEY), **settings) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         assert client.get("/api/v1/relocate-documents/11112/").status_code == 200
@@ -99,8 +86,8 @@ def more_methods(**settings: Any) -> Proxied:
     return run
 
 
-def test_an_instance_allowing_more_methods_is_a_note():
-    only_notes(more_methods(), "allow")
+def test_an_instance_allowing_more_methods_is_a_note(fake):
+    only_notes(more_methods(fake), "allow")
 
 
 def _allow_documented(document: dict[str, Any]) -> None:
@@ -108,28 +95,28 @@ def _allow_documented(document: dict[str, Any]) -> None:
     del collection["provenance"]["decided"]["allow"]
 
 
-def test_extra_methods_break_a_documented_allow(tmp_path):
+def test_extra_methods_break_a_documented_allow(fake, tmp_path):
     specs, _ = spec_copy(tmp_path, _allow_documented)
-    run = more_methods(specs=specs)
+    run = more_methods(fake, specs=specs)
     assert run.proxy.notes.total == 0, [n.log_line() for n in run.proxy.notes.all()]
     assert run.kinds() == {"response.header", "response.status"}, run.describe()
 
 
-def test_an_instance_allowing_fewer_methods_is_a_violation():
+def test_an_instance_allowing_fewer_methods_is_a_violation(fake):
     def fewer(answer: Answer) -> None:
         if answer.path.endswith("/11112/") and "allow" in answer.headers:
             answer.headers["allow"] = "GET, OPTIONS"
 
     drift = Drift("no_head", "datawiz", "instances lost HEAD", rewrite_answer=fewer)
     with (
-        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        proxied(DriftedApp(fake, drift, KEY)) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         client.get("/api/v1/relocate-documents/11112/")
     assert {v.kind for v in run.proxy.violations.all()} == {"response.header"}
 
 
-def test_ready_after_an_outcome_is_a_note():
+def test_ready_after_an_outcome_is_a_note(fake):
     # "If there is no active task, the result will be returned as READY" (decision 8 reports
     # the outcome until the next execute instead): a service may say READY once a task ended.
     drift = Drift("ready_after_end", "akinon", "READY once an ended task was reported")
@@ -142,13 +129,13 @@ def test_ready_after_an_outcome_is_a_note():
                 answer.set_json({"result": "READY"})
 
     drift.rewrite_answer = rewrite
-    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+    with proxied(DriftedApp(fake, drift, KEY)) as run:
         akinon_traffic(run.base, KEY)
     assert drift.state["ended"] > 2
     only_notes(run, "outcome_reported")
 
 
-def test_search_matching_a_field_no_source_names_is_a_note():
+def test_search_matching_a_field_no_source_names_is_a_note(fake):
     # A product search that also reads category_id, which no source names for search.
     def wider(answer: Answer) -> None:
         data, extra = answer.json(), drift.state.get("extra")
@@ -158,7 +145,7 @@ def test_search_matching_a_field_no_source_names_is_a_note():
     drift = Drift("search_wider", "datawiz", "search reads one more field", rewrite_answer=wider)
     product = "/api/v1/products/a26f866b-1465-11e5-80cb-a01d4897e530/"
     with (
-        proxied(DriftedApp(fake(), drift, KEY)) as run,
+        proxied(DriftedApp(fake, drift, KEY)) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         drift.state["extra"] = client.get(product).json()
@@ -167,11 +154,11 @@ def test_search_matching_a_field_no_source_names_is_a_note():
     only_notes(run, "search")
 
 
-def test_notes_are_reported_but_never_fail(tmp_path):
+def test_notes_are_reported_but_never_fail(fake, tmp_path):
     drift = Drift("model_viewset", "datawiz", "instances are a ModelViewSet's", rewrite_answer=_more_methods)
     reports = {"report_json": tmp_path / "proxy.json", "junit_xml": tmp_path / "proxy.xml"}
     with (
-        proxied(DriftedApp(fake(), drift, KEY), mode="enforce", **reports) as run,
+        proxied(DriftedApp(fake, drift, KEY), mode="enforce", **reports) as run,
         httpx.Client(base_url=run.base, headers=AUTH) as client,
     ):
         answer = client.get("/api/v1/relocate-documents/11112/")

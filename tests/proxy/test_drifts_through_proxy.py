@@ -5,13 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
 from tests.drifts import DriftedApp, catalogue
-from tests.proxy.harness import proxied
+from tests.proxy.harness import STRICT_KEY, proxied
 from tests.proxy.traffic import akinon_traffic, datawiz_traffic
 
-KEY = "proxy-drift-key"
+KEY = STRICT_KEY
 TRAFFIC = {"akinon": akinon_traffic, "datawiz": datawiz_traffic}
 # Only an active probe sees these; docs/proxy.md says why for each.
 ACTIVE_ONLY = {
@@ -30,20 +28,9 @@ NOTED = {
 }
 
 
-def fake() -> object:
-    return create_app(
-        Settings(
-            auth_mode="strict",
-            tokens=(KEY,),
-            task_seconds=(("addresses", 0),),
-            task_polls=(("addresses", 2),),
-        )
-    )
-
-
 @pytest.mark.parametrize("api", sorted(TRAFFIC))
-def test_the_faithful_fake_shows_no_violation(api):
-    with proxied(fake()) as run:
+def test_the_faithful_fake_shows_no_violation(fake, api):
+    with proxied(fake) as run:
         TRAFFIC[api](run.base, KEY)
     assert run.proxy.traffic.exchanges > 10
     assert run.proxy.violations.total == 0, run.describe()
@@ -57,15 +44,15 @@ DECIDED = [d for d in catalogue() if d.decided is not None and d.name not in ACT
 
 
 @pytest.mark.parametrize("drift", SEEN, ids=lambda d: d.name)
-def test_a_drift_the_traffic_shows_is_reported(drift):
-    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+def test_a_drift_the_traffic_shows_is_reported(fake, drift):
+    with proxied(DriftedApp(fake, drift, KEY)) as run:
         TRAFFIC[drift.api](run.base, KEY)
     assert run.proxy.violations.total > 0, f"{drift.name}: {drift.description} went unseen"
 
 
 @pytest.mark.parametrize("drift", [d for d in catalogue() if d.name in NOTED], ids=lambda d: d.name)
-def test_a_drift_from_a_decision_is_a_note(drift):
-    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+def test_a_drift_from_a_decision_is_a_note(fake, drift):
+    with proxied(DriftedApp(fake, drift, KEY)) as run:
         TRAFFIC[drift.api](run.base, KEY)
     assert run.proxy.violations.total == 0, run.describe()
     assert run.proxy.notes.total > 0, f"{drift.name}: {drift.description} went unseen"
@@ -78,8 +65,8 @@ def test_the_docs_name_every_drift_only_probing_sees_and_every_noted_one():
 
 
 @pytest.mark.parametrize("drift", DECIDED, ids=lambda d: d.name)
-def test_a_decided_drift_the_traffic_shows_is_a_note(drift):
-    with proxied(DriftedApp(fake(), drift, KEY)) as run:
+def test_a_decided_drift_the_traffic_shows_is_a_note(fake, drift):
+    with proxied(DriftedApp(fake, drift, KEY)) as run:
         TRAFFIC[drift.api](run.base, KEY)
     assert run.proxy.violations.total == 0, run.describe()
     if drift.name in SILENT:
