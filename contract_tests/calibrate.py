@@ -4,7 +4,8 @@ go to the fake in-process, without and with the profile, so the profile's worth 
 fidelity table: per operation, the probes the fake answers identically before and after).
 
 Read-only: a list without ?page_size= (the default page), an unknown object's detail (the 404
-text), OPTIONS of a list (decimal details). `verify --profile` runs the same probes and judges
+text), OPTIONS of a list (decimal details); with --allow-writes also `[{}]` posted where the spec
+requires fields (the list errors' shape: refused, it stores nothing). `verify --profile` runs the same probes and judges
 the deployment against the profile it was calibrated to (profile_failures)."""
 
 import json
@@ -39,10 +40,12 @@ class Probe:
     method: str
     url: str
     excerpt: Callable[[httpx.Response], Any]
+    body: Any = None  # a JSON body (the one write probe)
     answer: httpx.Response | None = field(default=None, repr=False)
 
     def request_line(self) -> str:
-        return f"{self.method} {self.url}"
+        sent = "" if self.body is None else " " + json.dumps(self.body)
+        return f"{self.method} {self.url}{sent}"
 
     def evidence(self, excerpt: Any = None) -> dict[str, Any]:
         assert self.answer is not None
@@ -127,14 +130,43 @@ def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
 
 def send(target: Target, probes: list[Probe]) -> None:
     for probe in probes:
-        probe.answer = target.api_call(probe.method, probe.url)
+        body = {} if probe.body is None else {"json": probe.body}
+        probe.answer = target.api_call(probe.method, probe.url, **body)
 
 
-def calibrate(target: Target) -> Calibration:
-    """Probe the target and decide every knob (undecided, with the reason, when it cannot)."""
+def refused_upload(target: Target, deployed: list[CollectionDeclaration]) -> Probe | None:
+    """The list-errors probe (--allow-writes): `[{}]` posted to the first deployed collection whose
+    upload requires a field, so a deployment keeping its spec refuses it and stores nothing."""
+    for collection in deployed:
+        if collection.stored_schema.get("required") and any(
+            operation.method == "POST" and operation.path == collection.list_path
+            for operation in collection.operations(target.facts.spec).values()
+        ):
+            return Probe(f"POST {collection.list_path}", "POST", collection.list_path, _full_excerpt, [{}])
+    return None
+
+
+def _list_errors(probe: Probe) -> dict[str, Any]:
+    assert probe.answer is not None
+    body = _json(probe.answer)
+    if probe.answer.status_code != 400 or not isinstance(body, list | dict):
+        return {
+            "undecided": f"{probe.request_line()} [{{}}] answered {probe.answer.status_code}, not a refusal"
+        }
+    if isinstance(body, list):
+        return {"value": False, "evidence": probe.evidence()}
+    if set(body) == {"0"}:
+        return {"value": True, "evidence": probe.evidence()}
+    return {"undecided": f"the refusal of [{{}}] is neither a list nor by index: {sorted(body)}"}
+
+
+def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
+    """Probe the target and decide every knob (undecided, with the reason, when it cannot);
+    `allow_writes`: also post an upload the spec refuses (the list errors' shape)."""
     calibration = Calibration(target.api)
     not_found: dict[str, Any] = {"undecided": "no collection holds an object to ask for a missing one beside"}
     decimals: dict[str, Any] = {"undecided": "no declared collection's OPTIONS lists a decimal field"}
+    deployed: list[CollectionDeclaration] = []
     for collection in target.facts.collections:
         listed = target.api_call("GET", f"{collection.list_path}?page_size=1")
         body = _json(listed)
@@ -142,6 +174,7 @@ def calibrate(target: Target) -> Calibration:
             calibration.not_deployed.append(collection.name)  # as verify says it: nothing to probe
             continue
         results = body.get("results") if listed.status_code == 200 and isinstance(body, dict) else None
+        deployed.append(collection)
         probes = probes_of(collection, results[0] if isinstance(results, list) and results else None)
         send(target, probes)
         calibration.probes += probes
@@ -175,6 +208,19 @@ def calibrate(target: Target) -> Calibration:
                         not_found = {"value": variant, "evidence": probe.evidence()}
         calibration.collections[collection.name] = knobs
     calibration.knobs = {"not_found_text": not_found, "options_decimal_details": decimals}
+    upload = refused_upload(target, deployed) if allow_writes else None
+    if upload is not None:
+        send(target, [upload])
+        calibration.probes.append(upload)
+    calibration.knobs["list_errors_as_dict"] = (
+        _list_errors(upload)
+        if upload is not None
+        else {
+            "undecided": "needs --allow-writes (an upload the spec refuses)"
+            if not allow_writes
+            else "no deployed collection's upload requires a field"
+        }
+    )
     return calibration
 
 
@@ -221,7 +267,9 @@ def fidelity(calibration: Calibration, document: dict[str, Any], specs_dir: Any 
             row = rows.setdefault(probe.operation, {"probes": 0, "before": 0, "after": 0})
             if label == "before":
                 row["probes"] += 1
-            answer = fake.api_call(probe.method, probe.url)
+            answer = fake.api_call(
+                probe.method, probe.url, **({} if probe.body is None else {"json": probe.body})
+            )
             row[label] += int(
                 _normal(probe.excerpt(answer), fake) == _normal(probe.excerpt(probe.answer), None)
             )
@@ -247,9 +295,9 @@ def fidelity_table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def calibrated_document(target: Target) -> tuple[dict[str, Any], str]:
+def calibrated_document(target: Target, allow_writes: bool = False) -> tuple[dict[str, Any], str]:
     """The profile document (checked against its schema, with its fidelity figures) and the table."""
-    calibration = calibrate(target)
+    calibration = calibrate(target, allow_writes)
     document = calibration.document(target.base_url)
     check_document(document, "the calibrated profile")
     figures = fidelity(calibration, document, target.specs_dir)
@@ -260,14 +308,16 @@ def calibrated_document(target: Target) -> tuple[dict[str, Any], str]:
 # -- verify --profile -----------------------------------------------------------------------------
 
 
-def profile_failures(target: Target, document: dict[str, Any]) -> tuple[list[Failure], list[str]]:
+def profile_failures(
+    target: Target, document: dict[str, Any], allow_writes: bool = False
+) -> tuple[list[Failure], list[str]]:
     """The deployment against its profile: the same probes, every pinned knob whose variant
     changed is a failure "the profile no longer matches: <knob>"; a knob the profile leaves
     undecided, or the probes cannot decide now, is not judged. (failures, knobs that matched)"""
     from mockserver.profile import decided_values
 
     pinned = decided_values(document)
-    now = decided_values(calibrate(target).document(target.base_url))
+    now = decided_values(calibrate(target, allow_writes).document(target.base_url))
     evidence = _evidence_by_knob(document)
     failures, matched = [], []
     for knob, value in pinned.items():

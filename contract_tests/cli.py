@@ -108,20 +108,20 @@ def verify(args: argparse.Namespace) -> int:
     with Progress(describe):
         try:
             run_suite(target, options, report=report, selection=selection)
-            _judge_profile(target, args.profile, report)
+            _judge_profile(target, args.profile, report, args.allow_writes)
         except KeyboardInterrupt:  # while planning: the checks stop themselves once running
             report.not_run.append(NotRun("(every check)", INTERRUPTED))
     return _finish(report, args)
 
 
-def _judge_profile(target: Target, profile: Profile | None, report: Report) -> None:
+def _judge_profile(target: Target, profile: Profile | None, report: Report, allow_writes: bool) -> None:
     """--profile: the calibration's probes again; each pinned knob that changed is a failure."""
     if profile is None:
         return
     from contract_tests.calibrate import profile_failures
 
     try:
-        failures, matched = profile_failures(target, dict(profile.document))
+        failures, matched = profile_failures(target, dict(profile.document), allow_writes)
     except CutOff as error:
         report.not_run.append(NotRun("profile", str(error)))
         return
@@ -140,7 +140,7 @@ def calibrate(args: argparse.Namespace) -> int:
     if refusal is not None:
         print(refusal.message, file=sys.stderr)
         return refusal.status
-    document, table = calibrated_document(target)
+    document, table = calibrated_document(target, args.allow_writes)
     args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     decided = sum(1 for line in _decisions(document) if "undecided" not in line)
     print("\n".join(_decisions(document)))
@@ -185,7 +185,7 @@ def diff(args: argparse.Namespace) -> int:
             selection=selection,
             profile=args.profile,
         )
-        _judge_profile(target, args.profile, report)
+        _judge_profile(target, args.profile, report, args.allow_writes)
     return _finish(report, args)
 
 

@@ -30,7 +30,7 @@ from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
 from mockserver.drf.presented import plain
 from mockserver.drf.related import RelatedObjects
 from mockserver.drf.rendering import render
-from mockserver.drf.serializer import BodyValidator, compile_body
+from mockserver.drf.serializer import BodyValidator, compile_body, list_errors_as_dict
 from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawContent
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.profile import Profile
@@ -446,6 +446,9 @@ class Dispatcher:
             if not schema:
                 return parsed
             validator = compile_fast_body(schema) if fast else compile_body(schema)
+            profile = self.settings.profile_of(operation.api)
+            if profile is not None and profile.list_errors_as_dict:
+                validator = list_errors_as_dict(validator)
             self._validators[(operation.operation_id, media_type, fast)] = validator
         return validator(parsed, self._exists_for(tenant, operation.api))
 

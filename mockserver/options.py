@@ -651,6 +651,7 @@ _CALIBRATE_KEPT = (
     "--password",
     "--client-id",
     "--client-secret",
+    "--allow-writes",
     "--rate-limit",
     "--budget",
     "--timeout",

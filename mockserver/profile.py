@@ -24,6 +24,10 @@ NOT_FOUND_MODEL = "No <Model> matches the given query."  # DRF 3.15+: Django's H
 KNOBS = {
     "not_found_text": ("knobs", f"a 404's detail: {NOT_FOUND_SHORT!r} (3.14) | {NOT_FOUND_MODEL!r} (3.15+)"),
     "options_decimal_details": ("knobs", "OPTIONS lists max_digits/decimal_places (3.15+) or not (3.14)"),
+    "list_errors_as_dict": (
+        "knobs",
+        "a list upload's errors by index (3.18's default) or aligned (before 3.18)",
+    ),
     "page_size": ("collections", "the page a list answers without ?page_size="),
     "model": ("collections", "the model the 3.15+ 404 text names"),
 }
@@ -51,6 +55,7 @@ class Profile:
     source: str = ""
     not_found_text: str | None = None
     options_decimal_details: bool | None = None
+    list_errors_as_dict: bool | None = None
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -108,6 +113,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         source=source,
         not_found_text=knobs.get("not_found_text"),
         options_decimal_details=knobs.get("options_decimal_details"),
+        list_errors_as_dict=knobs.get("list_errors_as_dict"),
         page_sizes=per_collection("page_size"),
         models=per_collection("model"),
         document=document,

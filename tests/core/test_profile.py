@@ -151,3 +151,21 @@ def test_page_size(tmp_path):
     assert len(page(client)["results"]) == 2 < len(default["results"])
     assert page(client)["count"] == default["count"]
     assert len(page(client, "?page_size=3")["results"]) == 3  # the client's page size still wins
+
+
+def test_list_errors_as_dict(tmp_path):
+    good = {"product_id": "p-as-dict", "name": "A product", "category_id": "cat-dairy", "unit_id": "pcs"}
+    body = [good, {"product_id": "p-as-dict-2"}]
+
+    def refused(*profiles):
+        settings = Settings(apis=("datawiz",), profiles=profiles, validate_responses=True)
+        answer = asgi_client(create_app(settings)).post("/api/v1/products/", json=body, headers=AUTH)
+        assert answer.status_code == 400, answer.text
+        return answer.json()
+
+    aligned = refused()
+    assert isinstance(aligned, list) and aligned[0] == {} and "name" in aligned[1]
+    profile = load_profile(
+        _write(tmp_path, _document(list_errors_as_dict={"value": True, "evidence": EVIDENCE}))
+    )
+    assert refused(profile) == {"1": aligned[1]}  # by index, the failed item only

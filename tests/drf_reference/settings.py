@@ -9,6 +9,8 @@ from pathlib import Path
 
 from tests.drf_reference.resources import authentication_classes
 
+LIST_ERRORS_AS_DICT = "MOCKSERVER_REFERENCE_LIST_ERRORS_AS_DICT"
+
 DATA_DIR = Path(os.environ.get("DRF_REFERENCE_DATA", "/tmp/drf-reference"))
 
 SECRET_KEY = "drf-reference-not-secret"
@@ -70,7 +72,8 @@ REST_FRAMEWORK = {
     ],
     # DRF 3.18 answers a list's errors as {"index": errors}; the services answer (and the published
     # client reads) the list form aligned with the input, DRF's default before 3.18 and still a setting.
-    "LIST_SERIALIZER_ERRORS_AS_DICT": False,
+    # LIST_ERRORS_AS_DICT=1 sets it DRF 3.18's way (a deployment calibrate must tell apart).
+    "LIST_SERIALIZER_ERRORS_AS_DICT": os.environ.get(LIST_ERRORS_AS_DICT) == "1",
 }
 OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read data", "write": "Upload data"},

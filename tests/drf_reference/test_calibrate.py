@@ -19,6 +19,7 @@ from tests.drf_reference.older_pair import older_pair_packages
 from tests.drf_reference.process import reference_server
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.drf_reference.services import COMPARED
+from tests.drf_reference.settings import LIST_ERRORS_AS_DICT
 
 
 @dataclass
@@ -31,20 +32,30 @@ class Calibrated:
         return url_target("datawiz", self.url, Credentials(token=BEARER_TOKEN))
 
 
-def _calibrated(data: Path, packages: Path | None) -> Iterator[Calibrated]:
+def _calibrated(data: Path, packages: Path | None, errors_as_dict: bool = False) -> Iterator[Calibrated]:
     fixtures = fixtures_dir() / "datawiz"
-    with reference_server(data, fixtures, collections=COMPARED, timeout=300, packages=packages) as url:
+    server = reference_server(data, fixtures, collections=COMPARED, timeout=300, packages=packages)
+    with pytest.MonkeyPatch.context() as patch:  # read by the reference process at its start only
+        patch.setenv(LIST_ERRORS_AS_DICT, "1" if errors_as_dict else "0")
+        url = server.__enter__()
+    try:
         out = data / "profile.json"
-        status = main(
-            ["calibrate", "--api", "datawiz", "--base-url", url, "--token", BEARER_TOKEN, "--out", str(out)]
-        )
-        assert status == 0
+        arguments = ["--api", "datawiz", "--base-url", url, "--token", BEARER_TOKEN, "--allow-writes"]
+        assert main(["calibrate", *arguments, "--out", str(out)]) == 0
         yield Calibrated(url, json.loads(out.read_text(encoding="utf-8")), out)
+    finally:
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
 def drf318(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
     yield from _calibrated(tmp_path_factory.mktemp("calibrate-318"), None)
+
+
+@pytest.fixture(scope="module")
+def drf318_errors_as_dict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
+    """DRF 3.18 with its own default LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off)."""
+    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-dict"), None, errors_as_dict=True)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +76,9 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
     assert _value(drf318.document, "model", "relocate-documents") == "RelocateDocument"
     assert "model" not in drf314.document["collections"]["relocate-documents"]  # 3.14 names none
     for document in (drf318.document, drf314.document):
+        assert (
+            _value(document, "list_errors_as_dict") is False
+        )  # the reference's setting, and 3.14's only form
         assert _value(document, "page_size", "products") == 20  # more products than a page
         # a single page cannot show the default page: left at the fake's default, saying why
         assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
@@ -126,3 +140,20 @@ def test_verify_with_the_other_pairs_profile_names_the_changed_knobs(
         "the profile no longer matches: not_found_text",
         "the profile no longer matches: options_decimal_details",
     }
+
+
+def test_the_list_errors_setting_is_calibrated_and_served(drf318_errors_as_dict: Calibrated) -> None:
+    document = drf318_errors_as_dict.document
+    figures = document["fidelity"]
+    print(
+        f"\nDRF 3.18, errors as dict: {figures['probes']} probes, {figures['before']} before, {figures['after']} after"
+    )
+    decision = document["knobs"]["list_errors_as_dict"]
+    assert decision["value"] is True
+    assert decision["evidence"]["request"].endswith(" [{}]") and decision["evidence"]["status"] == 400
+    uploads = [
+        row for operation, row in document["fidelity"]["operations"].items() if operation.startswith("POST")
+    ]
+    assert uploads == [{"probes": 1, "before": 0, "after": 1}]  # the fake's default is the list form
+    failures, _ = profile_failures(drf318_errors_as_dict.target(), document, allow_writes=True)
+    assert failures == []
