@@ -3,23 +3,34 @@ out as the pair shows it, the fake served with that profile answers the probes i
 the deployment judged against its own profile keeps it, against the other pair's it does not, by
 name. One reference and one calibration per pair for the whole module (each takes seconds)."""
 
+import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from contract_tests.calibrate import profile_failures
 from contract_tests.target import Credentials, Target, url_target
+from mockserver.app import create_app
 from mockserver.cli import main
 from mockserver.profile import NOT_FOUND_MODEL, NOT_FOUND_SHORT, load_profile
 from mockserver.resources import fixtures_dir
+from tests.drf_reference.cases import hand_picked
+from tests.drf_reference.compare import Answer, Exchange
+from tests.drf_reference.comparison import Comparison
+from tests.drf_reference.differences import RECORDED, Recorded
+from tests.drf_reference.loss_document_cases import loss_document_exchanges
 from tests.drf_reference.older_pair import older_pair_packages
 from tests.drf_reference.process import reference_server
+from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.serve import BEARER_TOKEN
-from tests.drf_reference.services import COMPARED
+from tests.drf_reference.services import COMPARED, Pair, fake_settings
 from tests.drf_reference.settings import LIST_ERRORS_AS_DICT
+from tests.live_server import live_server
 
 
 @dataclass
@@ -157,3 +168,48 @@ def test_the_list_errors_setting_is_calibrated_and_served(drf318_errors_as_dict:
     assert uploads == [{"probes": 1, "before": 0, "after": 1}]  # the fake's default is the list form
     failures, _ = profile_failures(drf318_errors_as_dict.target(), document, allow_writes=True)
     assert failures == []
+
+
+# The records the 3.18 profile answers: with it, the fake must give 3.18's exact answer there.
+PROFILED = ("not-found-text", "options-decimal-digits")
+
+
+def _malformed_key(x: Exchange, ref: Answer, fake: Answer) -> bool:
+    detail = fake.body.get("detail", "") if isinstance(fake.body, dict) else ""
+    return (
+        ref.status == fake.status == 404
+        and ref.body == {"detail": "Not found."}
+        and re.fullmatch(r"No \w+ matches the given query\.", detail) is not None
+        and Answer(ref.status, ref.headers, fake.body).differences(fake) == []
+    )
+
+
+# Out of the profile's reach (docs/fidelity.md, Profiles): DRF's get_object_or_404 answers a bare
+# "Not found." when a lookup value cannot be its field's type (a composite key with a part missing
+# or not a datetime); the fake matches a key as text (composite-key-text) and names the model.
+MALFORMED_KEY = Recorded(
+    "malformed-key-not-found",
+    'a key DRF cannot look up (a part of the wrong type): DRF "Not found.", the profiled fake names the model',
+    _malformed_key,
+)
+
+
+def test_the_fake_with_the_318_profile_gives_drf_318s_answers_to_the_hand_picked_requests(
+    drf318: Calibrated,
+) -> None:
+    """Last in this module: its uploads change the reference the tests above read."""
+    settings = dataclasses.replace(fake_settings(), profiles=(load_profile(drf318.path),))
+    records = [recorded for recorded in RECORDED if recorded.key not in PROFILED] + [MALFORMED_KEY]
+    with (
+        live_server(create_app(settings)) as fake,
+        httpx.Client(timeout=30, follow_redirects=False) as client,
+    ):
+        comparison = Comparison(Pair(drf318.url, fake, client), records)
+        for name, cases in (
+            ("seed resources", hand_picked),
+            ("receipts", receipt_exchanges),
+            ("loss documents", loss_document_exchanges),
+        ):
+            counts, unexplained, _ = comparison.run(cases())
+            print(f"\nDRF 3.18 with its profile, {name}: {sum(counts.values())} requests, {dict(counts)}")
+            assert not unexplained, "\n".join(unexplained[:10])
