@@ -53,3 +53,18 @@ def test_calibrate_needs_out(capsys):
     assert main(["calibrate", "--api", "datawiz", "--base-url", "http://127.0.0.1:9", "--token", "t"]) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("mockserver calibrate: --out") and "\n" not in error
+
+
+def test_diff_with_the_profile_compares_with_the_fake_served_with_it():
+    from contract_tests.diff import run_diff
+    from contract_tests.plan import Selection
+
+    deployment_profile = profile_from(PROFILE)
+    only_receipts = Selection.parse(["receipts"], [])
+
+    def options_differences(**profile):
+        report = run_diff(_fake(deployment_profile), selection=only_receipts, **profile)
+        return [f for f in report.failures if f.operation.endswith("OPTIONS /api/v1/receipts/")]
+
+    assert options_differences()  # the shapes differ: max_digits and decimal_places
+    assert options_differences(profile=deployment_profile) == []
