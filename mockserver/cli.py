@@ -24,6 +24,7 @@ from mockserver.options import (
     did_you_mean,
     idle_warnings,
     is_loopback,
+    one_per_api,
     resolve_args,
 )
 from mockserver.options import settings_from as settings_from_values
@@ -367,6 +368,7 @@ def proxy(args: argparse.Namespace) -> int:
         report_json=args.report_json,
         junit_xml=args.junit_xml,
         record=args.record,
+        profiles=one_per_api(args.profile),
     )
     check_certificate(args.ssl_certfile, args.ssl_keyfile)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")

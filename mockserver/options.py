@@ -553,6 +553,15 @@ PROXY = [
     Option(
         "--read-only", "refuse writes with 403 before they reach the upstream", switch=True, default=False
     ),
+    Option(
+        "--profile",
+        "judge the traffic against the deployment's profile (`mockserver calibrate`): a pinned knob "
+        "the upstream no longer shows is a violation; one per API, repeatable",
+        profile,
+        (),
+        many=True,
+        metavar="PROFILE.json",
+    ),
     Option("--log-level", "the log level", default="info", choices=LOG_LEVELS),
     DEBUG,
 ]
@@ -847,11 +856,12 @@ def settings_from(values: Values) -> Settings:
         validate_responses=values["validate_responses"],
         task_seconds=tuple(values["task_seconds"]),
         task_polls=tuple(values["task_polls"]),
-        profiles=_one_per_api(values["profile"]),
+        profiles=one_per_api(values["profile"]),
     )
 
 
-def _one_per_api(profiles: list[Any]) -> tuple[Any, ...]:
+def one_per_api(profiles: list[Any]) -> tuple[Any, ...]:
+    """The profiles given, at most one per API (a Mistake otherwise)."""
     apis_seen: dict[str, str] = {}
     for given in profiles:
         if given.api in apis_seen:

@@ -70,7 +70,7 @@ class ProxyApp:
             settings.upstream, settings.upstream_ca, settings.upstream_timeout, settings.upstream_host
         )
         self.checker = ExchangeChecker(settings.max_body_bytes, self.catalogue)
-        self.behaviour = BehaviourChecker(self.catalogue)
+        self.behaviour = BehaviourChecker(self.catalogue, settings.profiles)
         self.keys = TenantKeys()
         self.violations = ViolationLog(settings.violations_kept)
         self.notes = ViolationLog(settings.violations_kept)  # decided, not documented: never a failure

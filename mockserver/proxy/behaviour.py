@@ -5,6 +5,7 @@ read agreeing with the last list seen, and every read agreeing with the accepted
 (read-your-writes). Where the spec's provenance says the behaviour is one the project decided
 (mockserver/spec/provenance.py), a difference is a note, never a violation."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from mockserver.drf.judgements import (
     upsert_problem,
 )
 from mockserver.drf.pagination import PagePolicy, page_request
+from mockserver.profile import NOT_FOUND_SHORT, Profile
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.exchange_checks import Finding
 from mockserver.proxy.violations import note
@@ -29,6 +31,8 @@ from mockserver.spec.collections import CollectionDeclaration
 from mockserver.spec.provenance import Provenance
 from mockserver.spec.setup_tasks import SetupTaskDeclaration
 from mockserver.store.documents import KEY_SEPARATOR
+
+_MODEL_TEXT = re.compile(r"^No (\w+) matches the given query\.$")  # DRF 3.15+'s 404 text
 
 # Per tenant and collection: a long session against staging must not grow without bound.
 DOCUMENTS_REMEMBERED = 20_000
@@ -154,10 +158,39 @@ def _judged(behaviour: str, provenance: Provenance, kind: str, problem: str) -> 
 
 
 class BehaviourChecker:
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, profiles: tuple[Profile, ...] = ()) -> None:
         self.catalogue = catalogue
         self.tenants: dict[str, TenantMemory] = {}
         self.forms = WrittenForms()
+        self.profiles = {profile.api: profile for profile in profiles}
+
+    def _pinned_page_size(self, declaration: CollectionDeclaration) -> int | None:
+        profile = self.profiles.get(declaration.api)
+        return profile.page_sizes.get(declaration.name) if profile is not None else None
+
+    def _not_found_finding(self, exchange: Exchange, declaration: CollectionDeclaration) -> Finding | None:
+        """A 404's text against the profile, where the change is certain: a model named where the
+        profile says `Not found.` (DRF 3.14 never names one), or another model than the pinned one.
+        A bare `Not found.` under a 3.15+ profile is not judged: DRF answers it for a key it cannot
+        look up (a part of the wrong type) in every version."""
+        profile = self.profiles.get(declaration.api)
+        data = exchange.response_json
+        detail = data.get("detail") if isinstance(data, dict) else None
+        if profile is None or profile.not_found_text is None or not isinstance(detail, str):
+            return None
+        named = _MODEL_TEXT.match(detail)
+        if named is None:
+            return None
+        if profile.not_found_text == NOT_FOUND_SHORT:
+            knob, pinned = "not_found_text", NOT_FOUND_SHORT
+        elif declaration.name in profile.models and profile.models[declaration.name] != named.group(1):
+            knob, pinned = f"model@{declaration.name}", profile.models[declaration.name]
+        else:
+            return None
+        return (
+            "profile." + knob.split("@")[0],
+            f"the profile no longer matches: {knob} (pinned {pinned!r}, answered {detail!r})",
+        )
 
     def memory(self, tenant: str) -> TenantMemory:
         return self.tenants.setdefault(tenant, TenantMemory())
@@ -213,7 +246,8 @@ class BehaviourChecker:
             return []
         findings: list[Finding] = []
         query = exchange.query
-        policy = PagePolicy(declaration.page_size, declaration.max_page_size)
+        pinned = self._pinned_page_size(declaration)
+        policy = PagePolicy(pinned or declaration.page_size, declaration.max_page_size)
         asked = page_request(query, policy)
         count = data.get("count")
         number: int | None = None
@@ -269,6 +303,8 @@ class BehaviourChecker:
         if deleted or (exchange.method == "GET" and exchange.status == 404):
             written = memory.written.get(key) if not deleted else None
             memory.gone(key)
+            if not deleted and (text := self._not_found_finding(exchange, declaration)) is not None:
+                return [text]
             if written is not None:
                 return [
                     (
@@ -424,6 +460,12 @@ class BehaviourChecker:
         so a page another size explains differs only from the fake's choice."""
         provenance = declaration.provenance.of("page_size")
         explained = any(page_problem(page, number, size) is None for size in _sizes(page, number))
+        pinned = self._pinned_page_size(declaration)
+        if pinned is not None and explained and "page_size" not in query:
+            return (
+                "profile.page_size",
+                f"the profile no longer matches: page_size@{declaration.name} (pinned {pinned}): {problem}",
+            )
         if (
             provenance.decided
             and explained

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mockserver.profile import Profile
 from mockserver.settings import KNOWN_APIS
 
 Mode = Literal["observe", "annotate", "enforce"]
@@ -29,3 +30,5 @@ class ProxySettings:
     upstream_host: bool = False
     max_body_bytes: int = 32 * 1024 * 1024
     violations_kept: int = 10_000
+    # The deployments' profiles (calibrate's): a pinned knob the traffic contradicts is a violation.
+    profiles: tuple[Profile, ...] = ()
