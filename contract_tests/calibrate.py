@@ -128,6 +128,56 @@ def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
     return probes
 
 
+WHOLE_PAGE = 1000  # ?page_size= of an ordering probe: the whole collection in one page, if it fits
+
+
+def _field_values(name: str) -> Callable[[httpx.Response], Any]:
+    def excerpt(answer: httpx.Response) -> Any:
+        body = _json(answer)
+        results = body.get("results") if answer.status_code == 200 and isinstance(body, dict) else None
+        if not isinstance(results, list):
+            return {"status": answer.status_code}
+        return {"values": [item.get(name) if isinstance(item, dict) else None for item in results]}
+
+    return excerpt
+
+
+def ordering_probes(collection: CollectionDeclaration) -> dict[str, tuple[Probe, Probe]]:
+    """For each ordering field the project decided (no source names it): the whole list by it,
+    ascending and descending."""
+    probes = {}
+    for name in collection.ordering:
+        if collection.provenance.of("ordering", name).decided:
+            probes[name] = tuple(
+                Probe(
+                    f"GET {collection.list_path}",
+                    "GET",
+                    f"{collection.list_path}?ordering={sign}{name}&page_size={WHOLE_PAGE}",
+                    _field_values(name),
+                )
+                for sign in ("", "-")
+            )
+    return probes  # type: ignore[return-value]
+
+
+def _orders_by(pair: tuple[Probe, Probe]) -> bool | str:
+    """True: the answers are the collection by the field both ways; False: the field is ignored
+    (the same order both ways though its values differ); else why it cannot be told."""
+    ascending, descending = (probe.excerpt(probe.answer) for probe in pair if probe.answer is not None)
+    up, down = ascending.get("values"), descending.get("values")
+    body = _json(pair[0].answer) if pair[0].answer is not None else None
+    if up is None or down is None:
+        return "the list did not answer a page"
+    if isinstance(body, dict) and body.get("next"):
+        return f"more objects than one page of {len(up)}: the order of the whole cannot be seen"
+    if len({json.dumps(value) for value in up}) < 2:
+        return "fewer than two distinct values: any order is that order"
+    if up == list(reversed(down)):
+        return True
+    keys = [[json.dumps(item, sort_keys=True) for item in _json(p.answer)["results"]] for p in pair]  # type: ignore[index]
+    return False if keys[0] == keys[1] else "neither the field's order nor the same order both ways"
+
+
 def send(target: Target, probes: list[Probe]) -> None:
     for probe in probes:
         body = {} if probe.body is None else {"json": probe.body}
@@ -206,6 +256,11 @@ def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
                     )
                     if variant is not None:
                         not_found = {"value": variant, "evidence": probe.evidence()}
+        ordering = ordering_probes(collection)
+        if ordering:
+            send(target, [probe for pair in ordering.values() for probe in pair])
+            calibration.probes += [probe for pair in ordering.values() for probe in pair]
+            knobs["ordering_fields"] = _ordering_fields(collection, ordering)
         calibration.collections[collection.name] = knobs
     calibration.knobs = {"not_found_text": not_found, "options_decimal_details": decimals}
     upload = refused_upload(target, deployed) if allow_writes else None
@@ -222,6 +277,28 @@ def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
         }
     )
     return calibration
+
+
+def _ordering_fields(
+    collection: CollectionDeclaration, probes: dict[str, tuple[Probe, Probe]]
+) -> dict[str, Any]:
+    """The declared ordering fields the deployment orders by: the decided ones as probed, the
+    documented ones as documented; undecided when a decided one cannot be told."""
+    honoured = [name for name in collection.ordering if name not in probes]
+    evidence = []
+    for name, pair in probes.items():
+        verdict = _orders_by(pair)
+        if isinstance(verdict, str):
+            return {"undecided": f"?ordering={name}: {verdict}"}
+        if verdict:
+            honoured.append(name)
+        evidence.append({"field": name, "ordered": verdict, **pair[0].evidence()})
+    first = evidence[0]
+    excerpt = {item["field"]: item["ordered"] for item in evidence}
+    return {
+        "value": [name for name in collection.ordering if name in honoured],
+        "evidence": {"request": first["request"], "status": first["status"], "excerpt": excerpt},
+    }
 
 
 def _page_size(probe: Probe, collection: CollectionDeclaration) -> dict[str, Any]:

@@ -18,7 +18,10 @@ PROFILE = {
         "options_decimal_details": {"value": True, "evidence": EVIDENCE},
     },
     "collections": {
-        "products": {"page_size": {"value": 3, "evidence": EVIDENCE}},
+        "products": {
+            "page_size": {"value": 3, "evidence": EVIDENCE},
+            "ordering_fields": {"value": ["name"], "evidence": EVIDENCE},  # product_id ignored
+        },
         "shops": {"model": {"value": "Store", "evidence": EVIDENCE}},
     },
 }
@@ -37,6 +40,7 @@ def test_the_fake_with_a_profile_calibrates_back_to_it():
     assert found["page_size@products"] == 3
     assert found["model@shops"] == "Store"
     assert found["model@products"] == "Product"
+    assert found["ordering_fields@products"] == ["name"]  # product_id probed (decided), name documented
     figures = fidelity(calibration, calibration.document("http://testserver"))
     assert figures["after"] == figures["probes"]  # the fake with the profile is the fake probed
     assert figures["before"] < figures["after"]
@@ -47,6 +51,7 @@ def test_the_fake_without_a_profile_calibrates_to_its_defaults():
     assert found["not_found_text"] == NOT_FOUND_SHORT
     assert found["options_decimal_details"] is False
     assert not any(knob.startswith("model@") for knob in found)
+    assert found["ordering_fields@products"] == ["product_id", "name"]
 
 
 def test_calibrate_needs_out(capsys):

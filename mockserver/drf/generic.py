@@ -112,6 +112,10 @@ class CollectionViews:
         self.options = (
             options_with_decimal_details if profile and profile.options_decimal_details else options
         )
+        # The declared ordering fields the deployment ignores (None: none, nothing to filter).
+        honoured = profile.ordering_fields.get(declaration.name) if profile else None
+        ignored = set(declaration.ordering) - set(honoured) if honoured is not None else set()
+        self._ordering_ignored = frozenset(ignored) or None
         self._prefixes = prefixes
         self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
@@ -195,6 +199,8 @@ class CollectionViews:
         query = request.query
         wanted = page_request(query, self.policy)
         ordering = ordering_terms(query.get("ordering"))
+        if self._ordering_ignored is not None:
+            ordering = [term for term in ordering if term.lstrip("-") not in self._ordering_ignored]
         search = query.get("search")
 
         def fetch(number: int) -> Any:

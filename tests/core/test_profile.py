@@ -169,3 +169,33 @@ def test_list_errors_as_dict(tmp_path):
         _write(tmp_path, _document(list_errors_as_dict={"value": True, "evidence": EVIDENCE}))
     )
     assert refused(profile) == {"1": aligned[1]}  # by index, the failed item only
+
+
+def test_ordering_fields(tmp_path):
+    def order(client, query):
+        return [
+            p["product_id"] for p in client.get(f"/api/v1/products/{query}", headers=AUTH).json()["results"]
+        ]
+
+    profile = load_profile(
+        _write(
+            tmp_path,
+            _document(
+                collections={"products": {"ordering_fields": {"value": ["name"], "evidence": EVIDENCE}}}
+            ),
+        )
+    )
+    default, client = _client(), _client(profile)
+    assert order(default, "?ordering=-product_id") != order(default, "")
+    assert order(client, "?ordering=-product_id") == order(client, "")  # ignored, as DRF ignores it
+    assert order(client, "?ordering=-name") == order(default, "?ordering=-name")  # still honoured
+    unknown = load_profile(
+        _write(
+            tmp_path,
+            _document(
+                collections={"products": {"ordering_fields": {"value": ["barcode"], "evidence": EVIDENCE}}}
+            ),
+        )
+    )
+    with pytest.raises(Exception, match="barcode, not declared ordering fields"):
+        create_app(Settings(apis=("datawiz",), profiles=(unknown,)))

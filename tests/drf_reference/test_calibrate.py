@@ -91,6 +91,10 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
             _value(document, "list_errors_as_dict") is False
         )  # the reference's setting, and 3.14's only form
         assert _value(document, "page_size", "products") == 20  # more products than a page
+        # the reference orders by every declared field, decided or documented
+        assert _value(document, "ordering_fields", "relocate-documents") == [
+            "relocate_id", "relocate_date", "price_total", "responsible"
+        ]  # fmt: skip
         # a single page cannot show the default page: left at the fake's default, saying why
         assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
         evidence = document["knobs"]["not_found_text"]["evidence"]
