@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -178,6 +179,101 @@ def _orders_by(pair: tuple[Probe, Probe]) -> bool | str:
     return False if keys[0] == keys[1] else "neither the field's order nor the same order both ways"
 
 
+_WORDS = re.compile(r"[\s,\"]+")  # how SearchFilter splits terms (3.14 and 3.15+ alike for one word)
+
+
+def _texts(item: dict[str, Any], skip: str | None = None) -> list[str]:
+    """An object's other fields as text, its hyperlinks left out (a link repeats the key, and
+    DRF's SearchFilter searches model fields, never the url the serializer reverses)."""
+    return [
+        json.dumps(value, ensure_ascii=False).lower()
+        for name, value in item.items()
+        if name != skip and not (isinstance(value, str) and value.startswith(("http://", "https://")))
+    ]
+
+
+def search_word(objects: list[dict[str, Any]], field_name: str) -> tuple[dict[str, Any], str] | None:
+    """An object and a word of its `field_name` that no other field of any object holds: found
+    by ?search= only if the deployment searches that field."""
+    for item in objects:
+        value = item.get(field_name)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            continue
+        for word in sorted(_WORDS.split(str(value)), key=len, reverse=True):
+            if len(word) < 2 or "\x00" in word:
+                continue
+            needle = json.dumps(word, ensure_ascii=False).lower()[1:-1]
+            if not any(needle in text for other in objects for text in _texts(other, field_name)):
+                return item, word
+    return None
+
+
+def search_probes(collection: CollectionDeclaration, objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """For each search field the project decided: a probe for a word only it holds, with the
+    object that holds it; or why there is none."""
+    probes: dict[str, Any] = {}
+    for name in collection.search:
+        if not collection.provenance.of("search", name).decided:
+            continue
+        found = search_word(objects, name)
+        if found is None:
+            probes[name] = f"no object holds a word in {name} that no other field holds"
+            continue
+        item, word = found
+        url = f"{collection.list_path}?search={quote(word)}&page_size={WHOLE_PAGE}"
+        probes[name] = (Probe(f"GET {collection.list_path}", "GET", url, _found_keys(collection)), item)
+    return probes
+
+
+def _found_keys(collection: CollectionDeclaration) -> Callable[[httpx.Response], Any]:
+    def excerpt(answer: httpx.Response) -> Any:
+        body = _json(answer)
+        results = body.get("results") if answer.status_code == 200 and isinstance(body, dict) else None
+        if not isinstance(results, list):
+            return {"status": answer.status_code}
+        return {
+            "found": sorted(
+                collection.key_of(r) for r in results if isinstance(r, dict) and _has_key(collection, r)
+            )
+        }
+
+    return excerpt
+
+
+def _has_key(collection: CollectionDeclaration, item: dict[str, Any]) -> bool:
+    return all(item.get(name) is not None for name in collection.key)
+
+
+def _search_fields(collection: CollectionDeclaration, probes: dict[str, Any]) -> dict[str, Any]:
+    """The declared search fields the deployment searches: the decided ones as probed, the
+    documented ones as documented; undecided when a decided one cannot be told."""
+    searched = [name for name in collection.search if name not in probes]
+    verdicts = {}
+    first: Probe | None = None
+    for name, probe_or_reason in probes.items():
+        if isinstance(probe_or_reason, str):
+            return {"undecided": probe_or_reason}
+        probe, item = probe_or_reason
+        found = probe.excerpt(probe.answer).get("found") if probe.answer is not None else None
+        if found is None:
+            return {
+                "undecided": f"{probe.request_line()} answered {probe.answer.status_code if probe.answer else '-'}"
+            }
+        verdicts[name] = collection.key_of(item) in found
+        if verdicts[name]:
+            searched.append(name)
+        first = first or probe
+    assert first is not None and first.answer is not None
+    return {
+        "value": [name for name in collection.search if name in searched],
+        "evidence": {
+            "request": first.request_line(),
+            "status": first.answer.status_code,
+            "excerpt": verdicts,
+        },
+    }
+
+
 def send(target: Target, probes: list[Probe]) -> None:
     for probe in probes:
         body = {} if probe.body is None else {"json": probe.body}
@@ -208,6 +304,23 @@ def _list_errors(probe: Probe) -> dict[str, Any]:
     if set(body) == {"0"}:
         return {"value": True, "evidence": probe.evidence()}
     return {"undecided": f"the refusal of [{{}}] is neither a list nor by index: {sorted(body)}"}
+
+
+def _search_probes_of(target: Target, collection: CollectionDeclaration) -> dict[str, Any] | None:
+    """The search probes of a collection with decided search fields (None: it has none), from
+    the whole list (one page of WHOLE_PAGE), or undecided when the list is longer."""
+    if not any(collection.provenance.of("search", name).decided for name in collection.search):
+        return None
+    answer = target.api_call("GET", f"{collection.list_path}?page_size={WHOLE_PAGE}")
+    body = _json(answer)
+    if answer.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        return {"": f"the whole list answered {answer.status_code}"}
+    if body.get("next"):
+        return {
+            "": f"more objects than one page of {len(body['results'])}: a word only one field holds cannot be told"
+        }
+    objects = [item for item in body["results"] if isinstance(item, dict)]
+    return search_probes(collection, objects)
 
 
 def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
@@ -256,6 +369,12 @@ def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
                     )
                     if variant is not None:
                         not_found = {"value": variant, "evidence": probe.evidence()}
+        searching = _search_probes_of(target, collection)
+        if searching is not None:
+            sent = [pair[0] for pair in searching.values() if not isinstance(pair, str)]
+            send(target, sent)
+            calibration.probes += sent
+            knobs["search_fields"] = _search_fields(collection, searching)
         ordering = ordering_probes(collection)
         if ordering:
             send(target, [probe for pair in ordering.values() for probe in pair])

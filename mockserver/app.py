@@ -497,9 +497,10 @@ def _check_task_overrides(settings: Settings, declared: list[str]) -> None:
                 )
 
 
-def check_profile(profile: Profile, collections: dict[str, tuple[str, ...]]) -> None:
-    """A profile names collections of the API served, and of each only declared ordering fields
-    (a misspelt one would do nothing). `collections`: name -> its declared ordering fields."""
+def check_profile(profile: Profile, collections: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+    """A profile names collections of the API served, and of each only declared ordering and
+    search fields (a misspelt one would do nothing). `collections`: name -> (its declared
+    ordering fields, its declared search fields)."""
     document = profile.document.get("collections") or {}
     for name in document:
         if name not in collections:
@@ -507,12 +508,13 @@ def check_profile(profile: Profile, collections: dict[str, tuple[str, ...]]) -> 
                 f"the profile {profile.source} names a collection {name!r} that {profile.api} does not "
                 f"declare (declared: {', '.join(collections)})"
             )
-        unknown = [f for f in profile.ordering_fields.get(name, ()) if f not in collections[name]]
-        if unknown:
-            raise ValueError(
-                f"the profile {profile.source}: ordering_fields of {name} names {', '.join(unknown)}, "
-                f"not declared ordering fields (declared: {', '.join(collections[name]) or 'none'})"
-            )
+        for knob, declared in zip(("ordering_fields", "search_fields"), collections[name], strict=True):
+            unknown = [f for f in getattr(profile, knob).get(name, ()) if f not in declared]
+            if unknown:
+                raise ValueError(
+                    f"the profile {profile.source}: {knob} of {name} names {', '.join(unknown)}, "
+                    f"not declared {knob.split('_')[0]} fields (declared: {', '.join(declared) or 'none'})"
+                )
 
 
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
@@ -530,7 +532,7 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
         for module, api in zip(modules, catalogue.apis, strict=True):
             profile = settings.profile_of(api.name)
             if profile is not None:
-                check_profile(profile, {c.name: tuple(c.ordering) for c in api.collections})
+                check_profile(profile, {c.name: (tuple(c.ordering), c.search) for c in api.collections})
             api_views = collection_views(api.spec, list(api.collections), module.hooks, caches, profile)
             api_tasks = [SetupTaskViews(task, settings) for task in api.setup_tasks]
             views.extend(api_views)

@@ -31,6 +31,7 @@ KNOBS = {
     "page_size": ("collections", "the page a list answers without ?page_size="),
     "model": ("collections", "the model the 3.15+ 404 text names"),
     "ordering_fields": ("collections", "the declared ordering fields the deployment orders by"),
+    "search_fields": ("collections", "the declared search fields the deployment searches"),
 }
 
 
@@ -60,6 +61,7 @@ class Profile:
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
+    search_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def not_found_detail(self, collection: str, default_model: str) -> str | None:
@@ -119,6 +121,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         page_sizes=per_collection("page_size"),
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},
+        search_fields={name: tuple(fields) for name, fields in per_collection("search_fields").items()},
         document=document,
     )
 

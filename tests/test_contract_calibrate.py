@@ -21,6 +21,7 @@ PROFILE = {
         "products": {
             "page_size": {"value": 3, "evidence": EVIDENCE},
             "ordering_fields": {"value": ["name"], "evidence": EVIDENCE},  # product_id ignored
+            "search_fields": {"value": ["name", "barcode"], "evidence": EVIDENCE},
         },
         "shops": {"model": {"value": "Store", "evidence": EVIDENCE}},
     },
@@ -41,6 +42,7 @@ def test_the_fake_with_a_profile_calibrates_back_to_it():
     assert found["model@shops"] == "Store"
     assert found["model@products"] == "Product"
     assert found["ordering_fields@products"] == ["name"]  # product_id probed (decided), name documented
+    assert found["search_fields@products"] == ["name", "barcode"]  # product_id, article probed: not searched
     figures = fidelity(calibration, calibration.document("http://testserver"))
     assert figures["after"] == figures["probes"]  # the fake with the profile is the fake probed
     assert figures["before"] < figures["after"]
@@ -52,6 +54,7 @@ def test_the_fake_without_a_profile_calibrates_to_its_defaults():
     assert found["options_decimal_details"] is False
     assert not any(knob.startswith("model@") for knob in found)
     assert found["ordering_fields@products"] == ["product_id", "name"]
+    assert found["search_fields@products"] == ["product_id", "name", "article", "barcode"]
 
 
 def test_calibrate_needs_out(capsys):

@@ -297,6 +297,9 @@ def collection_views(
                     f"paths.{declaration.list_path}.x-drf-collection.hook",
                     f"no rule hook {declaration.hook!r} in mockserver/apis/{spec.name}/",
                 )
+        searched = profile.search_fields.get(declaration.name) if profile else None
+        if searched is not None:  # the store indexes what the deployment searches, nothing else
+            declaration = dataclasses.replace(declaration, search=tuple(searched))
         view_name = next(
             (item.view_name for item in spec.path_items if item.path == declaration.list_path), None
         )

@@ -199,3 +199,20 @@ def test_ordering_fields(tmp_path):
     )
     with pytest.raises(Exception, match="barcode, not declared ordering fields"):
         create_app(Settings(apis=("datawiz",), profiles=(unknown,)))
+
+
+def test_search_fields(tmp_path):
+    def found(client, term):
+        return client.get(f"/api/v1/products/?search={term}", headers=AUTH).json()["count"]
+
+    barcode = "4820586063833"  # the first fixture product's, in no other field
+    profile = load_profile(
+        _write(
+            tmp_path,
+            _document(collections={"products": {"search_fields": {"value": ["name"], "evidence": EVIDENCE}}}),
+        )
+    )
+    default, client = _client(), _client(profile)
+    assert found(default, barcode) == 1
+    assert found(client, barcode) == 0  # the deployment does not search barcodes
+    assert found(client, "Яготинське") == found(default, "Яготинське") > 0  # names still searched
