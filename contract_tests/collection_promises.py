@@ -1,7 +1,7 @@
 """What every declared DRF collection promises, checked the same way for each (schemathesis'
 checks style): one small function per promise, run once per collection (and per ordering or
 search field), so a failure names one promise on one collection. Everything a promise needs
-(paths, key, ordering kinds, search fields, paging, forms, hyperlinks, nested items, related
+(paths, key, ordering types, search fields, paging, forms, hyperlinks, nested items, related
 objects) comes from the collection's declaration in the spec.
 
 The read promises (collection_reads.py) work on whatever data the target holds; the write

@@ -168,7 +168,7 @@ def page_past_end(ctx: Context, c: Collection) -> None:
 def expect_sorted(
     ctx: Context, c: Collection, field: str, items: list[dict], descending: bool, operation: str
 ) -> None:
-    kind = c.ordering[field]
+    sort_type = c.ordering[field]
     problem = ordering_problem(items, [f"{'-' if descending else ''}{field}"], c.ordering)
     # DRF's OrderingFilter answers its default order for a field it was not given: a field no
     # source names is the fake's choice (a note), a documented one a failure.
@@ -176,7 +176,7 @@ def expect_sorted(
         c.provenance.of("ordering", field),
         problem is None,
         operation,
-        f"ordering={'-' if descending else ''}{field} sorts by {kind}, {'descending' if descending else 'ascending'}",
+        f"ordering={'-' if descending else ''}{field} sorts by {sort_type}, {'descending' if descending else 'ascending'}",
         actual=problem,
     )
 

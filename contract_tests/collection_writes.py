@@ -372,11 +372,11 @@ def derived_values(ctx: Context, c: Collection) -> None:
     upload(ctx, c, sent, f"POST {c.list_path}")
     shown, operation = _read_stored(ctx, c, sent)
     for rule in c.derived:
-        if rule.kind == "weekday":
+        if rule.form == "weekday":
             expected = _day_of_week(sent.get(rule.source))
             message = f"{rule.field} is the day of the week of {rule.source} (Monday 0)"
         else:
-            expected = 0 if rule.kind == "count" else []
+            expected = 0 if rule.form == "count" else []
             message = f"{rule.field} of an object nothing names yet"
         ctx.expect_equal(shown.get(rule.field), expected, operation, message)
     for rule in c.derived:
@@ -391,7 +391,7 @@ def derived_values(ctx: Context, c: Collection) -> None:
         upload(ctx, other, naming, f"POST {other.list_path}")
         after, operation = _read_stored(ctx, c, sent)
         value = after.get(rule.field)
-        if rule.kind == "count":
+        if rule.form == "count":
             ctx.expect_equal(value, 1, operation, f"{rule.field} counts the {other.name} object uploaded")
             continue
         listed = value if isinstance(value, list) else []

@@ -238,26 +238,26 @@ class Context:
         self,
         body: Any,
         name: str,
-        kind: type | tuple[type, ...],
+        expected: type | tuple[type, ...],
         operation: str,
         response: httpx.Response | None = None,
     ) -> Any:
-        """`body[name]`, once the answer shows it is an object holding `name` of type `kind`; else
+        """`body[name]`, once the answer shows it is an object holding `name` of type `expected`; else
         a failure naming the field, the type expected and what came (and the check stops)."""
         self.require(
             isinstance(body, dict),
             operation,
             f"the answer must be an object with {name!r}",
-            expected=f"{{{name!r}: {_kind(kind)}}}",
+            expected=f"{{{name!r}: {_type_names(expected)}}}",
             actual=body,
             response=response,
         )
         value = body.get(name, _MISSING)
         self.require(
-            value is not _MISSING and isinstance(value, kind) and not _bool_for_number(value, kind),
+            value is not _MISSING and isinstance(value, expected) and not _bool_for_number(value, expected),
             operation,
-            f"{name!r} must be {_kind(kind)}",
-            expected=_kind(kind),
+            f"{name!r} must be {_type_names(expected)}",
+            expected=_type_names(expected),
             actual="(missing)" if value is _MISSING else _typed(value),
             response=response,
         )
@@ -266,17 +266,17 @@ class Context:
     def shaped(
         self,
         value: Any,
-        kind: type | tuple[type, ...],
+        expected: type | tuple[type, ...],
         operation: str,
         what: str,
         response: httpx.Response | None = None,
     ) -> Any:
-        """`value`, once it is of type `kind`; else a failure saying what it should have been."""
+        """`value`, once it is of type `expected`; else a failure saying what it should have been."""
         self.require(
-            isinstance(value, kind) and not _bool_for_number(value, kind),
+            isinstance(value, expected) and not _bool_for_number(value, expected),
             operation,
-            f"{what} must be {_kind(kind)}",
-            expected=_kind(kind),
+            f"{what} must be {_type_names(expected)}",
+            expected=_type_names(expected),
             actual=_typed(value),
             response=response,
         )
@@ -312,9 +312,9 @@ _JSON_NAMES = {
 }
 
 
-def _kind(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds)
+def _type_names(expected: type | tuple[type, ...]) -> str:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(_JSON_NAMES.get(k, k.__name__) for k in types)
 
 
 def _typed(value: Any) -> Any:
@@ -322,10 +322,10 @@ def _typed(value: Any) -> Any:
     return repr(value) if isinstance(value, str) else value
 
 
-def _bool_for_number(value: Any, kind: type | tuple[type, ...]) -> bool:
+def _bool_for_number(value: Any, expected: type | tuple[type, ...]) -> bool:
     """JSON true is no count: Python's bool is an int, the answer's is not."""
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return isinstance(value, bool) and bool not in kinds
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return isinstance(value, bool) and bool not in types
 
 
 def _short(value: Any) -> str:

@@ -32,18 +32,20 @@ BROKEN_PROMISE = (AssertionError, Flaky)
 
 def answer_json(answer: httpx.Response, what: str) -> Any:
     """The JSON body of an answer, asserted to be one."""
-    kind = answer.headers.get("content-type", "").split(";")[0].strip()
-    assert kind == "application/json", f"{what} answered {answer.status_code} {kind or '(no type)'}, not JSON"
+    media_type = answer.headers.get("content-type", "").split(";")[0].strip()
+    assert media_type == "application/json", (
+        f"{what} answered {answer.status_code} {media_type or '(no type)'}, not JSON"
+    )
     try:
         return answer.json()
     except ValueError:
         raise AssertionError(f"{what} answered invalid JSON: {answer.text[:200]}") from None
 
 
-def field(body: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any:
+def field(body: Any, name: str, expected: type | tuple[type, ...], what: str) -> Any:
     """`body[name]`, asserted to be there with the type the documents give it."""
-    assert isinstance(body, dict) and isinstance(body.get(name), kind), (
-        f"{what}: {name!r} is not {kind}: {str(body)[:300]}"
+    assert isinstance(body, dict) and isinstance(body.get(name), expected), (
+        f"{what}: {name!r} is not {expected}: {str(body)[:300]}"
     )
     return body[name]
 

@@ -28,12 +28,12 @@ def drf_type(schema: dict[str, Any]) -> str:
     declared = (schema.get("x-drf") or {}).get("type")
     if declared:
         return str(declared)
-    kinds = schema.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
-    for kind, drf in (("array", "list"), ("object", "nested object"), ("integer", "integer")):
-        if kind in kinds:
+    types = schema.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    for json_type, drf in (("array", "list"), ("object", "nested object"), ("integer", "integer")):
+        if json_type in types:
             return drf
-    if "boolean" in kinds and len(kinds) == 1:
+    if "boolean" in types and len(types) == 1:
         return "boolean"
     return TEXT
 
@@ -68,21 +68,21 @@ def text_value(tag: str, mark: str, schema: dict[str, Any]) -> str:
     return value.ljust(schema.get("minLength") or 0, "x")
 
 
-def scalar(kind: str, schema: dict[str, Any], index: int, nested: bool) -> Any:
+def scalar(field_type: str, schema: dict[str, Any], index: int, nested: bool) -> Any:
     """A valid value of a non-text DRF field: distinct per index at the top level (a key the tag
     cannot reach gets a fresh related object per object made instead: make())."""
     step = 0 if nested else index
-    if kind == "integer":  # a nested item's integer may be its key: distinct per item
+    if field_type == "integer":  # a nested item's integer may be its key: distinct per item
         return (schema.get("minimum") or 0) + index + 1
-    if kind == "decimal":
+    if field_type == "decimal":
         return "1" if nested else f"{step + 1}.5"
-    if kind == "boolean":
+    if field_type == "boolean":
         return step % 2 == 0
-    if kind == "date":
+    if field_type == "date":
         return (datetime.date(2016, 1, 1) + datetime.timedelta(days=step)).isoformat()
-    if kind == "datetime":
+    if field_type == "datetime":
         return f"{datetime.date(2016, 1, 1) + datetime.timedelta(days=step)}T10:00:00"
-    raise CannotWrite(f"no generator for a DRF {kind!r} field")
+    raise CannotWrite(f"no generator for a DRF {field_type!r} field")
 
 
 class ObjectMaker:
@@ -128,8 +128,8 @@ class ObjectMaker:
         return made
 
     def _value(self, name: str, prop: dict[str, Any], tag: str, index: int, nested: bool) -> Any:
-        kind = drf_type(prop)
-        if kind in ("field", "list") and isinstance(prop.get("items"), dict):
+        field_type = drf_type(prop)
+        if field_type in ("field", "list") and isinstance(prop.get("items"), dict):
             items = prop["items"]
             if "properties" in items:
                 return [self._object(items, tag, line, {}, nested=True) for line in range(1 + index % 2)]
@@ -137,13 +137,13 @@ class ObjectMaker:
             if reference:  # a list of ids (a manager's shops): each must exist
                 return [self.related(reference["collection"])[reference["field"]]]
             return [self._value(name, items, tag, index, nested)]
-        if kind == "nested object" and "properties" in prop:
+        if field_type == "nested object" and "properties" in prop:
             return self._object(prop, tag, index, {}, nested=True)
-        if kind in (TEXT, "field"):
+        if field_type in (TEXT, "field"):
             return text_value(tag, f"{re.sub('[^a-z0-9]', '', name.lower())[:4]}{index}", prop)
-        if kind == "url":
+        if field_type == "url":
             return f"http://example.invalid/{tag}{index}"
-        return scalar(kind, prop, index, nested)
+        return scalar(field_type, prop, index, nested)
 
     def _key_field(self, collection: str) -> str:
         return self.facts.collection(collection).key[0]
@@ -209,15 +209,15 @@ def _distinguishing_reference(collection: CollectionDeclaration) -> tuple[str, d
 
 def same_value(sent: Any, shown: Any, schema: dict[str, Any]) -> bool:
     """Whether a presented value is what was sent, as DRF's field would present it."""
-    kind = drf_type(schema)
+    field_type = drf_type(schema)
     if sent is None or shown is None:
         return sent is shown
-    if kind == "decimal":
+    if field_type == "decimal":
         try:
             return Decimal(str(sent)) == Decimal(str(shown))
         except InvalidOperation:
             return False
-    if kind in ("field", "list") and isinstance(sent, list):
+    if field_type in ("field", "list") and isinstance(sent, list):
         items = schema.get("items") or {}
         return (
             isinstance(shown, list)
@@ -226,7 +226,7 @@ def same_value(sent: Any, shown: Any, schema: dict[str, Any]) -> bool:
         )
     if isinstance(sent, dict):
         return isinstance(shown, dict) and not differences(sent, shown, schema)
-    if kind in (TEXT, "url"):
+    if field_type in (TEXT, "url"):
         return str(sent) == shown
     return sent == shown
 

@@ -70,11 +70,11 @@ def preflight(target: Target, command: str = "verify") -> Refusal | None:
         or 300 <= anonymous.status_code < 400
         or (anonymous.status_code < 300 and _html(anonymous))
     ):
-        kind = anonymous.headers.get("content-type", "no content type")
+        media_type = anonymous.headers.get("content-type", "no content type")
         return Refusal(
             NOT_THE_API,
             f"mockserver {command}: {where} is not the {target.api} API: GET {operation.path} without "
-            f"credentials answered {anonymous.status_code} ({kind}), where the API answers 401 with "
+            f"credentials answered {anonymous.status_code} ({media_type}), where the API answers 401 with "
             f'{{"detail": ...}}{" (this one did)" if is_drf_error(anonymous) else ""}. Check --base-url and --api.',
         )
     try:

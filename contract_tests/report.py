@@ -210,9 +210,9 @@ class Report:
             case = ElementTree.SubElement(suite, "testcase", classname=self.api, name=error.check)
             node = ElementTree.SubElement(case, "error", message=error.error, type="ToolError")
             node.text = error.traceback
-        for entry, kind in [(e, "skipped") for e in self.skipped] + [(e, "not run") for e in self.not_run]:
+        for entry, label in [(e, "skipped") for e in self.skipped] + [(e, "not run") for e in self.not_run]:
             case = ElementTree.SubElement(suite, "testcase", classname=self.api, name=entry.check)
-            ElementTree.SubElement(case, "skipped", message=f"{kind}: {entry.reason}")
+            ElementTree.SubElement(case, "skipped", message=f"{label}: {entry.reason}")
         ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 

@@ -31,7 +31,7 @@ from mockserver.drf.presented import plain
 from mockserver.drf.related import RelatedObjects
 from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body, list_errors_as_dict
-from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawContent
+from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawBody
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.profile import Profile
 from mockserver.reply import Reply
@@ -455,7 +455,7 @@ class Dispatcher:
     def _render(self, cycle: CycleState, status: int, data: Any) -> Reply:
         request, operation, headers = cycle.request, cycle.operation, cycle.headers
         renderer = cycle.renderer
-        if data.__class__ is RawContent:
+        if data.__class__ is RawBody:
             content, media_type, data = data.body, data.media_type, None
         elif status == 204 or (data is None and status < 400):
             content, media_type = b"", None

@@ -78,7 +78,7 @@ class ApiRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class RawContent:
+class RawBody:
     """Data that already is a body in a media type (a page, a script, a YAML document): an answer
     whose data is one goes out as it is, instead of being rendered as JSON."""
 

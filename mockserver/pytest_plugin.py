@@ -19,8 +19,8 @@ import pytest
 
 from mockserver.options import PREFIXES, PYTEST, Mistake, marker_values, resolve
 from mockserver.testing import (
+    Endpoint,
     MockserverHandle,
-    Target,
     at_url,
     handle_for,
     handle_token,
@@ -92,7 +92,7 @@ def _remote(request: pytest.FixtureRequest) -> MockserverHandle | None:
     options = _marker_options(request) or {}
     tokens = options.get("tokens") or ()
     handle = at_url(url, tokens[0] if tokens else request.config.getoption("mockserver_token"))
-    if handle.target.is_fake:
+    if handle.endpoint.is_fake:
         _fits(handle, options)
     return handle
 
@@ -147,14 +147,14 @@ def mockserver_live(request: pytest.FixtureRequest) -> Iterator[MockserverHandle
     if options:  # settings of its own: a live fake of its own
         settings = settings_for(**options)
         with live(settings) as url:
-            target = Target(url, httpx.Client(base_url=url))
+            endpoint = Endpoint(url, httpx.Client(base_url=url))
             yield from _fresh(
-                handle_for(target, handle_token(settings), settings, settings.auth_mode == "strict")
+                handle_for(endpoint, handle_token(settings), settings, settings.auth_mode == "strict")
             )
         return
     url = request.getfixturevalue("_mockserver_live_url")
     yield from _fresh(
-        handle_for(Target(url, httpx.Client(base_url=url)), handle_token(None), settings_for(), False)
+        handle_for(Endpoint(url, httpx.Client(base_url=url)), handle_token(None), settings_for(), False)
     )
 
 
@@ -162,12 +162,12 @@ def _fresh(handle: MockserverHandle) -> Iterator[MockserverHandle]:
     """The handle, its tenant reset before and after the test on a fake (a configured token may be
     shared by tests); its clients closed after."""
     try:
-        if handle.target.is_fake:
+        if handle.endpoint.is_fake:
             handle.reset()
             if handle.empty_after_reset:  # a marker's empty=True on a fake started elsewhere
                 handle.state.empty()
         yield handle
-        if handle.target.is_fake:
+        if handle.endpoint.is_fake:
             handle.reset()
     finally:
         handle.client.close()

@@ -39,7 +39,7 @@ class NotAFake(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Target:
+class Endpoint:
     """Where the handle's requests go and whether a fake's control API answers there."""
 
     url: str
@@ -172,7 +172,7 @@ def _api_keyword(api: str, specs_dir: Path | None) -> str:
 class MockserverHandle:
     """One tenant of a fake: its URL, clients, the credentials that reach it, and its controls."""
 
-    target: Target
+    endpoint: Endpoint
     token: str  # the credential of this tenant: `Token <token>` (Akinon), `Bearer <token>` (Datawiz)
     settings: Settings | None = None  # the fake's settings, when this process started it
     # A tenant of its own when the token is shared (a strict fake's configured token, a remote one):
@@ -190,19 +190,19 @@ class MockserverHandle:
 
     @property
     def url(self) -> str:
-        return self.target.url
+        return self.endpoint.url
 
     @property
     def client(self) -> httpx.Client:
         """An httpx client bound to the fake (relative URLs); add the credentials you mean to send."""
-        return self.target.client
+        return self.endpoint.client
 
     @property
     def async_client(self) -> httpx.AsyncClient:
-        if self.target.async_client_factory is None:
+        if self.endpoint.async_client_factory is None:
             client = httpx.AsyncClient(base_url=self.url)
         else:
-            client = self.target.async_client_factory()
+            client = self.endpoint.async_client_factory()
         self._async_clients.append(client)
         return client
 
@@ -234,7 +234,7 @@ class MockserverHandle:
     def control(self, method: str, path: str, as_tenant: dict[str, str] | None = None, **options: Any) -> Any:
         """A control API call acting on this tenant (its credential names it), or on the tenant the
         headers `as_tenant` name (another client's Authorization)."""
-        if not self.target.is_fake:
+        if not self.endpoint.is_fake:
             raise NotAFake(
                 f"{method} {CONTROL}{path} needs a mockserver fake; {self.url} is a real deployment, which "
                 "has no control API (its clock, faults, journal and state cannot be driven from a test)."
@@ -280,10 +280,10 @@ def handle_token(settings: Settings | None) -> str:
     return new_token()
 
 
-def handle_for(target: Target, token: str, settings: Settings | None, shared: bool) -> MockserverHandle:
+def handle_for(endpoint: Endpoint, token: str, settings: Settings | None, shared: bool) -> MockserverHandle:
     """A handle with a tenant of its own: a shared token gets a namespace no other handle uses."""
     namespace = f"mockserver-test-{secrets.token_hex(6)}" if shared else None
-    return MockserverHandle(target, token, settings, namespace)
+    return MockserverHandle(endpoint, token, settings, namespace)
 
 
 def asgi_client(app: Any, **options: Any) -> Any:
@@ -310,8 +310,8 @@ def in_process(settings: Settings) -> tuple[MockserverHandle, Any]:
     def async_client() -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
-    target = Target("http://testserver", client, True, async_client)
-    return handle_for(target, handle_token(settings), settings, settings.auth_mode == "strict"), client
+    endpoint = Endpoint("http://testserver", client, True, async_client)
+    return handle_for(endpoint, handle_token(settings), settings, settings.auth_mode == "strict"), client
 
 
 def probe(url: str, client: httpx.Client) -> bool:
@@ -331,8 +331,8 @@ def at_url(url: str, token: str | None = None) -> MockserverHandle:
     """A handle on a fake started elsewhere, or on a real deployment (reads only then); a token
     given is shared by every test, so each handle names a tenant of its own beside it."""
     client = httpx.Client(base_url=url.rstrip("/"), timeout=30)
-    target = Target(url.rstrip("/"), client, probe(url, client))
-    return handle_for(target, token or new_token(), None, token is not None)
+    endpoint = Endpoint(url.rstrip("/"), client, probe(url, client))
+    return handle_for(endpoint, token or new_token(), None, token is not None)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -376,7 +376,7 @@ def running(
     settings = settings_for(api=api, auth=auth, **options)
     with live(settings, host, port) as url:
         client = httpx.Client(base_url=url, timeout=30)
-        handle = handle_for(Target(url, client, True), handle_token(settings), settings, auth == "strict")
+        handle = handle_for(Endpoint(url, client, True), handle_token(settings), settings, auth == "strict")
         try:
             yield handle
         finally:

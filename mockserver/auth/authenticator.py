@@ -20,11 +20,11 @@ HINTS_KEPT = 10_000
 
 def www_authenticate(first: AuthScheme, error: dict[str, str] | None = None) -> str:
     """DRF answers with the header of the first authentication class."""
-    if first.kind == BEARER:
+    if first.authentication == BEARER:
         # django-oauth-toolkit's OAuth2Authentication.authenticate_header, separators included.
         attributes = {"realm": "api", **(error or {})}
         return f"{first.keyword} " + ",".join(f'{k}="{v}"' for k, v in attributes.items())
-    if first.kind == SIGNATURE:
+    if first.authentication == SIGNATURE:
         return f'{first.keyword} realm="api",headers="accept date host (request-target)"'
     return first.keyword  # TokenAuthentication.authenticate_header: its keyword
 
@@ -97,13 +97,13 @@ class Authenticator:
         scheme = keywords.get(keyword.lower())
         bearer_error: dict[str, str] | None = None
         try:
-            if scheme is not None and scheme.kind == TOKEN:
+            if scheme is not None and scheme.authentication == TOKEN:
                 return self._token(header)
-            if scheme is not None and scheme.kind == BEARER:
+            if scheme is not None and scheme.authentication == BEARER:
                 identity, bearer_error = self._bearer(rest.strip())
                 if identity:
                     return identity
-            if scheme is not None and scheme.kind == SIGNATURE:
+            if scheme is not None and scheme.authentication == SIGNATURE:
                 return self._signature(request, rest)
         except APIError as error:
             error.headers["WWW-Authenticate"] = www_authenticate(ordered[0])
@@ -129,12 +129,12 @@ class Authenticator:
             return self.authenticate(request, self._all).tenant
         rest = rest.strip()
         scheme = self._any_keyword.get(keyword.lower())
-        kind = scheme.kind if scheme is not None else None
+        authentication = scheme.authentication if scheme is not None else None
         tenant = None
-        if kind in (TOKEN, BEARER):
+        if authentication in (TOKEN, BEARER):
             record = tokens.lookup(self._store, rest)
             tenant = tokens.user_tenant(record["user"]) if record else self.keys.tenant(rest)
-        elif kind == SIGNATURE:
+        elif authentication == SIGNATURE:
             parsed = signature.parse_signature(rest)
             tenant = f"key:{parsed.key_id}" if parsed else None
         if tenant is not None:

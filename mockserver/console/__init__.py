@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from mockserver.http import RawContent
+from mockserver.http import RawBody
 
 CONSOLE_PATH = "/__mockserver__/ui/"
 _HERE = Path(__file__).parent
@@ -29,12 +29,12 @@ ASSETS = {
 VENDORED = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"})
 
 
-def console_asset(name: str) -> RawContent | None:
+def console_asset(name: str) -> RawBody | None:
     """The file named `name`, or None when the console has no such file."""
     path = ASSETS.get(name)
     if path is None:
         return None
-    return RawContent(path.read_bytes(), MEDIA_TYPES[path.suffix])
+    return RawBody(path.read_bytes(), MEDIA_TYPES[path.suffix])
 
 
 # The browser itself refuses anything from elsewhere: scripts, styles, images, fetches and frames

@@ -8,7 +8,7 @@ from mockserver.auth.tokens import AUTH_TENANT
 from mockserver.console import asset_headers, console_asset
 from mockserver.control import CONTROL_PREFIX
 from mockserver.drf.errors import NotFound, ValidationFailed
-from mockserver.http import ApiRequest, ApiResponse, RawContent
+from mockserver.http import ApiRequest, ApiResponse, RawBody
 
 MAX_PAGE_SIZE = 500
 NAME_A_TENANT = "Name a tenant with X-Mockserver-Tenant, Authorization or X-Mockserver-Namespace."
@@ -49,7 +49,7 @@ def get_spec_document(request: ApiRequest) -> ApiResponse:
     # in it, so Swagger UI's "try it out" goes to the host that served the document: this fake.
     text = spec.source.read_bytes()
     if form == "yaml":
-        return ApiResponse(200, RawContent(text, "application/yaml"))
+        return ApiResponse(200, RawBody(text, "application/yaml"))
     import yaml  # only when a document is read: its import is a few percent of start-up
 
     return ApiResponse(200, with_tags(yaml.safe_load(text)))

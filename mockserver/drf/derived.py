@@ -49,11 +49,11 @@ def group_by(documents: list[dict[str, Any]], fields: tuple[str, ...]) -> Groups
 def derive(rule: Derived, document: dict[str, Any], groups: Groups | None) -> Any:
     """One derived value of a stored document (`groups`: the other collection's, for a count or
     a list)."""
-    if rule.kind == "weekday":
+    if rule.form == "weekday":
         return weekday(document.get(rule.source))
     mine = tuple(document.get(field) for _, field in rule.where)
     related = [] if groups is None or None in mine else groups.get(tuple(map(str, mine)), [])
-    return len(related) if rule.kind == "count" else list(related)
+    return len(related) if rule.form == "count" else list(related)
 
 
 class DerivedFields:

@@ -20,7 +20,7 @@ from mockserver.drf.serializer import (
     Exists,
     body_forms,
     compile_body,
-    field_kind,
+    drf_type,
     is_nullable,
 )
 
@@ -62,37 +62,37 @@ def canonical_schema(schema: dict[str, Any]) -> tuple[dict[str, Any], list[Refer
 
 
 def _field(schema: dict[str, Any], path: tuple[str, ...], references: list[Reference]) -> dict[str, Any]:
-    kind = field_kind(schema)
-    if kind == "nested object":
+    drf = drf_type(schema)
+    if drf == "nested object":
         canonical = _object(schema, path, references)
-    elif kind in ("list", "field") and "items" in schema:
+    elif drf in ("list", "field") and "items" in schema:
         canonical = {"type": "array", "items": _list_items(schema["items"] or {}, (*path, "*"), references)}
         if schema.get("minItems"):
             canonical["minItems"] = schema["minItems"]
         if schema.get("maxItems") is not None:
             canonical["maxItems"] = schema["maxItems"]
-    elif kind == "string":
+    elif drf == "string":
         canonical = _string(schema)
         reference = (schema.get("x-drf") or {}).get("exists_in")
         if reference:
             references.append((path, reference["collection"]))
-    elif kind == "decimal":
+    elif drf == "decimal":
         canonical = _decimal(schema)
-    elif kind == "datetime":
+    elif drf == "datetime":
         canonical = {"type": "string", "pattern": CANONICAL_DATETIME}
-    elif kind == "date":
+    elif drf == "date":
         canonical = {"type": "string", "pattern": CANONICAL_DATE}
-    elif kind == "boolean":
+    elif drf == "boolean":
         canonical = {"type": "boolean"}  # JSON true and false are cleaned to themselves
     else:
-        raise _NotCanonical(kind)  # integers, URLs: the serializer decides
+        raise _NotCanonical(drf)  # integers, URLs: the serializer decides
     return {"anyOf": [{"type": "null"}, canonical]} if is_nullable(schema) else canonical
 
 
 def _list_items(items: dict[str, Any], path: tuple[str, ...], references: list[Reference]) -> dict[str, Any]:
     """The canonical form of a list's items: objects only (a list of plain values is left to
     the serializer)."""
-    if field_kind(items) != "nested object" or is_nullable(items):
+    if drf_type(items) != "nested object" or is_nullable(items):
         raise _NotCanonical("list items")
     return _object(items, path, references)
 

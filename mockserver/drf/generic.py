@@ -135,15 +135,15 @@ class CollectionViews:
         return lambda stored, base, end: present(own(stored), base, end)
 
     def presenter(self, request: ApiRequest, versions: tuple[int, ...]) -> tuple[str, Presenter]:
-        """The presented documents' cache kind and the presenter of one answer. With fields read
+        """The presented documents' cache scope and the presenter of one answer. With fields read
         from other collections both depend on the tenant and those collections' versions, so a
         write to another collection is never answered from a stale presentation."""
         if not versions:
             return self.collection, self.present
         present = self.present
         related = self.derived.related(request.store, request.require_tenant(), versions)
-        kind = f"{self.collection}\x00{request.require_tenant()}\x00{versions}"
-        return kind, lambda stored, base, end: present(related(stored), base, end)
+        scope = f"{self.collection}\x00{request.require_tenant()}\x00{versions}"
+        return scope, lambda stored, base, end: present(related(stored), base, end)
 
     @cached_property
     def _items(self) -> dict[str, ItemPresenter]:
@@ -220,8 +220,8 @@ class CollectionViews:
         if number != guess:
             result = fetch(number)
         following, preceding = page_links(request.full_url, number, result.count, wanted.size)
-        kind, present = self.presenter(request, versions)
-        results = self._presented.many(kind, result.documents, present, request.base_url, link_end(request))
+        scope, present = self.presenter(request, versions)
+        results = self._presented.many(scope, result.documents, present, request.base_url, link_end(request))
         page = {"count": result.count, "next": following, "previous": preceding, "results": results}
         return ApiResponse(200, answers.put(key, orjson.dumps(page)))
 
@@ -236,8 +236,8 @@ class CollectionViews:
         key = next(reversed(request.path_params.values()))
         versions = self.derived.versions(request.store, request.require_tenant())
         stored = self._stored_document(request, key, encoded=True)
-        kind, present = self.presenter(request, versions)
-        presented = self._presented.one(kind, stored, present, request.base_url, link_end(request))
+        scope, present = self.presenter(request, versions)
+        presented = self._presented.one(scope, stored, present, request.base_url, link_end(request))
         return ApiResponse(200, presented)
 
     def _nested_view(self, field: str) -> Handler:

@@ -90,31 +90,31 @@ def link_keeps_query(link: str, query: Mapping[str, str], ignored: Sequence[str]
     return all(kept.get(name) == value for name, value in query.items() if name not in ignored)
 
 
-def portable(kind: str, values: list[Any]) -> list[Any]:
+def portable(sort_type: str, values: list[Any]) -> list[Any]:
     """The values whose order every database agrees on: text past the prefix all share must be
     lower-case letters and digits, which any collation orders as code points do; other text is
     left out rather than risk a false alarm (and nulls, which databases place differently)."""
     present = [v for v in values if v is not None]
-    if kind != "text" or not present:
+    if sort_type != "text" or not present:
         return present
     common = len(os.path.commonprefix(present))  # noqa: RUF071 (text, not paths)
     return [v for v in present if PLAIN_TEXT.fullmatch(v[common:])]
 
 
 def ordering_problem(
-    results: Sequence[Mapping[str, Any]], ordering: Sequence[str], kinds: Mapping[str, str]
+    results: Sequence[Mapping[str, Any]], ordering: Sequence[str], sort_types: Mapping[str, str]
 ) -> str | None:
     """Whether the results are sorted by the first ordering term asked (`-name` descending), as
     far as every database would agree; a field the collection does not order by is ignored, as
     DRF's OrderingFilter ignores it."""
-    terms = [t for t in ordering if t.lstrip("-") in kinds]
+    terms = [t for t in ordering if t.lstrip("-") in sort_types]
     if not terms:
         return None
     name, descending = terms[0].lstrip("-"), terms[0].startswith("-")
-    comparable = portable(kinds[name], [sort_value(kinds[name], r.get(name)) for r in results])
+    comparable = portable(sort_types[name], [sort_value(sort_types[name], r.get(name)) for r in results])
     if comparable != sorted(comparable, reverse=descending):
         shown = [str(v) for v in comparable][:20]
-        return f"ordering={terms[0]} should sort by {kinds[name]}, {'descending' if descending else 'ascending'}: {shown}"
+        return f"ordering={terms[0]} should sort by {sort_types[name]}, {'descending' if descending else 'ascending'}: {shown}"
     return None
 
 

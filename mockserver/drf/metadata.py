@@ -3,7 +3,7 @@
 from typing import Any
 
 from mockserver.drf.negotiation import RENDERERS
-from mockserver.drf.serializer import default_label, field_kind
+from mockserver.drf.serializer import default_label, drf_type
 from mockserver.spec.loader import PathItem
 
 PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
@@ -11,7 +11,7 @@ PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/fo
 
 def _object_form(schema: dict[str, Any]) -> dict[str, Any]:
     for option in schema.get("oneOf") or schema.get("anyOf") or [schema]:
-        if field_kind(option) == "nested object":
+        if drf_type(option) == "nested object":
             return option
     return schema
 
@@ -24,7 +24,7 @@ def field_info(
     hints = schema.get("x-drf") or {}
     read_only = bool(schema.get("readOnly"))
     info: dict[str, Any] = {
-        "type": field_kind(schema),
+        "type": drf_type(schema),
         "required": required and not read_only,
         "read_only": read_only,
     }
@@ -38,7 +38,7 @@ def field_info(
                 info[hint] = hints[hint]
     if "items" in schema:
         info["child"] = field_info(None, schema["items"], True, decimals)
-    if "properties" in schema and field_kind(schema) == "nested object":
+    if "properties" in schema and drf_type(schema) == "nested object":
         info["children"] = serializer_info(schema, decimals)
     return info
 

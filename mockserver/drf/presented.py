@@ -28,36 +28,36 @@ Presenter = Callable[[dict[str, Any], str, str], dict[str, Any]]
 class PresentedDocuments:
     def __init__(self, limit: int = 20_000) -> None:
         self._limit = limit
-        # (kind, stored text) -> [template cut at each base URL, last (base, end), last rendering]
+        # (scope, stored text) -> [template cut at each base URL, last (base, end), last rendering]
         self._entries: dict[tuple[str, bytes], list[Any]] = {}
 
     def one(
-        self, kind: str, stored: bytes, present: Presenter, base_url: str, end: str = "/"
+        self, scope: str, stored: bytes, present: Presenter, base_url: str, end: str = "/"
     ) -> orjson.Fragment:
         """The API form of a stored document, ready to be embedded by orjson.dumps."""
-        return orjson.Fragment(self._rendered(kind, stored, present, (_base(base_url), end.encode())))
+        return orjson.Fragment(self._rendered(scope, stored, present, (_base(base_url), end.encode())))
 
     def many(
-        self, kind: str, stored: list[bytes], present: Presenter, base_url: str, end: str = "/"
+        self, scope: str, stored: list[bytes], present: Presenter, base_url: str, end: str = "/"
     ) -> orjson.Fragment:
         """A JSON array of the documents' API forms."""
         place = (_base(base_url), end.encode())
         rendered = self._rendered
         return orjson.Fragment(
-            b"[" + b",".join([rendered(kind, raw, present, place) for raw in stored]) + b"]"
+            b"[" + b",".join([rendered(scope, raw, present, place) for raw in stored]) + b"]"
         )
 
-    def _rendered(self, kind: str, raw: bytes, present: Presenter, place: tuple[bytes, bytes]) -> bytes:
+    def _rendered(self, scope: str, raw: bytes, present: Presenter, place: tuple[bytes, bytes]) -> bytes:
         """The encoded API form for one base URL and URL end; the last pair is kept (nearly every
         client addresses the fake by one host), any other is joined from the template again."""
-        entry = self._entries.get((kind, raw))
+        entry = self._entries.get((scope, raw))
         if entry is None:
             encoded = orjson.dumps(present(orjson.loads(raw), BASE_PLACEHOLDER, END_PLACEHOLDER))
             parts = encoded.split(_ENCODED_BASE)
             entry = [[tuple(part.split(_ENCODED_END)) for part in parts], None, b""]
             if len(self._entries) >= self._limit:
                 del self._entries[next(iter(self._entries))]  # the oldest entry
-            self._entries[(kind, raw)] = entry
+            self._entries[(scope, raw)] = entry
         if entry[1] != place:
             base, end = place
             entry[1], entry[2] = place, base.join([end.join(pieces) for pieces in entry[0]])

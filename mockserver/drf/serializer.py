@@ -50,7 +50,7 @@ def is_nullable(schema: dict[str, Any]) -> bool:
     return "null" in _types(schema) or schema.get("nullable") is True
 
 
-def field_kind(schema: dict[str, Any]) -> str:
+def drf_type(schema: dict[str, Any]) -> str:
     """The DRF field type a schema stands for (`x-drf.type` wins)."""
     declared = (schema.get("x-drf") or {}).get("type")
     if declared:
@@ -301,7 +301,7 @@ def _compile_list(schema: dict[str, Any]) -> Cleaner:
     max_items = schema.get("maxItems")
     items = schema.get("items") or {}
     clean_item = compile_field(items)
-    of_objects = field_kind(items) == "nested object"
+    of_objects = drf_type(items) == "nested object"
 
     def fail(message: str) -> None:
         raise _FieldError({"non_field_errors": [message]} if of_objects else [message])
@@ -395,24 +395,24 @@ def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]
 
 
 def _form_field(name: str, schema: dict[str, Any], required: bool) -> _FormField:
-    kind = field_kind(schema)
-    is_list = kind in ("list", "field") and ("items" in schema or "array" in _types(schema))
-    of_objects = is_list and field_kind(schema.get("items") or {}) == "nested object"
+    drf = drf_type(schema)
+    is_list = drf in ("list", "field") and ("items" in schema or "array" in _types(schema))
+    of_objects = is_list and drf_type(schema.get("items") or {}) == "nested object"
     return _FormField(
         name=name,
         required=required,
         nullable=is_nullable(schema),
-        allow_blank=kind in ("string", "url") and schema.get("minLength", 0) < 1,
+        allow_blank=drf in ("string", "url") and schema.get("minLength", 0) < 1,
         list_of_objects=of_objects,
         list_of_values=is_list and not of_objects,
-        boolean=kind == "boolean",
+        boolean=drf == "boolean",
     )
 
 
 def blank_is_null(schema: dict[str, Any]) -> bool:
     """DRF's DecimalField, alone among its fields, takes blank text (white space included) for
     null when null is allowed (DecimalField.validate_empty_values), in JSON as in forms."""
-    return is_nullable(schema) and field_kind(schema) == "decimal"
+    return is_nullable(schema) and drf_type(schema) == "decimal"
 
 
 def _compile_object(schema: dict[str, Any]) -> Cleaner:
@@ -474,20 +474,20 @@ def _compile_object(schema: dict[str, Any]) -> Cleaner:
     return clean
 
 
-def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
-    if kind == "decimal":
+def _compile_scalar(schema: dict[str, Any], drf: str) -> Cleaner:
+    if drf == "decimal":
         return _compile_decimal(schema)
-    if kind == "integer":
+    if drf == "integer":
         return lambda value, exists: _clean_integer(schema, value)
-    if kind == "boolean":
+    if drf == "boolean":
         nullable = is_nullable(schema)
         return lambda value, exists: _clean_boolean(value, nullable)
-    if kind == "datetime":
+    if drf == "datetime":
         return _clean_datetime
-    if kind == "date":
+    if drf == "date":
         return lambda value, exists: _clean_date(value)
     clean_string = _compile_string(schema)
-    is_url = kind == "url"
+    is_url = drf == "url"
     reference = (schema.get("x-drf") or {}).get("exists_in")
 
     def clean(value: Any, exists: Exists | None) -> str:
@@ -503,12 +503,12 @@ def _compile_scalar(schema: dict[str, Any], kind: str) -> Cleaner:
 
 def _compile_value(schema: dict[str, Any]) -> Cleaner:
     """A cleaner for one field's non-null value."""
-    kind = field_kind(schema)
-    if kind == "nested object":
+    drf = drf_type(schema)
+    if drf == "nested object":
         return _compile_object(schema)
-    if kind in ("list", "field") and ("items" in schema or "array" in _types(schema)):
+    if drf in ("list", "field") and ("items" in schema or "array" in _types(schema)):
         return _compile_list(schema)
-    return _compile_scalar(schema, kind)
+    return _compile_scalar(schema, drf)
 
 
 def compile_field(schema: dict[str, Any]) -> Cleaner:
@@ -530,7 +530,7 @@ def compile_field(schema: dict[str, Any]) -> Cleaner:
 def body_forms(schema: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The object form and the list form a body schema accepts."""
     options = schema.get("oneOf") or schema.get("anyOf") or [schema]
-    object_form = next((s for s in options if field_kind(s) == "nested object"), None)
+    object_form = next((s for s in options if drf_type(s) == "nested object"), None)
     list_form = next((s for s in options if "array" in _types(s)), None)
     return object_form, list_form
 

@@ -209,7 +209,7 @@ class ProxyApp:
         self, exchange: Exchange, fault: UpstreamFault
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         exchange.status = fault.status
-        self._note(exchange, [(f"upstream.{fault.kind}", fault.message)])
+        self._note(exchange, [(f"upstream.{fault.cause}", fault.message)])
         return _json_reply(
             fault.status,
             {"detail": f"mockserver proxy: the upstream {self.upstream.base_url}: {fault.message}."},

@@ -351,7 +351,7 @@ class BehaviourChecker:
     ) -> list[Finding]:
         written = memory.written.get(key)
         if written is not None:
-            problem = difference(self.forms.kinds(declaration), written[1], shown)
+            problem = difference(self.forms.field_types(declaration), written[1], shown)
             if problem:
                 return [
                     (
@@ -544,9 +544,9 @@ class BehaviourChecker:
 
     # setup tasks ------------------------------------------------------------------------
     def _task(
-        self, exchange: Exchange, kind: SetupTaskDeclaration, role: str, memory: TenantMemory
+        self, exchange: Exchange, declaration: SetupTaskDeclaration, role: str, memory: TenantMemory
     ) -> list[Finding]:
-        task = memory.task(kind.name)
+        task = memory.task(declaration.name)
         if role == "execute":
             if 200 <= exchange.status < 300:
                 task.executed_since = True
@@ -558,30 +558,30 @@ class BehaviourChecker:
             return []
         result = data["result"]
         if role == "status":
-            finding = self._transition(kind, task, result)
+            finding = self._transition(declaration, task, result)
             task.last, task.executed_since = result, False
-            if result in kind.outcomes:
+            if result in declaration.outcomes:
                 task.outcome = result
                 task.required_before = None  # the outcome changed what is missing
             return [finding] if finding else []
         if role == "is_required":
-            memory.is_required[kind.name] = result
+            memory.is_required[declaration.name] = result
             if task.outcome is None or task.executed_since:
-                if task.last != kind.running:
+                if task.last != declaration.running:
                     task.required_before = result
                 return []
             task.required_before = result
-            return self._required_after(kind, task, result)
+            return self._required_after(declaration, task, result)
         return []
 
     @staticmethod
-    def _required_after(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> list[Finding]:
+    def _required_after(declaration: SetupTaskDeclaration, task: TaskMemory, result: str) -> list[Finding]:
         """is_required after an outcome, as x-setup-task-states says what each outcome copies:
         after one that copies everything nothing is missing; after one that does not (a failed
         or aborted task), what was missing when it started is still missing in part."""
         assert task.outcome is not None
-        copies = kind.outcomes[task.outcome]
-        if copies == "all" and result != kind.answers[False]:
+        copies = declaration.outcomes[task.outcome]
+        if copies == "all" and result != declaration.answers[False]:
             return [
                 (
                     "behaviour.is_required",
@@ -589,7 +589,11 @@ class BehaviourChecker:
                     f"which copies everything",
                 )
             ]
-        if copies != "all" and result == kind.answers[False] and task.required_at_start == kind.answers[True]:
+        if (
+            copies != "all"
+            and result == declaration.answers[False]
+            and task.required_at_start == declaration.answers[True]
+        ):
             return [
                 (
                     "behaviour.is_required",
@@ -600,12 +604,12 @@ class BehaviourChecker:
         return []
 
     @staticmethod
-    def _transition(kind: SetupTaskDeclaration, task: TaskMemory, result: str) -> Finding | None:
-        if result not in kind.states:
+    def _transition(declaration: SetupTaskDeclaration, task: TaskMemory, result: str) -> Finding | None:
+        if result not in declaration.states:
             return None  # the schema check reports it
         previous = task.last
         if task.executed_since:
-            if result == kind.idle:
+            if result == declaration.idle:
                 return (
                     "behaviour.task_state",
                     f"{result} after an accepted execute (a task runs or has ended)",
@@ -613,18 +617,18 @@ class BehaviourChecker:
             return None
         if previous is None:
             return None
-        if previous == kind.idle and result != kind.idle:
+        if previous == declaration.idle and result != declaration.idle:
             return ("behaviour.task_state", f"{previous} -> {result} without an execute")
-        if previous == kind.running and result == kind.idle:
+        if previous == declaration.running and result == declaration.idle:
             return ("behaviour.task_state", f"{previous} -> {result}: a running task cannot become idle")
-        if previous in kind.outcomes and result != previous:
+        if previous in declaration.outcomes and result != previous:
             problem = f"{previous} -> {result} without an execute"
             # "If there is no active task, the result will be returned as READY": the document
             # allows idle after an end; reporting the outcome until the next execute is decided.
-            if result == kind.idle:
+            if result == declaration.idle:
                 return _judged(
                     "outcome_reported",
-                    kind.provenance.of("outcome_reported"),
+                    declaration.provenance.of("outcome_reported"),
                     "behaviour.task_state",
                     problem,
                 )

@@ -48,14 +48,14 @@ class UpstreamAnswer:
 
 @dataclass
 class UpstreamFault:
-    kind: str  # refused, timeout, reset, slow, error
+    cause: str  # refused, timeout, reset, slow, error
     message: str
     seconds: float
 
     @property
     def status(self) -> int:
         """DRF-shaped answer's status: a gateway that waited too long says 504, else 502."""
-        return 504 if self.kind in ("timeout", "slow") else 502
+        return 504 if self.cause in ("timeout", "slow") else 502
 
 
 def end_to_end(headers: Headers) -> Headers:
@@ -183,10 +183,10 @@ class Upstream:
         except BrokenConnection as error:
             return UpstreamFault("reset", f"the connection broke: {error}", time.monotonic() - started)
         except (ssl.SSLError, OSError, ValueError) as error:
-            kind = (
+            cause = (
                 "refused" if isinstance(error, OSError) and not isinstance(error, ssl.SSLError) else "error"
             )
-            return UpstreamFault(kind, f"{type(error).__name__}: {error}", time.monotonic() - started)
+            return UpstreamFault(cause, f"{type(error).__name__}: {error}", time.monotonic() - started)
 
     async def _connect(self) -> _Connection:
         reader, writer = await asyncio.open_connection(

@@ -125,11 +125,11 @@ class Recorder:
         username = _username(exchange)
         if username is None:
             return
-        for field_name, kinds in ISSUED_CREDENTIALS.items():
+        for field_name, authentications in ISSUED_CREDENTIALS.items():
             issued = data.get(field_name)
             if isinstance(issued, str) and issued:
                 for scheme in self.keywords.values():
-                    if scheme.kind in kinds:
+                    if scheme.authentication in authentications:
                         self.users[self.keys.tenant(f"{scheme.keyword} {issued}")] = username
 
     def tenant_name(self, tenant: str) -> str | None:

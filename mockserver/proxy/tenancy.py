@@ -37,9 +37,9 @@ def fake_tenant(
     rest, scheme = rest.strip(), schemes.get(keyword.lower())
     if not rest or scheme is None:
         return None
-    if scheme.kind in (TOKEN, BEARER):
+    if scheme.authentication in (TOKEN, BEARER):
         return keys.tenant(rest)
-    if scheme.kind == SIGNATURE:
+    if scheme.authentication == SIGNATURE:
         parsed = parse_signature(rest)
         return f"key:{parsed.key_id}" if parsed else None
     return None

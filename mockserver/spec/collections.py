@@ -21,7 +21,7 @@ from mockserver.store.documents import CollectionSpec, key_of
 EXTENSION = "x-drf-collection"
 HYPERLINK = "x-drf-hyperlink"
 DERIVED = "x-drf-derived"
-SORT_KINDS = ("text", "number", "datetime", "date")
+SORT_TYPES = ("text", "number", "datetime", "date")
 DEFAULT_LOOKUP_PATTERN = "^[^/.]+$"  # DRF routers' lookup_value_regex, anchored
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -75,7 +75,7 @@ class Derived:
     this object (Monday 0, as Python's weekday())."""
 
     field: str
-    kind: str  # "count", "list" or "weekday"
+    form: str  # "count", "list" or "weekday"
     collection: str = ""  # count and list: the other collection (its spec name)
     where: tuple[tuple[str, str], ...] = ()  # count and list: (their field, this object's field)
     source: str = ""  # weekday: the date field it is computed from
@@ -341,15 +341,15 @@ def _derived(
         if declared is None:
             continue
         here = f"{where}.properties.{name}.{DERIVED}"
-        kinds = [k for k in _DERIVED_FORMS if isinstance(declared, dict) and k in declared]
-        if len(kinds) != 1:
+        forms = [k for k in _DERIVED_FORMS if isinstance(declared, dict) and k in declared]
+        if len(forms) != 1:
             raise declaration_error(spec, here, f"expected one of {' or '.join(_DERIVED_FORMS.values())}")
-        kind = kinds[0]
-        allowed = {kind} if kind == "weekday_of" else {kind, "where"}
+        form = forms[0]
+        allowed = {form} if form == "weekday_of" else {form, "where"}
         extra = sorted(set(declared) - allowed)
         if extra:
             raise declaration_error(
-                spec, f"{here}.{extra[0]}", f"unknown key (expected {_DERIVED_FORMS[kind]})"
+                spec, f"{here}.{extra[0]}", f"unknown key (expected {_DERIVED_FORMS[form]})"
             )
         if not prop.get("readOnly"):
             raise declaration_error(
@@ -363,17 +363,17 @@ def _derived(
                 f"the upload form has a writable {name!r}: a derived field is never taken from uploads",
             )
         writable = {n for n, p in stored_props.items() if isinstance(p, dict) and not p.get("readOnly")}
-        if kind == "weekday_of":
-            source = declared[kind]
+        if form == "weekday_of":
+            source = declared[form]
             if not isinstance(source, str) or (stored_props and source not in writable):
                 raise declaration_error(
                     spec, f"{here}.weekday_of", f"{source!r} is not a stored field of this object"
                 )
             found.append(Derived(name, "weekday", source=source))
             continue
-        collection = declared[kind]
+        collection = declared[form]
         if not isinstance(collection, str) or not _NAME.match(collection):
-            raise declaration_error(spec, f"{here}.{kind}", "expected a collection's spec name")
+            raise declaration_error(spec, f"{here}.{form}", "expected a collection's spec name")
         pairs = declared.get("where")
         if (
             not isinstance(pairs, dict)
@@ -389,14 +389,14 @@ def _derived(
                     spec, f"{here}.where", f"{mine!r} is not a stored field of this object"
                 )
         items = prop.get("items")
-        if kind == "list_of" and not (isinstance(items, dict) and isinstance(items.get("properties"), dict)):
+        if form == "list_of" and not (isinstance(items, dict) and isinstance(items.get("properties"), dict)):
             raise declaration_error(
                 spec, here, "list_of needs `items` with the properties each listed object shows"
             )
-        if kind == "count_of" and "integer" not in _schema_types(prop):
+        if form == "count_of" and "integer" not in _schema_types(prop):
             raise declaration_error(spec, here, "count_of needs `type: integer`")
         found.append(
-            Derived(name, "count" if kind == "count_of" else "list", collection, tuple(pairs.items()))
+            Derived(name, "count" if form == "count_of" else "list", collection, tuple(pairs.items()))
         )
     return tuple(found)
 
@@ -418,7 +418,7 @@ def _check_derived_source(
             raise declaration_error(
                 spec, f"{here}.where.{their_field}", f"not a stored field of {other.name}"
             )
-    if derived.kind == "list":
+    if derived.form == "list":
         shown = declaration.presented_schema["properties"][derived.field]["items"]["properties"]
         links = {link.field for link in declaration.hyperlinks if link.within == derived.field}
         for name in shown:
@@ -512,12 +512,12 @@ def _read_one(
     ordering = raw.get("ordering") or {}
     if not isinstance(ordering, dict):
         raise declaration_error(spec, f"{where}.ordering", "expected {field: text|number|datetime|date}")
-    for field_name, kind in ordering.items():
+    for field_name, sort_type in ordering.items():
         if field_name not in outputs:
             raise declaration_error(spec, f"{where}.ordering.{field_name}", "not a property of the objects")
-        if kind not in SORT_KINDS:
+        if sort_type not in SORT_TYPES:
             raise declaration_error(
-                spec, f"{where}.ordering.{field_name}", f"sort kind must be one of {SORT_KINDS}"
+                spec, f"{where}.ordering.{field_name}", f"sort type must be one of {SORT_TYPES}"
             )
     default_ordering = tuple(raw.get("default_ordering") or ())
     for term in default_ordering:

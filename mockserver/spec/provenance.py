@@ -45,13 +45,13 @@ class Provenance:
     """One behaviour's provenance: `reference` is the source cited (documented) or the decision's
     id (decided); `reason` is the decision's own one-line text when its file could be read."""
 
-    kind: str
+    basis: str  # DOCUMENTED or DECIDED
     reference: str
     reason: str = ""
 
     @property
     def decided(self) -> bool:
-        return self.kind == DECIDED
+        return self.basis == DECIDED
 
     def describe(self) -> str:
         if not self.decided:

@@ -23,20 +23,20 @@ TOKEN, BEARER, SIGNATURE = "token", "bearer", "signature"  # how a credential is
 
 class AuthScheme(NamedTuple):
     name: str  # as components.securitySchemes names it
-    kind: str  # TOKEN, BEARER or SIGNATURE
+    authentication: str  # TOKEN, BEARER or SIGNATURE
     keyword: str  # as the spec writes it; compared without regard to case, as DRF does
 
 
 def auth_scheme(name: str, scheme: dict[str, Any], where: str = "") -> AuthScheme:
     place = f"{where}components.securitySchemes.{name}"
-    kind = scheme.get("type")
+    scheme_type = scheme.get("type")
     http = str(scheme.get("scheme") or "").lower()
-    if kind in ("oauth2", "openIdConnect") or (kind == "http" and http == BEARER):
+    if scheme_type in ("oauth2", "openIdConnect") or (scheme_type == "http" and http == BEARER):
         return AuthScheme(name, BEARER, BEARER_KEYWORD)
-    if kind == "http" and http == SIGNATURE:
+    if scheme_type == "http" and http == SIGNATURE:
         return AuthScheme(name, SIGNATURE, str(scheme["scheme"]))
     if (
-        kind == "apiKey"
+        scheme_type == "apiKey"
         and scheme.get("in") == "header"
         and str(scheme.get("name")).lower() == "authorization"
     ):
@@ -75,7 +75,7 @@ def declared_schemes(specs: Iterable[Any]) -> dict[str, AuthScheme]:
             if found.setdefault(name, scheme) != scheme:
                 raise StartupError(
                     f"{spec.source.name}: components.securitySchemes.{name}: another spec declares "
-                    f"{name} otherwise ({found[name].kind} {found[name].keyword})"
+                    f"{name} otherwise ({found[name].authentication} {found[name].keyword})"
                 )
     return found
 

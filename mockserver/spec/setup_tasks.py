@@ -96,12 +96,12 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
     outcomes: dict[str, str] = {}
     for state, role in roles.items():
         here = f"{where}.{STATES}.{state}"
-        kind = role.get("role") if isinstance(role, dict) else None
-        if kind == "idle" and idle is None:
+        state_role = role.get("role") if isinstance(role, dict) else None
+        if state_role == "idle" and idle is None:
             idle = state
-        elif kind == "running" and running is None:
+        elif state_role == "running" and running is None:
             running = state
-        elif kind == "outcome":
+        elif state_role == "outcome":
             if role.get("copies") not in COPIES:
                 raise declaration_error(spec, f"{here}.copies", f"expected one of {COPIES}")
             outcomes[state] = role["copies"]

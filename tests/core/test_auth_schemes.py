@@ -33,8 +33,8 @@ def _keyword(value: str):
 def test_the_packaged_schemes_are_read_from_the_specs():
     akinon = auth_schemes(catalogue().api("akinon").spec.security_schemes)
     datawiz = auth_schemes(catalogue().api("datawiz").spec.security_schemes)
-    assert {s.kind for s in akinon.values()} == {TOKEN}
-    assert SIGNATURE in {s.kind for s in datawiz.values()}
+    assert {s.authentication for s in akinon.values()} == {TOKEN}
+    assert SIGNATURE in {s.authentication for s in datawiz.values()}
 
 
 def test_a_keyword_changed_in_a_spec_copy_is_what_the_fake_accepts_and_challenges_with(tmp_path: Path):

@@ -222,5 +222,9 @@ def authentication_classes() -> list[str]:
     """The reference's DRF authentication classes, in the order of the spec's security schemes."""
     spec = load_spec(spec_path(API, reference_specs_dir()))
     schemes = auth_schemes(spec.security_schemes)
-    kinds = [schemes[name].kind for requirement in spec.document.get("security", []) for name in requirement]
-    return [AUTHENTICATION_CLASSES[kind] for kind in kinds if kind in AUTHENTICATION_CLASSES]
+    authentications = [
+        schemes[name].authentication
+        for requirement in spec.document.get("security", [])
+        for name in requirement
+    ]
+    return [AUTHENTICATION_CLASSES[a] for a in authentications if a in AUTHENTICATION_CLASSES]

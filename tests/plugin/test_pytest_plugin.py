@@ -209,7 +209,7 @@ def test_against_a_running_fake_and_against_a_real_deployment(pytester: pytest.P
         from mockserver.testing import NotAFake
 
         def test_a_real_deployment_says_what_it_cannot_do(mockserver):
-            assert not mockserver.target.is_fake
+            assert not mockserver.endpoint.is_fake
             with pytest.raises(NotAFake, match="clock/advance needs a mockserver fake"):
                 mockserver.clock.advance(5)
             assert mockserver.client.get("/").status_code == 200

@@ -35,18 +35,18 @@ def _number(value: Any) -> bytes | None:
     return b"0" + f"{9_999_999 - exponent:07d}{inverted_digits}~".encode()
 
 
-def encoded_value(kind: str, value: Any) -> bytes | None:
+def encoded_value(sort_type: str, value: Any) -> bytes | None:
     """The value's bytes in ascending order, or None when the memory store would sort it as None."""
     if value is None:
         return None
-    if kind == "number":
+    if sort_type == "number":
         return _number(value)
     return str(value).replace("\x00", "").encode()
 
 
-def members(kind: str, value: Any, key: str) -> tuple[bytes, bytes]:
+def members(sort_type: str, value: Any, key: str) -> tuple[bytes, bytes]:
     """The ascending and descending sorted-set members of a document's value."""
-    encoded, raw_key = encoded_value(kind, value), key.encode()
+    encoded, raw_key = encoded_value(sort_type, value), key.encode()
     if encoded is None:
         return (
             _NULL_ASCENDING + ASCENDING_SEPARATOR + raw_key,
