@@ -25,6 +25,7 @@ class SetupTaskState:
     def __init__(self, declaration: SetupTaskDeclaration, settings: Settings) -> None:
         self.declaration = declaration
         self._settings = settings
+        self._task_value = declaration.task_value  # named once: every status poll reads it
 
     def empty(self) -> rules.SetupState:
         return rules.new_setup_state(self.declaration, {}, {}, *self.timing())
@@ -61,12 +62,13 @@ class SetupTaskState:
 
         An idle or settled task is answered from a plain read; only a running task (whose polls
         are counted) or one that ended unsettled needs a write."""
-        now, declaration = clock.time_of(store, tenant), self.declaration
-        holder = store.get_value(tenant, declaration.task_value)
+        declaration, task_value = self.declaration, self._task_value
+        holder = store.get_value(tenant, task_value)
+        if holder is not None and holder["task"] is None:
+            return declaration.idle  # an idle task has no time: the tenant's clock is not read
+        now = clock.time_of(store, tenant)
         if holder is not None:
             task = holder["task"]
-            if task is None:
-                return declaration.idle
             if task.get("settled") and rules.task_ended(task, now):
                 return task["outcome"]
 
@@ -81,7 +83,7 @@ class SetupTaskState:
                 return holder, declaration.running
             return holder, task["outcome"] if task.get("settled") else None
 
-        status = store.mutate_value(tenant, declaration.task_value, quick)
+        status = store.mutate_value(tenant, task_value, quick)
         if status is not None:
             return status
         return self.change(store, tenant, lambda state, at: rules.poll_status(declaration, state, at))

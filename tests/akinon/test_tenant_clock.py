@@ -46,3 +46,25 @@ def test_a_tenants_clock_is_part_of_its_state_and_its_reset(client):
     assert client.get("/__mockserver__/clock", headers=MINE).json()["offset_seconds"] == 0
     assert client.put("/__mockserver__/state", headers=MINE, json=dumped).status_code in (200, 204)
     assert client.get("/__mockserver__/clock", headers=MINE).json()["offset_seconds"] == 120
+
+
+def test_an_idle_task_is_polled_without_reading_the_tenants_clock():
+    """A task that never started has no time: its status comes from the task value alone (the
+    tenant's clock, a second store read on every poll, is read once the task has started)."""
+    from mockserver.apis import catalogue
+    from mockserver.settings import Settings
+    from mockserver.setup_task.state import SetupTaskState
+    from mockserver.store import MemoryStore
+    from mockserver.store.clock import TENANT_CLOCK
+
+    declaration = next(api for api in catalogue().apis if api.setup_tasks).setup_tasks[0]
+    state, store, read = SetupTaskState(declaration, Settings()), MemoryStore(), []
+    store.mutate_value("t", declaration.task_value, lambda old: ({"task": None}, None))
+    get_value = store.get_value
+    store.get_value = lambda tenant, name, default=None: read.append(name) or get_value(tenant, name, default)
+    assert state.poll_status(store, "t") == declaration.idle
+    assert TENANT_CLOCK not in read
+    store.mutate_value("t", declaration.task_value, lambda old: ({"task": {"started_at": 0.0,
+        "duration_seconds": 1e12, "polls_seen": 0, "polls_needed": 0}}, None))  # fmt: skip
+    assert state.poll_status(store, "t") == declaration.running
+    assert TENANT_CLOCK in read

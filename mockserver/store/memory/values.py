@@ -18,7 +18,7 @@ class MemoryValues:
         with self._lock:
             state = self._tenants.get(tenant)
             raw = state.values.get(name) if state is not None else None
-        return decoded(raw, default)
+        return orjson.loads(raw) if raw is not None else decoded(None, default)  # a poll's read, inlined
 
     def mutate_value(self, tenant: str, name: str, change: Callable[[Any], tuple[Any, R]]) -> R:
         with self._lock:
