@@ -32,6 +32,10 @@ def field_info(
         info["label"] = hints.get("label") or default_label(name)
     if "maxLength" in schema:
         info["max_length"] = schema["maxLength"]
+    if info["type"] in ("integer", "float"):  # an IntegerField's min_value and max_value
+        for bound, attribute in (("minimum", "min_value"), ("maximum", "max_value")):
+            if bound in schema:
+                info[attribute] = schema[bound]
     if decimals and info["type"] == "decimal":
         for hint in ("max_digits", "decimal_places"):
             if hints.get(hint) is not None:

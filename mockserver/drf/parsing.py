@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 import types
 from collections.abc import Coroutine, Generator
 from typing import Any
@@ -37,8 +38,14 @@ def _strict_constant(value: str) -> None:
     raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
 
 
+# orjson reads an integer past 64 bits as a float (-29293907574366289920 -> -2.93e+19); Python's
+# json, DRF's parser, keeps it exact, so its IntegerField answers with its bounds, not "A valid
+# integer is required.". A body holding a run of 19 digits (even in a string) is read by json.
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+
+
 def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
-    if charset.lower().replace("-", "") == "utf8":
+    if charset.lower().replace("-", "") == "utf8" and not _LONG_DIGITS.search(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:

@@ -88,6 +88,16 @@ def _fail(message: str) -> None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a CharField enforces itself, written in the spec as `pattern` so that outside tools
+# (schemathesis, client generators) know it: no NUL (ProhibitNullCharactersValidator) and, unless
+# blank is allowed, something left once whitespace is trimmed. Not a RegexField: never checked twice.
+# The white space is Python's (str.strip), spelt out: a JavaScript `\s` differs.
+CHARFIELD_PATTERNS = frozenset(
+    {
+        "^[^\\x00]*[^\\x00\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\x00]*$",
+        "^[^\\x00]*$",
+    }
+)
 Cleaner = Callable[[Any, Exists | None], Any]
 
 
@@ -95,7 +105,8 @@ def _compile_string(schema: dict[str, Any]) -> Callable[[Any], str]:
     min_length = schema.get("minLength", 0)
     max_length = schema.get("maxLength")
     choices = tuple(schema["enum"]) if "enum" in schema else None
-    pattern = re.compile(schema["pattern"]) if schema.get("pattern") else None
+    declared = schema.get("pattern")
+    pattern = re.compile(declared) if declared and declared not in CHARFIELD_PATTERNS else None
     # CharField(trim_whitespace=False), as DRF's AuthTokenSerializer reads a password.
     trim = (schema.get("x-drf") or {}).get("trim_whitespace", True)
 
