@@ -73,6 +73,8 @@ def negotiated_json(exchange: Exchange) -> bool:
 
 # Methods a DRF generic viewset may serve beyond what a spec lists (a ModelViewSet's instance).
 VIEWSET_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Header verdicts and Allow lists remembered, at most (then forgotten all at once).
+VERDICTS_KEPT = 4096
 
 
 class ExchangeChecker:
@@ -81,7 +83,9 @@ class ExchangeChecker:
         self._allow: dict[str, Provenance] = {}
         self._responses = ResponseChecker()
         self._bodies: dict[tuple[str, str], BodyValidator] = {}
-        self._headers: dict[tuple[str, str, str], Any] = {}
+        self._headers: dict[tuple[str, int, str], Any] = {}
+        self._header_verdicts: dict[tuple[str, int, str, str], bool] = {}
+        self._allow_lists: dict[str, frozenset[str]] = {}
         self._limit = max_body_bytes
         self._options: dict[str, dict[str, Any]] = {}
         self._documented: dict[tuple[str, int], dict[str, Any]] = {}
@@ -246,6 +250,32 @@ class ExchangeChecker:
             self._documented[key] = found
         return found
 
+    def _header_valid(
+        self, operation: Operation, status: int, name: str, schema: dict[str, Any], value: str
+    ) -> bool:
+        """Whether a documented header's value is what its schema says; a deployment repeats the
+        same few values, so each verdict is kept (a bounded number of them)."""
+        key = (operation.operation_id, status, name, value)
+        verdict = self._header_verdicts.get(key)
+        if verdict is None:
+            validator = self._headers.get(key[:3])
+            if validator is None:
+                validator = self._headers[key[:3]] = jsonschema_rs.validator_for(schema)
+            if len(self._header_verdicts) >= VERDICTS_KEPT:
+                self._header_verdicts.clear()
+            verdict = self._header_verdicts[key] = validator.is_valid(value)
+        return verdict
+
+    def _allowed(self, allow: str) -> frozenset[str]:
+        """The methods an Allow header lists (a deployment sends the same few)."""
+        methods = self._allow_lists.get(allow)
+        if methods is None:
+            if len(self._allow_lists) >= VERDICTS_KEPT:
+                self._allow_lists.clear()
+            methods = frozenset(m.strip().upper() for m in allow.split(",") if m.strip())
+            self._allow_lists[allow] = methods
+        return methods
+
     def _header_findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
         operation, match = exchange.operation, exchange.match
         assert operation is not None and match is not None
@@ -261,18 +291,17 @@ class ExchangeChecker:
             schema = declared.get("schema")
             if name == "allow" and match.path_item.is_drf:
                 continue  # judged below as DRF lets it vary
-            if isinstance(schema, dict) and schema:
-                key = (operation.operation_id, str(exchange.status), name)
-                validator = self._headers.get(key)
-                if validator is None:
-                    validator = self._headers[key] = jsonschema_rs.validator_for(schema)
-                if not validator.is_valid(value):
-                    findings.append(("response.header", f"{name}: {value!r} is not what the spec documents"))
+            if (
+                isinstance(schema, dict)
+                and schema
+                and not self._header_valid(operation, exchange.status, name, schema, value)
+            ):
+                findings.append(("response.header", f"{name}: {value!r} is not what the spec documents"))
         allow = headers.get("allow")
         if allow is not None and match.path_item.is_drf:
             # DRF lists what the view serves: the documented methods must be there; a viewset
             # may serve more (a ModelViewSet's PUT, DELETE), which only a decision rules out.
-            said = {m.strip().upper() for m in allow.split(",") if m.strip()}
+            said = self._allowed(allow)
             missing = set(match.path_item.operations) - said
             extra = said - set(match.path_item.operations)
             message = f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}"

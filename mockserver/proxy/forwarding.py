@@ -58,13 +58,14 @@ class UpstreamFault:
         return 504 if self.cause in ("timeout", "slow") else 502
 
 
-def end_to_end(headers: Headers) -> Headers:
-    """The headers a proxy passes on: hop-by-hop ones and those named in Connection left out."""
-    named: set[bytes] = set()
+def end_to_end(headers: Headers, also: frozenset[bytes] = frozenset()) -> Headers:
+    """The headers a proxy passes on: hop-by-hop ones, those named in Connection and `also` left
+    out (one lower-casing per header: this runs twice on every exchange)."""
+    dropped = HOP_BY_HOP | also
     for key, value in headers:
         if key.lower() == b"connection":
-            named |= {part.strip().lower() for part in value.split(b",")}
-    return [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP and k.lower() not in named]
+            dropped = dropped | {part.strip().lower() for part in value.split(b",")}
+    return [(k, v) for k, v in headers if k.lower() not in dropped]
 
 
 def _ssl_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -150,9 +151,10 @@ class Upstream:
             self._idle.pop().close()
 
     def outgoing_headers(self, headers: Headers) -> Headers:
-        kept = [(k, v) for k, v in end_to_end(headers) if k.lower() not in _FRAMING]
-        if self.own_host or not any(k.lower() == b"host" for k, _ in kept):
-            kept = [(k, v) for k, v in kept if k.lower() != b"host"]
+        if self.own_host:
+            return [(b"host", self.netloc.encode()), *end_to_end(headers, _FRAMING | {b"host"})]
+        kept = end_to_end(headers, _FRAMING)
+        if not any(k.lower() == b"host" for k, _ in kept):
             kept.insert(0, (b"host", self.netloc.encode()))
         return kept
 
