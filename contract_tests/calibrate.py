@@ -4,7 +4,7 @@ go to the fake in-process, without and with the profile, so the profile's worth 
 fidelity table: per operation, the probes the fake answers identically before and after).
 
 Read-only: a list without ?page_size= (the default page), an unknown object's detail (the 404
-text), OPTIONS of a list (decimal details); with --allow-writes also `[{}]` posted where the spec
+text), a held object's detail (its Allow: instance_allow), OPTIONS of a list (decimal details); with --allow-writes also `[{}]` posted where the spec
 requires fields (the list errors' shape: refused, it stores nothing). `verify --profile` runs the same probes and judges
 the deployment against the profile it was calibrated to (profile_failures)."""
 
@@ -21,7 +21,14 @@ import httpx
 from contract_tests.collection_http import detail_path
 from contract_tests.findings import Failure
 from contract_tests.target import Credentials, Target, in_process_target
-from mockserver.profile import FORMAT, NOT_FOUND_MODEL, NOT_FOUND_SHORT, check_document, profile_from
+from mockserver.profile import (
+    FORMAT,
+    INSTANCE_ALLOW,
+    NOT_FOUND_MODEL,
+    NOT_FOUND_SHORT,
+    check_document,
+    profile_from,
+)
 from mockserver.spec.collections import CollectionDeclaration
 
 _MODEL_TEXT = re.compile(r"^No (\w+) matches the given query\.$")
@@ -126,7 +133,33 @@ def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
     if key is not None:
         url = detail_path(collection, key)
         probes.append(Probe(f"GET {collection.detail_path}", "GET", url, _full_excerpt))
+        # The same view's Allow, read from a GET of the object held (instance_allow).
+        held = detail_path(collection, collection.key_of(first))
+        probes.append(Probe(f"GET {collection.detail_path}", "GET", held, _allow_excerpt))
     return probes
+
+
+def _allow_excerpt(answer: httpx.Response) -> Any:
+    allow = answer.headers.get("allow")
+    return {
+        "allow": None if allow is None else sorted(m.strip().upper() for m in allow.split(",") if m.strip())
+    }
+
+
+def _instance_allow(probe: Probe) -> dict[str, Any]:
+    """The variant whose methods the held object's Allow lists (any order), or why none."""
+    assert probe.answer is not None
+    methods = probe.excerpt(probe.answer)["allow"]
+    if probe.answer.status_code != 200 or methods is None:
+        return {
+            "undecided": f"{probe.request_line()} answered {probe.answer.status_code} without Allow"
+            if methods is None
+            else f"{probe.request_line()} answered {probe.answer.status_code}"
+        }
+    for variant, header in INSTANCE_ALLOW.items():
+        if sorted(m.strip() for m in header.split(",")) == methods:
+            return {"value": variant, "evidence": probe.evidence()}
+    return {"undecided": f"Allow: {', '.join(methods)} is none of the variants ({', '.join(INSTANCE_ALLOW)})"}
 
 
 WHOLE_PAGE = 1000  # ?page_size= of an ordering probe: the whole collection in one page, if it fits
@@ -347,6 +380,8 @@ def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
             assert answer is not None
             if probe.operation.startswith("GET") and probe.url == collection.list_path:
                 knobs["page_size"] = _page_size(probe, collection)
+            elif probe.excerpt is _allow_excerpt:
+                knobs["instance_allow"] = _instance_allow(probe)
             elif probe.method == "OPTIONS":
                 infos = _decimal_infos(_json(answer)) if answer.status_code == 200 else []
                 if infos and "value" not in decimals:

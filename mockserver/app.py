@@ -33,7 +33,7 @@ from mockserver.drf.rendering import render
 from mockserver.drf.serializer import BodyValidator, compile_body, list_errors_as_dict
 from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawBody
 from mockserver.incoming import ClientDisconnected, IncomingRequest
-from mockserver.profile import Profile
+from mockserver.profile import INSTANCE_ALLOW, Profile
 from mockserver.reply import Reply
 from mockserver.resources import fixtures_dir
 from mockserver.settings import Settings
@@ -517,6 +517,16 @@ def check_profile(profile: Profile, collections: dict[str, tuple[tuple[str, ...]
                 )
 
 
+def _profile_allow(profile: Profile, catalogue: Catalogue, collections: Iterable[Any]) -> None:
+    """The Allow header of each instance the profile's instance_allow names, set once on its path
+    item: the request path reads path_item.allow_header as before, with or without a profile."""
+    items = {item.path: item for item in catalogue.path_items}
+    for collection in collections:
+        variant = profile.instance_allow.get(collection.name)
+        if variant is not None and collection.detail_path in items:
+            items[collection.detail_path].allow = INSTANCE_ALLOW[variant]
+
+
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:
     """The dispatcher of the APIs the settings name: the catalogue read from the specs, each
     operation bound to its handler (the generic views of the declared collections and setup
@@ -533,6 +543,7 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
             profile = settings.profile_of(api.name)
             if profile is not None:
                 check_profile(profile, {c.name: (tuple(c.ordering), c.search) for c in api.collections})
+                _profile_allow(profile, catalogue, api.collections)
             api_views = collection_views(api.spec, list(api.collections), module.hooks, caches, profile)
             api_tasks = [SetupTaskViews(task, settings) for task in api.setup_tasks]
             views.extend(api_views)

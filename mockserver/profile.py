@@ -19,6 +19,12 @@ FORMAT = 1
 # The knobs' variants, as the profile spells them.
 NOT_FOUND_SHORT = "Not found."  # DRF 3.14 and before; the fake's default (the documents show it)
 NOT_FOUND_MODEL = "No <Model> matches the given query."  # DRF 3.15+: Django's Http404 text
+# The Allow header of an instance, per variant (DRF lists a view's methods in this order).
+INSTANCE_ALLOW = {
+    "read-only": "GET, HEAD, OPTIONS",  # the fake's default (datawiz#10): a read-only instance view
+    "seed": "GET, HEAD, OPTIONS, PATCH",  # as the relocate seed's 404 example shows it
+    "ModelViewSet": "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",  # a stock DRF ModelViewSet
+}
 
 # Every knob: where it lives ("knobs" for the API, "collections" per collection) and what it is.
 KNOBS = {
@@ -32,6 +38,11 @@ KNOBS = {
     "model": ("collections", "the model the 3.15+ 404 text names"),
     "ordering_fields": ("collections", "the declared ordering fields the deployment orders by"),
     "search_fields": ("collections", "the declared search fields the deployment searches"),
+    "upload_answer": (
+        "collections",
+        "an upload's answer: seed {updated, inserted} | pages {results: {updated, created}}",
+    ),
+    "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
 
 
@@ -62,6 +73,9 @@ class Profile:
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
     search_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
+    instance_allow: Mapping[str, str] = field(
+        default_factory=dict, compare=False, hash=False
+    )  # variant names
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def not_found_detail(self, collection: str, default_model: str) -> str | None:
@@ -122,6 +136,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},
         search_fields={name: tuple(fields) for name, fields in per_collection("search_fields").items()},
+        instance_allow=per_collection("instance_allow"),
         document=document,
     )
 

@@ -22,6 +22,7 @@ PROFILE = {
             "page_size": {"value": 3, "evidence": EVIDENCE},
             "ordering_fields": {"value": ["name"], "evidence": EVIDENCE},  # product_id ignored
             "search_fields": {"value": ["name", "barcode"], "evidence": EVIDENCE},
+            "instance_allow": {"value": "ModelViewSet", "evidence": EVIDENCE},
         },
         "shops": {"model": {"value": "Store", "evidence": EVIDENCE}},
     },
@@ -43,6 +44,8 @@ def test_the_fake_with_a_profile_calibrates_back_to_it():
     assert found["model@products"] == "Product"
     assert found["ordering_fields@products"] == ["name"]  # product_id probed (decided), name documented
     assert found["search_fields@products"] == ["name", "barcode"]  # product_id, article probed: not searched
+    assert found["instance_allow@products"] == "ModelViewSet"  # from the held product's Allow
+    assert found["instance_allow@shops"] == "read-only"
     figures = fidelity(calibration, calibration.document("http://testserver"))
     assert figures["after"] == figures["probes"]  # the fake with the profile is the fake probed
     assert figures["before"] < figures["after"]
@@ -55,6 +58,7 @@ def test_the_fake_without_a_profile_calibrates_to_its_defaults():
     assert not any(knob.startswith("model@") for knob in found)
     assert found["ordering_fields@products"] == ["product_id", "name"]
     assert found["search_fields@products"] == ["product_id", "name", "article", "barcode"]
+    assert {value for knob, value in found.items() if knob.startswith("instance_allow@")} == {"read-only"}
 
 
 def test_calibrate_needs_out(capsys):
@@ -76,3 +80,13 @@ def test_diff_with_the_profile_compares_with_the_fake_served_with_it():
 
     assert options_differences()  # the shapes differ: max_digits and decimal_places
     assert options_differences(profile=deployment_profile) == []
+
+
+def test_verify_with_the_profile_names_an_instance_allow_that_changed():
+    from contract_tests.calibrate import profile_failures
+
+    failures, matched = profile_failures(_fake(), PROFILE)  # a deployment back at read-only instances
+    messages = {failure.message for failure in failures}
+    assert "the profile no longer matches: instance_allow@products" in messages
+    _, matched = profile_failures(_fake(profile_from(PROFILE)), PROFILE)
+    assert "instance_allow@products" in matched

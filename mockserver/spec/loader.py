@@ -156,9 +156,13 @@ class PathItem:
     view_description: str
     format_suffixes: tuple[str, ...]
     extensions: dict[str, Any] = field(default_factory=dict)
+    # The Allow header a profile gives this path (instance_allow), set before the app serves.
+    allow: str | None = None
 
     @cached_property
     def allow_header(self) -> str:
+        if self.allow is not None:
+            return self.allow
         ordered = [m for m in DRF_METHOD_ORDER if m in self.operations]
         ordered += sorted(m for m in self.operations if m not in DRF_METHOD_ORDER)
         return ", ".join(ordered)

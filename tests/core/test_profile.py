@@ -216,3 +216,30 @@ def test_search_fields(tmp_path):
     assert found(default, barcode) == 1
     assert found(client, barcode) == 0  # the deployment does not search barcodes
     assert found(client, "Яготинське") == found(default, "Яготинське") > 0  # names still searched
+
+
+@pytest.mark.parametrize(
+    ("variant", "allow"),
+    [
+        (None, "GET, HEAD, OPTIONS"),
+        ("seed", "GET, HEAD, OPTIONS, PATCH"),
+        ("ModelViewSet", "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"),
+    ],
+)
+def test_instance_allow_gives_an_instance_its_allow_header(tmp_path, variant, allow):
+    knob = {} if variant is None else {"instance_allow": {"value": variant, "evidence": EVIDENCE}}
+    profiles = (load_profile(_write(tmp_path, _document(collections={"products": knob}))),)
+    client = _client(*profiles)
+    key = client.get("/api/v1/products/?page_size=1", headers=AUTH).json()["results"][0]["product_id"]
+    for answer in (
+        client.get(f"/api/v1/products/{key}/", headers=AUTH),
+        client.get("/api/v1/products/absent-key/", headers=AUTH),
+        client.options(f"/api/v1/products/{key}/", headers=AUTH),
+    ):
+        assert answer.headers["allow"] == allow
+    refused = client.put(f"/api/v1/products/{key}/", headers=AUTH, json={})
+    assert refused.status_code == 405  # the fake serves the spec's methods whatever Allow says
+    # Another collection keeps the default, the list its own.
+    shop = client.get("/api/v1/shops/?page_size=1", headers=AUTH).json()["results"][0]["shop_id"]
+    assert client.get(f"/api/v1/shops/{shop}/", headers=AUTH).headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.get("/api/v1/products/", headers=AUTH).headers["allow"] == "GET, POST, HEAD, OPTIONS"

@@ -96,6 +96,7 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
             "relocate_id", "relocate_date", "price_total", "responsible"
         ]  # fmt: skip
         assert _value(document, "search_fields", "products") == ["product_id", "name", "article", "barcode"]
+        assert _value(document, "instance_allow", "products") == "read-only"  # a retrieve-only viewset
         # a single page cannot show the default page: left at the fake's default, saying why
         assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
         evidence = document["knobs"]["not_found_text"]["evidence"]
