@@ -5,7 +5,8 @@ fidelity table: per operation, the probes the fake answers identically before an
 
 Read-only: a list without ?page_size= (the default page), an unknown object's detail (the 404
 text), a held object's detail (its Allow: instance_allow), OPTIONS of a list (decimal details); with --allow-writes also `[{}]` posted where the spec
-requires fields (the list errors' shape: refused, it stores nothing). `verify --profile` runs the same probes and judges
+requires fields (the list errors' shape: refused, it stores nothing) and one object of the run
+(`ct-<run>-`, as the contract suite writes them: the upload answer's shape). `verify --profile` runs the same probes and judges
 the deployment against the profile it was calibrated to (profile_failures)."""
 
 import json
@@ -325,6 +326,62 @@ def refused_upload(target: Target, deployed: list[CollectionDeclaration]) -> Pro
     return None
 
 
+def _names_another_object(collection: CollectionDeclaration) -> bool:
+    """Whether an object of the collection names one of another (a reference or a link): the
+    in-process fake, holding none of the deployment's objects, would refuse the same body."""
+    if any(link.source_fields for link in collection.hyperlinks):
+        return True
+    return "exists_in" in json.dumps(collection.input_schema)
+
+
+def accepted_upload(
+    target: Target, deployed: list[CollectionDeclaration], run_id: str | None
+) -> Probe | None:
+    """The upload-answer probe (--allow-writes): one object of the run, as the contract suite
+    makes it (its key and texts start with the run prefix `ct-<run>-`), posted to the first
+    deployed collection taking uploads whose objects name no other object; left as the suite
+    leaves what it writes."""
+    from contract_tests.context import Context, RunOptions
+    from contract_tests.objects import CannotWrite, ObjectMaker
+    from contract_tests.report import Report
+
+    options = (
+        RunOptions(allow_writes=True) if run_id is None else RunOptions(allow_writes=True, run_id=run_id)
+    )
+    ctx = Context(target, options, Report(target.api, target.base_url, "calibrate"))
+    for collection in deployed:
+        if not collection.takes_uploads or _names_another_object(collection):
+            continue
+        try:
+            made = ObjectMaker(ctx).make(collection, f"{options.prefix}calibrate-")
+        except CannotWrite:
+            continue
+        return Probe(f"POST {collection.list_path}", "POST", collection.list_path, _upload_shape, [made])
+    return None
+
+
+def _upload_shape(answer: httpx.Response) -> Any:
+    """The upload answer's shape (the counts differ with what a service already held)."""
+    body = _json(answer)
+    inner = body.get("results") if isinstance(body, dict) and set(body) == {"results"} else None
+    if isinstance(body, dict) and set(body) == {"updated", "inserted"}:
+        return {"status": answer.status_code, "shape": "seed"}
+    if isinstance(inner, dict) and set(inner) == {"updated", "created"}:
+        return {"status": answer.status_code, "shape": "pages"}
+    return {"status": answer.status_code, "shape": None}
+
+
+def _upload_answer(probe: Probe) -> dict[str, Any]:
+    assert probe.answer is not None
+    shape = _upload_shape(probe.answer)
+    if probe.answer.status_code not in (200, 201) or shape["shape"] is None:
+        return {
+            "undecided": f"{probe.operation} of one object of the run answered {probe.answer.status_code}, "
+            "neither upload answer"
+        }
+    return {"value": shape["shape"], "evidence": probe.evidence(_full_excerpt(probe.answer))}
+
+
 def _list_errors(probe: Probe) -> dict[str, Any]:
     assert probe.answer is not None
     body = _json(probe.answer)
@@ -356,9 +413,10 @@ def _search_probes_of(target: Target, collection: CollectionDeclaration) -> dict
     return search_probes(collection, objects)
 
 
-def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
+def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = None) -> Calibration:
     """Probe the target and decide every knob (undecided, with the reason, when it cannot);
-    `allow_writes`: also post an upload the spec refuses (the list errors' shape)."""
+    `allow_writes`: also post an upload the spec refuses (the list errors' shape) and one object
+    of the run `run_id` (the upload answer's shape; a fresh run id when None)."""
     calibration = Calibration(target.api)
     not_found: dict[str, Any] = {"undecided": "no collection holds an object to ask for a missing one beside"}
     decimals: dict[str, Any] = {"undecided": "no declared collection's OPTIONS lists a decimal field"}
@@ -428,6 +486,19 @@ def calibrate(target: Target, allow_writes: bool = False) -> Calibration:
             "undecided": "needs --allow-writes (an upload the spec refuses)"
             if not allow_writes
             else "no deployed collection's upload requires a field"
+        }
+    )
+    stored = accepted_upload(target, deployed, run_id) if allow_writes else None
+    if stored is not None:
+        send(target, [stored])
+        calibration.probes.append(stored)
+    calibration.knobs["upload_answer"] = (
+        _upload_answer(stored)
+        if stored is not None
+        else {
+            "undecided": "needs --allow-writes (one object of the run uploaded)"
+            if not allow_writes
+            else "no deployed collection takes an upload naming no other object"
         }
     )
     return calibration
@@ -540,7 +611,7 @@ def calibrated_document(target: Target, allow_writes: bool = False) -> tuple[dic
 
 
 def profile_failures(
-    target: Target, document: dict[str, Any], allow_writes: bool = False
+    target: Target, document: dict[str, Any], allow_writes: bool = False, run_id: str | None = None
 ) -> tuple[list[Failure], list[str]]:
     """The deployment against its profile: the same probes, every pinned knob whose variant
     changed is a failure "the profile no longer matches: <knob>"; a knob the profile leaves
@@ -548,7 +619,7 @@ def profile_failures(
     from mockserver.profile import decided_values
 
     pinned = decided_values(document)
-    now = decided_values(calibrate(target, allow_writes).document(target.base_url))
+    now = decided_values(calibrate(target, allow_writes, run_id).document(target.base_url))
     evidence = _evidence_by_knob(document)
     failures, matched = [], []
     for knob, value in pinned.items():

@@ -108,20 +108,22 @@ def verify(args: argparse.Namespace) -> int:
     with Progress(describe):
         try:
             run_suite(target, options, report=report, selection=selection)
-            _judge_profile(target, args.profile, report, args.allow_writes)
+            _judge_profile(target, args.profile, report, args.allow_writes, options.run_id)
         except KeyboardInterrupt:  # while planning: the checks stop themselves once running
             report.not_run.append(NotRun("(every check)", INTERRUPTED))
     return _finish(report, args)
 
 
-def _judge_profile(target: Target, profile: Profile | None, report: Report, allow_writes: bool) -> None:
+def _judge_profile(
+    target: Target, profile: Profile | None, report: Report, allow_writes: bool, run_id: str | None = None
+) -> None:
     """--profile: the calibration's probes again; each pinned knob that changed is a failure."""
     if profile is None:
         return
     from contract_tests.calibrate import profile_failures
 
     try:
-        failures, matched = profile_failures(target, dict(profile.document), allow_writes)
+        failures, matched = profile_failures(target, dict(profile.document), allow_writes, run_id)
     except CutOff as error:
         report.not_run.append(NotRun("profile", str(error)))
         return

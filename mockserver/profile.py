@@ -39,7 +39,7 @@ KNOBS = {
     "ordering_fields": ("collections", "the declared ordering fields the deployment orders by"),
     "search_fields": ("collections", "the declared search fields the deployment searches"),
     "upload_answer": (
-        "collections",
+        "knobs",
         "an upload's answer: seed {updated, inserted} | pages {results: {updated, created}}",
     ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
@@ -69,6 +69,7 @@ class Profile:
     not_found_text: str | None = None
     options_decimal_details: bool | None = None
     list_errors_as_dict: bool | None = None
+    upload_answer: str | None = None  # "seed" | "pages"
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
@@ -132,6 +133,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         not_found_text=knobs.get("not_found_text"),
         options_decimal_details=knobs.get("options_decimal_details"),
         list_errors_as_dict=knobs.get("list_errors_as_dict"),
+        upload_answer=knobs.get("upload_answer"),
         page_sizes=per_collection("page_size"),
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},

@@ -2,7 +2,7 @@
 that profile (each knob read from the probes, not copied), the fake without one to its defaults;
 a command line without --out is one line and exit 2."""
 
-from contract_tests.calibrate import calibrate, fidelity
+from contract_tests.calibrate import calibrate, fidelity, profile_failures
 from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.cli import main
@@ -83,10 +83,33 @@ def test_diff_with_the_profile_compares_with_the_fake_served_with_it():
 
 
 def test_verify_with_the_profile_names_an_instance_allow_that_changed():
-    from contract_tests.calibrate import profile_failures
-
     failures, matched = profile_failures(_fake(), PROFILE)  # a deployment back at read-only instances
     messages = {failure.message for failure in failures}
     assert "the profile no longer matches: instance_allow@products" in messages
     _, matched = profile_failures(_fake(profile_from(PROFILE)), PROFILE)
     assert "instance_allow@products" in matched
+
+
+def test_upload_answer_is_decided_only_with_writes_by_one_object_of_the_run():
+    pages = {
+        **PROFILE,
+        "knobs": {"upload_answer": {"value": "pages", "evidence": EVIDENCE}},
+        "collections": {},
+    }
+    fake = _fake(profile_from(pages))
+    read_only = calibrate(fake).document("http://testserver")["knobs"]["upload_answer"]
+    assert read_only == {"undecided": "needs --allow-writes (one object of the run uploaded)"}
+    calibration = calibrate(fake, allow_writes=True, run_id="k0")
+    decision = calibration.document("http://testserver")["knobs"]["upload_answer"]
+    assert decision["value"] == "pages"
+    assert decision["evidence"]["excerpt"]["body"] == {"results": {"updated": 0, "created": 1}}
+    (stored,) = [probe for probe in calibration.probes if probe.excerpt.__name__ == "_upload_shape"]
+    (made,) = stored.body
+    (collection,) = [c for c in fake.facts.collections if c.list_path == stored.url]
+    assert all(made[name].startswith("ct-k0-") for name in collection.key)  # written inside the run
+    default = calibrate(_fake(), allow_writes=True).document("http://testserver")["knobs"]["upload_answer"]
+    assert default["value"] == "seed"
+    failures, _ = profile_failures(_fake(), pages, allow_writes=True)
+    assert [f.message for f in failures] == ["the profile no longer matches: upload_answer"]
+    figures = fidelity(calibration, calibration.document("http://testserver"))
+    assert figures["operations"][stored.operation]["after"] >= 1

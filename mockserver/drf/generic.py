@@ -116,6 +116,8 @@ class CollectionViews:
         honoured = profile.ordering_fields.get(declaration.name) if profile else None
         ignored = set(declaration.ordering) - set(honoured) if honoured is not None else set()
         self._ordering_ignored = frozenset(ignored) or None
+        # The upload answer's shape (upload_answer): the bound POST handler is chosen here.
+        self._pages_answer = profile is not None and profile.upload_answer == "pages"
         self._prefixes = prefixes
         self._stored_form = compile_stored_form(declaration.stored_schema)
         self._hook = hook
@@ -169,7 +171,7 @@ class CollectionViews:
             declaration.list_path: {
                 "GET": self.list,
                 "HEAD": self.list,
-                "POST": self.upsert,
+                "POST": self.upsert_as_pages if self._pages_answer else self.upsert,
                 "OPTIONS": self.options,
             },
             declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": self.options},
@@ -267,6 +269,14 @@ class CollectionViews:
             # The object's own url, as DRF's serializer gives it (suffix and ?format= kept).
             headers["Location"] = object_url(request.base_url, self._prefix, first, link_end(request))
         return ApiResponse(201, {"updated": counts.updated, "inserted": counts.inserted}, headers)
+
+    def upsert_as_pages(self, request: ApiRequest) -> ApiResponse:
+        """An upload answered as every client page shows it, {"results": {"updated", "created"}}
+        (a profile's upload_answer "pages"; the seed's form is the default, datawiz#25)."""
+        answer = self.upsert(request)
+        counts = answer.data
+        results = {"updated": counts["updated"], "created": counts["inserted"]}
+        return ApiResponse(answer.status, {"results": results}, answer.headers)
 
 
 @dataclass(frozen=True)

@@ -243,3 +243,22 @@ def test_instance_allow_gives_an_instance_its_allow_header(tmp_path, variant, al
     shop = client.get("/api/v1/shops/?page_size=1", headers=AUTH).json()["results"][0]["shop_id"]
     assert client.get(f"/api/v1/shops/{shop}/", headers=AUTH).headers["allow"] == "GET, HEAD, OPTIONS"
     assert client.get("/api/v1/products/", headers=AUTH).headers["allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize(
+    ("variant", "answers"),
+    [
+        (None, [{"updated": 0, "inserted": 1}, {"updated": 1, "inserted": 0}]),
+        ("seed", [{"updated": 0, "inserted": 1}, {"updated": 1, "inserted": 0}]),
+        ("pages", [{"results": {"updated": 0, "created": 1}}, {"results": {"updated": 1, "created": 0}}]),
+    ],
+)
+def test_upload_answer_gives_every_upload_its_shape(tmp_path, variant, answers):
+    knobs = {} if variant is None else {"upload_answer": {"value": variant, "evidence": EVIDENCE}}
+    client = _client(load_profile(_write(tmp_path, _document(**knobs))))
+    unit = {"unit_id": "knob-unit", "name": "Knob"}
+    for expected in answers:  # inserted, then replaced
+        answer = client.post("/api/v1/units/", headers=AUTH, json=[unit])
+        assert (answer.status_code, answer.json()) == (201, expected)
+        assert answer.headers["location"].endswith("/api/v1/units/knob-unit/")
+    assert client.get("/api/v1/units/knob-unit/", headers=AUTH).json()["name"] == "Knob"
