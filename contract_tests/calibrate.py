@@ -382,6 +382,46 @@ def _upload_answer(probe: Probe) -> dict[str, Any]:
     return {"value": shape["shape"], "evidence": probe.evidence(_full_excerpt(probe.answer))}
 
 
+TASK_TIMEOUT = 120.0  # seconds a setup task executed by calibrate may run before it gives up
+POLL_SECONDS = 1.0
+
+
+def ready_after_outcome(
+    target: Target, task: Any, timeout: float = TASK_TIMEOUT, pause: float = POLL_SECONDS
+) -> dict[str, Any]:
+    """What a setup task's status says once the task has ended (--allow-writes: the task is
+    executed, as the contract suite executes it): its outcome (false) or READY (true). Decided
+    only when the task was seen running first: READY straight after execute could be a task that
+    never started. Not in the fidelity table: the fake's task runs on the fake's own clock."""
+    import time
+
+    from contract_tests.context import declared_operation
+
+    execute = declared_operation(target.facts, task.operations["execute"]).path
+    status = declared_operation(target.facts, task.operations["status"]).path
+    started = target.api_call("POST", execute, json={})
+    if started.status_code >= 300:
+        return {"undecided": f"POST {execute} answered {started.status_code}: no task ran"}
+    seen: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = target.api_call("GET", status)
+        body = _json(answer)
+        state = body.get("result") if answer.status_code == 200 and isinstance(body, dict) else None
+        seen.append(state)
+        if state != task.running or time.monotonic() > deadline:
+            break
+        time.sleep(pause)
+    evidence = {"request": f"GET {status}", "status": answer.status_code, "excerpt": {"after execute": seen}}
+    if state in task.outcomes:
+        return {"value": False, "evidence": evidence}
+    if state == task.idle and task.running in seen:
+        return {"value": True, "evidence": evidence}
+    if state == task.running:
+        return {"undecided": f"the task still ran after {timeout:.0f} s"}
+    return {"undecided": f"GET {status} said {state!r} after execute, without the task seen running"}
+
+
 def _list_errors(probe: Probe) -> dict[str, Any]:
     assert probe.answer is not None
     body = _json(probe.answer)
@@ -501,6 +541,12 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
             else "no deployed collection takes an upload naming no other object"
         }
     )
+    for task in target.facts.setup_tasks:
+        calibration.knobs["ready_after_outcome"] = (
+            ready_after_outcome(target, task)
+            if allow_writes
+            else {"undecided": f"needs --allow-writes (the {task.name} task executed)"}
+        )
     return calibration
 
 

@@ -42,6 +42,10 @@ KNOBS = {
         "knobs",
         "an upload's answer: seed {updated, inserted} | pages {results: {updated, created}}",
     ),
+    "ready_after_outcome": (
+        "knobs",
+        "a setup task's status after its end: READY (true) or the outcome (false)",
+    ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
 
@@ -70,6 +74,7 @@ class Profile:
     options_decimal_details: bool | None = None
     list_errors_as_dict: bool | None = None
     upload_answer: str | None = None  # "seed" | "pages"
+    ready_after_outcome: bool | None = None
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
@@ -134,6 +139,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         options_decimal_details=knobs.get("options_decimal_details"),
         list_errors_as_dict=knobs.get("list_errors_as_dict"),
         upload_answer=knobs.get("upload_answer"),
+        ready_after_outcome=knobs.get("ready_after_outcome"),
         page_sizes=per_collection("page_size"),
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},

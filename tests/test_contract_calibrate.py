@@ -113,3 +113,29 @@ def test_upload_answer_is_decided_only_with_writes_by_one_object_of_the_run():
     assert [f.message for f in failures] == ["the profile no longer matches: upload_answer"]
     figures = fidelity(calibration, calibration.document("http://testserver"))
     assert figures["operations"][stored.operation]["after"] >= 1
+
+
+def _akinon(*profiles):
+    settings = Settings(
+        apis=("akinon",), auth_mode="strict", tokens=("t",), profiles=profiles,
+        task_seconds=(("", 0.0),), task_polls=(("", 1),),
+    )  # fmt: skip
+    return in_process_target("akinon", create_app(settings), Credentials(token="t"))
+
+
+def test_ready_after_outcome_is_decided_only_with_writes_from_a_task_seen_running():
+    ready = {
+        "mockserver_profile": 1, "api": "akinon",
+        "knobs": {"ready_after_outcome": {"value": True, "evidence": EVIDENCE}},
+    }  # fmt: skip
+    knob = calibrate(_akinon()).document("http://testserver")["knobs"]["ready_after_outcome"]
+    assert knob == {"undecided": "needs --allow-writes (the addresses task executed)"}
+    decided = calibrate(_akinon(profile_from(ready)), allow_writes=True).document("x")["knobs"]
+    assert decided["ready_after_outcome"]["value"] is True
+    assert decided["ready_after_outcome"]["evidence"]["excerpt"] == {"after execute": ["WORKING", "READY"]}
+    default = calibrate(_akinon(), allow_writes=True).document("x")["knobs"]["ready_after_outcome"]
+    assert default["value"] is False and default["evidence"]["excerpt"] == {
+        "after execute": ["WORKING", "FINISHED"]
+    }
+    failures, _ = profile_failures(_akinon(), ready, allow_writes=True)
+    assert [f.message for f in failures] == ["the profile no longer matches: ready_after_outcome"]

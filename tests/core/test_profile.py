@@ -262,3 +262,23 @@ def test_upload_answer_gives_every_upload_its_shape(tmp_path, variant, answers):
         assert (answer.status_code, answer.json()) == (201, expected)
         assert answer.headers["location"].endswith("/api/v1/units/knob-unit/")
     assert client.get("/api/v1/units/knob-unit/", headers=AUTH).json()["name"] == "Knob"
+
+
+@pytest.mark.parametrize(("ready", "after"), [(None, "FINISHED"), (False, "FINISHED"), (True, "READY")])
+def test_ready_after_outcome_says_an_ended_task_as_ready(tmp_path, ready, after):
+    knobs = {} if ready is None else {"ready_after_outcome": {"value": ready, "evidence": EVIDENCE}}
+    document = {**_document(**knobs), "api": "akinon"}
+    client = asgi_client(
+        create_app(Settings(apis=("akinon",), profiles=(load_profile(_write(tmp_path, document)),)))
+    )
+    token = {"Authorization": "Token profile-test"}
+    base = "/api/v1/oms/setup/addresses"
+    assert client.get(f"{base}/get_async_status/", headers=token).json() == {"result": "READY"}
+    assert client.get(f"{base}/is_required/", headers=token).json() == {"result": "true"}
+    assert client.post(f"{base}/execute/", headers=token, json={}).status_code == 204
+    assert client.get(f"{base}/get_async_status/", headers=token).json() == {"result": "WORKING"}
+    client.post("/__mockserver__/clock/advance", json={"seconds": 60}, headers=token)
+    assert client.get(f"{base}/get_async_status/", headers=token).json() == {"result": after}
+    assert client.get(f"{base}/is_required/", headers=token).json() == {
+        "result": "false"
+    }  # it ran all the same
