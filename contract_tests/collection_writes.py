@@ -94,7 +94,9 @@ def _isolates(ctx: Context, c: Collection, tag: str, written: list[dict[str, Any
     page = get_page(ctx, c, url, f"GET {c.list_path}?search=")
     wanted = {key_of(c, item) for item in written}
     shown = {key_of(c, item) for item in page["results"]}
-    if shown == wanted and page["count"] == len(wanted):
+    # a term nothing holds finds nothing (a search that filters nothing would show what it has)
+    none = get_page(ctx, c, _own(ctx, c, f"{tag}zq-none"), f"GET {c.list_path}?search=")
+    if shown == wanted and page["count"] == len(wanted) and none["count"] == 0:
         known[c.name] = True
         return True
     fields = sorted(free_text(c) & set(c.search))

@@ -169,14 +169,18 @@ def _methods(allow: Any) -> set[str]:
     return {m.strip() for m in str(allow or "").split(",") if m.strip()}
 
 
-def _decided_difference(key: str, want: Any, got: Any, provenances: Provenances) -> Provenance | None:
+def _decided_difference(
+    key: str, want: Any, got: Any, provenances: Provenances, url: str = ""
+) -> Provenance | None:
     """The decision a difference departs from, when it is one the project decided: an `Allow`
     that lists every method the fake's does, and more (a DRF ModelViewSet instance allows PUT,
-    PATCH and DELETE)."""
+    PATCH and DELETE); the seed's `/things/.json/` form not served (stock DRF routes)."""
+    decision = None
     if key == "allow" and want and got and _methods(want) < _methods(got):
         decision = provenances.of("allow")
-        return decision if decision.decided else None
-    return None
+    elif "/.json/" in url.split("?")[0]:
+        decision = provenances.of("suffix_form")
+    return decision if decision is not None and decision.decided else None
 
 
 def _record(
@@ -334,7 +338,7 @@ def _record_step(report: Report, fake: Target, real: Target, name: str, step: St
         )
     }
     decided = {
-        key: _decided_difference(key, want, got, _provenances(real.facts, url))
+        key: _decided_difference(key, want, got, _provenances(real.facts, url), url)
         for key, (want, got) in differences.items()
     }
     for key, (want, got) in sorted(differences.items()):

@@ -386,6 +386,17 @@ def _pages_upload_answer(answer: Answer) -> None:
         answer.set_json({"results": {"updated": data["updated"], "created": data["inserted"]}})
 
 
+def _no_slash_suffix(path_part: str) -> Callable[[Answer], None]:
+    """Stock DRF's suffix patterns: `/things.json` is served, the seed's `/things/.json/` is a 404."""
+
+    def rewrite(answer: Answer) -> None:
+        if answer.path.startswith(path_part) and answer.path.endswith("/.json/"):
+            answer.status = 404
+            answer.set_json({"detail": "Not found."})
+
+    return rewrite
+
+
 def _ready_after_outcome(drift: Drift) -> Callable[[Answer], None]:
     """ "No active task: READY" read literally: an outcome is reported once, then READY."""
 
@@ -492,6 +503,14 @@ def decided_drifts() -> list[Drift]:
             query_path="/api/v1/products",
             caught_by="collection.page_shape[products]",
             decided="datawiz#17",
+        ),
+        Drift(
+            "products_without_slash_suffix",
+            "datawiz",
+            "products are not served at the seed's /products/.json/ form (stock DRF routes)",
+            rewrite_answer=_no_slash_suffix("/api/v1/products/"),
+            caught_by="collection.suffixes[products]",
+            decided="datawiz#11",
         ),
         Drift(
             "instances_allow_writes",

@@ -28,7 +28,7 @@ DOCUMENTED, DECIDED = "documented", "decided"
 KEY = "provenance"
 DECISIONS_DIR = "decisions"
 # What a collection's judges qualify; the per-field ones name the declared search/ordering fields.
-COLLECTION_BEHAVIOURS = ("page_size", "search", "ordering", "allow", "upload_answer")
+COLLECTION_BEHAVIOURS = ("page_size", "search", "ordering", "allow", "upload_answer", "suffix_form")
 PER_FIELD = ("search", "ordering")
 # What a setup task's judges qualify: the outcome reported until the next execute (not idle again).
 TASK_BEHAVIOURS = ("outcome_reported",)

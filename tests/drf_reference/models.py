@@ -18,7 +18,10 @@ def _model_field(spec: FieldSpec) -> models.Field:
         "blank": spec.allow_blank,
     }
     if spec.kind == "decimal":
-        return models.DecimalField(max_digits=spec.max_digits, decimal_places=spec.decimal_places, **options)
+        # a decimal the spec gives no digits: the column is wide, the serializer unbounded (below)
+        return models.DecimalField(
+            max_digits=spec.max_digits or 30, decimal_places=spec.decimal_places or 0, **options
+        )
     if spec.kind == "datetime":
         return models.DateTimeField(**options)
     if spec.kind == "date":
@@ -43,7 +46,7 @@ def _class_name(text: str) -> str:
 def _build(name: str, fields: tuple[FieldSpec, ...], extra: dict, meta: dict) -> type[models.Model]:
     attrs = {"__module__": __name__, "Meta": type("Meta", (), {"app_label": APP_LABEL, **meta}), **extra}
     for spec in fields:
-        if spec.kind not in ("hyperlink", "list"):
+        if spec.kind not in ("hyperlink", "list", "derived"):
             attrs[spec.name] = _model_field(spec)
     return type(name, (models.Model,), attrs)
 
@@ -66,6 +69,20 @@ class Registry:
                     self.item_models[(resource.name, spec.name)] = _build(
                         base + _class_name(spec.name), spec.children, extra, {"ordering": ["position"]}
                     )
+
+
+class SetupTask(models.Model):
+    """A declared setup task of the Akinon reference (akinon.py): the target catalogue's code
+    paths, and the current task (started when, what it copies, whether it has copied)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    target_paths = models.JSONField(default=list)
+    started_at = models.FloatField(null=True)
+    to_copy = models.JSONField(default=list)
+    settled = models.BooleanField(default=False)
+
+    class Meta:
+        app_label = APP_LABEL
 
 
 use_postgresql_semantics()

@@ -29,6 +29,8 @@ def reference_server(
     collections: tuple[str, ...] = (),
     timeout: float = 60,
     packages: Path | None = None,
+    drf_defaults: bool = False,
+    document_forms: bool = False,
 ) -> Iterator[str]:
     """`packages`: a directory of other Django/DRF versions, put before the environment's own."""
     port = free_port()
@@ -48,6 +50,8 @@ def reference_server(
         "--collections",
         ",".join(collections),
         *(["--specs", str(specs)] if specs is not None else []),
+        *(["--drf-defaults"] if drf_defaults else []),
+        *(["--document-forms"] if document_forms else []),
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

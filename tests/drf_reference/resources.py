@@ -11,13 +11,19 @@ from typing import Any
 
 from mockserver.apis import spec_path
 from mockserver.resources import specs_dir
-from mockserver.spec.collections import CollectionDeclaration, read_collections
+from mockserver.spec.collections import CollectionDeclaration, Derived, read_collections
 from mockserver.spec.loader import ApiSpec, load_spec
 from mockserver.spec.security import BEARER, TOKEN, auth_schemes
 
 API = "datawiz"  # the API the reference serves; its spec file comes from the API registry
 # The process running the reference is told which spec copy and collections to serve.
 SPECS_ENV, COLLECTIONS_ENV = "DRF_REFERENCE_SPECS", "DRF_REFERENCE_COLLECTIONS"
+# "1": the decided behaviours set as a DRF developer writes them by default (DRF_DEFAULTS below)
+DRF_DEFAULTS_ENV = "DRF_REFERENCE_DRF_DEFAULTS"
+DRF_DEFAULT_PAGE_SIZE = 10  # DRF's tutorial
+# "1": also the documents' URL forms stock DRF does not route (`/things/.json/`), as the services
+# evidently do; the differential test leaves it off (it records the difference instead)
+DOCUMENT_FORMS_ENV = "DRF_REFERENCE_DOCUMENT_FORMS"
 DEFAULT_LOOKUP_REGEX = "[^/.]+"  # DRF routers' lookup_value_regex
 
 
@@ -38,6 +44,9 @@ class FieldSpec:
     link_collection: str | None = None  # hyperlinks: the collection linked to
     link_from: tuple[str, ...] = ()  # hyperlinks: the fields holding its key ("" = self)
     children: tuple["FieldSpec", ...] = ()  # lists of objects: their fields; of values: the value
+    derived: Derived | None = None  # a value the service computes (x-drf-derived), read-only
+    read_only: bool = False  # the upload form lists it read-only (shown, never taken from uploads)
+    write_only: bool = False  # stored from uploads, never shown (a hyperlink's source field)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,10 @@ class ResourceSpec:
     hook: str | None
     lookup_regex: str = DEFAULT_LOOKUP_REGEX  # the detail path parameter's pattern
     nested: dict[str, "NestedSpec"] = field(default_factory=dict)  # list field -> its item view
+    # The decided behaviours the other way, as a DRF developer writes them by default: a
+    # ModelViewSet (PUT, PATCH, DELETE on instances) answering uploads as the client pages show.
+    drf_defaults: bool = False
+    slash_suffix: bool = False  # the list also at `<list>/.json/` (the seed's form), when served
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class NestedSpec:
     lookup: tuple[str, ...]
     view_name: str
     lookup_regex: str = DEFAULT_LOOKUP_REGEX  # the item path parameter's pattern
+    numbered: bool = False  # items are numbered by their place, from 1 (a document's lines)
 
 
 def _lookup_regex(spec: ApiSpec, path: str | None) -> str:
@@ -91,15 +105,31 @@ def _label(name: str, hints: dict[str, Any]) -> str:
 
 
 def _fields(
-    presented: dict[str, Any], inputs: dict[str, Any], links: dict[str, tuple[str, tuple[str, ...]]]
+    presented: dict[str, Any],
+    inputs: dict[str, Any],
+    links: dict[str, tuple[str, tuple[str, ...]]],
+    derived: dict[str, Derived] | None = None,
 ) -> tuple[FieldSpec, ...]:
     """Fields in the presented order; writable ones typed by the input schema's x-drf hints."""
     required = set(inputs.get("required") or ())
     written = inputs.get("properties") or {}
     fields = []
-    for name, shown in (presented.get("properties") or {}).items():
+    shown_names = presented.get("properties") or {}
+    # A stored field the API does not show (a refund line's receive_document_id, which only its
+    # hyperlink shows) is written, never read: DRF's write_only, listed after the shown ones.
+    stored_only = {
+        name: {} for name, given in written.items() if name not in shown_names and not given.get("readOnly")
+    }
+    for name, shown in {**shown_names, **stored_only}.items():
         given = written.get(name) or {}
         hints = given.get("x-drf") or {}
+        if derived and name in derived:  # shown in the item form of a list, or a plain value
+            items = shown.get("items") or {}
+            children = tuple(FieldSpec(n, "string", n) for n in items.get("properties") or {})
+            fields.append(
+                FieldSpec(name, "derived", _label(name, hints), derived=derived[name], children=children)
+            )
+            continue
         if name in links:
             collection, sources = links[name]
             fields.append(
@@ -138,6 +168,8 @@ def _fields(
                 maximum=given.get("maximum"),
                 exists_in=(reference["collection"], reference["field"]) if reference else None,
                 children=children,
+                read_only=bool(given.get("readOnly")),
+                write_only=name in stored_only,
             )
         )
     return tuple(fields)
@@ -155,19 +187,34 @@ def _links(declaration: CollectionDeclaration) -> dict[str, Any]:
     return found
 
 
-def resource_of(spec: ApiSpec, declaration: CollectionDeclaration) -> ResourceSpec:
+def resource_of(
+    spec: ApiSpec, declaration: CollectionDeclaration, drf_defaults: bool = False
+) -> ResourceSpec:
+    """The resource as the spec declares it; with `drf_defaults`, what the project decided is set
+    the other way: a page of 10, search and ordering only on the fields a source names."""
     items = {item.path: item for item in spec.path_items}
     listing = items[declaration.list_path]
+    search, ordering, page_size = declaration.search, tuple(declaration.ordering), declaration.page_size
+    if drf_defaults:
+        provenance = declaration.provenance
+        search = provenance.documented_fields("search", search)
+        ordering = provenance.documented_fields("ordering", ordering)
+        page_size = page_size if not provenance.of("page_size").decided else DRF_DEFAULT_PAGE_SIZE
     return ResourceSpec(
         name=declaration.name,
         view_name=listing.view_name or declaration.name,
         view_description=listing.view_description or "",
         key=declaration.key,
-        fields=_fields(declaration.presented_schema, declaration.input_schema, _links(declaration)),
-        ordering=tuple(declaration.ordering),
+        fields=_fields(
+            declaration.presented_schema,
+            declaration.input_schema,
+            _links(declaration),
+            {d.field: d for d in declaration.derived},
+        ),
+        ordering=ordering,
         default_ordering=declaration.default_ordering,
-        search=declaration.search,
-        page_size=declaration.page_size,
+        search=search,
+        page_size=page_size,
         max_page_size=declaration.max_page_size,
         fixtures=declaration.fixtures,
         hook=declaration.hook,
@@ -177,9 +224,14 @@ def resource_of(spec: ApiSpec, declaration: CollectionDeclaration) -> ResourceSp
                 nested.lookup,
                 items[nested.detail_path].view_name or name,
                 _lookup_regex(spec, nested.detail_path),
+                nested.numbered,
             )
             for name, nested in declaration.nested.items()
         },
+        drf_defaults=drf_defaults,
+        slash_suffix=os.environ.get(DOCUMENT_FORMS_ENV) == "1"
+        and "json" in listing.format_suffixes
+        and not (drf_defaults and declaration.provenance.of("suffix_form").decided),
     )
 
 
@@ -208,7 +260,8 @@ def load_resources() -> list[ResourceSpec]:
     declarations = read_collections(spec)
     named = [n for n in os.environ.get(COLLECTIONS_ENV, "").split(",") if n]
     needed = _needed(declarations, set(named)) if named else {d.name for d in declarations}
-    return [resource_of(spec, d) for d in declarations if d.name in needed]
+    defaults = os.environ.get(DRF_DEFAULTS_ENV) == "1"
+    return [resource_of(spec, d, defaults) for d in declarations if d.name in needed]
 
 
 # Stock DRF authentication classes by how a scheme's credential is checked (spec/security.py).

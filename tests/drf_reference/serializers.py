@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -37,26 +38,33 @@ class KeyHyperlinkField(serializers.Field):
         )
 
 
-class ItemHyperlinkField(serializers.Field):
-    """A nested item's own URL, `<detail>/<field>/<item key>/`: the route of the item's action on
-    its parent's viewset (views._nested_item_view), reversed with the request's host and format."""
+class DerivedField(serializers.Field):
+    """A read-only value the service computes (x-drf-derived): the number of another
+    collection's objects naming this one, those objects (each as that collection shows it, in
+    its default order, cut to the item form), or a date's week day (Monday 0)."""
 
-    def __init__(self, own: ResourceSpec, field: str, **kwargs: Any) -> None:
-        self.own, self.field = own, field
+    def __init__(self, spec: FieldSpec, **kwargs: Any) -> None:
+        self.spec = spec
         super().__init__(read_only=True, source="*", **kwargs)
 
-    def to_representation(self, instance: models.Model) -> str:
-        parent = instance.parent  # type: ignore[attr-defined]
-        lookup = self.own.nested[self.field].lookup
-        return reverse(
-            f"{self.own.name}-{self.field.replace('_', '-')}-item",
-            kwargs={
-                lookup_kwarg(self.own): url_key([getattr(parent, name) for name in self.own.key]),
-                "item_key": url_key([getattr(instance, name) for name in lookup]),
-            },
-            request=self.context.get("request"),
-            format=self.context.get("format"),
+    def to_representation(self, instance: models.Model) -> Any:
+        rule = self.spec.derived
+        assert rule is not None
+        if rule.kind == "weekday":
+            value = getattr(instance, rule.source)
+            return None if value is None else value.weekday()
+        mine = {theirs: getattr(instance, own) for theirs, own in rule.where}
+        if any(value is None for value in mine.values()):  # a null matches nothing, as in SQL
+            return 0 if rule.kind == "count" else []
+        other = REGISTRY.resources[rule.collection]
+        found = REGISTRY.models[rule.collection].objects.filter(**mine)
+        if rule.kind == "count":
+            return found.count()
+        shown = serializer_for(other)(
+            found.order_by(*other.default_ordering), many=True, context=self.context
         )
+        names = [child.name for child in self.spec.children]
+        return [{name: item.get(name) for name in names} for item in shown.data]
 
 
 def url_key(values: list[Any]) -> str:
@@ -69,7 +77,17 @@ def exists_in(collection: str, field: str) -> Callable[[Any], None]:
     strings (a CharField), with SlugRelatedField's text for a missing object."""
 
     def check(value: Any) -> None:
-        if not REGISTRY.models[collection].objects.filter(**{field: value}).exists():
+        key = REGISTRY.resources[collection].key
+        if len(key) > 1:  # a composite key is named whole, its parts joined with "_"
+            parts = str(value).split(KEY_SEPARATOR, len(key) - 1)
+            lookup = dict(zip(key, parts, strict=True)) if len(parts) == len(key) else None
+        else:
+            lookup = {field: value}
+        try:
+            found = lookup is not None and REGISTRY.models[collection].objects.filter(**lookup).exists()
+        except (ValueError, DjangoValidationError):  # a part of the wrong type names nothing
+            found = False
+        if not found:
             raise serializers.ValidationError(f"Object with {field}={value} does not exist.")
 
     return check
@@ -93,9 +111,44 @@ def lookup_kwarg(resource: ResourceSpec) -> str:
     return resource.key[0] if len(resource.key) == 1 else "key"
 
 
-def _hyperlink(spec: FieldSpec, own: ResourceSpec, within: str | None) -> serializers.Field:
-    if within is not None and not spec.link_from:  # a nested item's own URL (receipts' cart items)
-        return ItemHyperlinkField(own, within)
+class ItemNumberField(serializers.Field):
+    """A numbered nested item's number: its place in the list, from 1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, item: models.Model) -> int:
+        return item.position + 1
+
+
+class ItemLinkField(serializers.Field):
+    """A nested item's own detail URL (`<detail>/<field>/<item key>/`), reversed as DRF does."""
+
+    def __init__(self, own: ResourceSpec, within: str, **kwargs: Any) -> None:
+        self.own, self.within = own, within
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, item: models.Model) -> str:
+        nested = self.own.nested[self.within]
+        parent = item.parent
+        if nested.numbered:
+            number: Any = item.position + 1
+        else:
+            number = url_key([getattr(item, name) for name in nested.lookup])
+        return reverse(
+            f"{self.own.name}-{self.within.replace('_', '-')}-item",
+            kwargs={
+                lookup_kwarg(self.own): url_key([getattr(parent, k) for k in self.own.key]),
+                "item_key": number,
+            },
+            request=self.context.get("request"),
+            format=self.context.get("format"),
+        )
+
+
+def _hyperlink(spec: FieldSpec, own: ResourceSpec, within: str = "") -> serializers.Field:
+    if within and not spec.link_from:
+        return ItemLinkField(own, within)
     target = REGISTRY.resources[spec.link_collection or own.name]
     view_name = f"{target.name}-detail"
     if not spec.link_from and len(own.key) == 1:
@@ -135,25 +188,37 @@ def _serializer(
     fields: tuple[FieldSpec, ...],
     own: ResourceSpec,
     hook: str | None,
-    within: str | None = None,
+    within: str = "",
 ) -> type[serializers.ModelSerializer]:
     declared: dict[str, Any] = {}
     extra_kwargs: dict[str, dict[str, Any]] = {}
+    nested = own.nested.get(within) if within else None
     for spec in fields:
-        if spec.kind == "hyperlink":
+        if nested is not None and nested.numbered and spec.name in nested.lookup:
+            declared[spec.name] = ItemNumberField(label=spec.label)
+        elif spec.kind == "hyperlink":
             declared[spec.name] = _hyperlink(spec, own, within)
         elif spec.kind == "values":
             declared[spec.name] = _values(spec)
+        elif spec.kind == "derived":
+            declared[spec.name] = DerivedField(spec, label=spec.label)
         elif spec.kind == "list":
             item_model = REGISTRY.item_models[(own.name, spec.name)]
-            child = _serializer(name + "Item", item_model, spec.children, own, None, within=spec.name)
+            child = _serializer(name + "Item", item_model, spec.children, own, None, spec.name)
             declared[spec.name] = child(many=True, required=spec.required)
         else:
+            if spec.read_only:  # shown, never taken from an upload
+                extra_kwargs[spec.name] = {"read_only": True}
+                continue
             options: dict[str, Any] = {"required": spec.required, "allow_null": spec.nullable}
+            if spec.write_only:
+                options["write_only"] = True
             if spec.kind == "string":
                 options["allow_blank"] = spec.allow_blank
             if spec.kind in ("integer", "float"):  # the spec's bounds, not the database column's
                 options.update(min_value=spec.minimum, max_value=spec.maximum)
+            if spec.kind == "decimal":  # the spec's digits (none: unbounded), not the column's
+                options.update(max_digits=spec.max_digits, decimal_places=spec.decimal_places or 0)
             # Only the spec's checks: no unique validator on key fields, since uploads upsert.
             options["validators"] = [exists_in(*spec.exists_in)] if spec.exists_in else []
             extra_kwargs[spec.name] = options

@@ -11,7 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from tests.drf_reference.resources import COLLECTIONS_ENV, SPECS_ENV
+from tests.drf_reference.resources import COLLECTIONS_ENV, DOCUMENT_FORMS_ENV, DRF_DEFAULTS_ENV, SPECS_ENV
 
 CLIENT_ID, CLIENT_SECRET = "diff-client", "diff-secret"
 USERNAME, PASSWORD = "alice", "secret"
@@ -97,8 +97,20 @@ def main() -> None:
     parser.add_argument("--fixtures", type=Path, required=True)
     parser.add_argument("--specs", type=Path, help="a specs directory (default: the project's)")
     parser.add_argument("--collections", default="", help="comma-separated (default: every collection)")
+    parser.add_argument(
+        "--drf-defaults",
+        action="store_true",
+        help="the decided behaviours the other way (a page of 10, search and ordering on documented "
+        "fields only, ModelViewSet instances, the client pages' upload answer)",
+    )
+    parser.add_argument(
+        "--document-forms", action="store_true", help="also the seed's /things/.json/ list form"
+    )
     args = parser.parse_args()
+    os.environ[DRF_DEFAULTS_ENV] = "1" if args.drf_defaults else ""
+    os.environ[DOCUMENT_FORMS_ENV] = "1" if args.document_forms else ""
     os.environ["DRF_REFERENCE_DATA"] = str(args.data)
+    os.environ["DRF_REFERENCE_FIXTURES"] = str(args.fixtures.resolve())
     if args.specs:
         os.environ[SPECS_ENV] = str(args.specs)
     os.environ[COLLECTIONS_ENV] = args.collections

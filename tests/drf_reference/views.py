@@ -21,7 +21,7 @@ def upsert(resource: ResourceSpec, items: list[dict[str, Any]]) -> tuple[int, in
     """Store validated items in order, replacing an object with the same key whole."""
     model = REGISTRY.models[resource.name]
     lists = [spec.name for spec in resource.fields if spec.kind == "list"]
-    columns = [spec.name for spec in resource.fields if spec.kind not in ("list", "hyperlink")]
+    columns = [spec.name for spec in resource.fields if spec.kind not in ("list", "hyperlink", "derived")]
     updated = inserted = 0
     saved = []
     with transaction.atomic():
@@ -61,7 +61,11 @@ class UpsertMixin:
             shown = self.get_serializer(saved[0]).data
             if "url" in shown:
                 headers["Location"] = str(shown["url"])
-        return Response({"updated": updated, "inserted": inserted}, status.HTTP_201_CREATED, headers=headers)
+        if self.resource.drf_defaults:  # the client pages' answer
+            answer: dict[str, Any] = {"results": {"updated": updated, "created": inserted}}
+        else:  # the seed document's
+            answer = {"updated": updated, "inserted": inserted}
+        return Response(answer, status.HTTP_201_CREATED, headers=headers)
 
 
 class CompositeKeyMixin:
@@ -88,6 +92,12 @@ def _nested_item_view(resource: ResourceSpec, field: str, nested: NestedSpec) ->
 
     def item(self: Any, request: Request, item_key: str, *args: Any, **kwargs: Any) -> Response:
         parent = self.get_object()
+        if nested.numbered:  # the item's place in the list, from 1
+            if not item_key.isascii() or not item_key.isdigit() or int(item_key) < 1:
+                raise Http404
+            found = get_object_or_404(item_model.objects.filter(parent=parent), position=int(item_key) - 1)
+            shown = self.get_serializer_class()(context=self.get_serializer_context()).fields[field].child
+            return Response(shown.to_representation(found))
         values = item_key.split(KEY_SEPARATOR, len(nested.lookup) - 1)
         if len(values) != len(nested.lookup):
             raise Http404
@@ -134,6 +144,8 @@ def viewset_for(resource: ResourceSpec) -> type[viewsets.GenericViewSet]:
     }
     for field, nested in resource.nested.items():
         attrs[f"{field}_item"] = _nested_item_view(resource, field, nested)
+    if resource.drf_defaults:  # a ModelViewSet: instances also take PUT, PATCH and DELETE
+        bases = (*bases, mixins.UpdateModelMixin, mixins.DestroyModelMixin)
     if len(resource.key) > 1:
         bases = (CompositeKeyMixin, *bases)
     # DRF names a viewset's views from the class name: "Relocate Document" + " List"/" Instance".
