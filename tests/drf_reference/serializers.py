@@ -50,15 +50,15 @@ class DerivedField(serializers.Field):
     def to_representation(self, instance: models.Model) -> Any:
         rule = self.spec.derived
         assert rule is not None
-        if rule.kind == "weekday":
+        if rule.form == "weekday":
             value = getattr(instance, rule.source)
             return None if value is None else value.weekday()
         mine = {theirs: getattr(instance, own) for theirs, own in rule.where}
         if any(value is None for value in mine.values()):  # a null matches nothing, as in SQL
-            return 0 if rule.kind == "count" else []
+            return 0 if rule.form == "count" else []
         other = REGISTRY.resources[rule.collection]
         found = REGISTRY.models[rule.collection].objects.filter(**mine)
-        if rule.kind == "count":
+        if rule.form == "count":
             return found.count()
         shown = serializer_for(other)(
             found.order_by(*other.default_ordering), many=True, context=self.context

@@ -11,6 +11,8 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from contract_tests.context import RunOptions
@@ -37,6 +39,28 @@ def bounded_options(seed: str = "ref001") -> RunOptions:
     )
 
 
+@contextmanager
+def reference(data_dir: Path, *, drf_defaults: bool = False, packages: Path | None = None) -> Iterator[str]:
+    """A fresh reference serving every collection and the Akinon task; its URL."""
+    with reference_server(
+        data_dir,
+        fixtures_dir() / "datawiz",
+        packages=packages,
+        drf_defaults=drf_defaults,
+        document_forms=True,
+        timeout=180,
+    ) as url:
+        yield url
+
+
+def verify_at(url: str, api: str, options: RunOptions | None = None) -> tuple[Report, float]:
+    """An API's suite with writes against a running reference; the report and its seconds."""
+    target = url_target(api, url, Credentials(token=KEYS[api]), budget=20_000)
+    started = time.monotonic()
+    report = run_suite(target, options or bounded_options())
+    return report, time.monotonic() - started
+
+
 def verify_reference(
     data_dir: Path,
     *,
@@ -46,18 +70,8 @@ def verify_reference(
     options: RunOptions | None = None,
 ) -> tuple[Report, float]:
     """An API's suite with writes against a fresh reference; the report and its seconds."""
-    with reference_server(
-        data_dir,
-        fixtures_dir() / "datawiz",
-        packages=packages,
-        drf_defaults=drf_defaults,
-        document_forms=True,
-        timeout=180,
-    ) as url:
-        target = url_target(api, url, Credentials(token=KEYS[api]), budget=20_000)
-        started = time.monotonic()
-        report = run_suite(target, options or bounded_options())
-        return report, time.monotonic() - started
+    with reference(data_dir, drf_defaults=drf_defaults, packages=packages) as url:
+        return verify_at(url, api, options)
 
 
 def main() -> int:

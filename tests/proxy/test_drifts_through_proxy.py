@@ -76,5 +76,6 @@ def test_a_decided_drift_the_traffic_shows_is_a_note(fake, drift):
 
 
 # Accepted without a note: both upload answers are documented (decision datawiz#25 names both
-# shapes), and the ordinary session pages products only with page_size, where 10 or 20 are equal.
-SILENT = {"pages_upload_answer", "products_default_page_size_10"}
+# shapes), the ordinary session pages products only with page_size, where 10 or 20 are equal,
+# and it never asks for the seed's /products/.json/ form (datawiz#11).
+SILENT = {"pages_upload_answer", "products_default_page_size_10", "products_without_slash_suffix"}
