@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -126,7 +127,7 @@ def stays_negative(case: Any, body_conforms: bool | None = None) -> bool:
         for location, info in meta.components.items()
         if info.mode == GenerationMode.NEGATIVE
     }
-    if body_conforms and "body" in negative:
+    if body_conforms and ("body" in negative or _body_mutated(meta)):
         return False
     declared_headers = [
         p for p in case.operation.definition.raw.get("parameters", []) if p.get("in") == "header"
@@ -149,6 +150,17 @@ def stays_negative(case: Any, body_conforms: bool | None = None) -> bool:
         # service answers it, so an accepted case is no proof of drift.
         return False
     return bool(negative - {"header"}) or bool(declared_headers)
+
+
+def _body_mutated(meta: Any) -> bool:
+    """Whether the fuzzer made the body invalid, by its own record of the mutations: the
+    components' flags may call the body positive while a mutation changed a key in it (the
+    bbb222 false alarm: `contractor_id` drawn a boolean, which the prefix made a valid key; the
+    fuzzer still read the body as negative and no longer excused an extra query parameter)."""
+    data = getattr(meta.phase, "data", None)
+    locations = {getattr(data, "parameter_location", None)}
+    locations |= {mutation.parameter_location for mutation in getattr(data, "mutations", None) or ()}
+    return ParameterLocation.BODY in locations
 
 
 def _cases(ctx: Context, asked: int) -> int:

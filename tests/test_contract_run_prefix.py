@@ -11,11 +11,13 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
+from schemathesis.core.mutations import Mutation, MutationChannel, OperatorKind
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.generation.meta import ComponentInfo
+from schemathesis.generation.meta import ComponentInfo, FuzzingPhaseData, PhaseInfo, TestPhase
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from contract_tests.conformance import check_operations, stays_negative
+from contract_tests.conformance import CHECKS, check_operations, stays_negative
 from contract_tests.context import Context, RunOptions
 from contract_tests.diff import write_steps
 from contract_tests.report import Report
@@ -299,6 +301,74 @@ def test_a_negative_body_the_prefix_made_valid_is_not_judged_negative(operations
     prepared = prepare(case, PLACES, writes=True)
     assert prepared.body_conforms is False and prepared.send
     assert stays_negative(case, prepared.body_conforms)
+
+
+def _mutation(location, path, keywords, operator):
+    return Mutation(
+        path=path,
+        parameter_location=location,
+        schema_pointer="",
+        channel=MutationChannel.SCHEMA,
+        operator=operator,
+        keywords=keywords,
+        parameter=path[0] if path else None,
+        original_value=None,
+        new_value=None,
+    )
+
+
+def test_a_key_the_prefix_made_valid_is_not_judged_negative_by_the_fuzzers_record_either():
+    """The bbb222 false alarm (ST201 on createContractors): the fuzzer drew `contractor_id` a
+    boolean and an extra query parameter; its components called the body positive, but its
+    mutations named the body, so it no longer excused the query parameter (DRF ignores it). With
+    the prefix the key is valid: the case is judged as the valid one it is, and the fake, which
+    accepts it as DRF would, keeps its contract."""
+    operation = next(
+        r.ok()
+        for r in schemathesis.openapi.from_path(
+            str(catalogue().api("datawiz").spec_path)
+        ).get_all_operations()
+        if r.ok().definition.raw["operationId"] == "createContractors"
+    )
+    case = find(
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        lambda c: c.media_type == "application/json" and c.meta.phase.name == TestPhase.FUZZING,
+        settings=settings(database=None, suppress_health_check=list(HealthCheck)),
+    )
+    case.body = [{"contractor_id": True, "name": "bbb"}, {"contractor_id": False, "name": 0.99999}]
+    case.query = {"format": "json", "k": "true"}
+    case.meta.components = {
+        ParameterLocation.BODY: ComponentInfo(GenerationMode.POSITIVE),
+        ParameterLocation.QUERY: ComponentInfo(GenerationMode.NEGATIVE),
+    }
+    case.meta.phase = PhaseInfo(
+        TestPhase.FUZZING,
+        FuzzingPhaseData(
+            description="- query: violates `additionalProperties`\n- body: violates `type`",
+            parameter=None,
+            parameter_location=None,
+            location=None,
+            mutations=(
+                _mutation(
+                    ParameterLocation.QUERY, (), ("additionalProperties",), OperatorKind.NEGATE_CONSTRAINTS
+                ),
+                _mutation(ParameterLocation.BODY, ("contractor_id",), ("type",), OperatorKind.CHANGE_TYPE),
+            ),
+        ),
+    )
+    places = KeyPlaces.of(catalogue().api("datawiz"), PREFIX)
+    prepared = prepare(case, places, writes=True)
+    assert prepared.body_conforms is True and [item["contractor_id"] for item in case.body] == [
+        f"{PREFIX}true",
+        f"{PREFIX}false",
+    ]
+    with fake_app("memory") as app:
+        target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+        response = target.api_call("POST", "/api/v1/contractors/", json=case.body, params=case.query)
+    assert response.status_code == 201, response.text  # accepted, as DRF accepts it
+    negative = stays_negative(case, prepared.body_conforms)
+    case.validate_response(response, checks=[*CHECKS, negative_data_rejection] if negative else CHECKS)
+    assert not negative
 
 
 # Operations whose generated cases, before the rewrite covered them, wrote outside the run
