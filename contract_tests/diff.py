@@ -21,6 +21,7 @@ from contract_tests.context import (
 from contract_tests.findings import shape
 from contract_tests.plan import Deployment, Selection, collection_subjects, task_subjects
 from contract_tests.report import Failure, Note, NotRun, Report, ToolError
+from contract_tests.run_prefix import key_text
 from contract_tests.target import Credentials, CutOff, Target, in_process_target
 from mockserver.profile import Profile
 from mockserver.spec.catalogue import ServedApi
@@ -86,11 +87,25 @@ def read_steps(api: ServedApi) -> list[Step]:
     return steps
 
 
+def keys_only(collection: CollectionDeclaration, prefix: str) -> dict[str, str]:
+    """An object naming nothing but its key, inside the run: each text field of the key holds a
+    key of the run (a number or a date in a key is left out). Every other required field is
+    missing, so a faithful deployment refuses it naming them; one that fills in what is missing
+    (its own key included) stores it inside the run, never outside."""
+    properties = collection.input_schema.get("properties") or {}
+    body = {}
+    for name in collection.key:
+        prop = properties.get(name) or {}
+        if (prop.get("x-drf") or {}).get("type", "string") == "string":
+            body[name] = key_text(prefix, "empty", prop.get("maxLength"))
+    return body
+
+
 def write_steps(api: ServedApi, prefix: str) -> list[Step]:
-    """Writes no faithful deployment stores: an empty object and a list of one, for every
-    collection; executes of every setup task; the document's upload naming a missing product
-    (its keys carry the run's prefix, so a deployment that stores it all the same stores it
-    inside the run)."""
+    """Writes no faithful deployment stores: an object naming only its key and a list of one, for
+    every collection; executes of every setup task; the document's upload naming a missing
+    product. Every key they name carries the run's prefix, so a deployment that stores them all
+    the same stores them inside the run."""
     steps: list[Step] = []
     for task in api.setup_tasks:
         try:
@@ -101,9 +116,10 @@ def write_steps(api: ServedApi, prefix: str) -> list[Step]:
         steps += [Step("POST", execute, {}, task.name), Step("GET", status, None, task.name)]
     for collection in api.collections:
         if any(op.method == "POST" for op in collection.operations(api.spec).values()):
+            keys = keys_only(collection, prefix)
             steps += [
-                Step("POST", collection.list_path, {}, collection.name),
-                Step("POST", collection.list_path, [{}], collection.name),
+                Step("POST", collection.list_path, keys, collection.name),
+                Step("POST", collection.list_path, [keys], collection.name),
             ]
     if api.name == "datawiz" and any(c.name == "relocate-documents" for c in api.collections):
         steps.append(

@@ -19,13 +19,15 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from contract_tests.conformance import CHECKS, check_operations, stays_negative
 from contract_tests.context import Context, RunOptions
-from contract_tests.diff import write_steps
+from contract_tests.diff import run_diff, write_steps
+from contract_tests.plan import Selection
 from contract_tests.report import Report
 from contract_tests.run_prefix import SAFE_KEY, KeyPlaces, key_text, prepare
 from contract_tests.stateful import check_links
 from contract_tests.target import Credentials, in_process_target
 from mockserver.apis import catalogue
 from tests.contract_proof import TOKEN, fake_app, inventory, written_outside
+from tests.drifts import Drift, DriftedApp
 
 PREFIX = "ct-0a1b2c-"
 # What DRF's router matches for a lookup: a key outside it cannot be reversed to a detail URL.
@@ -404,6 +406,35 @@ def test_every_key_the_diff_writes_is_a_key_of_its_run(api):
     # Already the run's: the rewrite changes nothing (an empty object names no key at all).
     assert [places.rewrite(body) for body in bodies] == bodies
     assert all(is_run_key(v) for body in bodies for v in _key_values(body, places.fields))
+
+
+def _fill_in_units(path: str, body: bytes) -> bytes:
+    """A deployment more lenient than DRF: a unit sent without its key or name gets its own."""
+    if path != "/api/v1/units/":
+        return body
+    sent = json.loads(body)
+    for index, unit in enumerate(sent if isinstance(sent, list) else [sent]):
+        if isinstance(unit, dict):
+            unit.setdefault("unit_id", f"auto-{index}")
+            unit.setdefault("name", "filled in")
+    return json.dumps(sent).encode()
+
+
+def test_a_deployment_that_fills_in_what_is_missing_stores_the_diffs_writes_inside_its_run():
+    lenient = Drift(
+        "fills_in_units", "datawiz", "fills in a unit's key and name", rewrite_request=_fill_in_units
+    )
+    with fake_app("memory") as app:
+        target = in_process_target("datawiz", DriftedApp(app, lenient), Credentials(token=TOKEN))
+        before = inventory(target)
+        report = run_diff(target, allow_writes=True, selection=Selection.parse(["units"], None))
+        after = inventory(target)
+    stored = after.objects["units"] - before.objects["units"]
+    assert stored, report.summary()  # the deployment stored what a faithful one refuses
+    prefixes = {re.match(r"ct-[0-9a-f]{6}-", key[0]) and key[0][:10] for key in stored}
+    assert len(prefixes) == 1 and None not in prefixes, stored
+    assert written_outside(target, before, after, prefixes.pop()) == []
+    assert any("differs" in failure.message for failure in report.failures)  # and the diff says so
 
 
 def test_the_link_state_machine_writes_only_inside_the_run():
