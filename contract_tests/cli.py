@@ -3,15 +3,18 @@ command line."""
 
 import argparse
 import difflib
+import functools
 import json
 import sys
 import time
+import traceback
+from collections.abc import Callable
 
 from contract_tests.context import INTERRUPTED, RunOptions
 from contract_tests.plan import Selection, selectable
 from contract_tests.preflight import preflight
 from contract_tests.progress import Progress
-from contract_tests.report import NotRun, Report
+from contract_tests.report import TOOL_ERROR, NotRun, Report, ToolError
 from contract_tests.target import Credentials, CutOff, Target, url_target
 from mockserver.apis import available_apis, catalogue
 from mockserver.options import CALIBRATE, DIFF, PREFIXES, VERIFY, Mistake, add_options, did_you_mean
@@ -83,6 +86,40 @@ def _refused(target: Target, command: str, report: Report, args: argparse.Namesp
     return refusal.status
 
 
+OUTSIDE_CHECKS = "(the run, outside any check)"
+
+
+def tool_errors(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """An exception escaping `verify` or `diff` outside any check (planning, the preflight, the
+    reports) is an error of mockserver itself, never the deployment's: one line (the traceback
+    with --debug) and the documented tool error status, as a check that broke gets."""
+
+    @functools.wraps(command)
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (Mistake, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            raise Mistake(
+                f"tool error: {type(error).__name__}: {error}; an error of mockserver itself, not of "
+                "the deployment" + ("" if args.debug else " (run again with --debug for the traceback)"),
+                status=TOOL_ERROR,
+            ) from error
+
+    return guarded
+
+
+def _broke(report: Report, error: Exception, args: argparse.Namespace) -> None:
+    """An error outside any check, once the run has a report: in it, as a check's own error is."""
+    if args.debug:
+        traceback.print_exc()
+    report.errors.append(
+        ToolError(OUTSIDE_CHECKS, f"{type(error).__name__}: {error}", traceback.format_exc())
+    )
+
+
+@tool_errors
 def verify(args: argparse.Namespace) -> int:
     from contract_tests.suite import run_suite
 
@@ -111,6 +148,8 @@ def verify(args: argparse.Namespace) -> int:
             _judge_profile(target, args.profile, report, args.allow_writes, options.run_id)
         except KeyboardInterrupt:  # while planning: the checks stop themselves once running
             report.not_run.append(NotRun("(every check)", INTERRUPTED))
+        except Exception as error:  # planning, or after the checks: the summary and reports still come
+            _broke(report, error, args)
     return _finish(report, args)
 
 
@@ -169,6 +208,7 @@ def _decisions(document: dict) -> list[str]:
     return lines
 
 
+@tool_errors
 def diff(args: argparse.Namespace) -> int:
     from contract_tests.diff import run_diff
 
@@ -178,16 +218,21 @@ def diff(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     with Progress(lambda: f"mockserver diff: {target.requests_sent:,} requests sent to {target.base_url}"):
-        run_diff(
-            target,
-            seed=args.seed,
-            allow_writes=args.allow_writes,
-            pin_decisions=args.pin_decisions,
-            report=report,
-            selection=selection,
-            profile=args.profile,
-        )
-        _judge_profile(target, args.profile, report, args.allow_writes)
+        try:
+            run_diff(
+                target,
+                seed=args.seed,
+                allow_writes=args.allow_writes,
+                pin_decisions=args.pin_decisions,
+                report=report,
+                selection=selection,
+                profile=args.profile,
+            )
+            _judge_profile(target, args.profile, report, args.allow_writes)
+        except KeyboardInterrupt:  # building the fake to compare with: the steps stop themselves
+            report.not_run.append(NotRun("(every step)", INTERRUPTED))
+        except Exception as error:
+            _broke(report, error, args)
     return _finish(report, args)
 
 

@@ -7,6 +7,7 @@ import shlex
 import signal
 import socket
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -471,16 +472,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except Mistake as mistake:
         if debug:
-            raise
+            traceback.print_exc()
         print(f"{label}: {mistake}", file=sys.stderr)
         return mistake.status
     except KeyboardInterrupt:
+        # Before the command got going (a run interrupted later says so itself): verify and diff
+        # say their checks did not run, with their documented status; serve and proxy the shell's.
+        if command in ("verify", "diff"):
+            from contract_tests.report import NOT_RUN
+
+            print(f"{label}: interrupted (Ctrl+C) before any check ran: nothing was checked", file=sys.stderr)
+            return NOT_RUN
+        print(f"{label}: interrupted (Ctrl+C) before it started", file=sys.stderr)
         return 130
     except Exception as error:  # a failure nobody foresaw: still one line, the details on --debug
         if debug:
-            raise
+            traceback.print_exc()
         print(
-            f"{label}: unexpected {error.__class__.__name__}: {error} (run again with --debug for the traceback)",
+            f"{label}: unexpected {error.__class__.__name__}: {error}"
+            + ("" if debug else " (run again with --debug for the traceback)"),
             file=sys.stderr,
         )
         return 1

@@ -153,6 +153,30 @@ def test_an_error_of_a_check_is_a_tool_error_with_its_traceback(tmp_path: Path):
     assert json.loads((tmp_path / "r.json").read_text())["errors"][0]["check"] == "buggy"
 
 
+def test_an_error_outside_any_check_is_a_tool_error_with_the_summary_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+):
+    """Planning the run broke (no check was running): the tool's error, exit 7, never exit 1, and
+    the summary and the reports still say so."""
+    import contract_tests.cli
+    import contract_tests.suite
+    from mockserver.cli import main
+
+    def broken_plan(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug of the planner")
+
+    monkeypatch.setattr(contract_tests.cli, "preflight", lambda *args: None)
+    monkeypatch.setattr(contract_tests.suite, "run_suite", broken_plan)
+    report = tmp_path / "r.json"
+    argv = ["verify", "--api", "akinon", "--base-url", "http://127.0.0.1:9", "--token", "k"]
+    assert main([*argv, "--report-json", str(report)]) == TOOL_ERROR
+    out = capsys.readouterr().out
+    assert "RuntimeError: a bug of the planner" in out and "not of the deployment" in out, out
+    assert "Traceback" not in out
+    (error,) = json.loads(report.read_text())["errors"]
+    assert "a bug of the planner" in error["traceback"]
+
+
 def test_a_check_states_the_shape_it_reads_and_fails_naming_the_field():
     def counts(ctx: Context) -> None:
         page = ctx.json_of(ctx.target.request("GET", "/odd/"), "GET /odd/")

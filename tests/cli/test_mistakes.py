@@ -38,6 +38,15 @@ class Case:
     words: tuple[str, ...]  # each must be in the one line (case-sensitive)
     status: int = 2
     env: dict[str, str] = field(default_factory=dict)
+    # A fault no user can cause from outside (a bug of mockserver, Ctrl+C at one given moment),
+    # made in the subprocess by replacing one function (FAULTS) before the command runs.
+    fault: str = ""
+
+
+FAULTS = {
+    "interrupt": "os.kill(os.getpid(), signal.SIGINT)",  # a real Ctrl+C: Python raises KeyboardInterrupt
+    "bug": "raise RuntimeError('a bug of mockserver')",
+}
 
 
 VERIFY = ("verify", "--api", "akinon", "--base-url", "http://127.0.0.1:9", "--token", "t")
@@ -86,6 +95,12 @@ CASES: dict[str, Case] = {
     "verify without credential": Case(("verify", "--api", "datawiz", "--base-url", "http://127.0.0.1:9"), ("--token", "--username")),
     "verify base url missing": Case(("verify", "--api", "akinon", "--token", "t"), ("--base-url", "MOCKSERVER_VERIFY_BASE_URL", "required")),
     "report in a missing folder": Case((*VERIFY, "--junit-xml", "/nonexistent/dir/a.xml"), ("--junit-xml", "/nonexistent/dir", "does not exist")),
+    # Faults: Ctrl+C before the command got going, an exception outside any check (issue 22/24).
+    "interrupt while parsing verify": Case(VERIFY, ("interrupted (Ctrl+C)", "nothing was checked"), status=6, fault="mockserver.cli.parse_args=interrupt"),
+    "interrupt while parsing diff": Case(("diff", *VERIFY[1:]), ("interrupted (Ctrl+C)", "nothing was checked"), status=6, fault="mockserver.cli.parse_args=interrupt"),
+    "interrupt while parsing serve": Case(("serve",), ("interrupted (Ctrl+C)", "before it started"), status=130, fault="mockserver.cli.parse_args=interrupt"),
+    "verify breaks outside any check": Case(VERIFY, ("tool error", "RuntimeError: a bug of mockserver", "not of the deployment", "--debug"), status=7, fault="contract_tests.cli.preflight=bug"),
+    "diff breaks outside any check": Case(("diff", *VERIFY[1:]), ("tool error", "RuntimeError: a bug of mockserver", "--debug"), status=7, fault="contract_tests.cli.preflight=bug"),
     "verify untrusted certificate": Case(("verify", "--api", "akinon", "--base-url", "https://127.0.0.1:{tls}", "--token", "t"), ("--cacert", "--insecure", "does not trust"), status=3),
 }  # fmt: skip
 
@@ -152,6 +167,16 @@ def command(case: Case, folder: Path, busy: int, tls: int) -> tuple[list[str], d
     ]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
     environment.update(case.env)
+    if case.fault:
+        module, name = case.fault.split("=")[0].rsplit(".", 1)
+        fault = FAULTS[case.fault.split("=")[1]]
+        program = (
+            f"import importlib, os, signal, sys\nimport mockserver.cli\n"
+            f"def fault(*args, **kwargs):\n    {fault}\n"
+            f"setattr(importlib.import_module({module!r}), {name!r}, fault)\n"
+            "sys.exit(mockserver.cli.main(sys.argv[1:]))"
+        )
+        return [sys.executable, "-c", program, *args], environment
     return [sys.executable, "-m", "mockserver", *args], environment
 
 
