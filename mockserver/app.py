@@ -20,13 +20,15 @@ from mockserver.drf.errors import (
     APIError,
     InjectedFault,
     MethodNotAllowed,
+    RequestTimedOut,
+    RequestTooLarge,
     ResponseDoesNotMatchSpec,
     ServiceUnavailable,
 )
 from mockserver.drf.fast_path import compile_fast_body
 from mockserver.drf.generic import CollectionViews, ViewCaches, collection_views, options, seed_documents
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
-from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body
+from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body, read_body
 from mockserver.drf.presented import plain
 from mockserver.drf.related import RelatedObjects
 from mockserver.drf.rendering import render
@@ -229,6 +231,7 @@ class Dispatcher:
         started = time.perf_counter()
         match = self.router.match(request.path)
         if match is None:
+            await self._read_refused_body(request)
             return self._unmatched(request, started)
         cycle = CycleState(request, started, match, self._surfaces[match.path_item.path])
         path_item = match.path_item
@@ -266,6 +269,8 @@ class Dispatcher:
             logger.exception("mockserver: unhandled error in %s %s", request.method, request.path)
             status, data = 500, {"detail": "mockserver: internal error; see the server log."}
         reply = self._render(cycle, status, data)
+        if status >= 400 and not request.body_read:
+            await self._read_refused_body(request)
         try:
             cycle.surface.record(cycle, reply, data)
         except StoreUnavailable:  # the journal and the state live in the store out of reach
@@ -275,6 +280,17 @@ class Dispatcher:
                 request.path,
             )
         return reply
+
+    async def _read_refused_body(self, request: IncomingRequest) -> None:
+        """The body of a request refused before it was read (401, 404, 405, 406, ...), so the
+        journal keeps what was sent as it keeps a 400's: read only as any body is, within the
+        body limit and its timeout; one larger than the limit, or too slow, is not kept."""
+        if not (request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers):
+            return
+        try:
+            await read_body(request, self.settings.max_body_bytes, self.settings.body_timeout_seconds)
+        except (RequestTooLarge, RequestTimedOut, ClientDisconnected):
+            request.raw_body = b""  # nothing whole to keep; the answer stands
 
     def _unmatched(self, request: IncomingRequest, started: float) -> Reply:
         """Django's answers for a path no route matches: APPEND_SLASH's redirect, or its 404 page

@@ -37,6 +37,7 @@ class IncomingRequest:
         "_query",
         "_receive",
         "_url",
+        "body_read",
         "headers",
         "method",
         "path",
@@ -58,6 +59,7 @@ class IncomingRequest:
         self._query: dict[str, str] | None = None
         self._url: URL | None = None
         self.raw_body = b""  # the body as received, once it has been read
+        self.body_read = False  # whether reading it began (a body is received once)
         self._base_url: str | None = None
         self._full_url: str | None = None
 

@@ -59,6 +59,7 @@ def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
 
 
 async def read_body(request: IncomingRequest, limit: int, timeout: float = BODY_TIMEOUT) -> bytes:
+    request.body_read = True
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise RequestTooLarge(limit)

@@ -107,3 +107,34 @@ def test_a_refused_request_keeps_what_was_sent_masked_and_cut(client):
     logins = [e["request_body"] for e in entries if e["path"] == login]
     assert all("hunter2" not in (body or "") for body in logins)
     assert '"password":"…"' in logins[0] + logins[1] and WITHHELD in logins
+
+
+def test_a_request_refused_before_its_body_was_read_keeps_what_was_sent(make_client):
+    """A 401 (no valid credentials), a 405 (a method the view does not allow) and a 404 (no such
+    path) are answered before the body is parsed; the journal still keeps what was sent, masked
+    and cut as a 400's body is (issue 24)."""
+    client = make_client(auth_mode="strict", tokens=("journal-strict",))
+    json_body = {"Content-Type": "application/json"}
+    unknown = b'[{"relocate_id": "u-1"}]'
+    sent = client.post(DOCS, content=unknown, headers={**json_body, "Authorization": "Bearer nope"})
+    assert sent.status_code == 401
+    token = {**json_body, "Authorization": "Bearer journal-strict"}
+    secret = b'{"username": "u", "password": "hunter2"}'
+    assert client.post(DOCS + "r-1/", content=secret, headers=token).status_code == 405
+    long_body = b'["' + b"x" * (BODY_LIMIT * 2) + b'"]'
+    assert client.put(DOCS, content=long_body, headers=token).status_code == 405
+    assert client.post("/api/v1/no-such-thing/", content=unknown, headers=token).status_code == 404
+    entries = client.get(CONTROL).json()["entries"]  # every tenant's (no admin token is set)
+    bodies = {(e["method"], e["path"], e["status"]): e["request_body"] for e in entries}
+    assert bodies[("POST", DOCS, 401)] == unknown.decode()
+    assert bodies[("POST", DOCS + "r-1/", 405)] == '{"username":"u","password":"…"}'
+    assert bodies[("PUT", DOCS, 405)] == long_body[:BODY_LIMIT].decode() + "…"
+    assert bodies[("POST", "/api/v1/no-such-thing/", 404)] == unknown.decode()
+
+
+def test_a_refused_body_beyond_the_body_limit_is_not_read_and_the_answer_stands(make_client):
+    client = make_client(auth_mode="strict", tokens=("journal-small",), max_body_bytes=64)
+    token = {"Content-Type": "application/json", "Authorization": "Bearer journal-small"}
+    assert client.put(DOCS, content=b'["' + b"x" * 200 + b'"]', headers=token).status_code == 405
+    (entry,) = client.get(CONTROL).json()["entries"]
+    assert entry["status"] == 405 and entry["request_body"] is None
