@@ -235,18 +235,28 @@ def wait_ready(base: str) -> None:
 
 # -- pytest-side mistakes: one ERROR line from pytest, exit status 4 (a usage error) -------------
 
-PYTEST_CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    # name: (marker arguments, pytest options, words of the one line)
-    "marker argument misspelt": ('ap="akinon"', (), ("unknown argument 'ap'", "did you mean api", "test_it.py::test_one")),
-    "marker auth misspelt": ('auth="strikt"', (), ("auth='strikt'", "open, strict", "test_it.py::test_one")),
-    "marker port not a number": ('task_seconds={"addresses": "soon"}', (), ("task_seconds=", "not a number")),
-    "url without scheme": ("", ("--mockserver-url", "127.0.0.1:19100"), ("--mockserver-url", "http://127.0.0.1:19100")),
+CONTRACT_TESTS = str(Path(__file__).resolve().parents[1] / "contract")  # `pytest tests/contract`
+
+PYTEST_CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], dict[str, str]]] = {
+    # name: (marker arguments, pytest options, words of the one line, environment)
+    "marker argument misspelt": ('ap="akinon"', (), ("unknown argument 'ap'", "did you mean api", "test_it.py::test_one"), {}),
+    "marker auth misspelt": ('auth="strikt"', (), ("auth='strikt'", "open, strict", "test_it.py::test_one"), {}),
+    "marker port not a number": ('task_seconds={"addresses": "soon"}', (), ("task_seconds=", "not a number"), {}),
+    "url without scheme": ("", ("--mockserver-url", "127.0.0.1:19100"), ("--mockserver-url", "http://127.0.0.1:19100"), {}),
+    "contract suite variable misspelt": ("", (CONTRACT_TESTS,), ("MOCKSERVER_VERIFY_BUDGET", "'lots'", "whole number"), {"MOCKSERVER_VERIFY_BUDGET": "lots"}),
+    "contract suite switch misspelt": ("", (CONTRACT_TESTS,), ("MOCKSERVER_VERIFY_ALLOW_WRITES", "'yes please'", "1 (on) or 0 (off)"), {"MOCKSERVER_VERIFY_ALLOW_WRITES": "yes please"}),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", PYTEST_CASES)
-def test_a_pytest_mistake_is_one_line(name: str, pytester: pytest.Pytester) -> None:
-    arguments, options, words = PYTEST_CASES[name]
+def test_a_pytest_mistake_is_one_line(
+    name: str, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments, options, words, environment = PYTEST_CASES[name]
+    for variable in [v for v in os.environ if v.startswith("MOCKSERVER_")]:
+        monkeypatch.delenv(variable)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
     marker = f"@pytest.mark.mockserver({arguments})" if arguments else ""
     pytester.makepyfile(test_it=f"import pytest\n\n{marker}\ndef test_one(mockserver):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *options)

@@ -2,6 +2,7 @@
 deployment named by MOCKSERVER_VERIFY_BASE_URL (with MOCKSERVER_VERIFY_TOKEN, ...)."""
 
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,14 @@ def target(request: pytest.FixtureRequest) -> Target:
 
     app = create_app(Settings(auth_mode="strict", tokens=(CONTRACT_TOKEN,), validate_responses=True))
     return in_process_target(api, app, Credentials(token=CONTRACT_TOKEN))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The variables are read before any test of this folder runs: a mistake in one is pytest's
+    usage error, one line, not a fixture error of every test (tests/cli/test_mistakes.py)."""
+    here = Path(__file__).parent
+    if any(Path(str(item.path)).is_relative_to(here) for item in items):
+        environment()
 
 
 def environment() -> dict:
