@@ -339,8 +339,8 @@ def accepted_upload(
 ) -> Probe | None:
     """The upload-answer probe (--allow-writes): one object of the run, as the contract suite
     makes it (its key and texts start with the run prefix `ct-<run>-`), posted to the first
-    deployed collection taking uploads whose objects name no other object; left as the suite
-    leaves what it writes."""
+    deployed collection taking uploads whose objects name no other object; read back, and left
+    as the suite leaves what it writes."""
     from contract_tests.context import Context, RunOptions
     from contract_tests.objects import CannotWrite, ObjectMaker
     from contract_tests.report import Report
@@ -371,7 +371,9 @@ def _upload_shape(answer: httpx.Response) -> Any:
     return {"status": answer.status_code, "shape": None}
 
 
-def _upload_answer(probe: Probe) -> dict[str, Any]:
+def _upload_answer(target: Target, probe: Probe, collection: CollectionDeclaration) -> dict[str, Any]:
+    """The upload answer's shape, once the object uploaded reads back from its detail (where the
+    collection has one): an answer for an object not stored decides nothing."""
     assert probe.answer is not None
     shape = _upload_shape(probe.answer)
     if probe.answer.status_code not in (200, 201) or shape["shape"] is None:
@@ -379,7 +381,13 @@ def _upload_answer(probe: Probe) -> dict[str, Any]:
             "undecided": f"{probe.operation} of one object of the run answered {probe.answer.status_code}, "
             "neither upload answer"
         }
-    return {"value": shape["shape"], "evidence": probe.evidence(_full_excerpt(probe.answer))}
+    excerpt = _full_excerpt(probe.answer)
+    if collection.detail_path is not None:
+        url = detail_path(collection, collection.key_of(probe.body[0]))
+        excerpt["read back"] = read = target.api_call("GET", url).status_code
+        if read != 200:
+            return {"undecided": f"the object uploaded did not read back: GET {url} answered {read}"}
+    return {"value": shape["shape"], "evidence": probe.evidence(excerpt)}
 
 
 TASK_TIMEOUT = 120.0  # seconds a setup task executed by calibrate may run before it gives up
@@ -533,7 +541,7 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
         send(target, [stored])
         calibration.probes.append(stored)
     calibration.knobs["upload_answer"] = (
-        _upload_answer(stored)
+        _upload_answer(target, stored, next(c for c in deployed if c.list_path == stored.url))
         if stored is not None
         else {
             "undecided": "needs --allow-writes (one object of the run uploaded)"

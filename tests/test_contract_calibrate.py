@@ -103,6 +103,7 @@ def test_upload_answer_is_decided_only_with_writes_by_one_object_of_the_run():
     decision = calibration.document("http://testserver")["knobs"]["upload_answer"]
     assert decision["value"] == "pages"
     assert decision["evidence"]["excerpt"]["body"] == {"results": {"updated": 0, "created": 1}}
+    assert decision["evidence"]["excerpt"]["read back"] == 200  # stored: its detail answers
     (stored,) = [probe for probe in calibration.probes if probe.excerpt.__name__ == "_upload_shape"]
     (made,) = stored.body
     (collection,) = [c for c in fake.facts.collections if c.list_path == stored.url]
