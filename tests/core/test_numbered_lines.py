@@ -75,3 +75,19 @@ def test_a_numbering_the_engine_cannot_serve_stops_start_up(tmp_path: Path, chan
     with pytest.raises(StartupError) as refused:
         create_app(Settings(apis=("datawiz",), specs_dir=specs, fixtures_dir=fixtures))
     assert named in str(refused.value)
+
+
+def test_loss_document_lines_are_served_at_the_url_their_page_shows(client: TestClient) -> None:
+    """loss-documents.rst shows each line's `url` (`/loss-documents/69340_26/products/600456/`) in
+    its examples and its lines table: each line is numbered and served there, as the other
+    document types' lines are (decision datawiz-resources #29, D18)."""
+    detail = "/api/v1/loss-documents/69340_1/"
+    lines = client.get(detail, headers=H).json()["products"]
+    assert [line["url"] for line in lines] == [
+        f"http://testserver{detail}products/{n}/" for n in range(1, len(lines) + 1)
+    ]
+    assert list(lines[0])[:2] == ["url", "product_id"]  # the page's order
+    assert client.get(lines[-1]["url"], headers=H).json() == lines[-1]
+    assert client.get(f"{detail}products/{len(lines) + 1}/", headers=H).status_code == 404
+    described = client.options("/api/v1/loss-documents/", headers=H).json()["actions"]["POST"]
+    assert described["products"]["child"]["children"]["url"]["read_only"] is True

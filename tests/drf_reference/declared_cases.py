@@ -61,7 +61,8 @@ def collection_cases(specs: Path, fixtures: Path, name: str) -> list[X]:
         for field, nested in declaration.nested.items():
             items = first.get(field) or []
             if items:
-                item = _url_key(items[0], nested.lookup)
+                # a numbered item (a document's line) is its place, from 1; no field holds it
+                item = "1" if nested.numbered else _url_key(items[0], nested.lookup)
                 cases += [
                     X(f"{name}: a {field} item", "GET", f"{detail}{field}/{item}/"),
                     X(f"{name}: a {field} item with a suffix", "GET", f"{detail}{field}/{item}.json"),

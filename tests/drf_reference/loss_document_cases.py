@@ -1,6 +1,7 @@
-"""Hand-picked requests for Datawiz loss documents: a document type with lines (`products`, no
-detail path of their own), keyed `document_id_shop_id`, linking a loss type, a shop and a cashier
-(`stuff_id`). Reads of the fixtures first, then uploads read back."""
+"""Hand-picked requests for Datawiz loss documents: a document type with lines (`products`, each
+numbered by its place and served at its own `url`, decision datawiz-resources #29), keyed
+`document_id_shop_id`, linking a loss type, a shop and a cashier (`stuff_id`). Reads of the
+fixtures first, then uploads read back."""
 
 from tests.drf_reference.compare import Exchange as X
 
@@ -49,7 +50,11 @@ def reads() -> list[X]:
         X("loss-documents: detail, one key part", "GET", f"{LOSS}69340/"),
         X("loss-documents: detail, three key parts", "GET", f"{LOSS}69340_1_1/"),
         X("loss-documents: detail, keys swapped", "GET", f"{LOSS}1_69340/"),
-        X("loss-documents: a line by number (no such route)", "GET", f"{DETAIL}products/1/"),
+        X("loss-documents: a line by its number", "GET", f"{DETAIL}products/1/"),
+        X("loss-documents: a line with a .json suffix", "GET", f"{DETAIL}products/1.json"),
+        X("loss-documents: a line past the last", "GET", f"{DETAIL}products/99/"),
+        X("loss-documents: a line not a number", "GET", f"{DETAIL}products/first/"),
+        X("loss-documents: OPTIONS of a line", "OPTIONS", f"{DETAIL}products/1/"),
     ]
 
 
@@ -60,6 +65,8 @@ def uploads() -> list[X]:
         X("loss-documents: search by note", "GET", LOSS + "?search=%D0%B7%D1%96%D0%BF"),
         X("loss-documents: upload again with one line (updated)", "POST", LOSS, json=_line()),
         X("loss-documents: re-uploaded, read back", "GET", UPLOADED),
+        X("loss-documents: re-uploaded, its one line", "GET", f"{UPLOADED}products/1/"),
+        X("loss-documents: re-uploaded, the line it lost", "GET", f"{UPLOADED}products/2/"),
         X(
             "loss-documents: the same document_id in another shop",
             "POST",
