@@ -29,6 +29,9 @@ from mockserver.apis import catalogue
 from tests.contract_proof import TOKEN, fake_app, inventory, written_outside
 from tests.drifts import Drift, DriftedApp
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 PREFIX = "ct-0a1b2c-"
 # What DRF's router matches for a lookup: a key outside it cannot be reversed to a detail URL.
 DRF_LOOKUP = re.compile(r"[^/.]+")

@@ -29,6 +29,9 @@ import trustme
 
 from mockserver.resources import specs_dir
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 pytest_plugins = ["pytester"]
 
 

@@ -17,6 +17,9 @@ from mockserver.settings import Settings
 from tests.console.browser import Traffic, chromium, screenshot
 from tests.live_server import live_server
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 AKINON = "/api/v1/oms/setup/addresses/"
 # The journal view polls every 2 s; a loaded CI machine (2 cores, the whole suite) gets room to spare.
 expect.set_options(timeout=15_000)

@@ -32,6 +32,9 @@ from tests.conftest import DATAWIZ_BEARER  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 from tests.redis_server import fresh_redis_store  # noqa: E402
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SPEC = load_spec(spec_path("datawiz"))
 COLLECTIONS = {d.name: d for d in read_collections(SPEC)}
 H = DATAWIZ_BEARER

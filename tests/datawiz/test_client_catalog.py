@@ -13,6 +13,9 @@ from mockserver.spec.catalogue import key_of
 from tests.datawiz import test_published_client_resources as catalogue
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # The catalogue test's server and login: a strict fake over TLS, an OAuth2 password grant.
 client = catalogue.client
 

@@ -13,6 +13,9 @@ from mockserver.spec.catalogue import key_of
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.datawiz.test_published_client_resources import client  # noqa: F401  (the TLS fixture)
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 INVENTORY_CHUNK_SIZE = 10000  # Up_DW.upload_inventory passes chunk_size=10000
 PRODUCTS = [7000000 + i for i in range(50)]  # numbers, as the client's examples send ids
 SHOPS = range(1, 13)  # the shops fixture

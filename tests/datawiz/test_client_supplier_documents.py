@@ -13,6 +13,9 @@ from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.datawiz.test_client_documents import PRODUCTS, assert_read_back, catalogue  # noqa: F401
 from tests.datawiz.test_published_client_resources import client  # noqa: F401  (the TLS fixture)
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SUPPLIER = 15930  # in the suppliers fixture
 PURCHASE_LOOKUP = ("order_date", "shop_id", "document_number", "document_id")
 RECEIVE_LOOKUP = ("shop_id", "document_id")

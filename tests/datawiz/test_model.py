@@ -10,6 +10,9 @@ from mockserver.resources import specs_dir
 from mockserver.spec.collections import read_collections
 from mockserver.spec.loader import load_spec
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 @pytest.fixture(scope="module")
 def relocate_views():

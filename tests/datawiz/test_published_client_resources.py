@@ -14,6 +14,9 @@ from mockserver.tls import generate_localhost_certificate
 from tests.datawiz.published_client import CHUNK_SIZE, PublishedClient
 from tests.live_server import live_server
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 PRODUCT = "a26f866b-1465-11e5-80cb-a01d4897e530"  # in the products fixture
 
 

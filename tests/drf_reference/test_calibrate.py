@@ -32,6 +32,9 @@ from tests.drf_reference.services import COMPARED, Pair, fake_settings
 from tests.drf_reference.settings import LIST_ERRORS_AS_DICT
 from tests.live_server import live_server
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 @dataclass
 class Calibrated:

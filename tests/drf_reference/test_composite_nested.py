@@ -16,6 +16,9 @@ from tests.drf_reference.declared_cases import collection_cases
 from tests.drf_reference.services import both_services
 from tests.spec_copies import VISIT_FIXTURES, VISITS, add_visits, spec_copy
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 KEY = "1_2017-07-05T14:11:36_7555405"
 NEW = {"shop_id": "3", "date": "2018-01-01T10:00:00", "order_id": "9", "total": "1.5", "lines": []}
 SECOND = {"order_id": "10", "date": "2018-01-02T10:00:00"}  # no tie: DRF leaves ties to the database

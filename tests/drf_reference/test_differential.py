@@ -16,6 +16,9 @@ from tests.drf_reference.loss_document_cases import loss_document_exchanges
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.services import COMPARED, both_services
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Comparison]:

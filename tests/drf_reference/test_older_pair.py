@@ -16,6 +16,9 @@ from tests.drf_reference.older_pair import older_pair_packages
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.services import COMPARED, both_services
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 CASES = {
     "seed resources": hand_picked,
     "receipts": receipt_exchanges,

@@ -18,6 +18,9 @@ from mockserver.resources import specs_dir
 from tests.e2e.test_serve_socket import serving, wait_ready
 from tests.e2e.test_verify_socket import run_cli
 
+# Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 QUICK = ["--max-examples", "2", "--task-timeout", "3"]
 VERIFY_AKINON = ["verify", "--api", "akinon", "--base-url"]
 
@@ -105,6 +108,9 @@ def test_an_interrupted_run_reports_what_did_not_run(base, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell that starts pytest in the background makes it ignore SIGINT, and a child keeps
+        # that: Python then never raises KeyboardInterrupt. Ctrl+C is what this test is about.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(6)  # the preflight and a few checks, at four requests a second
     process.send_signal(signal.SIGINT)
