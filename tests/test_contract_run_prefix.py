@@ -231,7 +231,9 @@ def _sent_key_values(case) -> list[object]:
 def test_every_encoding_sends_only_keys_of_the_run(operations, mode):
     seen_media: set[str] = set()
 
-    @CASES
+    # Derandomized: the last assertion needs every encoding drawn, which 60 random cases miss now
+    # and then.
+    @settings(CASES, derandomize=True)
     @given(operations["createThings"].as_strategy(generation_mode=mode))
     def check(case):
         prepared = prepare(case, PLACES, writes=True)
