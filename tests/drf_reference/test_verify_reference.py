@@ -23,8 +23,10 @@ from tests.drf_reference.older_pair import older_pair_packages
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.drf_reference.verify_run import bounded_options, reference, verify_at
 
-# The module's runs share their references: under xdist's --dist loadgroup they stay on one worker.
-pytestmark = pytest.mark.xdist_group("drf-reference-verify")
+# Each reference is started and verified once, by a module-scoped fixture: under xdist's --dist
+# loadgroup the tests reading one reference's runs are one group (on one worker), and the three
+# references can run side by side.
+AS_DECLARED = pytest.mark.xdist_group("drf-reference-verify-318")
 
 # What the DRF-defaults reference differs in, each a decision the suite must name in a note.
 FLIPPED = {"datawiz#17", "datawiz-resources#C4", "datawiz-resources#C8", "datawiz#25", "datawiz#10"}
@@ -75,6 +77,7 @@ def drf_defaults(tmp_path_factory: pytest.TempPathFactory) -> Report:
     return report
 
 
+@AS_DECLARED
 def test_verify_with_writes_passes_against_the_reference(declared: dict[str, Verified]) -> None:
     report = declared["datawiz"].report
     assert report.ok, report.summary()
@@ -82,6 +85,7 @@ def test_verify_with_writes_passes_against_the_reference(declared: dict[str, Ver
     assert len(report.passed) > 300
 
 
+@AS_DECLARED
 def test_verify_with_writes_leaves_nothing_outside_its_run(declared: dict[str, Verified]) -> None:
     run = declared["datawiz"]
     assert run.before is not None and run.after is not None
@@ -93,17 +97,20 @@ def test_verify_with_writes_leaves_nothing_outside_its_run(declared: dict[str, V
     assert {name: status for name, status in run.after.statuses.items() if status != 200} == {}
 
 
+@AS_DECLARED
 def test_verify_with_writes_passes_against_the_reference_akinon_task(declared: dict[str, Verified]) -> None:
     report = declared["akinon"].report
     assert report.ok, report.summary()
     assert "akinon.task_lifecycle" in report.passed and not report.notes
 
 
+@pytest.mark.xdist_group("drf-reference-verify-314")
 def test_verify_with_writes_passes_against_the_reference_on_drf_314(older: Report) -> None:
     assert older.ok, older.summary()
     assert len(older.passed) > 300
 
 
+@pytest.mark.xdist_group("drf-reference-verify-defaults")
 def test_a_reference_that_decided_otherwise_gets_notes_not_failures(drf_defaults: Report) -> None:
     assert drf_defaults.ok, drf_defaults.summary()
     noted = {note.decision for note in drf_defaults.notes}
