@@ -16,6 +16,8 @@ from typing import Any
 import jsonschema_rs
 
 from mockserver.drf.serializer import (
+    CHARFIELD_PATTERNS,
+    NOT_BLANK_TEXT,
     BodyValidator,
     Exists,
     body_forms,
@@ -114,11 +116,16 @@ def _object(schema: dict[str, Any], path: tuple[str, ...], references: list[Refe
 
 
 def _string(schema: dict[str, Any]) -> dict[str, Any]:
-    if schema.get("pattern"):
-        raise _NotCanonical("pattern")  # Python's and Rust's regex dialects may differ
+    declared = schema.get("pattern")
+    # A CharField's own rules written as a pattern (serializer.CHARFIELD_PATTERNS) are within the
+    # canonical text; any other pattern is not: Python's and Rust's regex dialects may differ.
+    if declared and declared not in CHARFIELD_PATTERNS:
+        raise _NotCanonical("pattern")
     canonical: dict[str, Any] = {"type": "string", "pattern": CANONICAL_TEXT}
-    if schema.get("minLength", 0) >= 1:
-        canonical["minLength"] = schema["minLength"]
+    # Canonical text has no white space at its edges: one character is something left once trimmed.
+    min_length = max(schema.get("minLength", 0), 1 if declared == NOT_BLANK_TEXT else 0)
+    if min_length >= 1:
+        canonical["minLength"] = min_length
     if schema.get("maxLength") is not None:
         canonical["maxLength"] = schema["maxLength"]
     if "enum" in schema:

@@ -92,12 +92,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # (schemathesis, client generators) know it: no NUL (ProhibitNullCharactersValidator) and, unless
 # blank is allowed, something left once whitespace is trimmed. Not a RegexField: never checked twice.
 # The white space is Python's (str.strip), spelt out: a JavaScript `\s` differs.
-CHARFIELD_PATTERNS = frozenset(
-    {
-        "^[^\\x00]*[^\\x00\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\x00]*$",
-        "^[^\\x00]*$",
-    }
-)
+NOT_BLANK_TEXT = "^[^\\x00]*[^\\x00\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\x00]*$"
+ANY_TEXT = "^[^\\x00]*$"  # allow_blank=True
+CHARFIELD_PATTERNS = frozenset({NOT_BLANK_TEXT, ANY_TEXT})
 Cleaner = Callable[[Any, Exists | None], Any]
 
 
