@@ -114,6 +114,8 @@ def test_verify_passes_against_two_workers_on_redis(redis_url):
                     "--allow-writes",
                     "--max-examples",
                     "3",
+                    # every promise on every collection, a sample of fields and fuzzed collections
+                    *("--sample-fields", "2", "--conformance-collections", "4"),
                 ]
             )
             assert run.returncode == 0, run.stdout + run.stderr
