@@ -251,6 +251,11 @@ def spec_copy(
     return specs, fixtures
 
 
+def keep_setup_paths(document: dict[str, Any]) -> None:
+    """The Akinon spec with only the seed's three setup endpoints (no login, no token exchange)."""
+    document["paths"] = {p: item for p, item in document["paths"].items() if "/setup/addresses/" in p}
+
+
 def add_visits(document: dict[str, Any]) -> None:
     paths = document["paths"]
     paths.update(_visits_paths())

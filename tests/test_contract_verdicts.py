@@ -288,19 +288,9 @@ def test_include_and_exclude_choose_checks_by_collection_operation_or_task():
 @pytest.fixture
 def setup_only_specs(tmp_path: Path) -> Path:
     """A copy of the specs whose Akinon spec keeps only the seed's three setup endpoints."""
-    import shutil
+    from tests.spec_copies import keep_setup_paths, spec_copy
 
-    import yaml
-
-    from mockserver.resources import specs_dir
-
-    copy = tmp_path / "specs"
-    shutil.copytree(specs_dir(), copy)
-    path = copy / "akinon-oms-address-setup.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    document["paths"] = {p: item for p, item in document["paths"].items() if "/setup/addresses/" in p}
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    return copy
+    return spec_copy(tmp_path, keep_setup_paths, api="akinon")[0]
 
 
 def test_a_check_whose_operation_the_spec_copy_lacks_is_not_run(setup_only_specs: Path):

@@ -3,7 +3,6 @@ status of a run that could not run every check (6), of a check that broke (7), o
 --include (2), and an interrupted run that still reports what it did and did not run."""
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from contract_tests.report import NOT_RUN, TOOL_ERROR
-from mockserver.resources import specs_dir
 from tests.e2e.test_serve_socket import serving, wait_ready
 from tests.e2e.test_verify_socket import run_cli
+from tests.spec_copies import keep_setup_paths, spec_copy
 
 # Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
 pytestmark = pytest.mark.xdist_group(__name__)
@@ -51,12 +49,7 @@ def test_a_small_budget_is_said_and_exits_6_not_0(base, tmp_path):
 
 
 def test_a_spec_copy_without_the_login_runs_without_a_traceback(base, tmp_path):
-    copy = tmp_path / "specs"
-    shutil.copytree(specs_dir(), copy)
-    path = copy / "akinon-oms-address-setup.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    document["paths"] = {p: item for p, item in document["paths"].items() if "/setup/addresses/" in p}
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    copy, _ = spec_copy(tmp_path, keep_setup_paths, api="akinon")
     run = verify(base, "--api", "akinon", "--specs", str(copy))
     assert "Traceback" not in run.stderr + run.stdout
     assert run.returncode == NOT_RUN, run.stdout + run.stderr
