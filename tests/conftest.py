@@ -60,3 +60,9 @@ def redis_url(redis_server: "RedisServer") -> Iterator[str]:
     connection.flushdb()
     connection.close()
     yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first. pytest-xdist's loadgroup hands out groups by size, then single tests in
+    collection order: a long single test collected last leaves the other worker idle at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.starts_first  # about 100 s
 def test_schemathesis_finds_no_failure_on_any_spec(tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "scripts" / "upstream-schemathesis")]
     command += ["--max-examples", "3", "--seed", "1", "--report-dir", str(tmp_path)]

@@ -105,12 +105,14 @@ def test_verify_with_writes_passes_against_the_reference_akinon_task(declared: d
 
 
 @pytest.mark.xdist_group("drf-reference-verify-314")
+@pytest.mark.starts_first  # a reference started and verified: one long test
 def test_verify_with_writes_passes_against_the_reference_on_drf_314(older: Report) -> None:
     assert older.ok, older.summary()
     assert len(older.passed) > 300
 
 
 @pytest.mark.xdist_group("drf-reference-verify-defaults")
+@pytest.mark.starts_first
 def test_a_reference_that_decided_otherwise_gets_notes_not_failures(drf_defaults: Report) -> None:
     assert drf_defaults.ok, drf_defaults.summary()
     noted = {note.decision for note in drf_defaults.notes}
