@@ -6,6 +6,7 @@ and every list still answers 200.
 
     python -m tests.contract_proof --seeds 20            # the figures docs/contract-tests.md states
     python -m tests.contract_proof --seeds 2 --stores memory --apis datawiz
+    python -m tests.contract_proof --seeds 20 --skip 60  # resume after the first 60 runs
 
 The normal tests run a bounded version (tests/test_contract_proof.py)."""
 
@@ -155,6 +156,19 @@ def run_ids(count: int, first: int = 0) -> list[str]:
     return [f"p{index:05d}" for index in range(first, first + count)]
 
 
+def runs(
+    seeds: int, first: int, apis: list[str], modes: list[str], stores: list[str]
+) -> list[tuple[str, str, str, str]]:
+    """Every run of a proof as (run id, API, mode, store), in the order it runs them."""
+    return [
+        (run_id, api, mode, store)
+        for run_id in run_ids(seeds, first)
+        for api in apis
+        for mode in modes
+        for store in stores
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.contract_proof", description=__doc__)
     parser.add_argument("--seeds", type=int, default=20, help="run ids per API, mode and store")
@@ -164,18 +178,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--modes", nargs="+", default=["read-only", "writes"], choices=["read-only", "writes"]
     )
+    parser.add_argument(
+        "--skip",
+        type=int,
+        default=0,
+        help="leave out the first N runs of that order (to resume a proof that was cut off after N runs)",
+    )
     args = parser.parse_args(argv)
+    planned = runs(args.seeds, args.first, args.apis, args.modes, args.stores)
+    if args.skip:
+        print(
+            f"{min(args.skip, len(planned))} of {len(planned)} runs left out (--skip {args.skip})", flush=True
+        )
     outcomes = []
-    for run_id in run_ids(args.seeds, args.first):
-        for api in args.apis:
-            for mode in args.modes:
-                for store in args.stores:
-                    writes = mode == "writes"
-                    outcome = prove(api, store, writes, ci_options(run_id, writes))
-                    outcomes.append(outcome)
-                    print(outcome.line(), flush=True)
-                    if not outcome.ok:
-                        print(outcome.report.summary(), *outcome.outside, outcome.failing_lists, sep="\n")
+    for run_id, api, mode, store in planned[args.skip :]:
+        writes = mode == "writes"
+        outcome = prove(api, store, writes, ci_options(run_id, writes))
+        outcomes.append(outcome)
+        print(outcome.line(), flush=True)
+        if not outcome.ok:
+            print(outcome.report.summary(), *outcome.outside, outcome.failing_lists, sep="\n")
     failed = [o for o in outcomes if not o.ok]
     total = sum(o.seconds for o in outcomes)
     print(

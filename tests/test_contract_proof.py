@@ -4,7 +4,7 @@ store and once on Redis: no failure, nothing written outside the run, every list
 
 import pytest
 
-from tests.contract_proof import APIS, STORES, ci_options, prove, run_ids
+from tests.contract_proof import APIS, STORES, ci_options, main, prove, run_ids, runs
 
 RUNS = [
     (api, mode, STORES[(seed + m) % 2], run_id)
@@ -22,3 +22,14 @@ def test_verify_against_the_fake_fails_nothing_and_writes_only_inside_its_run(ap
     assert outcome.report.ok, outcome.report.summary()
     assert outcome.outside == [], outcome.outside
     assert outcome.failing_lists == {}, outcome.failing_lists
+
+
+def test_a_cut_off_proof_resumes_where_it_stopped(capsys):
+    order = runs(20, 0, list(APIS), ["read-only", "writes"], list(STORES))
+    assert len(order) == 160
+    # The 61st run is the first after p00000..p00006 (8 each) and p00007's four Akinon runs.
+    assert order[60] == ("p00007", "datawiz", "read-only", "memory")
+    assert main(["--seeds", "1", "--skip", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "8 of 8 runs left out (--skip 8)" in out
+    assert "0 runs, 0 failed" in out
