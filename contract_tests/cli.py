@@ -90,8 +90,8 @@ OUTSIDE_CHECKS = "(the run, outside any check)"
 
 
 def tool_errors(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """An exception escaping `verify` or `diff` outside any check (planning, the preflight, the
-    reports) is an error of mockserver itself, never the deployment's: one line (the traceback
+    """An exception escaping `verify`, `diff` or `calibrate` outside any check (planning, the
+    preflight, the probes, the reports) is an error of mockserver itself, never the deployment's: one line (the traceback
     with --debug) and the documented tool error status, as a check that broke gets."""
 
     @functools.wraps(command)
@@ -171,9 +171,11 @@ def _judge_profile(
     report.requests_sent = target.requests_sent
 
 
+@tool_errors
 def calibrate(args: argparse.Namespace) -> int:
     """Probe the deployment, write the profile, print the fidelity table (exit 0), or the
-    preflight's verdict (3-5) when the deployment cannot be probed."""
+    preflight's verdict (3-5) when the deployment cannot be probed; a probe or anything else of
+    its own that breaks is a tool error (7), never a knob decided."""
     from contract_tests.calibrate import calibrated_document
 
     target, _ = _target(args)

@@ -477,11 +477,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return mistake.status
     except KeyboardInterrupt:
         # Before the command got going (a run interrupted later says so itself): verify and diff
-        # say their checks did not run, with their documented status; serve and proxy the shell's.
-        if command in ("verify", "diff"):
+        # say their checks did not run, with their documented status; so does calibrate, whose
+        # profile is written only once every probe has answered; serve and proxy the shell's.
+        if command in ("verify", "diff", "calibrate"):
             from contract_tests.report import NOT_RUN
 
-            print(f"{label}: interrupted (Ctrl+C) before any check ran: nothing was checked", file=sys.stderr)
+            lost = (
+                ": no profile written"
+                if command == "calibrate"
+                else " before any check ran: nothing was checked"
+            )
+            print(f"{label}: interrupted (Ctrl+C){lost}", file=sys.stderr)
             return NOT_RUN
         print(f"{label}: interrupted (Ctrl+C) before it started", file=sys.stderr)
         return 130

@@ -177,6 +177,41 @@ def test_an_error_outside_any_check_is_a_tool_error_with_the_summary_and_reports
     assert "a bug of the planner" in error["traceback"]
 
 
+def test_calibrate_probes_that_break_are_a_tool_error_and_debug_shows_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+):
+    """A bug in calibrate's probes (the deployment answered the preflight) is mockserver's error:
+    exit 7, no profile written; --debug adds the traceback and keeps the status."""
+    import contract_tests.calibrate
+    import contract_tests.cli
+    from mockserver.cli import main
+
+    def broken_probes(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug of the probes")
+
+    monkeypatch.setattr(contract_tests.cli, "preflight", lambda *args: None)
+    monkeypatch.setattr(contract_tests.calibrate, "calibrated_document", broken_probes)
+    out = tmp_path / "profile.json"
+    argv = [
+        "calibrate",
+        "--api",
+        "akinon",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--token",
+        "k",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == TOOL_ERROR
+    err = capsys.readouterr().err
+    assert "tool error: RuntimeError: a bug of the probes" in err and "Traceback" not in err, err
+    assert main([*argv, "--debug"]) == TOOL_ERROR
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "broken_probes" in err, err
+    assert not out.exists()
+
+
 def test_a_check_states_the_shape_it_reads_and_fails_naming_the_field():
     def counts(ctx: Context) -> None:
         page = ctx.json_of(ctx.target.request("GET", "/odd/"), "GET /odd/")

@@ -53,6 +53,7 @@ FAULTS = {
 
 
 VERIFY = ("verify", "--api", "akinon", "--base-url", "http://127.0.0.1:9", "--token", "t")
+CALIBRATE = ("calibrate", *VERIFY[1:], "--out", "{dir}/profile.json")
 
 CASES: dict[str, Case] = {
     # Environment values get the checks flags get.
@@ -104,6 +105,9 @@ CASES: dict[str, Case] = {
     "interrupt while parsing serve": Case(("serve",), ("interrupted (Ctrl+C)", "before it started"), status=130, fault="mockserver.cli.parse_args=interrupt"),
     "verify breaks outside any check": Case(VERIFY, ("tool error", "RuntimeError: a bug of mockserver", "not of the deployment", "--debug"), status=7, fault="contract_tests.cli.preflight=bug"),
     "diff breaks outside any check": Case(("diff", *VERIFY[1:]), ("tool error", "RuntimeError: a bug of mockserver", "--debug"), status=7, fault="contract_tests.cli.preflight=bug"),
+    "interrupt while parsing calibrate": Case(CALIBRATE, ("interrupted (Ctrl+C)", "no profile written"), status=6, fault="mockserver.cli.parse_args=interrupt"),
+    "interrupt while calibrating": Case(CALIBRATE, ("interrupted (Ctrl+C)", "no profile written"), status=6, fault="contract_tests.cli.preflight=interrupt"),
+    "calibrate breaks outside any check": Case(CALIBRATE, ("tool error", "RuntimeError: a bug of mockserver", "not of the deployment", "--debug"), status=7, fault="contract_tests.cli.preflight=bug"),
     "verify untrusted certificate": Case(("verify", "--api", "akinon", "--base-url", "https://127.0.0.1:{tls}", "--token", "t"), ("--cacert", "--insecure", "does not trust"), status=3),
 }  # fmt: skip
 
