@@ -27,6 +27,7 @@ from mockserver.drf.errors import (
 )
 from mockserver.drf.fast_path import compile_fast_body
 from mockserver.drf.generic import CollectionViews, ViewCaches, collection_views, options, seed_documents
+from mockserver.drf.instance_writes import instance_operations
 from mockserver.drf.negotiation import JSON_RENDERER, Renderer, select_renderer
 from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body, read_body
 from mockserver.drf.presented import plain
@@ -535,12 +536,17 @@ def check_profile(profile: Profile, collections: dict[str, tuple[tuple[str, ...]
 
 def _profile_allow(profile: Profile, catalogue: Catalogue, collections: Iterable[Any]) -> None:
     """The Allow header of each instance the profile's instance_allow names, set once on its path
-    item: the request path reads path_item.allow_header as before, with or without a profile."""
+    item, and the write operations that Allow lists made there (PUT, PATCH, DELETE: served by the
+    collection's views): the request path reads path_item.allow_header and routes by the path
+    item's operations as before, with or without a profile."""
     items = {item.path: item for item in catalogue.path_items}
     for collection in collections:
         variant = profile.instance_allow.get(collection.name)
         if variant is not None and collection.detail_path in items:
-            items[collection.detail_path].allow = INSTANCE_ALLOW[variant]
+            detail = items[collection.detail_path]
+            detail.allow = INSTANCE_ALLOW[variant]
+            upload = items[collection.list_path].operations.get("POST")
+            detail.operations.update(instance_operations(collection, detail, upload, detail.allow))
 
 
 def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatcher:

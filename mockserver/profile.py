@@ -19,7 +19,8 @@ FORMAT = 1
 # The knobs' variants, as the profile spells them.
 NOT_FOUND_SHORT = "Not found."  # DRF 3.14 and before; the fake's default (the documents show it)
 NOT_FOUND_MODEL = "No <Model> matches the given query."  # DRF 3.15+: Django's Http404 text
-# The Allow header of an instance, per variant (DRF lists a view's methods in this order).
+# The Allow header of an instance, per variant (DRF lists a view's methods in this order); the
+# fake serves the write methods it lists (drf/instance_writes.py).
 INSTANCE_ALLOW = {
     "read-only": "GET, HEAD, OPTIONS",  # the fake's default (datawiz#10): a read-only instance view
     "seed": "GET, HEAD, OPTIONS, PATCH",  # as the relocate seed's 404 example shows it

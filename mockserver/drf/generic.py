@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import orjson
 
 from mockserver.drf.derived import DerivedFields
-from mockserver.drf.errors import NotFound
+from mockserver.drf.errors import NotFound, ValidationFailed
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import (
     PagePolicy,
@@ -154,8 +154,13 @@ class CollectionViews:
             for field in self.declaration.nested
         }
 
-    def stored(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+    def stored(self, cleaned: dict[str, Any], kept: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The stored form of a cleaned upload; `kept`: a stored object a PUT or PATCH changes
+        (what the body leaves out keeps its value, as DRF's ModelSerializer.update sets only
+        the validated fields)."""
         document = self._stored_form(cleaned)
+        if kept is not None:
+            document = {**kept, **{name: value for name, value in document.items() if name in cleaned}}
         for field, nested in self._numbered:
             # the service's own numbers for items no upload identifies: their places, from 1
             for number, item in enumerate(document.get(field) or [], start=1):
@@ -174,13 +179,24 @@ class CollectionViews:
                 "POST": self.upsert_as_pages if self._pages_answer else self.upsert,
                 "OPTIONS": self.options,
             },
-            declaration.detail_path: {"GET": self.retrieve, "HEAD": self.retrieve, "OPTIONS": self.options},
+            declaration.detail_path: {
+                "GET": self.retrieve,
+                "HEAD": self.retrieve,
+                "OPTIONS": self.options,
+                # served only where a profile's instance_allow made the operations (instance_writes.py)
+                "PUT": self.update,
+                "PATCH": self.update,
+                "DELETE": self.destroy,
+            },
         }
         for nested in declaration.nested.values():
             view = self._nested_view(nested.field)
             by_path[nested.detail_path] = {"GET": view, "HEAD": view, "OPTIONS": self.options}
         bound: dict[str, Handler] = {}
-        for operation in declaration.operations(spec).values():
+        operations = declaration.operations(spec).values()
+        if any(op.method == "PUT" and op.path == declaration.detail_path for op in operations):
+            by_path[declaration.detail_path]["OPTIONS"] = self._instance_options
+        for operation in operations:
             view = by_path.get(operation.path, {}).get(operation.method)
             if view is not None:
                 bound[operation.operation_id] = view
@@ -235,12 +251,50 @@ class CollectionViews:
         return stored
 
     def retrieve(self, request: ApiRequest) -> ApiResponse:
+        return self._present_one(request, next(reversed(request.path_params.values())))
+
+    # update, partial update, destroy (a profile's instance_allow) ------------------------------
+    def update(self, request: ApiRequest) -> ApiResponse:
+        """PUT and PATCH of one object, as DRF's UpdateModelMixin: the body was validated as the
+        upload's serializer validates one object (PATCH: nothing required); the object answers
+        as its detail shows it. A body naming another key moves the object there, as saving a
+        model whose key fields changed does, unless another object holds that key."""
+        store, tenant = request.store, request.require_tenant()
         key = next(reversed(request.path_params.values()))
+        kept = self._stored_document(request, key, encoded=False)
+        document = self.stored(request.body, kept)
+        moved_to = self.declaration.key_of(document)
+        if moved_to != key and store.existing_keys(tenant, self.collection, [moved_to]):
+            fields = ", ".join(self.declaration.key)
+            raise ValidationFailed({"non_field_errors": [f"The fields {fields} must make a unique set."]})
+        store.upsert_documents(tenant, self.collection, [document])
+        if moved_to != key:
+            store.delete_documents(tenant, self.collection, [key])
+        return self._present_one(request, moved_to)
+
+    def destroy(self, request: ApiRequest) -> ApiResponse:
+        """DELETE of one object, as DRF's DestroyModelMixin: 204, and the object is gone."""
+        key = next(reversed(request.path_params.values()))
+        self._stored_document(request, key, encoded=False)
+        request.store.delete_documents(request.require_tenant(), self.collection, [key])
+        return ApiResponse(204)
+
+    def _instance_options(self, request: ApiRequest) -> ApiResponse:
+        """OPTIONS of an instance that takes PUT: DRF's SimpleMetadata lists the PUT action only
+        for an object it finds (get_object() raising Http404 leaves the action out)."""
+        answer = self.options(request)
+        key = next(reversed(request.path_params.values()))
+        if request.store.get_document(request.require_tenant(), self.collection, key) is None:
+            answer.data.pop("actions", None)
+        return answer
+
+    def _present_one(self, request: ApiRequest, key: str) -> ApiResponse:
         versions = self.derived.versions(request.store, request.require_tenant())
         stored = self._stored_document(request, key, encoded=True)
         scope, present = self.presenter(request, versions)
-        presented = self._presented.one(scope, stored, present, request.base_url, link_end(request))
-        return ApiResponse(200, presented)
+        return ApiResponse(
+            200, self._presented.one(scope, stored, present, request.base_url, link_end(request))
+        )
 
     def _nested_view(self, field: str) -> Handler:
         lookup = self.declaration.nested[field].lookup

@@ -237,8 +237,9 @@ def test_instance_allow_gives_an_instance_its_allow_header(tmp_path, variant, al
         client.options(f"/api/v1/products/{key}/", headers=AUTH),
     ):
         assert answer.headers["allow"] == allow
-    refused = client.put(f"/api/v1/products/{key}/", headers=AUTH, json={})
-    assert refused.status_code == 405  # the fake serves the spec's methods whatever Allow says
+    put = client.put(f"/api/v1/products/{key}/", headers=AUTH, json={})
+    # a ModelViewSet's instance takes PUT (this body lacks the required fields); the others do not
+    assert put.status_code == (400 if variant == "ModelViewSet" else 405)
     # Another collection keeps the default, the list its own.
     shop = client.get("/api/v1/shops/?page_size=1", headers=AUTH).json()["results"][0]["shop_id"]
     assert client.get(f"/api/v1/shops/{shop}/", headers=AUTH).headers["allow"] == "GET, HEAD, OPTIONS"
@@ -282,3 +283,86 @@ def test_ready_after_outcome_says_an_ended_task_as_ready(tmp_path, ready, after)
     assert client.get(f"{base}/is_required/", headers=token).json() == {
         "result": "false"
     }  # it ran all the same
+
+
+def _instance_writes_client(tmp_path, variant="ModelViewSet", collection="products"):
+    knob = {"instance_allow": {"value": variant, "evidence": EVIDENCE}}
+    return _client(load_profile(_write(tmp_path, _document(collections={collection: knob}))))
+
+
+def test_a_model_viewset_instance_takes_put_as_a_full_update(tmp_path):
+    client = _instance_writes_client(tmp_path)
+    held = client.get("/api/v1/products/?page_size=1", headers=AUTH).json()["results"][0]
+    url = f"/api/v1/products/{held['product_id']}/"
+    # the upload serializer's required fields are required, as DRF's UpdateModelMixin (partial=False)
+    refused = client.put(url, headers=AUTH, json={"product_id": held["product_id"], "name": "Renamed"})
+    assert refused.status_code == 400 and refused.json() == {"category_id": ["This field is required."]}
+    body = {"product_id": held["product_id"], "name": "Renamed", "category_id": held["category_id"]}
+    answer = client.put(url, headers=AUTH, json={**body, "brand_id": "no-such-brand"})
+    assert answer.status_code == 400 and "brand_id" in answer.json()  # references checked as on upload
+    answer = client.put(url, headers=AUTH, json=body)
+    assert answer.status_code == 200
+    assert answer.json() == {**held, "name": "Renamed"}  # a field left out keeps its value (article, unit)
+    assert client.get(url, headers=AUTH).json() == answer.json()
+    assert answer.headers["allow"] == "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+    absent = client.put("/api/v1/products/absent-key/", headers=AUTH, json=body)
+    assert absent.status_code == 404 and absent.json() == {"detail": "Not found."}
+
+
+def test_a_put_naming_another_key_moves_the_object_unless_that_key_is_held(tmp_path):
+    client = _instance_writes_client(tmp_path)
+    first, second = client.get("/api/v1/products/?page_size=2", headers=AUTH).json()["results"]
+    body = {"name": "Moved", "category_id": first["category_id"]}
+    taken = client.put(
+        f"/api/v1/products/{first['product_id']}/",
+        headers=AUTH,
+        json={**body, "product_id": second["product_id"]},
+    )
+    assert taken.status_code == 400
+    assert taken.json() == {"non_field_errors": ["The fields product_id must make a unique set."]}
+    moved = client.put(
+        f"/api/v1/products/{first['product_id']}/", headers=AUTH, json={**body, "product_id": "moved-key"}
+    )
+    assert moved.status_code == 200 and moved.json()["url"].endswith("/api/v1/products/moved-key/")
+    assert client.get(f"/api/v1/products/{first['product_id']}/", headers=AUTH).status_code == 404
+    assert client.get("/api/v1/products/moved-key/", headers=AUTH).json()["name"] == "Moved"
+
+
+def test_patch_is_a_partial_update_and_runs_the_collections_rule(tmp_path):
+    client = _instance_writes_client(tmp_path, "seed", "relocate-documents")
+    held = client.get("/api/v1/relocate-documents/?page_size=1", headers=AUTH).json()["results"][0]
+    url = f"/api/v1/relocate-documents/{held['relocate_id']}/"
+    answer = client.patch(url, headers=AUTH, json={"responsible": "Patched"})
+    assert answer.status_code == 200 and answer.json() == {**held, "responsible": "Patched"}
+    line = {"product_id": held["products"][0]["product_id"], "qty": "4", "price": "1", "price_total": "10"}
+    lines = client.patch(url, headers=AUTH, json={"products": [line]}).json()["products"]
+    assert [(item["qty"], item["price"]) for item in lines] == [("4.0000", "2.5000")]  # the line price rule
+    # the seed's Allow lists PATCH alone: PUT and DELETE stay refused
+    assert client.put(url, headers=AUTH, json={}).status_code == 405
+    assert client.delete(url, headers=AUTH).status_code == 405
+
+
+def test_a_model_viewset_instance_takes_delete_per_tenant(tmp_path):
+    client = _instance_writes_client(tmp_path)
+    other = {"Authorization": "Bearer another-tenant"}
+    count = client.get("/api/v1/products/", headers=AUTH).json()["count"]
+    key = client.get("/api/v1/products/?page_size=1", headers=AUTH).json()["results"][0]["product_id"]
+    url = f"/api/v1/products/{key}/"
+    assert client.get(url, headers=other).status_code == 200  # the other tenant's copy is seeded
+    deleted = client.delete(url, headers=AUTH)
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    assert client.get(url, headers=AUTH).status_code == 404
+    assert client.get("/api/v1/products/", headers=AUTH).json()["count"] == count - 1
+    assert client.delete(url, headers=AUTH).status_code == 404
+    assert client.get(url, headers=other).status_code == 200  # only this tenant's object is gone
+
+
+def test_a_model_viewset_instance_options_lists_put_for_an_object_it_holds(tmp_path):
+    client, default = _instance_writes_client(tmp_path), _client()
+    key = client.get("/api/v1/products/?page_size=1", headers=AUTH).json()["results"][0]["product_id"]
+    held = client.options(f"/api/v1/products/{key}/", headers=AUTH).json()
+    listed = client.options("/api/v1/products/", headers=AUTH).json()
+    assert held["actions"]["PUT"] == listed["actions"]["POST"]  # the serializer's fields
+    # DRF's SimpleMetadata leaves PUT out when get_object() finds nothing
+    assert "actions" not in client.options("/api/v1/products/absent-key/", headers=AUTH).json()
+    assert "actions" not in default.options(f"/api/v1/products/{key}/", headers=AUTH).json()
