@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import re
 import types
 from collections.abc import Coroutine, Generator
 from typing import Any
@@ -41,11 +40,19 @@ def _strict_constant(value: str) -> None:
 # orjson reads an integer past 64 bits as a float (-29293907574366289920 -> -2.93e+19); Python's
 # json, DRF's parser, keeps it exact, so its IntegerField answers with its bounds, not "A valid
 # integer is required.". A body holding a run of 19 digits (even in a string) is read by json.
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+# Found by mapping every digit to "0" and every other byte to " " and looking for nineteen "0"s:
+# about a tenth of the time a regex search for [0-9]{19} takes (which tries every position).
+_DIGITS_AS_ZERO = bytes(b"0"[0] if b"0"[0] <= byte <= b"9"[0] else b" "[0] for byte in range(256))
+_LONG_DIGITS = b"0" * 19
+
+
+def has_long_digits(raw: bytes) -> bool:
+    """Whether the body holds a run of 19 or more ASCII digits."""
+    return _LONG_DIGITS in raw.translate(_DIGITS_AS_ZERO)
 
 
 def parse_json(raw: bytes, charset: str = "utf-8") -> Any:
-    if charset.lower().replace("-", "") == "utf8" and not _LONG_DIGITS.search(raw):
+    if charset.lower().replace("-", "") == "utf8" and not has_long_digits(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:

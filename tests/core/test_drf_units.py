@@ -1,11 +1,16 @@
 """Negotiation, pagination links, routing with format suffixes."""
 
+import re
+
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver.drf.errors import NotAcceptable, NotFound
 from mockserver.drf.negotiation import BROWSABLE_RENDERER, JSON_RENDERER, select_renderer
 from mockserver.drf.pagination import PagePolicy, page_links, page_request, resolve_page_number
+from mockserver.drf.parsing import has_long_digits, parse_json
 from mockserver.drf.presented import AnswerCache
 from mockserver.spec.loader import PathItem
 from mockserver.spec.routing import Router
@@ -103,3 +108,18 @@ def test_the_answer_cache_is_bounded_in_entries_and_bytes():
     assert cache.get("b") is None and cache.get("c") is not None and cache.get("d") is not None
     cache.put("e", b"[123456]")  # larger than any answer worth keeping: served, not kept
     assert cache.get("e") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"0", b"7", b"9", b"a", b"/", b":", b" ", b'"', b"\xd0"]), max_size=60))
+def test_the_long_digit_run_check_finds_what_a_regex_finds(pieces):
+    """parse_json reads a body holding 19 digits in a row with Python's json (orjson would read a
+    long integer as a float); the byte-mapping check must find exactly such a run."""
+    raw = b"".join(pieces)
+    assert has_long_digits(raw) == bool(re.search(rb"[0-9]{19}", raw))
+    assert has_long_digits(b"[-29293907574366289920]") and not has_long_digits(b"[922337203685477580]")
+
+
+def test_a_long_integer_is_read_exactly():
+    assert parse_json(b'{"f": -29293907574366289920}') == {"f": -29293907574366289920}
+    assert parse_json(b'{"f": "1234567890123456789"}') == {"f": "1234567890123456789"}
