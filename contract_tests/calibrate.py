@@ -29,6 +29,7 @@ from mockserver.profile import (
     NOT_FOUND_SHORT,
     check_document,
     profile_from,
+    upload_answer_shape,
 )
 from mockserver.spec.collections import CollectionDeclaration
 
@@ -362,13 +363,7 @@ def accepted_upload(
 
 def _upload_shape(answer: httpx.Response) -> Any:
     """The upload answer's shape (the counts differ with what a service already held)."""
-    body = _json(answer)
-    inner = body.get("results") if isinstance(body, dict) and set(body) == {"results"} else None
-    if isinstance(body, dict) and set(body) == {"updated", "inserted"}:
-        return {"status": answer.status_code, "shape": "seed"}
-    if isinstance(inner, dict) and set(inner) == {"updated", "created"}:
-        return {"status": answer.status_code, "shape": "pages"}
-    return {"status": answer.status_code, "shape": None}
+    return {"status": answer.status_code, "shape": upload_answer_shape(_json(answer))}
 
 
 def _upload_answer(target: Target, probe: Probe, collection: CollectionDeclaration) -> dict[str, Any]:

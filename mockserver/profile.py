@@ -27,6 +27,25 @@ INSTANCE_ALLOW = {
     "ModelViewSet": "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",  # a stock DRF ModelViewSet
 }
 
+INSTANCE_WRITES = ("PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(allow: str) -> frozenset[str]:
+    """The methods an Allow header lists, in any order."""
+    return frozenset(method.strip().upper() for method in allow.split(",") if method.strip())
+
+
+def upload_answer_shape(body: Any) -> str | None:
+    """Which upload_answer variant an upload's answer shows ("seed", "pages"), or None (neither):
+    the counts differ with what a service already held, the shape does not."""
+    if isinstance(body, dict) and set(body) == {"updated", "inserted"}:
+        return "seed"
+    inner = body.get("results") if isinstance(body, dict) and set(body) == {"results"} else None
+    if isinstance(inner, dict) and set(inner) == {"updated", "created"}:
+        return "pages"
+    return None
+
+
 # Every knob: where it lives ("knobs" for the API, "collections" per collection) and what it is.
 KNOBS = {
     "not_found_text": ("knobs", f"a 404's detail: {NOT_FOUND_SHORT!r} (3.14) | {NOT_FOUND_MODEL!r} (3.15+)"),

@@ -21,7 +21,14 @@ from mockserver.drf.judgements import (
     upsert_problem,
 )
 from mockserver.drf.pagination import PagePolicy, page_request
-from mockserver.profile import NOT_FOUND_SHORT, Profile
+from mockserver.profile import (
+    INSTANCE_ALLOW,
+    INSTANCE_WRITES,
+    NOT_FOUND_SHORT,
+    Profile,
+    allowed_methods,
+    upload_answer_shape,
+)
 from mockserver.proxy.exchange import NOT_JSON, Exchange
 from mockserver.proxy.exchange_checks import Finding
 from mockserver.proxy.violations import note
@@ -192,15 +199,59 @@ class BehaviourChecker:
             f"the profile no longer matches: {knob} (pinned {pinned!r}, answered {detail!r})",
         )
 
+    def _instance_allow_finding(self, exchange: Exchange) -> Finding | None:
+        """An instance's answer against the profile's instance_allow: an Allow listing other
+        methods than the pinned variant's, or a write the variant does not allow answered 2xx."""
+        match = exchange.match
+        role = self.catalogue.collection_paths.get(match.path_item.path) if match is not None else None
+        if role is None or role.is_list:
+            return None
+        declaration = role.declaration
+        profile = self.profiles.get(declaration.api)
+        variant = profile.instance_allow.get(declaration.name) if profile is not None else None
+        if variant is None:
+            return None
+        pinned, allow = allowed_methods(INSTANCE_ALLOW[variant]), exchange.response_headers.get("allow")
+        if (
+            exchange.method in INSTANCE_WRITES
+            and exchange.method not in pinned
+            and 200 <= exchange.status < 300
+        ):
+            answered = f"answered {exchange.method} with {exchange.status}"
+        elif allow is not None and allowed_methods(allow) != pinned:
+            answered = f"answered Allow: {allow!r}"
+        else:
+            return None
+        return (
+            "profile.instance_allow",
+            f"the profile no longer matches: instance_allow@{declaration.name} "
+            f"(pinned {variant!r}: {INSTANCE_ALLOW[variant]}; {answered})",
+        )
+
+    def _upload_answer_finding(
+        self, exchange: Exchange, declaration: CollectionDeclaration
+    ) -> Finding | None:
+        """An accepted upload answered in the other shape than the profile's upload_answer."""
+        profile = self.profiles.get(declaration.api)
+        pinned = profile.upload_answer if profile is not None else None
+        shape = upload_answer_shape(exchange.response_json) if pinned is not None else None
+        if shape is None or shape == pinned:
+            return None  # neither shape: the answer's schema check reports it
+        return (
+            "profile.upload_answer",
+            f"the profile no longer matches: upload_answer (pinned {pinned!r}, answered the {shape!r} shape)",
+        )
+
     def memory(self, tenant: str) -> TenantMemory:
         return self.tenants.setdefault(tenant, TenantMemory())
 
     def findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
         operation = exchange.operation
+        allow = self._instance_allow_finding(exchange) if self.profiles else None
+        findings: list[Finding] = [] if allow is None else [allow]
         if operation is None:
             self._undocumented_write(exchange)
-            return []
-        findings: list[Finding] = []
+            return findings
         if (
             operation.needs_credentials
             and "authorization" not in exchange.request_headers
@@ -525,7 +576,8 @@ class BehaviourChecker:
             return []
         items = _items(sent)
         keys = [_key(declaration, item) for item in items]
-        findings: list[Finding] = []
+        shape = self._upload_answer_finding(exchange, declaration) if self.profiles else None
+        findings: list[Finding] = [] if shape is None else [shape]
         data = exchange.response_json
         if None not in keys and len(set(keys)) == len(keys) and isinstance(data, dict):
             known = sum(1 for k in keys if k in memory.listed or k in memory.uploaded)
@@ -558,7 +610,14 @@ class BehaviourChecker:
             return []
         result = data["result"]
         if role == "status":
-            finding = self._transition(declaration, task, result)
+            pinned = self._pinned_ready(declaration)
+            finding = self._transition(declaration, task, result, pinned)
+            if finding is None and pinned is True and result in declaration.outcomes and task.outcome is None:
+                finding = (
+                    "profile.ready_after_outcome",
+                    f"the profile no longer matches: ready_after_outcome (pinned true: "
+                    f"{declaration.idle} once a task has ended; answered {result})",
+                )
             task.last, task.executed_since = result, False
             if result in declaration.outcomes:
                 task.outcome = result
@@ -603,8 +662,32 @@ class BehaviourChecker:
             ]
         return []
 
+    def _pinned_ready(self, declaration: SetupTaskDeclaration) -> bool | None:
+        profile = self.profiles.get(declaration.api)
+        return profile.ready_after_outcome if profile is not None else None
+
     @staticmethod
-    def _transition(declaration: SetupTaskDeclaration, task: TaskMemory, result: str) -> Finding | None:
+    def _idle_after_end(
+        declaration: SetupTaskDeclaration, pinned: bool | None, problem: str
+    ) -> Finding | None:
+        """The idle state once a task has ended, without an execute: the document allows it ("if
+        there is no active task, the result will be returned as READY"), reporting the outcome
+        until the next execute is decided (a note); a profile pins one or the other."""
+        if pinned is True:
+            return None
+        if pinned is False:
+            return (
+                "profile.ready_after_outcome",
+                f"the profile no longer matches: ready_after_outcome (pinned false: the outcome "
+                f"until the next execute; answered {problem})",
+            )
+        provenance = declaration.provenance.of("outcome_reported")
+        return _judged("outcome_reported", provenance, "behaviour.task_state", problem)
+
+    @classmethod
+    def _transition(
+        cls, declaration: SetupTaskDeclaration, task: TaskMemory, result: str, pinned: bool | None = None
+    ) -> Finding | None:
         if result not in declaration.states:
             return None  # the schema check reports it
         previous = task.last
@@ -620,17 +703,11 @@ class BehaviourChecker:
         if previous == declaration.idle and result != declaration.idle:
             return ("behaviour.task_state", f"{previous} -> {result} without an execute")
         if previous == declaration.running and result == declaration.idle:
-            return ("behaviour.task_state", f"{previous} -> {result}: a running task cannot become idle")
+            # a task that ended between two polls, said idle at once (ready_after_outcome)
+            return cls._idle_after_end(declaration, pinned, f"{previous} -> {result}")
         if previous in declaration.outcomes and result != previous:
             problem = f"{previous} -> {result} without an execute"
-            # "If there is no active task, the result will be returned as READY": the document
-            # allows idle after an end; reporting the outcome until the next execute is decided.
             if result == declaration.idle:
-                return _judged(
-                    "outcome_reported",
-                    declaration.provenance.of("outcome_reported"),
-                    "behaviour.task_state",
-                    problem,
-                )
+                return cls._idle_after_end(declaration, pinned, problem)
             return ("behaviour.task_state", problem)
         return None
