@@ -91,3 +91,46 @@ def test_loss_document_lines_are_served_at_the_url_their_page_shows(client: Test
     assert client.get(f"{detail}products/{len(lines) + 1}/", headers=H).status_code == 404
     described = client.options("/api/v1/loss-documents/", headers=H).json()["actions"]["POST"]
     assert described["products"]["child"]["children"]["url"]["read_only"] is True
+
+
+# Every document type whose page shows its lines, and the list that holds them.
+LINES = {
+    "receipts": "cartitems",
+    "loss-documents": "products",
+    "stock-taking-documents": "products",
+    "incoming-documents": "products",
+    "purchase-documents": "products",
+    "receive-documents": "products",
+    "supplier-refunds": "products",
+}
+
+
+@pytest.mark.parametrize("collection", LINES)
+def test_options_lists_every_field_a_line_shows(client: TestClient, collection: str) -> None:
+    """DRF's OPTIONS lists every field of the lines' serializer, the read-only ones too: a line's
+    `url` (and purchase and receive lines' `document_product_id`), which every page shows,
+    is listed read-only, first as the page shows it (decisions datawiz-resources #29, D18)."""
+    field = LINES[collection]
+    documents = client.get(f"/api/v1/{collection}/", headers=H).json()["results"]
+    line = next(document[field][0] for document in documents if document[field])
+    described = client.options(f"/api/v1/{collection}/", headers=H).json()["actions"]["POST"]
+    listed = described[field]["child"]["children"]
+    assert set(line) <= set(listed), set(line) - set(listed)
+    assert next(iter(listed)) == "url" and listed["url"]["read_only"] is True
+    if "document_product_id" in line:
+        assert listed["document_product_id"] == {
+            "type": "field",
+            "required": False,
+            "read_only": True,
+            "label": "Document product id",
+        }
+
+
+def test_relocate_document_lines_have_no_url_as_the_seed_shows_them(client: TestClient) -> None:
+    """Seed 004 (the relocate documents' authority, decision datawiz #14) shows lines without a
+    `url`, in its examples and its OPTIONS example; relocate_documents.rst's own shape is not
+    mixed in (decision datawiz #26)."""
+    documents = client.get("/api/v1/relocate-documents/", headers=H).json()["results"]
+    line = next(document["products"][0] for document in documents if document["products"])
+    described = client.options("/api/v1/relocate-documents/", headers=H).json()["actions"]["POST"]
+    assert "url" not in line and "url" not in described["products"]["child"]["children"]
