@@ -1,15 +1,18 @@
 """The contract suite is judged by the drift it catches: it fails on each realistic drift of a
 deployment and passes on the faithful fake (no false alarm)."""
 
+from collections.abc import Callable
+
 import pytest
 
 from contract_tests.context import RunOptions
 from contract_tests.diff import run_diff
+from contract_tests.plan import Selection
 from contract_tests.suite import run_suite
 from contract_tests.target import Credentials, in_process_target
 from mockserver.app import create_app
 from mockserver.settings import Settings
-from tests.drifts import DriftedApp, catalogue, collection_drifts, decided_drifts
+from tests.drifts import Answer, Drift, DriftedApp, catalogue, collection_drifts, decided_drifts
 
 TOKEN = "power-token"
 DRIFTS = catalogue()
@@ -95,3 +98,44 @@ def test_diff_reports_every_drift(drift):
         report = run_diff(target, allow_writes=True)
         assert report.ok, report.summary()
         assert drift.decided in {note.decision for note in report.notes}, report.summary()
+
+
+def _references_labelled_field(references: dict[str, set[str]]) -> Callable[[Answer], None]:
+    """DRF's SimpleMetadata labels a PrimaryKeyRelatedField (and a SerializerMethodField) "field"."""
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        names = references.get(answer.path, set())
+        if answer.method != "OPTIONS" or not names or not isinstance(data, dict):
+            return
+        for name, described in ((data.get("actions") or {}).get("POST") or {}).items():
+            if name in names:
+                described["type"] = "field"
+        answer.set_json(data)
+
+    return rewrite
+
+
+def test_a_reference_field_options_labels_field_is_neither_a_failure_nor_a_note():
+    """A DRF service whose references are PrimaryKeyRelatedFields lists them `"type": "field"` in
+    OPTIONS where the spec (a CharField checked to exist) says "string": DRF allows both, so the
+    suite fails nothing and notes nothing (issue #22: it demanded "string")."""
+    facts = in_process_target("datawiz", fake(), Credentials(token=TOKEN)).facts
+    references = {
+        c.list_path: {
+            name
+            for name, prop in (c.input_schema.get("properties") or {}).items()
+            if (prop.get("x-drf") or {}).get("exists_in")
+        }
+        for c in facts.collections
+    }
+    chosen = {"products", "shops", "receipts"}
+    assert all(references[c.list_path] for c in facts.collections if c.name in chosen)
+    drift = Drift("references_labelled_field", "datawiz", "references are PrimaryKeyRelatedFields")
+    drift.rewrite_answer = _references_labelled_field(references)
+    target = in_process_target("datawiz", DriftedApp(fake(), drift, TOKEN), Credentials(token=TOKEN))
+    report = run_suite(
+        target, options(writes=False), conformance=False, selection=Selection(frozenset(chosen))
+    )
+    assert [c for c in report.passed if c.startswith("collection.options[")], report.summary()
+    assert report.ok and not report.notes, report.summary()
