@@ -91,8 +91,9 @@ OUTSIDE_CHECKS = "(the run, outside any check)"
 
 def tool_errors(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """An exception escaping `verify`, `diff` or `calibrate` outside any check (planning, the
-    preflight, the probes, the reports) is an error of mockserver itself, never the deployment's: one line (the traceback
-    with --debug) and the documented tool error status, as a check that broke gets."""
+    preflight, the probes, the reports) is an error of mockserver itself, never the
+    deployment's: one line (the traceback with --debug) and the documented tool error status,
+    as a check that broke gets."""
 
     @functools.wraps(command)
     def guarded(args: argparse.Namespace) -> int:

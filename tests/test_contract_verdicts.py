@@ -251,6 +251,27 @@ def test_not_run_checks_are_in_the_summary_junit_and_json(tmp_path: Path):
     assert "1 passed, 0 failed, 2 not run, 1 skipped" in summary
 
 
+@pytest.mark.parametrize("command", ["verify", "diff"])
+def test_a_refused_preflight_still_writes_its_reports_with_every_check_not_run(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture
+):
+    """Nothing answers (exit 3): the JUnit and JSON reports asked for still come, the run marked
+    not run with the preflight's reason, never an empty report a CI reads as passed."""
+    from contract_tests.preflight import UNREACHABLE
+    from mockserver.cli import main
+
+    junit, data = tmp_path / "r.xml", tmp_path / "r.json"
+    argv = [command, "--api", "akinon", "--base-url", "http://127.0.0.1:9", "--token", "k", "--timeout", "5"]
+    assert main([*argv, "--junit-xml", str(junit), "--report-json", str(data)]) == UNREACHABLE
+    capsys.readouterr()
+    (entry,) = json.loads(data.read_text())["not_run"]
+    assert entry["check"] == "(every check)" and entry["reason"].startswith("the preflight failed (exit 3)")
+    suite = ElementTree.parse(junit).getroot()
+    assert suite.get("failures") == "0" and suite.get("skipped") == "1"
+    (skipped,) = suite.iter("skipped")
+    assert skipped.get("message", "").startswith("not run: the preflight failed (exit 3)")
+
+
 def test_failures_of_one_cause_are_one_finding_and_the_json_keeps_each():
     report = Report(api="datawiz", target="http://t")
     for name in ("units", "brands", "shops"):
