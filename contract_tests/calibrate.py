@@ -9,6 +9,7 @@ requires fields (the list errors' shape: refused, it stores nothing) and one obj
 (`ct-<run>-`, as the contract suite writes them: the upload answer's shape). `verify --profile` runs the same probes and judges
 the deployment against the profile it was calibrated to (profile_failures)."""
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -335,30 +336,127 @@ def _names_another_object(collection: CollectionDeclaration) -> bool:
     return "exists_in" in json.dumps(collection.input_schema)
 
 
-def accepted_upload(
-    target: Target, deployed: list[CollectionDeclaration], run_id: str | None
-) -> Probe | None:
-    """The upload-answer probe (--allow-writes): one object of the run, as the contract suite
-    makes it (its key and texts start with the run prefix `ct-<run>-`), posted to the first
-    deployed collection taking uploads whose objects name no other object; read back, and left
-    as the suite leaves what it writes."""
+def object_maker(target: Target, run_id: str | None) -> tuple[Any, str]:
+    """The contract suite's ObjectMaker for one run of calibrate (--allow-writes), and the run's
+    prefix (`ct-<run>-`): every object calibrate writes belongs to that run."""
     from contract_tests.context import Context, RunOptions
-    from contract_tests.objects import CannotWrite, ObjectMaker
+    from contract_tests.objects import ObjectMaker
     from contract_tests.report import Report
 
     options = (
         RunOptions(allow_writes=True) if run_id is None else RunOptions(allow_writes=True, run_id=run_id)
     )
     ctx = Context(target, options, Report(target.api, target.base_url, "calibrate"))
+    return ObjectMaker(ctx), options.prefix
+
+
+def accepted_upload(maker: Any, prefix: str, deployed: list[CollectionDeclaration]) -> Probe | None:
+    """The upload-answer probe (--allow-writes): one object of the run, as the contract suite
+    makes it (its key and texts start with the run prefix `ct-<run>-`), posted to the first
+    deployed collection taking uploads whose objects name no other object; read back, and left
+    as the suite leaves what it writes."""
+    from contract_tests.objects import CannotWrite
+
     for collection in deployed:
         if not collection.takes_uploads or _names_another_object(collection):
             continue
         try:
-            made = ObjectMaker(ctx).make(collection, f"{options.prefix}calibrate-")
+            made = maker.make(collection, f"{prefix}calibrate-")
         except CannotWrite:
             continue
         return Probe(f"POST {collection.list_path}", "POST", collection.list_path, _upload_shape, [made])
     return None
+
+
+def _nullable_ordering_field(collection: CollectionDeclaration) -> str | None:
+    """An ordering field an upload may leave null, in a collection whose required fields name no
+    other object (an object of the run needs nothing else stored): None when there is none."""
+    schema = collection.input_schema
+    required = set(schema.get("required") or ())
+    properties = schema.get("properties") or {}
+    sources = {source for link in collection.hyperlinks for source in link.source_fields}
+    if not collection.takes_uploads or any(
+        name in sources or "exists_in" in json.dumps(properties.get(name)) for name in required
+    ):
+        return None
+    for name in collection.ordering:
+        types = (properties.get(name) or {}).get("type")
+        if name not in required and isinstance(types, list) and "null" in types:
+            return name
+    return None
+
+
+def null_ordering_probes(
+    maker: Any, prefix: str, deployed: list[CollectionDeclaration], every: tuple[CollectionDeclaration, ...]
+) -> tuple[Probe, Probe, Probe, str] | None:
+    """The null-ordering probes (--allow-writes): one object of the run with an ordering field
+    null, uploaded where the fewest other collections name its objects (a run's object shows in
+    the fewest other answers), then the list's first object by that field both ways."""
+    from contract_tests.objects import CannotWrite
+
+    def named_by(collection: CollectionDeclaration) -> int:
+        return sum(collection.name in other.references for other in every)
+
+    for collection in sorted(deployed, key=named_by):
+        field_name = _nullable_ordering_field(collection)
+        if field_name is None:
+            continue
+        schema = collection.input_schema
+        kept = {name: schema["properties"][name] for name in schema.get("required") or ()}
+        trimmed = dataclasses.replace(
+            collection, input_schema={**schema, "properties": kept}, hyperlinks=()
+        )  # the required fields only: nothing else written
+        try:
+            made = {**maker.make(trimmed, f"{prefix}nulls-"), field_name: None}
+        except CannotWrite:
+            continue
+        path = collection.list_path
+        upload = Probe(f"POST {path}", "POST", path, _status_excerpt, [made])
+        firsts = tuple(
+            Probe(
+                f"GET {path}",
+                "GET",
+                f"{path}?ordering={sign}{field_name}&page_size=1",
+                _first_null(field_name),
+            )
+            for sign in ("", "-")
+        )
+        return upload, firsts[0], firsts[1], field_name
+    return None
+
+
+def _status_excerpt(answer: httpx.Response) -> Any:
+    return {"status": answer.status_code}
+
+
+def _first_null(field_name: str) -> Callable[[httpx.Response], Any]:
+    def excerpt(answer: httpx.Response) -> Any:
+        body = _json(answer)
+        results = body.get("results") if answer.status_code == 200 and isinstance(body, dict) else None
+        if not isinstance(results, list) or not results or not isinstance(results[0], dict):
+            return {"status": answer.status_code}
+        return {"first is null": results[0].get(field_name) is None}
+
+    return excerpt
+
+
+def _null_ordering(probes: tuple[Probe, Probe, Probe, str]) -> dict[str, Any]:
+    """NULLs first ascending (and last descending), or last ascending (first descending), as the
+    first object of each order shows; undecided when the two do not tell one of them."""
+    upload, ascending, descending, field_name = probes
+    assert upload.answer is not None and ascending.answer is not None and descending.answer is not None
+    if upload.answer.status_code not in (200, 201):
+        return {"undecided": f"{upload.request_line()} answered {upload.answer.status_code}"}
+    up, down = ascending.excerpt(ascending.answer), descending.excerpt(descending.answer)
+    firsts = (up.get("first is null"), down.get("first is null"))
+    excerpt = {f"ordering={field_name}": up, f"ordering=-{field_name}": down}
+    variant = {(True, False): "first", (False, True): "last"}.get(firsts)  # type: ignore[arg-type]
+    if variant is None:
+        return {
+            "undecided": f"?ordering={field_name} both ways did not put the object of the run with a null "
+            f"{field_name} at one end and a dated one at the other: {excerpt}"
+        }
+    return {"value": variant, "evidence": {**ascending.evidence(), "excerpt": excerpt}}
 
 
 def _upload_shape(answer: httpx.Response) -> Any:
@@ -531,7 +629,8 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
             else "no deployed collection's upload requires a field"
         }
     )
-    stored = accepted_upload(target, deployed, run_id) if allow_writes else None
+    maker, prefix = object_maker(target, run_id) if allow_writes else (None, "")
+    stored = accepted_upload(maker, prefix, deployed) if allow_writes else None
     if stored is not None:
         send(target, [stored])
         calibration.probes.append(stored)
@@ -544,6 +643,22 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
             else "no deployed collection takes an upload naming no other object"
         }
     )
+    if target.facts.collections:
+        nulls = (
+            null_ordering_probes(maker, prefix, deployed, target.facts.collections) if allow_writes else None
+        )
+        if nulls is not None:
+            send(target, list(nulls[:3]))
+            calibration.probes += list(nulls[:3])
+        calibration.knobs["null_ordering"] = (
+            _null_ordering(nulls)
+            if nulls is not None
+            else {
+                "undecided": "needs --allow-writes (one object of the run with a null ordering field)"
+                if not allow_writes
+                else "no deployed collection takes an object with a null ordering field naming no other"
+            }
+        )
     for task in target.facts.setup_tasks:
         calibration.knobs["ready_after_outcome"] = (
             ready_after_outcome(target, task)

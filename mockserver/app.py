@@ -588,7 +588,7 @@ def build_dispatcher(settings: Settings, store: Store | None = None) -> Dispatch
     bindings = bind_operations(catalogue.specs, handlers)
     store = store or store_for(settings)
     for view in views:
-        store.define_collection(view.declaration.store_spec())
+        store.define_collection(view.store_spec())
     dispatcher = Dispatcher(settings, store, catalogue, bindings, modules, views, setup_tasks)
     if settings.tenant_secret is None:  # one key per fake: every process sharing the store uses it
         keys = dispatcher.authenticator.keys

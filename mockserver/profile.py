@@ -66,6 +66,10 @@ KNOBS = {
         "knobs",
         "a setup task's status after its end: READY (true) or the outcome (false)",
     ),
+    "null_ordering": (
+        "knobs",
+        "where NULLs sort ascending: last (PostgreSQL) | first (SQLite, MySQL); descending reversed",
+    ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
 
@@ -95,6 +99,7 @@ class Profile:
     list_errors_as_dict: bool | None = None
     upload_answer: str | None = None  # "seed" | "pages"
     ready_after_outcome: bool | None = None
+    null_ordering: str | None = None  # "last" | "first": where NULLs sort ascending
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
@@ -160,6 +165,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         list_errors_as_dict=knobs.get("list_errors_as_dict"),
         upload_answer=knobs.get("upload_answer"),
         ready_after_outcome=knobs.get("ready_after_outcome"),
+        null_ordering=knobs.get("null_ordering"),
         page_sizes=per_collection("page_size"),
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},

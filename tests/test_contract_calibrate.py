@@ -140,3 +140,33 @@ def test_ready_after_outcome_is_decided_only_with_writes_from_a_task_seen_runnin
     }
     failures, _ = profile_failures(_akinon(), ready, allow_writes=True)
     assert [f.message for f in failures] == ["the profile no longer matches: ready_after_outcome"]
+
+
+def test_null_ordering_is_decided_only_with_writes_by_one_object_of_the_run_with_a_null():
+    first = {
+        **PROFILE,
+        "knobs": {"null_ordering": {"value": "first", "evidence": EVIDENCE}},
+        "collections": {},
+    }
+    fake = _fake(profile_from(first))
+    read_only = calibrate(fake).document("x")["knobs"]["null_ordering"]
+    assert read_only["undecided"].startswith("needs --allow-writes")
+    calibration = calibrate(fake, allow_writes=True, run_id="n0")
+    decision = calibration.document("x")["knobs"]["null_ordering"]
+    assert decision["value"] == "first", decision
+    upload = next(
+        p for p in calibration.probes if p.body and any("ct-n0-nulls-" in str(v) for v in p.body[0].values())
+    )
+    collection = next(c for c in fake.facts.collections if c.list_path == upload.url)
+    assert collection.name != "shops"  # the fewest other collections name its objects
+    (null_field,) = [name for name, value in upload.body[0].items() if value is None]
+    assert null_field in collection.ordering and all(
+        upload.body[0][k].startswith("ct-n0-") for k in collection.key
+    )
+    assert decision["evidence"]["request"].endswith(f"?ordering={null_field}&page_size=1")
+    default = calibrate(_fake(), allow_writes=True).document("x")["knobs"]["null_ordering"]
+    assert default["value"] == "last"
+    failures, _ = profile_failures(_fake(), first, allow_writes=True)
+    assert [f.message for f in failures] == ["the profile no longer matches: null_ordering"]
+    figures = fidelity(calibration, calibration.document("x"))
+    assert figures["after"] == figures["probes"] and figures["before"] < figures["after"]

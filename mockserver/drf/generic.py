@@ -38,7 +38,7 @@ from mockserver.profile import Profile
 from mockserver.spec.collections import CollectionDeclaration, store_name
 from mockserver.spec.errors import declaration_error
 from mockserver.spec.loader import ApiSpec
-from mockserver.store.documents import item_key
+from mockserver.store.documents import CollectionSpec, item_key
 
 # A rule of a resource on what is stored (the stored form in, the stored form out).
 Hook = Callable[[dict[str, Any]], dict[str, Any]]
@@ -116,6 +116,8 @@ class CollectionViews:
         honoured = profile.ordering_fields.get(declaration.name) if profile else None
         ignored = set(declaration.ordering) - set(honoured) if honoured is not None else set()
         self._ordering_ignored = frozenset(ignored) or None
+        # Where the deployment's database puts NULLs (null_ordering): the store orders so.
+        self._nulls_first = profile is not None and profile.null_ordering == "first"
         # The upload answer's shape (upload_answer): the bound POST handler is chosen here.
         self._pages_answer = profile is not None and profile.upload_answer == "pages"
         self._prefixes = prefixes
@@ -124,6 +126,11 @@ class CollectionViews:
         self._prefix = prefixes.get(declaration.name)
         self._numbered = [(f, n) for f, n in declaration.nested.items() if n.numbered]
         self.derived = DerivedFields(declaration)
+
+    def store_spec(self) -> CollectionSpec:
+        """The store's collection, ordered as the deployment's database orders NULLs."""
+        spec = self.declaration.store_spec()
+        return dataclasses.replace(spec, nulls_first=True) if self._nulls_first else spec
 
     # The presenters are compiled when the collection is first read, not at start-up: a fake
     # serving thirty collections starts without compiling thirty presenters it may never use.

@@ -38,6 +38,11 @@ def nulls_last(value: Any) -> tuple[bool, Any]:
     return (value is None, 0 if value is None else value)
 
 
+def nulls_first(value: Any) -> tuple[bool, Any]:
+    """A sort value as a key that orders a null before every value (SQLite's, MySQL's NULLs)."""
+    return (value is not None, 0 if value is None else value)
+
+
 def sort_value(sort_type: str, value: Any) -> Any:
     """A value as its sort type orders it; None for a null (where a database puts nulls varies)."""
     if value is None:
@@ -51,15 +56,20 @@ def sort_value(sort_type: str, value: Any) -> Any:
 
 
 def ordered_keys(
-    keys: Iterable[str], ordering: Sequence[str], value_of: Callable[[str, str], Any]
+    keys: Iterable[str],
+    ordering: Sequence[str],
+    value_of: Callable[[str, str], Any],
+    first_nulls: bool = False,
 ) -> list[str]:
     """Keys in the order of `ordering` (each term a field, `-` for descending), the key itself the
     final tie-breaker; `value_of(key, field)` is the document's sort value of that field. A null
-    sorts last ascending and first descending, as PostgreSQL orders NULLs."""
+    sorts last ascending and first descending, as PostgreSQL orders NULLs; `first_nulls`: first
+    ascending and last descending, as SQLite and MySQL do (a profile's null_ordering)."""
     ordered = sorted(keys)
+    placed = nulls_first if first_nulls else nulls_last
     for term in reversed(ordering):
         name = ordering_field(term)
-        ordered.sort(key=lambda k, n=name: nulls_last(value_of(k, n)), reverse=term.startswith("-"))
+        ordered.sort(key=lambda k, n=name: placed(value_of(k, n)), reverse=term.startswith("-"))
     return ordered
 
 
@@ -75,6 +85,7 @@ class CollectionSpec:
     ordering_fields: dict[str, SortType] = field(default_factory=dict)
     search_fields: tuple[str, ...] = ()
     default_ordering: tuple[str, ...] = ()
+    nulls_first: bool = False  # NULLs first ascending (SQLite, MySQL), not last (PostgreSQL)
 
     @property
     def key_fields(self) -> tuple[str, ...]:

@@ -366,3 +366,26 @@ def test_a_model_viewset_instance_options_lists_put_for_an_object_it_holds(tmp_p
     # DRF's SimpleMetadata leaves PUT out when get_object() finds nothing
     assert "actions" not in client.options("/api/v1/products/absent-key/", headers=AUTH).json()
     assert "actions" not in default.options(f"/api/v1/products/{key}/", headers=AUTH).json()
+
+
+@pytest.mark.parametrize(
+    ("variant", "first", "last"), [(None, "ct-dated", "ct-undated"), ("first", "ct-undated", "ct-dated")]
+)
+def test_null_ordering_puts_nulls_where_the_deployments_database_does(tmp_path, variant, first, last):
+    knobs = {} if variant is None else {"null_ordering": {"value": variant, "evidence": EVIDENCE}}
+    client = _client(load_profile(_write(tmp_path, _document(**knobs))))
+    shops = [
+        {"shop_id": "ct-undated", "name": "No date"},
+        {"shop_id": "ct-dated", "name": "Dated", "open_date": "1990-01-01"},
+    ]
+    assert client.post("/api/v1/shops/", headers=AUTH, json=shops).status_code == 201
+
+    def order(query):
+        found = client.get(f"/api/v1/shops/?page_size=100&{query}", headers=AUTH).json()["results"]
+        return [shop["shop_id"] for shop in found if shop["shop_id"].startswith("ct-")]
+
+    # ascending: NULLs last on PostgreSQL (the fake's default), first on SQLite; descending reversed
+    assert order("ordering=open_date") == [first, last]
+    assert order("ordering=-open_date") == [last, first]
+    everything = client.get("/api/v1/shops/?page_size=100&ordering=open_date", headers=AUTH).json()["results"]
+    assert everything[0 if variant else -1]["shop_id"] == "ct-undated"  # before or after every date

@@ -10,6 +10,9 @@ from pathlib import Path
 from tests.drf_reference.resources import authentication_classes
 
 LIST_ERRORS_AS_DICT = "MOCKSERVER_REFERENCE_LIST_ERRORS_AS_DICT"
+# 1: DRF's own OrderingFilter, so SQLite's NULL order (first ascending, last descending) shows,
+# as on a deployment on SQLite or MySQL (a profile's null_ordering "first").
+NULLS_FIRST = "MOCKSERVER_REFERENCE_NULLS_FIRST"
 
 DATA_DIR = Path(os.environ.get("DRF_REFERENCE_DATA", "/tmp/drf-reference"))
 
@@ -68,7 +71,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "rest_framework.filters.SearchFilter",
-        "tests.drf_reference.database.NullsAsPostgreSQL",
+        "rest_framework.filters.OrderingFilter"
+        if os.environ.get(NULLS_FIRST) == "1"
+        else "tests.drf_reference.database.NullsAsPostgreSQL",
     ],
     # DRF 3.18 answers a list's errors as {"index": errors}; the services answer (and the published
     # client reads) the list form aligned with the input, DRF's default before 3.18 and still a setting.

@@ -29,7 +29,7 @@ from tests.drf_reference.process import reference_server
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.drf_reference.services import COMPARED, Pair, fake_settings
-from tests.drf_reference.settings import LIST_ERRORS_AS_DICT
+from tests.drf_reference.settings import LIST_ERRORS_AS_DICT, NULLS_FIRST
 from tests.live_server import live_server
 
 # Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
@@ -46,11 +46,12 @@ class Calibrated:
         return url_target("datawiz", self.url, Credentials(token=BEARER_TOKEN))
 
 
-def _calibrated(data: Path, packages: Path | None, errors_as_dict: bool = False) -> Iterator[Calibrated]:
+def _calibrated(data: Path, packages: Path | None, stock_settings: bool = False) -> Iterator[Calibrated]:
     fixtures = fixtures_dir() / "datawiz"
     server = reference_server(data, fixtures, collections=COMPARED, timeout=300, packages=packages)
     with pytest.MonkeyPatch.context() as patch:  # read by the reference process at its start only
-        patch.setenv(LIST_ERRORS_AS_DICT, "1" if errors_as_dict else "0")
+        patch.setenv(LIST_ERRORS_AS_DICT, "1" if stock_settings else "0")
+        patch.setenv(NULLS_FIRST, "1" if stock_settings else "0")
         url = server.__enter__()
     try:
         out = data / "profile.json"
@@ -67,9 +68,11 @@ def drf318(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
 
 
 @pytest.fixture(scope="module")
-def drf318_errors_as_dict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
-    """DRF 3.18 with its own default LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off)."""
-    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-dict"), None, errors_as_dict=True)
+def drf318_stock_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
+    """DRF 3.18 with the two settings the reference varies at their stock values: its own default
+    LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off) and DRF's OrderingFilter on SQLite
+    (NULLs first ascending; the reference orders NULLs as PostgreSQL does)."""
+    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-stock"), None, stock_settings=True)
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +104,7 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
         assert _value(document, "search_fields", "products") == ["product_id", "name", "article", "barcode"]
         assert _value(document, "instance_allow", "products") == "read-only"  # a retrieve-only viewset
         assert _value(document, "upload_answer") == "seed"  # one object of the run, the seed's answer
+        assert _value(document, "null_ordering") == "last"  # the reference orders NULLs as PostgreSQL
         assert document["knobs"]["upload_answer"]["evidence"]["status"] == 201
         # a single page cannot show the default page: left at the fake's default, saying why
         assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
@@ -164,24 +168,28 @@ def test_verify_with_the_other_pairs_profile_names_the_changed_knobs(
     }
 
 
-def test_the_list_errors_setting_is_calibrated_and_served(drf318_errors_as_dict: Calibrated) -> None:
-    document = drf318_errors_as_dict.document
+def test_the_stock_settings_are_calibrated_and_served(drf318_stock_settings: Calibrated) -> None:
+    document = drf318_stock_settings.document
     figures = document["fidelity"]
     print(
-        f"\nDRF 3.18, errors as dict: {figures['probes']} probes, {figures['before']} before, {figures['after']} after"
+        f"\nDRF 3.18, errors as dict, NULLs first: {figures['probes']} probes, {figures['before']} before, "
+        f"{figures['after']} after"
     )
+    nulls = document["knobs"]["null_ordering"]
+    assert nulls["value"] == "first", nulls
+    assert nulls["evidence"]["request"].startswith("GET ") and "ordering=" in nulls["evidence"]["request"]
     decision = document["knobs"]["list_errors_as_dict"]
     assert decision["value"] is True
     assert decision["evidence"]["request"].endswith(" [{}]") and decision["evidence"]["status"] == 400
     uploads = [
         row for operation, row in document["fidelity"]["operations"].items() if operation.startswith("POST")
     ]
-    # [{}] refused (the fake's default is the list form) and one object of the run stored (the
-    # seed's answer either way): in one row when both went to the same collection
+    # [{}] refused (the fake's default is the list form), one object of the run stored (the
+    # seed's answer either way) and one with a null ordering field (stored either way)
     assert {key: sum(row[key] for row in uploads) for key in ("probes", "before", "after")} == {
-        "probes": 2, "before": 1, "after": 2
+        "probes": 3, "before": 2, "after": 3
     }  # fmt: skip
-    failures, _ = profile_failures(drf318_errors_as_dict.target(), document, allow_writes=True)
+    failures, _ = profile_failures(drf318_stock_settings.target(), document, allow_writes=True)
     assert failures == []
 
 

@@ -1,5 +1,6 @@
 """The documents family: upserts, reads, deletes, versions, ordering and search, on both stores."""
 
+import dataclasses
 import json
 
 import pytest
@@ -113,6 +114,29 @@ def test_orderings_by_several_fields_ties_and_descending_nulls(store):
     found = store.query_documents("t", "docs", ordering=["-total"], search="a", limit=2)
     assert found.count == 3 and ids(found) == ["c", "a"]
     assert store.query_documents("t", "docs", search="zzz").count == 0
+
+
+def test_a_collection_may_order_nulls_first_as_sqlite_does(new_store):
+    """A profile's null_ordering "first": NULLs first ascending and last descending, by every
+    path an ordering takes (one field's sorted set, several fields read and sorted)."""
+    store = new_store(spec=dataclasses.replace(DOCS, nulls_first=True))
+    store.upsert_documents(
+        "t",
+        "docs",
+        [
+            {"id": "a", "total": "1", "who": "b"},
+            {"id": "b", "total": None, "who": ""},
+            {"id": "c", "total": "-2", "who": None},
+            {"id": "d", "total": None, "who": "a"},
+        ],
+    )
+    ids = lambda result: [d["id"] for d in result.documents]  # noqa: E731
+    assert ids(store.query_documents("t", "docs", ordering=["total"])) == ["b", "d", "c", "a"]
+    assert ids(store.query_documents("t", "docs", ordering=["-total"])) == ["a", "c", "b", "d"]
+    assert ids(store.query_documents("t", "docs", ordering=["who"])) == ["c", "b", "d", "a"]
+    assert ids(store.query_documents("t", "docs", ordering=["-who"])) == ["a", "d", "b", "c"]
+    assert ids(store.query_documents("t", "docs", ordering=["total", "-who"])) == ["d", "b", "c", "a"]
+    assert ids(store.query_documents("t", "docs", ordering=["-total"], search="a")) == ["a", "d"]
 
 
 def test_tenant_data_is_shared_by_processes_and_kept_apart_by_prefix(new_store):

@@ -95,7 +95,9 @@ class StoredCollection:
             return cached
         self.refresh()
         values, index = self.sort_values, self._field_index
-        keys = ordered_keys(self.documents, ordering, lambda key, name: values[key][index[name]])
+        keys = ordered_keys(
+            self.documents, ordering, lambda key, name: values[key][index[name]], self.spec.nulls_first
+        )
         self._sorted_keys[ordering] = keys
         return keys
 

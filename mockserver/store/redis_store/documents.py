@@ -74,7 +74,7 @@ class RedisDocuments(RedisCore):
     def _member_list(spec: CollectionSpec, key: str, document: dict[str, Any]) -> list[bytes]:
         found = [b"\x00" + key.encode()]
         for name, sort_type in spec.ordering_fields.items():
-            found.extend(members(sort_type, document.get(name), key))
+            found.extend(members(sort_type, document.get(name), key, spec.nulls_first))
         return found
 
     def define_collection(self, spec: CollectionSpec) -> None:
@@ -220,7 +220,10 @@ class RedisDocuments(RedisCore):
         decoded = {key: orjson.loads(raw) for key, raw in stored.items()}
         types = spec.ordering_fields
         ordered = ordered_keys(
-            stored, ordering, lambda key, name: sort_value(types[name], decoded[key].get(name))
+            stored,
+            ordering,
+            lambda key, name: sort_value(types[name], decoded[key].get(name)),
+            spec.nulls_first,
         )
         for term in terms:
             ordered = [key for key in ordered if term in spec.search_text(decoded[key])]

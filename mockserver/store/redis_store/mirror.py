@@ -97,7 +97,7 @@ class SearchMirrors:
             members = self._read_range(version, keys[3], sorted_set)
             if members is None:
                 return None
-            order = mirror.index.ids_of([member.partition(separator)[2].decode() for member in members])
+            order = mirror.index.ids_of([member.rpartition(separator)[2].decode() for member in members])
         ranking = Ranking(order)
         mirror.rankings.pop((sorted_set, separator), None)
         if len(mirror.rankings) >= _RANKINGS_KEPT:

@@ -117,7 +117,14 @@ local separator = ARGV[1] == '1' and '\\255' or '\\0'
 local terms = {}
 for t = 4, #ARGV do terms[#terms + 1] = ARGV[t] end
 local function key_of(member)
-  return string.sub(member, string.find(member, separator, 1, true) + 1)
+  -- after the last separator: a key holds none, a NULL's placeholder may (sort_keys.py)
+  local at = string.find(member, separator, 1, true)
+  local later = string.find(member, separator, at + 1, true)
+  while later do
+    at = later
+    later = string.find(member, separator, at + 1, true)
+  end
+  return string.sub(member, at + 1)
 end
 if #terms == 0 then
   local total = redis.call('ZCARD', zset)

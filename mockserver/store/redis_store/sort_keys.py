@@ -1,7 +1,8 @@
 """Order-preserving byte encodings of sort values, so a Redis sorted set (all scores 0, ordered
 by member bytes) keeps a collection in the same order the memory store sorts it.
 
-A member is `encoded value + separator + document key`: ties fall to the key, ascending in both
+A member is `encoded value + separator + document key`, the key read after the last separator
+(a key holds none; the placeholder of a NULL first may be a separator byte): ties fall to the key, ascending in both
 directions (the memory store sorts stably on the key order). Values are compared as the memory
 store compares them: text by code point (UTF-8 bytes compare the same way), numbers as decimals,
 None last ascending and first descending (PostgreSQL's NULLs)."""
@@ -44,14 +45,15 @@ def encoded_value(sort_type: str, value: Any) -> bytes | None:
     return str(value).replace("\x00", "").encode()
 
 
-def members(sort_type: str, value: Any, key: str) -> tuple[bytes, bytes]:
-    """The ascending and descending sorted-set members of a document's value."""
+def members(sort_type: str, value: Any, key: str, nulls_first: bool = False) -> tuple[bytes, bytes]:
+    """The ascending and descending sorted-set members of a document's value; `nulls_first`: a
+    null first ascending and last descending (SQLite's, MySQL's NULLs)."""
     encoded, raw_key = encoded_value(sort_type, value), key.encode()
     if encoded is None:
-        return (
-            _NULL_ASCENDING + ASCENDING_SEPARATOR + raw_key,
-            _NULL_DESCENDING + DESCENDING_SEPARATOR + raw_key,
+        ascending, descending = (
+            (_NULL_DESCENDING, _NULL_ASCENDING) if nulls_first else (_NULL_ASCENDING, _NULL_DESCENDING)
         )
+        return (ascending + ASCENDING_SEPARATOR + raw_key, descending + DESCENDING_SEPARATOR + raw_key)
     return (
         encoded + ASCENDING_SEPARATOR + raw_key,
         encoded.translate(_INVERT) + DESCENDING_SEPARATOR + raw_key,
