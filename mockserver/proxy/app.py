@@ -136,7 +136,6 @@ class ProxyApp:
         )
         authorization = exchange.request_headers.get("authorization")
         exchange.tenant = self.keys.tenant(authorization)
-        exchange.tenant_hint = self.keys.hint(authorization)
         exchange.match, exchange.operation = self.catalogue.api_operation(exchange.method, exchange.path)
         if self.settings.read_only and exchange.method not in READ_METHODS:
             return _json_reply(

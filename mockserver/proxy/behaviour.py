@@ -75,11 +75,12 @@ class TenantMemory:
     tasks: dict[str, TaskMemory] = field(default_factory=dict)
     is_required: dict[str, str] = field(default_factory=dict)  # task -> last is_required answer
 
+    # get before setdefault: an exchange must not build a memory (and its dicts) it then drops
     def collection(self, name: str) -> CollectionMemory:
-        return self.collections.setdefault(name, CollectionMemory())
+        return self.collections.get(name) or self.collections.setdefault(name, CollectionMemory())
 
     def task(self, name: str) -> TaskMemory:
-        return self.tasks.setdefault(name, TaskMemory())
+        return self.tasks.get(name) or self.tasks.setdefault(name, TaskMemory())
 
 
 def _items(data: Any) -> list[dict[str, Any]]:
@@ -243,7 +244,7 @@ class BehaviourChecker:
         )
 
     def memory(self, tenant: str) -> TenantMemory:
-        return self.tenants.setdefault(tenant, TenantMemory())
+        return self.tenants.get(tenant) or self.tenants.setdefault(tenant, TenantMemory())
 
     def findings(self, exchange: Exchange, client_bases: list[str]) -> list[Finding]:
         operation = exchange.operation

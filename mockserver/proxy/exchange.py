@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, unquote
 
 import orjson
 
+from mockserver.masking import mask_header
 from mockserver.proxy.forwarding import Headers
 from mockserver.spec.loader import Operation
 from mockserver.spec.routing import RouteMatch
@@ -80,7 +81,6 @@ class Exchange:
     response_headers_raw: Headers = field(default_factory=list)
     response_body: bytes = b""
     tenant: str | None = None
-    tenant_hint: str | None = None
     operation: Operation | None = None
     match: RouteMatch | None = None
     api: str | None = None
@@ -98,6 +98,13 @@ class Exchange:
     @once
     def request_headers(self) -> dict[str, str]:
         return _headers(self.request_headers_raw)
+
+    @once
+    def tenant_hint(self) -> str | None:
+        """The masked credential people recognise their own by: made only when a violation or
+        the recording needs it."""
+        authorization = self.request_headers.get("authorization")
+        return mask_header(authorization) if authorization else None
 
     @once
     def response_headers(self) -> dict[str, str]:

@@ -86,6 +86,7 @@ class ExchangeChecker:
         self._headers: dict[tuple[str, int, str], Any] = {}
         self._header_verdicts: dict[tuple[str, int, str, str], bool] = {}
         self._allow_lists: dict[str, frozenset[str]] = {}
+        self._path_methods: dict[str, frozenset[str]] = {}
         self._limit = max_body_bytes
         self._options: dict[str, dict[str, Any]] = {}
         self._documented: dict[tuple[str, int], dict[str, Any]] = {}
@@ -158,12 +159,17 @@ class ExchangeChecker:
         if operation is None or not 200 <= exchange.status < 300 or exchange.method == "HEAD":
             return None
         spec = operation.response_spec(exchange.status)
-        if spec is None or "application/json" not in spec.content or asked_for_html(exchange):
+        if spec is None or "application/json" not in spec.content:
             return None
         plain = exchange.response_plain
         if not plain:
             return None
-        if exchange.media_type == "application/json" and exchange.response_json is NOT_JSON:
+        json_labelled = exchange.media_type == "application/json"
+        if json_labelled and exchange.response_json is not NOT_JSON:
+            return None  # JSON, as documented, whatever was asked
+        if asked_for_html(exchange):
+            return None
+        if json_labelled:
             return "a JSON answer whose body is not JSON"
         if exchange.media_type != "application/json" and parse_json(plain) is NOT_JSON:
             return f"a {exchange.media_type or 'untyped'} body where the spec documents JSON"
@@ -208,11 +214,11 @@ class ExchangeChecker:
         if problem:
             findings.append(("response.header", problem))
         if operation.is_drf and data is not NOT_JSON and exchange.method != "HEAD":
-            problem = (
-                error_shape_problem(status, data)
-                or error_form_problem(exchange.request_json, status, data)
-                or (parse_error_problem(status, data) if self._serialized(exchange) else None)
-            )
+            problem = error_shape_problem(status, data)
+            if problem is None and status == 400:  # the one status the request's body bears on
+                problem = error_form_problem(exchange.request_json, status, data) or (
+                    parse_error_problem(status, data) if self._serialized(exchange) else None
+                )
             if problem:
                 findings.append(("response.error_shape", problem))
             if exchange.method == "OPTIONS" and status == 200:
@@ -266,6 +272,13 @@ class ExchangeChecker:
             verdict = self._header_verdicts[key] = validator.is_valid(value)
         return verdict
 
+    def _methods(self, path_item: PathItem) -> frozenset[str]:
+        """The methods the spec lists for a path, as a set (read once per path)."""
+        methods = self._path_methods.get(path_item.path)
+        if methods is None:
+            methods = self._path_methods[path_item.path] = frozenset(path_item.operations)
+        return methods
+
     def _allowed(self, allow: str) -> frozenset[str]:
         """The methods an Allow header lists (a deployment sends the same few)."""
         methods = self._allow_lists.get(allow)
@@ -302,14 +315,15 @@ class ExchangeChecker:
             # DRF lists what the view serves: the documented methods must be there; a viewset
             # may serve more (a ModelViewSet's PUT, DELETE), which only a decision rules out.
             said = self._allowed(allow)
-            missing = set(match.path_item.operations) - said
-            extra = said - set(match.path_item.operations)
-            message = f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}"
-            chosen = self.allow_provenance(match.path_item)
-            if missing or (extra and not chosen.decided):
-                findings.append(("response.header", message))
-            elif extra:
-                findings.append(note("allow", chosen, message))
+            listed = self._methods(match.path_item)
+            if said != listed:
+                missing, extra = listed - said, said - listed
+                message = f"Allow: {allow!r}, the spec's methods are {match.path_item.allow_header!r}"
+                chosen = self.allow_provenance(match.path_item)
+                if missing or (extra and not chosen.decided):
+                    findings.append(("response.header", message))
+                elif extra:
+                    findings.append(note("allow", chosen, message))
         location = headers.get("location")
         if (
             location

@@ -1,13 +1,12 @@
 """Which tenant an exchange belongs to, without ever keeping the credential: the fake's keyed
-hash (auth/keys.py) of the Authorization header, and the masked hint people recognise their own
-credential by (masking.py). Also the tenant the fake itself would give a credential, for the
-recording."""
+hash (auth/keys.py) of the Authorization header (the masked hint people recognise their own
+credential by is made by the exchange, when a violation needs it). Also the tenant the fake
+itself would give a credential, for the recording."""
 
 from collections.abc import Mapping
 
 from mockserver.auth.keys import CredentialKeys
 from mockserver.auth.signature import parse_signature
-from mockserver.masking import mask_header
 from mockserver.spec.security import BEARER, SIGNATURE, TOKEN, AuthScheme
 
 ANONYMOUS = "anonymous"
@@ -21,10 +20,6 @@ class TenantKeys:
         if not authorization or not authorization.strip():
             return ANONYMOUS
         return self.keys.tenant(authorization.strip())
-
-    @staticmethod
-    def hint(authorization: str | None) -> str | None:
-        return mask_header(authorization) if authorization else None
 
 
 def fake_tenant(

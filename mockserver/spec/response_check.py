@@ -17,17 +17,18 @@ class ResponseChecker:
         self, operation: Operation, status: int, media_type: str | None, data: Any, has_body: bool
     ) -> list[str]:
         spec = operation.response_spec(status)
-        where = f"{operation.method} {operation.path} ({operation.operation_id}) -> {status}"
         if spec is None:
-            return [f"{where}: status {status} is not documented"]
+            return [f"{_where(operation, status)}: status {status} is not documented"]
         if operation.method == "HEAD":
             return []  # the body is dropped on the way out
         if not spec.content:
-            return [f"{where}: the spec documents no body"] if has_body else []
+            return [f"{_where(operation, status)}: the spec documents no body"] if has_body else []
         if media_type == "text/html" and operation.is_drf:
             return []  # the browsable `api` rendering of the same data, which every DRF view offers
         if media_type not in spec.content:
-            return [f"{where}: media type {media_type!r} is not one of {sorted(spec.content)}"]
+            return [
+                f"{_where(operation, status)}: media type {media_type!r} is not one of {sorted(spec.content)}"
+            ]
         schema = spec.content[media_type]
         if not schema or media_type != "application/json":
             return []
@@ -35,7 +36,13 @@ class ResponseChecker:
         validator = self._validators.get(key)
         if validator is None:
             validator = self._validators[key] = jsonschema_rs.validator_for(schema)
+        if validator.is_valid(data):
+            return []  # the usual case, without building an error iterator
         return [
-            f"{where}: {error.message} at {list(error.instance_path)}"
+            f"{_where(operation, status)}: {error.message} at {list(error.instance_path)}"
             for error in validator.iter_errors(data)
         ]
+
+
+def _where(operation: Operation, status: int) -> str:
+    return f"{operation.method} {operation.path} ({operation.operation_id}) -> {status}"
