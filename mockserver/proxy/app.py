@@ -161,9 +161,18 @@ class ProxyApp:
         return self._answer(exchange, answer, findings)
 
     async def _body(self, receive: Receive) -> bytes:
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
+        message = await receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            body = message.get("body", b"")  # the usual case: the whole body in one message
+            if len(body) > self.settings.max_body_bytes:
+                raise BodyTooLarge
+            return body
+        return await self._rest_of_body(receive, message)
+
+    async def _rest_of_body(self, receive: Receive, message: Any) -> bytes:
+        """A body in several messages (or a disconnect), from the first one received."""
+        chunks, size = [], 0
+        while True:
             if message["type"] == "http.disconnect":
                 raise ClientGone
             chunk = message.get("body", b"")
@@ -171,8 +180,9 @@ class ProxyApp:
             if size > self.settings.max_body_bytes:
                 raise BodyTooLarge
             chunks.append(chunk)
-            more = message.get("more_body", False)
-        return b"".join(chunks)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+            message = await receive()
 
     def client_bases(self, exchange: Exchange) -> list[str]:
         bases = [exchange.client_base]

@@ -33,6 +33,9 @@ class once(Generic[T]):
 
 def _headers(raw: Headers) -> dict[str, str]:
     """Lower-case names; a repeated header's values joined, as HTTP allows."""
+    once_each = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in raw}
+    if len(once_each) == len(raw):
+        return once_each  # no name repeated: the usual case, in one pass
     joined: dict[str, str] = {}
     for key, value in raw:
         name, text = key.decode("latin-1").lower(), value.decode("latin-1")

@@ -152,6 +152,22 @@ def test_read_only_refuses_writes_before_the_upstream(method):
     assert [e["method"] for e in app.state.store.journal()] == ["GET"]
 
 
+def test_a_body_over_the_limit_is_refused_before_the_upstream_one_at_it_goes_through():
+    reached: list[str] = []
+
+    async def counting(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            reached.append(scope["method"])
+        await echo(scope, receive, send)
+
+    with proxied(counting, max_body_bytes=64) as run:
+        over = httpx.post(f"{run.base}/anything/", content=b"x" * 65)
+        at = httpx.post(f"{run.base}/anything/", content=b"y" * 64)
+    assert over.status_code == 413 and "64 bytes" in over.json()["detail"]
+    assert at.status_code == 200 and at.json()["body"] == "y" * 64
+    assert reached == ["POST"]  # only the one at the limit
+
+
 def test_the_live_view_filters():
     with proxied(drifted("create_answers_200")) as run:
         auth = {"Authorization": f"Bearer {KEY}"}
