@@ -15,6 +15,7 @@ import orjson
 
 from mockserver.drf.derived import DerivedFields
 from mockserver.drf.errors import NotFound, ValidationFailed
+from mockserver.drf.lookup import item_number, lookup_check
 from mockserver.drf.metadata import options_metadata
 from mockserver.drf.pagination import (
     PagePolicy,
@@ -109,6 +110,11 @@ class CollectionViews:
             else None
             for field in declaration.nested
         }
+        # A key DRF cannot look up at all (a part not of its field's type) is a bare "Not found."
+        # even where a missing object's 404 names the model: checked only then.
+        self._can_look_up = (
+            lookup_check(declaration.key, declaration.stored_schema) if self._not_found is not None else None
+        )
         self.options = (
             options_with_decimal_details if profile and profile.options_decimal_details else options
         )
@@ -254,7 +260,8 @@ class CollectionViews:
     def _stored_document(self, request: ApiRequest, key: str, encoded: bool) -> Any:
         stored = request.store.get_document(request.require_tenant(), self.collection, key, encoded=encoded)
         if stored is None:
-            raise NotFound(self._not_found)
+            looked_up = self._can_look_up is None or self._can_look_up(key)
+            raise NotFound(self._not_found if looked_up else None)
         return stored
 
     def retrieve(self, request: ApiRequest) -> ApiResponse:
@@ -304,7 +311,10 @@ class CollectionViews:
         )
 
     def _nested_view(self, field: str) -> Handler:
-        lookup = self.declaration.nested[field].lookup
+        nested = self.declaration.nested[field]
+        lookup = nested.lookup
+        # as the parent's key: a bare "Not found." for an item key that cannot be looked up
+        can_look_up = item_number if nested.numbered else lookup_check(lookup, {})
 
         def retrieve_item(request: ApiRequest) -> ApiResponse:
             present = self._items[field]
@@ -313,7 +323,8 @@ class CollectionViews:
             for item in document.get(field) or []:
                 if item_key(item, lookup) == wanted:
                     return ApiResponse(200, present(item, request.base_url, link_end(request), parent_key))
-            raise NotFound(self._item_not_found[field])
+            named = self._item_not_found[field]
+            raise NotFound(named if named is None or can_look_up(wanted) else None)
 
         return retrieve_item
 

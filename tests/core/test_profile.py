@@ -117,6 +117,24 @@ def test_not_found_text(tmp_path):
     assert answer.json() == {"detail": "No Product matches the given query."}  # from the view's name
     shop = client.get("/api/v1/shops/no-such-shop/", headers=AUTH)
     assert shop.json() == {"detail": "No Store matches the given query."}  # the profile's model
+    # A key DRF cannot look up at all (get_object_or_404 on a value of the wrong type) is a bare
+    # "Not found." in every version: too few parts, a datetime part Django cannot parse
+    receipt = client.get("/api/v1/receipts/?page_size=1", headers=AUTH).json()["results"][0]
+    shop, moment = receipt["shop_id"], receipt["date"]
+    for key, detail in [
+        (f"{shop}_{moment}_999_999", "No Receipt matches the given query."),  # well formed, absent
+        (f"{shop}_2016-02-30T10:00:00_1_1", "Not found."),  # no such day
+        (f"{shop}_yesterday_1_1", "Not found."),
+        (f"{shop}_{moment}_1", "Not found."),  # three parts of four
+    ]:
+        answer = client.get(f"/api/v1/receipts/{key}/", headers=AUTH)
+        assert (answer.status_code, answer.json()) == (404, {"detail": detail}), key
+    loss = client.get("/api/v1/loss-documents/?page_size=1", headers=AUTH).json()["results"][0]["url"]
+    lines = loss.split("testserver", 1)[1] + "products/"
+    assert (
+        client.get(lines + "999/", headers=AUTH).json()["detail"].startswith("No ")
+    )  # a number past the last
+    assert client.get(lines + "first/", headers=AUTH).json() == {"detail": "Not found."}  # not a number
     # Not an unknown object: a wrong page stays DRF's own text
     assert client.get("/api/v1/products/?page=999", headers=AUTH).json() == {"detail": "Invalid page."}
 
@@ -389,3 +407,4 @@ def test_null_ordering_puts_nulls_where_the_deployments_database_does(tmp_path, 
     assert order("ordering=-open_date") == [last, first]
     everything = client.get("/api/v1/shops/?page_size=100&ordering=open_date", headers=AUTH).json()["results"]
     assert everything[0 if variant else -1]["shop_id"] == "ct-undated"  # before or after every date
+
