@@ -72,6 +72,10 @@ def documented_answers(ctx: Context) -> None:
         ctx, not_acceptable, 406, _documented(ctx, path, "get", "406")[0], f"GET {path} (Accept: xml)"
     )
 
+
+def login_answers(ctx: Context) -> None:
+    """The login's documented refusals (the Omnitron SDK's login; the seed does not name it)."""
+    facts = ctx.target.facts
     login = declared_operation(facts, "login").path
     bad, missing = _documented(ctx, login, "post", "400")
     if ctx.target.fake_auth_mode != "open":  # an open-mode fake logs anyone in by design

@@ -62,6 +62,7 @@ def secured_checks(ctx: Context) -> list[Check]:
                 name,
                 lambda c, ops=operations, n=name: every_secured_operation(c, ops, n),
                 collections=(subject,) if subject in collections else (),
+                paths=() if subject in collections else tuple(dict.fromkeys(o.path for o in operations)),
                 subjects=subjects_of(api, declared, subject),
             )
         )

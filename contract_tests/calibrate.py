@@ -509,6 +509,7 @@ def ready_after_outcome(
         answer = target.api_call("GET", status)
         body = _json(answer)
         state = body.get("result") if answer.status_code == 200 and isinstance(body, dict) else None
+        state = task.state_of(state) if isinstance(state, str) else state
         seen.append(state)
         if state != task.running or time.monotonic() > deadline:
             break

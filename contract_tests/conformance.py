@@ -87,6 +87,7 @@ def conformance_checks(ctx: Context, spec_path: str) -> list[Check]:
                 ),
                 writes=operation.method.upper() in WRITE_METHODS,
                 collections=(collection,) if collection else (),
+                paths=() if collection else (operation.path,),
                 subjects=frozenset(
                     {operation_id, *(definition.get("tags") or ()), *([collection] if collection else [])}
                 ),

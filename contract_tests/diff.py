@@ -378,6 +378,7 @@ def akinon_transitions(target: Target, timeout: float = 60.0) -> list[Any]:
         state = (
             body.get("result") if answer.status_code == 200 and isinstance(body, dict) else answer.status_code
         )
+        state = task.state_of(state) if isinstance(state, str) else state  # verify notes a spelling
         if state != seen[-1]:
             seen.append(state)
         if state not in running:  # an outcome, or an undocumented value that cannot move on

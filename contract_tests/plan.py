@@ -26,6 +26,9 @@ class Check:
     writes: bool = False
     # The declared collections it reads or writes: when one is not deployed, it is not run.
     collections: tuple[str, ...] = ()
+    # The declared paths outside any collection it sends to (a login, a setup task's endpoints):
+    # when one is not deployed, it is not run.
+    paths: tuple[str, ...] = ()
     # What --include/--exclude match: collection and setup task names, operationIds, tags.
     subjects: frozenset[str] = frozenset()
     # A conformance fuzz: how many cases it generates follows its share of the budget.
@@ -102,6 +105,12 @@ def collection_subjects(api: ServedApi, name: str) -> frozenset[str]:
     return frozenset({name, *tags})
 
 
+def task_paths(api: ServedApi) -> tuple[str, ...]:
+    """The paths of every setup task's operations (what its checks need deployed)."""
+    ids = {i for task in api.setup_tasks for i in task.operations.values()}
+    return tuple(dict.fromkeys(o.path for o in api.spec.operations if o.operation_id in ids))
+
+
 def task_subjects(api: ServedApi) -> frozenset[str]:
     """Every setup task's name, its operations' ids and tags (the checks of the task)."""
     found: set[str] = set()
@@ -113,15 +122,19 @@ def task_subjects(api: ServedApi) -> frozenset[str]:
 
 @dataclass
 class Deployment:
-    """Which declared collections the target serves: a list that answers 404 without DRF's
-    {"detail": ...} body is not deployed there (asked once per collection, when first needed)."""
+    """Which declared collections and other paths the target serves: a collection's list (GET) or
+    another path (OPTIONS, which every DRF view answers) that answers 404 without DRF's
+    {"detail": ...} body is not deployed there (asked once each, when first needed)."""
 
-    answers: dict[str, str | None] = field(default_factory=dict)  # collection -> why not deployed
+    answers: dict[str, str | None] = field(default_factory=dict)  # collection or path -> why not
 
-    def missing(self, target: Target, names: tuple[str, ...]) -> str | None:
-        for name in names:
+    def missing(self, target: Target, names: tuple[str, ...], paths: tuple[str, ...] = ()) -> str | None:
+        for name in (*names, *paths):
             if name not in self.answers:
-                self.answers[name] = _not_deployed(target, name)
+                is_path = name.startswith("/")
+                self.answers[name] = (
+                    _path_not_deployed(target, name) if is_path else _not_deployed(target, name)
+                )
             if self.answers[name]:
                 return self.answers[name]
         return None
@@ -134,6 +147,15 @@ def _not_deployed(target: Target, name: str) -> str | None:
     answer = target.api_call("GET", collection.list_path)
     if answer.status_code == 404 and not is_drf_error(answer):
         return f"{name} is not deployed (GET {collection.list_path} answered 404 without a DRF body)"
+    return None
+
+
+def _path_not_deployed(target: Target, path: str) -> str | None:
+    if "{" in path:
+        return None  # a path with parameters is asked about through its collection
+    answer = target.api_call("OPTIONS", path)
+    if answer.status_code == 404 and not is_drf_error(answer):
+        return f"{path} is not deployed (OPTIONS {path} answered 404 without a DRF body)"
     return None
 
 
@@ -181,14 +203,15 @@ def run_plan(ctx: Context, plan: list[Check], selection: Selection = Selection()
 
 
 def _cut_before(ctx: Context, check: Check, deployment: Deployment) -> str | None:
-    """Why a check cannot start: the run's time is up, or a collection it needs is not deployed."""
+    """Why a check cannot start: the run's time is up, or a collection or path it needs is not
+    deployed."""
     deadline = ctx.target.deadline
     if deadline is not None and time.monotonic() >= deadline:
         return TIME_LIMIT
-    if not check.collections:
+    if not check.collections and not check.paths:
         return None
     try:
-        return deployment.missing(ctx.target, check.collections)
+        return deployment.missing(ctx.target, check.collections, check.paths)
     except CutOff as error:
         return str(error)
     except httpx.HTTPError:

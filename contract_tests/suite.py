@@ -6,7 +6,15 @@ from contract_tests.collection_promises import FIELD_PROMISES, PROMISES
 from contract_tests.conformance import conformance_checks
 from contract_tests.context import Context, RunOptions, sample
 from contract_tests.coverage import fill_coverage
-from contract_tests.plan import Check, Selection, collection_subjects, run_plan, task_subjects
+from contract_tests.plan import (
+    Check,
+    Selection,
+    collection_subjects,
+    run_plan,
+    subjects_of,
+    task_paths,
+    task_subjects,
+)
 from contract_tests.report import Report
 from contract_tests.stateful import check_links
 from contract_tests.target import Target
@@ -18,14 +26,29 @@ def _api_checks(ctx: Context, listed: list[tuple]) -> list[Check]:
     """Checks written for one API (rules, documented examples, state machines): about the setup
     task (Akinon) or the collections they read (Datawiz)."""
     api = ctx.target.facts
+    paths: tuple[str, ...] = ()
     if ctx.target.api == "datawiz":
         collections = datawiz_checks.COLLECTIONS
         about = frozenset().union(*(collection_subjects(api, name) for name in collections))
     else:
         collections, about = (), task_subjects(api)
+        paths = task_paths(api)
     return [
-        Check(name, check, writes, collections=collections, subjects=about) for name, check, writes in listed
+        Check(name, check, writes, collections=collections, paths=paths, subjects=about)
+        for name, check, writes in listed
     ]
+
+
+def login_checks(ctx: Context) -> list[Check]:
+    """The Akinon login's documented refusals. The login is the Omnitron SDK's, not the seed's: a
+    deployment may serve the setup task alone, and then this check is not run (not deployed)."""
+    if ctx.target.api != "akinon":
+        return []
+    api = ctx.target.facts
+    login = [o for o in api.spec.operations if o.operation_id == "login"]
+    paths = tuple(o.path for o in login)
+    about = subjects_of(api, login, "login")
+    return [Check("akinon.login_answers", akinon_examples.login_answers, paths=paths, subjects=about)]
 
 
 SEMANTIC_CHECKS = {
@@ -80,6 +103,7 @@ def plan_suite(ctx: Context, conformance: bool = True) -> list[Check]:
     plan = [
         *secured_checks(ctx),
         *_api_checks(ctx, SEMANTIC_CHECKS.get(ctx.target.api, [])),
+        *login_checks(ctx),
         *collection_checks(ctx),
         *_api_checks(ctx, machines.CHECKS.get(ctx.target.api, [])),
     ]

@@ -612,7 +612,7 @@ def catalogue() -> list[Drift]:
         Drift(
             "status_title_case",
             "akinon",
-            'get_async_status answers "Ready" instead of "READY"',
+            'get_async_status answers every state title-cased: "Working", "Finished" ("Ready" alone is the document\'s own spelling, a note)',
             rewrite_answer=_on_json("get_async_status", _title_case),
         ),
         Drift(

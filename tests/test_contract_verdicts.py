@@ -356,7 +356,7 @@ def test_a_check_whose_operation_the_spec_copy_lacks_is_not_run(setup_only_specs
         target, RunOptions(allow_writes=True, max_examples=1, task_timeout=2), conformance=False
     )
     assert not report.errors and not report.failures, report.summary()
-    assert NotRun("akinon.documented_answers", "the spec declares no operation login") in report.not_run
+    assert NotRun("akinon.login_answers", "the spec declares no operation login") in report.not_run
     assert "akinon.task_lifecycle" in report.passed
 
 
@@ -445,3 +445,85 @@ def test_a_datawiz_spec_copy_without_the_relocate_documents_list_runs_the_rest(t
         NotRun("datawiz.line_price_rule", "the spec declares no collection relocate-documents")
         in report.not_run
     )
+
+
+class _SetupOnly:
+    """The fake serving the seed's three setup endpoints only, as a deployment (no control API):
+    the Omnitron SDK's login and active_user answer a plain 404 page, as a project that never
+    routed them does."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "/setup/" not in scope["path"]:
+            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_paths_outside_collections_not_deployed_are_not_run_not_failed():
+    app = _SetupOnly(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("akinon", app, Credentials(token=TOKEN))
+    report = run_suite(target, RunOptions(allow_writes=True, max_examples=1, task_timeout=10))
+    assert not report.failures and not report.errors, report.summary()
+    reasons = {entry.check: entry.reason for entry in report.not_run}
+    assert reasons["akinon.login_answers"].startswith("/api/v1/auth/login/ is not deployed (OPTIONS")
+    assert (
+        "/api/v1/active_user/ is not deployed"
+        in reasons["auth.every_secured_operation[/api/v1/active_user/]"]
+    )
+    assert "/api/v1/active_user/ is not deployed" in reasons["conformance.getActiveUser"]
+    assert {"akinon.documented_answers", "akinon.task_lifecycle"} <= set(report.passed)
+    assert report.exit_status == NOT_RUN
+
+
+class _AsTheExamplesShow:
+    """The fake, with the setup task's GET endpoints written from the document's examples: they
+    take POST too, and the idle state is spelt "Ready" as the example answer spells it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        getter = path.endswith(("/get_async_status/", "/is_required/"))
+        if scope["type"] == "http" and getter and scope["method"] == "POST":
+            scope = {**scope, "method": "GET"}
+        if scope["type"] != "http" or not getter:
+            await self.app(scope, receive, send)
+            return
+
+        async def respelt(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message["headers"] if k.lower() not in (b"allow", b"content-length")
+                ]
+                headers.append((b"allow", b"GET, POST, HEAD, OPTIONS"))
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and message.get("body") == b'{"result":"READY"}':
+                message = {**message, "body": b'{"result":"Ready"}'}
+            await send(message)
+
+        await self.app(scope, receive, respelt)
+
+
+def test_what_the_akinon_document_shows_two_ways_is_a_note_not_a_failure():
+    """The document heads its GET endpoints GET but POSTs in their examples (akinon#1), and lists
+    READY but answers "Ready" in its example (akinon#3): either keeps the document."""
+    app = _AsTheExamplesShow(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("akinon", app, Credentials(token=TOKEN))
+    options = RunOptions(allow_writes=True, max_examples=2, task_timeout=2)
+    report = run_suite(target, options, conformance=True, selection=Selection.parse(None, ["login"]))
+    assert not report.failures and not report.errors, report.summary()
+    assert {note.decision for note in report.notes} == {"akinon#1", "akinon#3"}, report.summary()
+    fresh = _AsTheExamplesShow(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))  # READY again
+    pinned = run_suite(
+        in_process_target("akinon", fresh, Credentials(token=TOKEN)),
+        RunOptions(allow_writes=False, max_examples=1, pin_decisions=True),
+        conformance=False,
+    )
+    assert {f.check for f in pinned.failures} >= {
+        "akinon.get_endpoints_refuse_post",
+        "akinon.documented_values",
+    }

@@ -611,6 +611,12 @@ class BehaviourChecker:
             return []
         result = data["result"]
         if role == "status":
+            findings: list[Finding] = []
+            if result in declaration.spellings:  # the document's other spelling of a state
+                spelling = declaration.provenance.of("state_spelling")
+                problem = f"the state is spelt {result!r}, the fake answers {declaration.state_of(result)!r}"
+                findings.append(_judged("state_spelling", spelling, "behaviour.task_state", problem))
+                result = declaration.state_of(result)
             pinned = self._pinned_ready(declaration)
             finding = self._transition(declaration, task, result, pinned)
             if finding is None and pinned is True and result in declaration.outcomes and task.outcome is None:
@@ -623,7 +629,7 @@ class BehaviourChecker:
             if result in declaration.outcomes:
                 task.outcome = result
                 task.required_before = None  # the outcome changed what is missing
-            return [finding] if finding else []
+            return [*findings, finding] if finding else findings
         if role == "is_required":
             memory.is_required[declaration.name] = result
             if task.outcome is None or task.executed_since:

@@ -30,8 +30,10 @@ DECISIONS_DIR = "decisions"
 # What a collection's judges qualify; the per-field ones name the declared search/ordering fields.
 COLLECTION_BEHAVIOURS = ("page_size", "search", "ordering", "allow", "upload_answer", "suffix_form")
 PER_FIELD = ("search", "ordering")
-# What a setup task's judges qualify: the outcome reported until the next execute (not idle again).
-TASK_BEHAVIOURS = ("outcome_reported",)
+# What a setup task's judges qualify: the outcome reported until the next execute (not idle again),
+# POST refused by its GET endpoints (the document's examples POST), the states' spelling (its
+# example answer spells one differently from its list).
+TASK_BEHAVIOURS = ("outcome_reported", "post_refused", "state_spelling")
 _CELL = re.compile(r"(?<!\\)\|")  # a table cell's border (an escaped \| is text)
 _DECISION_ID = re.compile(r"^([a-z][a-z0-9-]*)#([A-Za-z0-9-]+)$")
 

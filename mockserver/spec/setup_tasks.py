@@ -14,7 +14,9 @@
 
 The status operation's 200 schema is the one place the states are typed: its `result` enum,
 each value given its role by `x-setup-task-states` (idle, running, or an outcome with what it
-copies: all, first-half, none; one outcome is the default).
+copies: all, first-half, none; one outcome is the default), or named another spelling of one
+(`Ready: {spelling_of: READY}`: a document that spells a state two ways; the fake answers the
+state's own spelling, a judge reads either as that state).
 """
 
 from dataclasses import dataclass, field
@@ -59,10 +61,15 @@ class SetupTaskDeclaration:
     polls: int = 0  # status polls it stays running, on top of the seconds
     # Which of its judged behaviours a source states and which the project decided (provenance.py)
     provenance: Provenances = field(default=NONE)
+    spellings: dict[str, str] = field(default_factory=dict)  # another spelling -> the state
 
     @property
     def states(self) -> tuple[str, ...]:
         return (self.idle, self.running, *self.outcomes)
+
+    def state_of(self, value: str) -> str:
+        """The state an answer's value names (another spelling the spec gives is that state)."""
+        return self.spellings.get(value, value)
 
     @property
     def setup_value(self) -> str:
@@ -84,7 +91,7 @@ def _result_schema(spec: ApiSpec, operation: Operation, where: str) -> dict[str,
     return result
 
 
-def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, str], str]:
+def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, str], str, dict[str, str]]:
     where = f"{operation.method} {operation.path} 200 result"
     result = _result_schema(spec, operation, where)
     roles = result.get(STATES)
@@ -94,10 +101,20 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
         )
     idle = running = default = None
     outcomes: dict[str, str] = {}
+    spellings: dict[str, str] = {}
     for state, role in roles.items():
         here = f"{where}.{STATES}.{state}"
         state_role = role.get("role") if isinstance(role, dict) else None
-        if state_role == "idle" and idle is None:
+        if isinstance(role, dict) and set(role) == {"spelling_of"}:
+            if (
+                not isinstance(roles.get(role["spelling_of"]), dict)
+                or "role" not in roles[role["spelling_of"]]
+            ):
+                raise declaration_error(
+                    spec, f"{here}.spelling_of", "expected a state of the enum that has a role"
+                )
+            spellings[state] = role["spelling_of"]
+        elif state_role == "idle" and idle is None:
             idle = state
         elif state_role == "running" and running is None:
             running = state
@@ -111,13 +128,14 @@ def _states(spec: ApiSpec, operation: Operation) -> tuple[str, str, dict[str, st
             raise declaration_error(
                 spec,
                 here,
-                "expected {role: idle}, {role: running} (once each) or {role: outcome, copies: ...}",
+                "expected {role: idle}, {role: running} (once each), {role: outcome, copies: ...}"
+                " or {spelling_of: <state>}",
             )
     if idle is None or running is None or not outcomes or not default:
         raise declaration_error(
             spec, f"{where}.{STATES}", "needs one idle, one running and outcomes, exactly one the default"
         )
-    return idle, running, outcomes, default
+    return idle, running, outcomes, default, spellings
 
 
 def _running(spec: ApiSpec, where: str, raw: Any) -> tuple[float, int]:
@@ -185,7 +203,7 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
         if not isinstance(level, dict) or set(level) != {"name", "key"}:
             raise declaration_error(spec, f"{where}.levels[{index}]", "expected {name: ..., key: ...}")
     seconds, polls = _running(spec, f"{where}.running", raw.get("running", {}))
-    idle, running, outcomes, default = _states(spec, operations["status"])
+    idle, running, outcomes, default, spellings = _states(spec, operations["status"])
     answers = _result_schema(spec, operations["is_required"], f"{where} is_required")["enum"]
     try:
         provenance = read_provenance(raw.get("provenance"), where, spec.source, TASK_BEHAVIOURS)
@@ -210,4 +228,5 @@ def _read_one(spec: ApiSpec, name: str, raw: Any, operations: dict[str, Operatio
         seconds=seconds,
         polls=polls,
         provenance=provenance,
+        spellings=spellings,
     )

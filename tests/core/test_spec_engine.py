@@ -213,6 +213,10 @@ def _no_execute(document: dict[str, Any]) -> None:
     del document["paths"]["/api/v1/oms/setup/addresses/execute/"]["post"]["x-setup-task"]
 
 
+def _spelling_of_nothing(document: dict[str, Any]) -> None:
+    _states(document)["Ready"] = {"spelling_of": "IDLE"}
+
+
 def _unknown_task(document: dict[str, Any]) -> None:
     document["paths"]["/api/v1/oms/setup/addresses/execute/"]["post"]["x-setup-task"]["task"] = "adresses"
 
@@ -223,6 +227,7 @@ def _unknown_task(document: dict[str, Any]) -> None:
         (_two_defaults, "exactly one the default"),
         (_state_missing, "x-setup-task-states: must give every value of the enum"),
         (_unknown_copies, "x-setup-task-states.FAILED.copies"),
+        (_spelling_of_nothing, "x-setup-task-states.Ready.spelling_of: expected a state of the enum"),
         (_no_execute, "x-setup-tasks.addresses: no operation declares the role(s) ['execute']"),
         (_unknown_task, "paths./api/v1/oms/setup/addresses/execute/.post.x-setup-task"),
     ],
@@ -285,3 +290,12 @@ def _raw_body_not_a_flag(document: dict[str, Any]) -> None:
 )
 def test_an_extension_misspelt_or_misshapen_stops_start_up(tmp_path: Path, change, named: str) -> None:
     assert_refused_naming(tmp_path, change, named)
+
+
+def test_another_spelling_of_a_state_is_that_state_and_never_served() -> None:
+    from mockserver.apis import catalogue
+
+    task = catalogue().api("akinon").setup_tasks[0]
+    assert task.spellings == {"Ready": "READY"}
+    assert task.state_of("Ready") == "READY" and task.state_of("WORKING") == "WORKING"
+    assert "Ready" not in task.states  # the fake answers the state's own spelling

@@ -135,6 +135,23 @@ def test_ready_after_an_outcome_is_a_note(fake):
     only_notes(run, "outcome_reported")
 
 
+def test_the_idle_state_spelt_as_the_example_is_a_note(fake):
+    # The document lists READY and answers "Ready" in its example (decision akinon#3).
+    drift = Drift("ready_spelt", "akinon", "READY spelt Ready")
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if "get_async_status" in answer.path and isinstance(data, dict) and data.get("result") == "READY":
+            drift.state["respelt"] = drift.state.get("respelt", 0) + 1
+            answer.set_json({"result": "Ready"})
+
+    drift.rewrite_answer = rewrite
+    with proxied(DriftedApp(fake, drift, KEY)) as run:
+        akinon_traffic(run.base, KEY)
+    assert drift.state["respelt"] >= 1
+    only_notes(run, "state_spelling")
+
+
 def test_search_matching_a_field_no_source_names_is_a_note(fake):
     # A product search that also reads category_id, which no source names for search.
     def wider(answer: Answer) -> None:
