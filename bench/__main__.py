@@ -37,6 +37,7 @@ from bench.workload import (
     RECEIPTS_PATH,
     STATUS_PATH,
     TOKEN,
+    cpu_seconds,
     document,
     receipt,
     redis_server,
@@ -151,6 +152,36 @@ class ProxyCost:
     direct: list[float]  # milliseconds of each status poll sent straight to the fake
     proxied: list[float]  # and through the proxy, alternately
     throughput: Paired | None  # 16 connections: the fake direct (yardstick) and through the proxy
+    # µs of CPU per exchange in the throughput rounds: the proxy's, the fake's behind it, the
+    # fake's direct (None where /proc is not there). Unlike req/s on a shared machine, these
+    # hardly move with the load elsewhere, and with both servers on one core the throughput
+    # ratio is bounded by fake / (fake behind + proxy).
+    cpu_us: tuple[float, float, float] | None = None
+
+
+class Metered:
+    """A load run that also counts the CPU time the given processes used during it."""
+
+    def __init__(self, run: Callable[[], LoadResult], pids: tuple[int, ...]) -> None:
+        self.run, self.pids = run, pids
+        self.requests = 0
+        self.seconds = [0.0] * len(pids)
+        self.known = True
+
+    def __call__(self) -> LoadResult:
+        before = [cpu_seconds(pid) for pid in self.pids]
+        result = self.run()
+        after = [cpu_seconds(pid) for pid in self.pids]
+        self.requests += result.requests
+        for index, (start, end) in enumerate(zip(before, after, strict=True)):
+            if start is None or end is None:
+                self.known = False
+            else:
+                self.seconds[index] += end - start
+        return result
+
+    def per_request_us(self, index: int) -> float:
+        return self.seconds[index] / self.requests * 1e6 if self.requests else float("nan")
 
 
 def proxy_cost(
@@ -160,7 +191,7 @@ def proxy_cost(
     latency with one kept-alive connection, alternately (so a moment of load elsewhere hits
     both); then, with `load`, the throughput of each with 16 connections, in paired rounds. Both
     servers share one core, the load generator has the other."""
-    with server(mock, STATUS_PATH, TOKEN) as (port, _, _):
+    with server(mock, STATUS_PATH, TOKEN) as (port, _, fake_pid):
         upstream = f"http://{HOST}:{port}"
         proxy = [
             sys.executable,
@@ -172,21 +203,30 @@ def proxy_cost(
             "--log-level",
             "warning",
         ]
-        with server(proxy, STATUS_PATH, TOKEN) as (proxy_port, _, _), httpx.Client(headers=TOKEN) as client:
+        with (
+            server(proxy, STATUS_PATH, TOKEN) as (proxy_port, _, proxy_pid),
+            httpx.Client(headers=TOKEN) as client,
+        ):
             direct, proxied = [], []
             for _ in range(samples):
                 for base, timings in ((upstream, direct), (f"http://{HOST}:{proxy_port}", proxied)):
                     started = time.perf_counter()
                     assert client.get(base + STATUS_PATH).status_code == 200
                     timings.append((time.perf_counter() - started) * 1000)
-            throughput = None
+            throughput, cpu_us = None, None
             if load is not None:
-                throughput = paired(
-                    rounds,
-                    load(port, "GET", STATUS_PATH, headers=TOKEN),
-                    load(proxy_port, "GET", STATUS_PATH, headers=TOKEN),
+                direct_run = Metered(load(port, "GET", STATUS_PATH, headers=TOKEN), (fake_pid,))
+                proxied_run = Metered(
+                    load(proxy_port, "GET", STATUS_PATH, headers=TOKEN), (proxy_pid, fake_pid)
                 )
-    return ProxyCost(direct, proxied, throughput)
+                throughput = paired(rounds, direct_run, proxied_run)
+                if direct_run.known and proxied_run.known:
+                    cpu_us = (
+                        proxied_run.per_request_us(0),
+                        proxied_run.per_request_us(1),
+                        direct_run.per_request_us(0),
+                    )
+    return ProxyCost(direct, proxied, throughput, cpu_us)
 
 
 def store_rows(
@@ -584,6 +624,14 @@ def main() -> int:
                 f"{cost.throughput.ours:,.0f} ({cost.throughput.ratio:.2f}x of {cost.throughput.theirs:,.0f})",
                 ">= 0.5x",
                 cost.throughput.ratio >= 0.5,
+            )
+        if cost.cpu_us is not None:
+            proxy_us, behind_us, direct_us = cost.cpu_us
+            row(
+                "proxy: CPU per exchange with 16 connections, the proxy's (the fake's behind it, direct)",
+                f"{proxy_us:.0f} us ({behind_us:.0f}, {direct_us:.0f})",
+                "(stated)",
+                None,
             )
     store_table = store_rows(mock, total_documents, samples, load, args.smoke) if wants("stores") else None
     print(

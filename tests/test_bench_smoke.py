@@ -22,6 +22,7 @@ ROWS = (
     "proxy: added latency per exchange, p50",
     "proxy: added latency per exchange, p99",
     "proxy: throughput with 16 connections",
+    "proxy: CPU per exchange with 16 connections",
     "stores side by side",
     "redis, 2 workers",
     "store: GET a page of 100 from",
