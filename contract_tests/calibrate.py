@@ -16,13 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from contract_tests.collection_http import detail_path
 from contract_tests.findings import Failure
 from contract_tests.target import Credentials, Target, in_process_target
+from mockserver.drf.serializer import drf_type, is_nullable
 from mockserver.profile import (
     FORMAT,
     INSTANCE_ALLOW,
@@ -51,12 +52,21 @@ class Probe:
     method: str
     url: str
     excerpt: Callable[[httpx.Response], Any]
-    body: Any = None  # a JSON body (the one write probe)
+    body: Any = None  # a JSON body (the write probes), or a form's fields (`form`)
     answer: httpx.Response | None = field(default=None, repr=False)
+    form: bool = False  # the body sent form-encoded, as an HTML form posts it
 
     def request_line(self) -> str:
-        sent = "" if self.body is None else " " + json.dumps(self.body)
-        return f"{self.method} {self.url}{sent}"
+        if self.body is None:
+            return f"{self.method} {self.url}"
+        sent = urlencode(self.body) if self.form else json.dumps(self.body)
+        return f"{self.method} {self.url} {sent}"
+
+    def sent(self) -> dict[str, Any]:
+        """The keyword arguments of the body, for Target.api_call."""
+        if self.body is None:
+            return {}
+        return {"data": self.body} if self.form else {"json": self.body}
 
     def evidence(self, excerpt: Any = None) -> dict[str, Any]:
         assert self.answer is not None
@@ -128,9 +138,12 @@ def _absent_key(collection: CollectionDeclaration, item: Any) -> str | None:
 def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
     """The read-only probes of one collection; `first`: an object it holds, whose key made
     absent is the unknown object asked for (no such probe without one)."""
+    asked = collection.max_page_size + 1
+    beyond = f"{collection.list_path}?page_size={asked}"
     probes = [
         Probe(f"GET {collection.list_path}", "GET", collection.list_path, _page_excerpt),
         Probe(f"OPTIONS {collection.list_path}", "OPTIONS", collection.list_path, _full_excerpt),
+        Probe(f"GET {collection.list_path}", "GET", beyond, _cap_excerpt(asked)),
     ]
     key = _absent_key(collection, first) if collection.detail_path is not None else None
     if key is not None:
@@ -140,6 +153,48 @@ def probes_of(collection: CollectionDeclaration, first: Any) -> list[Probe]:
         held = detail_path(collection, collection.key_of(first))
         probes.append(Probe(f"GET {collection.detail_path}", "GET", held, _allow_excerpt))
     return probes
+
+
+def _cap_excerpt(asked: int) -> Callable[[httpx.Response], Any]:
+    """The page a size beyond the declared cap got: its size when that is a cap (fewer objects
+    than both the size asked and the count), else None."""
+
+    def capped(answer: httpx.Response) -> Any:
+        body = _json(answer)
+        if (
+            answer.status_code != 200
+            or not isinstance(body, dict)
+            or not isinstance(body.get("results"), list)
+        ):
+            return {"status": answer.status_code}
+        shown, count = len(body["results"]), body.get("count")
+        return {"capped at": shown if isinstance(count, int) and shown < min(asked, count) else None}
+
+    return capped
+
+
+def _max_page_size(probe: Probe, collection: CollectionDeclaration) -> dict[str, Any]:
+    """The largest page a ?page_size= gets, when a page asked beyond the declared cap shows it."""
+    assert probe.answer is not None
+    excerpt = probe.excerpt(probe.answer)
+    if "capped at" not in excerpt:
+        return {"undecided": f"{probe.request_line()} answered {probe.answer.status_code}, not a page"}
+    if excerpt["capped at"] is not None:
+        body = _json(probe.answer)
+        return {
+            "value": excerpt["capped at"],
+            "evidence": probe.evidence({**excerpt, "count": body.get("count")}),
+        }
+    body = _json(probe.answer)
+    shown, count = len(body["results"]), body.get("count")
+    if shown > collection.max_page_size:
+        return {
+            "undecided": f"a page of {shown} came back: no cap up to {shown} (the fake keeps its declared {collection.max_page_size})"
+        }
+    return {
+        "undecided": f"the collection holds {count} objects, no more than the page asked "
+        f"(the fake keeps its declared {collection.max_page_size})"
+    }
 
 
 def _allow_excerpt(answer: httpx.Response) -> Any:
@@ -312,8 +367,7 @@ def _search_fields(collection: CollectionDeclaration, probes: dict[str, Any]) ->
 
 def send(target: Target, probes: list[Probe]) -> None:
     for probe in probes:
-        body = {} if probe.body is None else {"json": probe.body}
-        probe.answer = target.api_call(probe.method, probe.url, **body)
+        probe.answer = target.api_call(probe.method, probe.url, **probe.sent())
 
 
 def refused_upload(target: Target, deployed: list[CollectionDeclaration]) -> Probe | None:
@@ -368,16 +422,40 @@ def accepted_upload(maker: Any, prefix: str, deployed: list[CollectionDeclaratio
     return None
 
 
+def _stands_alone(collection: CollectionDeclaration) -> bool:
+    """Whether the collection takes uploads whose required fields name no other object: an object
+    of the run made of those needs nothing else stored."""
+    schema = collection.input_schema
+    properties = schema.get("properties") or {}
+    sources = {source for link in collection.hyperlinks for source in link.source_fields}
+    return collection.takes_uploads and not any(
+        name in sources or "exists_in" in json.dumps(properties.get(name))
+        for name in schema.get("required") or ()
+    )
+
+
+def _required_only(collection: CollectionDeclaration) -> CollectionDeclaration:
+    """The collection as an ObjectMaker sees it when it is to make the required fields only."""
+    schema = collection.input_schema
+    kept = {name: schema["properties"][name] for name in schema.get("required") or ()}
+    return dataclasses.replace(collection, input_schema={**schema, "properties": kept}, hyperlinks=())
+
+
+def _fewest_named_first(
+    deployed: list[CollectionDeclaration], every: tuple[CollectionDeclaration, ...]
+) -> list[CollectionDeclaration]:
+    """The deployed collections, those whose objects the fewest other collections name first: an
+    object of the run written there shows in the fewest other answers."""
+    return sorted(deployed, key=lambda c: sum(c.name in other.references for other in every))
+
+
 def _nullable_ordering_field(collection: CollectionDeclaration) -> str | None:
     """An ordering field an upload may leave null, in a collection whose required fields name no
     other object (an object of the run needs nothing else stored): None when there is none."""
     schema = collection.input_schema
     required = set(schema.get("required") or ())
     properties = schema.get("properties") or {}
-    sources = {source for link in collection.hyperlinks for source in link.source_fields}
-    if not collection.takes_uploads or any(
-        name in sources or "exists_in" in json.dumps(properties.get(name)) for name in required
-    ):
+    if not _stands_alone(collection):
         return None
     for name in collection.ordering:
         types = (properties.get(name) or {}).get("type")
@@ -394,20 +472,12 @@ def null_ordering_probes(
     the fewest other answers), then the list's first object by that field both ways."""
     from contract_tests.objects import CannotWrite
 
-    def named_by(collection: CollectionDeclaration) -> int:
-        return sum(collection.name in other.references for other in every)
-
-    for collection in sorted(deployed, key=named_by):
+    for collection in _fewest_named_first(deployed, every):
         field_name = _nullable_ordering_field(collection)
         if field_name is None:
             continue
-        schema = collection.input_schema
-        kept = {name: schema["properties"][name] for name in schema.get("required") or ()}
-        trimmed = dataclasses.replace(
-            collection, input_schema={**schema, "properties": kept}, hyperlinks=()
-        )  # the required fields only: nothing else written
-        try:
-            made = {**maker.make(trimmed, f"{prefix}nulls-"), field_name: None}
+        try:  # the required fields only: nothing else written
+            made = {**maker.make(_required_only(collection), f"{prefix}nulls-"), field_name: None}
         except CannotWrite:
             continue
         path = collection.list_path
@@ -423,6 +493,64 @@ def null_ordering_probes(
         )
         return upload, firsts[0], firsts[1], field_name
     return None
+
+
+def form_boolean_probes(
+    maker: Any, prefix: str, deployed: list[CollectionDeclaration], every: tuple[CollectionDeclaration, ...]
+) -> tuple[Probe, Probe, str] | None:
+    """The form-boolean probes (--allow-writes): one object of the run, its required fields only,
+    posted as an HTML form leaving out an optional nullable boolean, then read back."""
+    from contract_tests.objects import CannotWrite
+
+    for collection in _fewest_named_first(deployed, every):
+        properties = collection.input_schema.get("properties") or {}
+        required = set(collection.input_schema.get("required") or ())
+        boolean = next(
+            (
+                name
+                for name, prop in properties.items()
+                if name not in required and drf_type(prop) == "boolean" and is_nullable(prop)
+            ),
+            None,
+        )
+        if boolean is None or collection.detail_path is None or not _stands_alone(collection):
+            continue
+        try:
+            made = maker.make(_required_only(collection), f"{prefix}forms-")
+        except CannotWrite:
+            continue
+        if not all(isinstance(value, str | int | float) for value in made.values()):
+            continue  # a form field holds text
+        form = {name: str(value) for name, value in made.items()}
+        path = collection.list_path
+        upload = Probe(f"POST {path}", "POST", path, _status_excerpt, form, form=True)
+        url = detail_path(collection, collection.key_of(form))
+        return upload, Probe(f"GET {collection.detail_path}", "GET", url, _field_excerpt(boolean)), boolean
+    return None
+
+
+def _field_excerpt(field_name: str) -> Callable[[httpx.Response], Any]:
+    def excerpt(answer: httpx.Response) -> Any:
+        body = _json(answer)
+        if answer.status_code != 200 or not isinstance(body, dict) or field_name not in body:
+            return {"status": answer.status_code}
+        return {field_name: body[field_name]}
+
+    return excerpt
+
+
+def _form_nullable_boolean(probes: tuple[Probe, Probe, str]) -> dict[str, Any]:
+    """What the object of the run's left-out boolean reads back as: false (3.14) or null (3.15+)."""
+    upload, read, field_name = probes
+    assert upload.answer is not None and read.answer is not None
+    if upload.answer.status_code not in (200, 201):
+        return {"undecided": f"{upload.request_line()} answered {upload.answer.status_code}"}
+    shown = read.excerpt(read.answer)
+    value = shown.get(field_name, "absent")
+    variant = "false" if value is False else "null" if value is None else None
+    if variant is None:
+        return {"undecided": f"{read.request_line()} answered {read.answer.status_code}: {shown}"}
+    return {"value": variant, "evidence": {**upload.evidence(), "excerpt": {"read back": shown}}}
 
 
 def _status_excerpt(answer: httpx.Response) -> Any:
@@ -580,6 +708,8 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
             assert answer is not None
             if probe.operation.startswith("GET") and probe.url == collection.list_path:
                 knobs["page_size"] = _page_size(probe, collection)
+            elif probe.url == f"{collection.list_path}?page_size={collection.max_page_size + 1}":
+                knobs["max_page_size"] = _max_page_size(probe, collection)
             elif probe.excerpt is _allow_excerpt:
                 knobs["instance_allow"] = _instance_allow(probe)
             elif probe.method == "OPTIONS":
@@ -660,6 +790,22 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
                 else "no deployed collection takes an object with a null ordering field naming no other"
             }
         )
+    if target.facts.collections:
+        forms = (
+            form_boolean_probes(maker, prefix, deployed, target.facts.collections) if allow_writes else None
+        )
+        if forms is not None:
+            send(target, list(forms[:2]))
+            calibration.probes += list(forms[:2])
+        calibration.knobs["form_nullable_boolean"] = (
+            _form_nullable_boolean(forms)
+            if forms is not None
+            else {
+                "undecided": "needs --allow-writes (one object of the run posted as a form)"
+                if not allow_writes
+                else "no deployed collection takes a form object with a nullable boolean naming no other"
+            }
+        )
     for task in target.facts.setup_tasks:
         calibration.knobs["ready_after_outcome"] = (
             ready_after_outcome(target, task)
@@ -734,9 +880,7 @@ def fidelity(calibration: Calibration, document: dict[str, Any], specs_dir: Any 
             row = rows.setdefault(probe.operation, {"probes": 0, "before": 0, "after": 0})
             if label == "before":
                 row["probes"] += 1
-            answer = fake.api_call(
-                probe.method, probe.url, **({} if probe.body is None else {"json": probe.body})
-            )
+            answer = fake.api_call(probe.method, probe.url, **probe.sent())
             row[label] += int(
                 _normal(probe.excerpt(answer), fake) == _normal(probe.excerpt(probe.answer), None)
             )

@@ -33,7 +33,7 @@ from mockserver.drf.parsing import NO_BODY, PARSED_MEDIA_TYPES, parse_body, read
 from mockserver.drf.presented import plain
 from mockserver.drf.related import RelatedObjects
 from mockserver.drf.rendering import render
-from mockserver.drf.serializer import BodyValidator, compile_body, list_errors_as_dict
+from mockserver.drf.serializer import BodyValidator, compile_body, list_errors_as_dict, null_form_booleans
 from mockserver.http import ApiRequest, ApiResponse, AppContext, Handler, Identity, RawBody
 from mockserver.incoming import ClientDisconnected, IncomingRequest
 from mockserver.profile import INSTANCE_ALLOW, Profile
@@ -462,8 +462,10 @@ class Dispatcher:
             schema = operation.request_schemas.get(media_type)
             if not schema:
                 return parsed
-            validator = compile_fast_body(schema) if fast else compile_body(schema)
             profile = self.settings.profile_of(operation.api)
+            if profile is not None and profile.form_nullable_boolean == "null" and not fast:
+                schema = null_form_booleans(schema)  # read by a form only; JSON is the same either way
+            validator = compile_fast_body(schema) if fast else compile_body(schema)
             if profile is not None and profile.list_errors_as_dict:
                 validator = list_errors_as_dict(validator)
             self._validators[(operation.operation_id, media_type, fast)] = validator

@@ -55,6 +55,10 @@ KNOBS = {
         "a list upload's errors by index (3.18's default) or aligned (before 3.18)",
     ),
     "page_size": ("collections", "the page a list answers without ?page_size="),
+    "max_page_size": (
+        "collections",
+        "the largest page a ?page_size= gets (PageNumberPagination.max_page_size)",
+    ),
     "model": ("collections", "the model the 3.15+ 404 text names"),
     "ordering_fields": ("collections", "the declared ordering fields the deployment orders by"),
     "search_fields": ("collections", "the declared search fields the deployment searches"),
@@ -69,6 +73,10 @@ KNOBS = {
     "null_ordering": (
         "knobs",
         "where NULLs sort ascending: last (PostgreSQL) | first (SQLite, MySQL); descending reversed",
+    ),
+    "form_nullable_boolean": (
+        "knobs",
+        "a nullable boolean an HTML form leaves out: false (DRF 3.14) | null (3.15+)",
     ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
@@ -100,7 +108,9 @@ class Profile:
     upload_answer: str | None = None  # "seed" | "pages"
     ready_after_outcome: bool | None = None
     null_ordering: str | None = None  # "last" | "first": where NULLs sort ascending
+    form_nullable_boolean: str | None = None  # "false" | "null": a form leaving a nullable boolean out
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+    max_page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     ordering_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
     search_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, hash=False)
@@ -166,7 +176,9 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         upload_answer=knobs.get("upload_answer"),
         ready_after_outcome=knobs.get("ready_after_outcome"),
         null_ordering=knobs.get("null_ordering"),
+        form_nullable_boolean=knobs.get("form_nullable_boolean"),
         page_sizes=per_collection("page_size"),
+        max_page_sizes=per_collection("max_page_size"),
         models=per_collection("model"),
         ordering_fields={name: tuple(fields) for name, fields in per_collection("ordering_fields").items()},
         search_fields={name: tuple(fields) for name, fields in per_collection("search_fields").items()},

@@ -170,3 +170,39 @@ def test_null_ordering_is_decided_only_with_writes_by_one_object_of_the_run_with
     assert [f.message for f in failures] == ["the profile no longer matches: null_ordering"]
     figures = fidelity(calibration, calibration.document("x"))
     assert figures["after"] == figures["probes"] and figures["before"] < figures["after"]
+
+
+def test_max_page_size_is_read_from_a_page_asked_beyond_the_declared_cap():
+    capped = {
+        **PROFILE,
+        "knobs": {},
+        "collections": {"products": {"max_page_size": {"value": 5, "evidence": EVIDENCE}}},
+    }
+    found = calibrate(_fake(profile_from(capped))).document("x")["collections"]
+    assert found["products"]["max_page_size"]["value"] == 5
+    assert found["products"]["max_page_size"]["evidence"]["request"] == "GET /api/v1/products/?page_size=1001"
+    assert "no more than the page asked" in found["shops"]["max_page_size"]["undecided"]
+    default = calibrate(_fake()).document("x")["collections"]["products"]["max_page_size"]
+    assert "undecided" in default  # fewer products than the declared cap of 1000: nothing to see
+
+
+def test_form_nullable_boolean_is_decided_only_with_writes_by_a_form_of_the_run():
+    null = {
+        **PROFILE,
+        "knobs": {"form_nullable_boolean": {"value": "null", "evidence": EVIDENCE}},
+        "collections": {},
+    }
+    fake = _fake(profile_from(null))
+    assert calibrate(fake).document("x")["knobs"]["form_nullable_boolean"]["undecided"].startswith("needs")
+    calibration = calibrate(fake, allow_writes=True, run_id="f0")
+    decision = calibration.document("x")["knobs"]["form_nullable_boolean"]
+    assert decision["value"] == "null", decision
+    (upload,) = [p for p in calibration.probes if p.form]
+    assert all(value.startswith("ct-f0-") for name, value in upload.body.items() if name.endswith("_id"))
+    assert "=" in decision["evidence"]["request"] and "{" not in decision["evidence"]["request"]  # a form
+    default = calibrate(_fake(), allow_writes=True).document("x")["knobs"]["form_nullable_boolean"]
+    assert default["value"] == "false"
+    failures, _ = profile_failures(_fake(), null, allow_writes=True)
+    assert [f.message for f in failures] == ["the profile no longer matches: form_nullable_boolean"]
+    figures = fidelity(calibration, calibration.document("x"))
+    assert figures["after"] == figures["probes"] and figures["before"] < figures["after"]

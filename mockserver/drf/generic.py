@@ -100,7 +100,10 @@ class CollectionViews:
         self._presented, self._answers = caches.presented, caches.answers
         self.collection = declaration.store_name
         page_size = (profile.page_sizes.get(declaration.name) if profile else None) or declaration.page_size
-        self.policy = PagePolicy(page_size, declaration.max_page_size)
+        max_size = (
+            profile.max_page_sizes.get(declaration.name) if profile else None
+        ) or declaration.max_page_size
+        self.policy = PagePolicy(page_size, max_size)
         # The profile's knobs, read once here: no profile costs nothing per request.
         model = model_name(view_name, declaration.name)
         self._not_found = (profile.not_found_detail(declaration.name, model) if profile else None) or None

@@ -349,6 +349,7 @@ class _FormField:
     list_of_objects: bool
     list_of_values: bool
     boolean: bool
+    empty_boolean: bool | None = False  # what an unchecked boolean reads as (None: 3.15+'s null)
 
 
 _HTML_LIST_KEY = re.compile(r"^(?P<prefix>.*?)\[(?P<index>[0-9]+)\](?P<rest>.*)$", re.DOTALL)
@@ -385,9 +386,10 @@ def _read_form(form: dict[str, Any], fields: list[_FormField]) -> dict[str, Any]
                 read[name] = items
             continue
         if name not in form:
-            # BooleanField.default_empty_html, False as in DRF 3.14 (3.15+: None for a nullable one)
+            # BooleanField.default_empty_html, False as in DRF 3.14 (3.15+: None for a nullable one,
+            # the schema marked so by null_form_booleans under a profile)
             if field.boolean:
-                read[name] = False
+                read[name] = field.empty_boolean
             continue
         raw = form[name]
         if field.list_of_values:
@@ -414,7 +416,25 @@ def _form_field(name: str, schema: dict[str, Any], required: bool) -> _FormField
         list_of_objects=of_objects,
         list_of_values=is_list and not of_objects,
         boolean=drf == "boolean",
+        empty_boolean=None if schema.get(FORM_NULL_BOOLEAN) and is_nullable(schema) else False,
     )
+
+
+# A nullable boolean an HTML form leaves out reads as null (DRF 3.15+), not false (3.14): a mark
+# null_form_booleans puts on a schema for a profile's form_nullable_boolean "null".
+FORM_NULL_BOOLEAN = "x-mockserver-form-empty-null"
+
+
+def null_form_booleans(schema: Any) -> Any:
+    """The schema with every nullable boolean marked to read as null when a form leaves it out."""
+    if isinstance(schema, list):
+        return [null_form_booleans(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    marked = {key: null_form_booleans(value) for key, value in schema.items()}
+    if drf_type(schema) == "boolean" and is_nullable(schema):
+        marked[FORM_NULL_BOOLEAN] = True
+    return marked
 
 
 def blank_is_null(schema: dict[str, Any]) -> bool:

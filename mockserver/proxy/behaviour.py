@@ -299,7 +299,9 @@ class BehaviourChecker:
         findings: list[Finding] = []
         query = exchange.query
         pinned = self._pinned_page_size(declaration)
-        policy = PagePolicy(pinned or declaration.page_size, declaration.max_page_size)
+        profile = self.profiles.get(declaration.api)
+        capped = profile.max_page_sizes.get(declaration.name) if profile is not None else None
+        policy = PagePolicy(pinned or declaration.page_size, capped or declaration.max_page_size)
         asked = page_request(query, policy)
         count = data.get("count")
         number: int | None = None

@@ -408,3 +408,30 @@ def test_null_ordering_puts_nulls_where_the_deployments_database_does(tmp_path, 
     everything = client.get("/api/v1/shops/?page_size=100&ordering=open_date", headers=AUTH).json()["results"]
     assert everything[0 if variant else -1]["shop_id"] == "ct-undated"  # before or after every date
 
+
+def test_max_page_size_cuts_a_larger_page_asked(tmp_path):
+    def shown(client, size):
+        return len(client.get(f"/api/v1/products/?page_size={size}", headers=AUTH).json()["results"])
+
+    knob = {"max_page_size": {"value": 4, "evidence": EVIDENCE}}
+    client = _client(load_profile(_write(tmp_path, _document(collections={"products": knob}))))
+    assert shown(_client(), 7) == 7
+    assert shown(client, 7) == 4 and shown(client, 3) == 3  # cut to the cap, as DRF's max_page_size
+    assert shown(client, "") == 20  # the default page is not capped (DRF applies the cap to ?page_size=)
+    page = client.get("/api/v1/products/?page_size=7", headers=AUTH).json()
+    assert "page_size=7" in page["next"]  # the link keeps what was asked
+
+
+@pytest.mark.parametrize(("variant", "stored"), [(None, False), ("false", False), ("null", None)])
+def test_form_nullable_boolean_is_what_a_form_leaving_one_out_stores(tmp_path, variant, stored):
+    knobs = {} if variant is None else {"form_nullable_boolean": {"value": variant, "evidence": EVIDENCE}}
+    client = _client(load_profile(_write(tmp_path, _document(**knobs))))
+    for key, files in (("ct-form", None), ("ct-multipart", {"x": ("x", b"")})):
+        answer = client.post(
+            "/api/v1/units/", headers=AUTH, data={"unit_id": key, "name": "Form"}, files=files
+        )
+        assert answer.status_code == 201, answer.text
+        assert client.get(f"/api/v1/units/{key}/", headers=AUTH).json()["packed"] is stored
+    json_body = client.post("/api/v1/units/", headers=AUTH, json={"unit_id": "ct-json", "name": "JSON"})
+    assert json_body.status_code == 201  # a JSON upload leaving it out stores null either way
+    assert client.get("/api/v1/units/ct-json/", headers=AUTH).json()["packed"] is None

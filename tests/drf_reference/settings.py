@@ -13,6 +13,10 @@ LIST_ERRORS_AS_DICT = "MOCKSERVER_REFERENCE_LIST_ERRORS_AS_DICT"
 # 1: DRF's own OrderingFilter, so SQLite's NULL order (first ascending, last descending) shows,
 # as on a deployment on SQLite or MySQL (a profile's null_ordering "first").
 NULLS_FIRST = "MOCKSERVER_REFERENCE_NULLS_FIRST"
+# A number: every list's PageNumberPagination.max_page_size (a deployment that caps pages lower
+# than the spec's max_page_size: a profile's max_page_size).
+MAX_PAGE_SIZE = "MOCKSERVER_REFERENCE_MAX_PAGE_SIZE"
+REFERENCE_MAX_PAGE_SIZE = int(os.environ.get(MAX_PAGE_SIZE) or 0) or None
 
 DATA_DIR = Path(os.environ.get("DRF_REFERENCE_DATA", "/tmp/drf-reference"))
 

@@ -32,7 +32,7 @@ from tests.drf_reference.process import reference_server
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.drf_reference.services import COMPARED, Pair, fake_settings
-from tests.drf_reference.settings import LIST_ERRORS_AS_DICT, NULLS_FIRST
+from tests.drf_reference.settings import LIST_ERRORS_AS_DICT, MAX_PAGE_SIZE, NULLS_FIRST
 from tests.live_server import live_server
 
 # Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
@@ -49,12 +49,13 @@ class Calibrated:
         return url_target("datawiz", self.url, Credentials(token=BEARER_TOKEN))
 
 
-def _calibrated(data: Path, packages: Path | None, stock_settings: bool = False) -> Iterator[Calibrated]:
+def _calibrated(data: Path, packages: Path | None, settings_varied: bool = False) -> Iterator[Calibrated]:
     fixtures = fixtures_dir() / "datawiz"
     server = reference_server(data, fixtures, collections=COMPARED, timeout=300, packages=packages)
     with pytest.MonkeyPatch.context() as patch:  # read by the reference process at its start only
-        patch.setenv(LIST_ERRORS_AS_DICT, "1" if stock_settings else "0")
-        patch.setenv(NULLS_FIRST, "1" if stock_settings else "0")
+        patch.setenv(LIST_ERRORS_AS_DICT, "1" if settings_varied else "0")
+        patch.setenv(NULLS_FIRST, "1" if settings_varied else "0")
+        patch.setenv(MAX_PAGE_SIZE, str(VARIED_MAX_PAGE_SIZE) if settings_varied else "")
         url = server.__enter__()
     try:
         out = data / "profile.json"
@@ -70,12 +71,15 @@ def drf318(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
     yield from _calibrated(tmp_path_factory.mktemp("calibrate-318"), None)
 
 
+VARIED_MAX_PAGE_SIZE = 10  # below the spec's 1000, and below the products the reference holds
+
+
 @pytest.fixture(scope="module")
-def drf318_stock_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
-    """DRF 3.18 with the two settings the reference varies at their stock values: its own default
-    LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off) and DRF's OrderingFilter on SQLite
-    (NULLs first ascending; the reference orders NULLs as PostgreSQL does)."""
-    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-stock"), None, stock_settings=True)
+def drf318_settings_varied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
+    """DRF 3.18 with the settings the reference varies set otherwise: its own default
+    LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off), DRF's OrderingFilter on SQLite
+    (NULLs first ascending; the reference orders NULLs as PostgreSQL does) and pages capped at 10."""
+    yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-varied"), None, settings_varied=True)
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +98,9 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
     assert _value(drf318.document, "options_decimal_details") is True
     assert _value(drf314.document, "options_decimal_details") is False
     assert _value(drf318.document, "model", "relocate-documents") == "RelocateDocument"
+    # a form leaving a nullable boolean out: null since DRF 3.15, false before (--allow-writes)
+    assert _value(drf318.document, "form_nullable_boolean") == "null"
+    assert _value(drf314.document, "form_nullable_boolean") == "false"
     assert "model" not in drf314.document["collections"]["relocate-documents"]  # 3.14 names none
     for document in (drf318.document, drf314.document):
         assert (
@@ -108,6 +115,7 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
         assert _value(document, "instance_allow", "products") == "read-only"  # a retrieve-only viewset
         assert _value(document, "upload_answer") == "seed"  # one object of the run, the seed's answer
         assert _value(document, "null_ordering") == "last"  # the reference orders NULLs as PostgreSQL
+        assert "undecided" in document["collections"]["products"]["max_page_size"]  # fewer than 1001
         assert document["knobs"]["upload_answer"]["evidence"]["status"] == 201
         # a single page cannot show the default page: left at the fake's default, saying why
         assert "a single page" in document["collections"]["shops"]["page_size"]["undecided"]
@@ -171,13 +179,19 @@ def test_verify_with_the_other_pairs_profile_names_the_changed_knobs(
     }
 
 
-def test_the_stock_settings_are_calibrated_and_served(drf318_stock_settings: Calibrated) -> None:
-    document = drf318_stock_settings.document
+def test_the_settings_varied_are_calibrated_and_served(drf318_settings_varied: Calibrated) -> None:
+    document = drf318_settings_varied.document
     figures = document["fidelity"]
     print(
-        f"\nDRF 3.18, errors as dict, NULLs first: {figures['probes']} probes, {figures['before']} before, "
+        f"\nDRF 3.18, errors as dict, NULLs first, pages capped: {figures['probes']} probes, {figures['before']} before, "
         f"{figures['after']} after"
     )
+    cap = document["collections"]["products"]["max_page_size"]
+    assert cap["value"] == VARIED_MAX_PAGE_SIZE and cap["evidence"]["request"].endswith("?page_size=1001")
+    caps = [knobs["max_page_size"] for knobs in document["collections"].values() if "max_page_size" in knobs]
+    # a collection holding no more than 10 objects cannot show the cap: left at the fake's default
+    assert all(cap.get("value") == 10 or "no more than the page asked" in cap["undecided"] for cap in caps)
+    assert document["collections"]["shops"]["max_page_size"]["value"] == VARIED_MAX_PAGE_SIZE  # 12 shops
     nulls = document["knobs"]["null_ordering"]
     assert nulls["value"] == "first", nulls
     assert nulls["evidence"]["request"].startswith("GET ") and "ordering=" in nulls["evidence"]["request"]
@@ -188,16 +202,17 @@ def test_the_stock_settings_are_calibrated_and_served(drf318_stock_settings: Cal
         row for operation, row in document["fidelity"]["operations"].items() if operation.startswith("POST")
     ]
     # [{}] refused (the fake's default is the list form), one object of the run stored (the
-    # seed's answer either way) and one with a null ordering field (stored either way)
+    # seed's answer either way), one with a null ordering field and one posted as a form (stored
+    # either way)
     assert {key: sum(row[key] for row in uploads) for key in ("probes", "before", "after")} == {
-        "probes": 3, "before": 2, "after": 3
+        "probes": 4, "before": 3, "after": 4
     }  # fmt: skip
-    failures, _ = profile_failures(drf318_stock_settings.target(), document, allow_writes=True)
+    failures, _ = profile_failures(drf318_settings_varied.target(), document, allow_writes=True)
     assert failures == []
 
 
 # The records the 3.18 profile answers: with it, the fake must give 3.18's exact answer there.
-PROFILED = ("not-found-text", "options-decimal-digits")
+PROFILED = ("not-found-text", "options-decimal-digits", "form-nullable-boolean")
 
 
 def _malformed_key(x: Exchange, ref: Answer, fake: Answer) -> bool:

@@ -4,6 +4,7 @@ document's `{"updated", "inserted"}` with `Location`."""
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import Http404
 from rest_framework import mixins, pagination, status, viewsets
@@ -125,7 +126,7 @@ def viewset_for(resource: ResourceSpec) -> type[viewsets.GenericViewSet]:
         {
             "page_size": resource.page_size,
             "page_size_query_param": "page_size",
-            "max_page_size": resource.max_page_size,
+            "max_page_size": getattr(settings, "REFERENCE_MAX_PAGE_SIZE", None) or resource.max_page_size,
         },
     )
     bases: tuple[type, ...] = (UpsertMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin)
