@@ -25,6 +25,7 @@ from contract_tests.findings import Failure
 from contract_tests.target import Credentials, Target, in_process_target
 from mockserver.drf.serializer import drf_type, is_nullable
 from mockserver.profile import (
+    AUTH_CHALLENGES,
     FORMAT,
     INSTANCE_ALLOW,
     NOT_FOUND_MODEL,
@@ -55,6 +56,7 @@ class Probe:
     body: Any = None  # a JSON body (the write probes), or a form's fields (`form`)
     answer: httpx.Response | None = field(default=None, repr=False)
     form: bool = False  # the body sent form-encoded, as an HTML form posts it
+    anonymous: bool = False  # sent without credentials
 
     def request_line(self) -> str:
         if self.body is None:
@@ -367,7 +369,34 @@ def _search_fields(collection: CollectionDeclaration, probes: dict[str, Any]) ->
 
 def send(target: Target, probes: list[Probe]) -> None:
     for probe in probes:
-        probe.answer = target.api_call(probe.method, probe.url, **probe.sent())
+        probe.answer = answer_of(target, probe)
+
+
+def answer_of(target: Target, probe: Probe) -> httpx.Response:
+    if probe.anonymous:
+        return target.request(probe.method, probe.url, **probe.sent())
+    return target.api_call(probe.method, probe.url, **probe.sent())
+
+
+def _challenge_excerpt(answer: httpx.Response) -> Any:
+    return {"status": answer.status_code, "WWW-Authenticate": answer.headers.get("www-authenticate")}
+
+
+def _auth_challenge(probe: Probe) -> dict[str, Any]:
+    """The first authentication class, from the answer to a request without credentials: its
+    challenge's scheme, or a 403 without one (SessionAuthentication)."""
+    assert probe.answer is not None
+    shown = _challenge_excerpt(probe.answer)
+    header, status = shown["WWW-Authenticate"], shown["status"]
+    scheme = (header or "").partition(" ")[0].lower()
+    for first_class, challenge in AUTH_CHALLENGES.items():
+        if (challenge is None and status == 403 and header is None) or (
+            challenge is not None and status == 401 and scheme == challenge.partition(" ")[0].lower()
+        ):
+            return {"value": first_class, "evidence": probe.evidence()}
+    return {
+        "undecided": f"{probe.request_line()} without credentials answered {status}, WWW-Authenticate {header!r}"
+    }
 
 
 def refused_upload(target: Target, deployed: list[CollectionDeclaration]) -> Probe | None:
@@ -747,6 +776,12 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
             knobs["ordering_fields"] = _ordering_fields(collection, ordering)
         calibration.collections[collection.name] = knobs
     calibration.knobs = {"not_found_text": not_found, "options_decimal_details": decimals}
+    if deployed:  # the first deployed list, asked without credentials
+        anonymous = Probe(f"GET {deployed[0].list_path}", "GET", deployed[0].list_path, _challenge_excerpt)
+        anonymous.anonymous = True
+        send(target, [anonymous])
+        calibration.probes.append(anonymous)
+        calibration.knobs["auth_challenge"] = _auth_challenge(anonymous)
     upload = refused_upload(target, deployed) if allow_writes else None
     if upload is not None:
         send(target, [upload])
@@ -880,7 +915,7 @@ def fidelity(calibration: Calibration, document: dict[str, Any], specs_dir: Any 
             row = rows.setdefault(probe.operation, {"probes": 0, "before": 0, "after": 0})
             if label == "before":
                 row["probes"] += 1
-            answer = fake.api_call(probe.method, probe.url, **probe.sent())
+            answer = answer_of(fake, probe)
             row[label] += int(
                 _normal(probe.excerpt(answer), fake) == _normal(probe.excerpt(probe.answer), None)
             )

@@ -14,12 +14,15 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.apis import ApiModule, TenantState, load_api_module, load_catalogue
 from mockserver.auth import Authenticator
+from mockserver.auth.authenticator import challenged
 from mockserver.control import CONTROL_PREFIX, control_scope
 from mockserver.control.handlers import CONTROL_HANDLERS
 from mockserver.drf.errors import (
     APIError,
+    AuthenticationFailed,
     InjectedFault,
     MethodNotAllowed,
+    NotAuthenticated,
     RequestTimedOut,
     RequestTooLarge,
     ResponseDoesNotMatchSpec,
@@ -186,6 +189,8 @@ class Dispatcher:
         )
         self._fixtures = settings.fixtures_dir or fixtures_dir()
         self._seed_cache: TenantState | None = None
+        # API -> the first authentication class a profile names (auth_challenge), read on a 401 only.
+        self._first_classes = {p.api: p.auth_challenge for p in settings.profiles if p.auth_challenge}
         # Each body schema compiled once: (operationId, media type, fast path) -> validator.
         self._validators: dict[tuple[str, str, bool], BodyValidator] = {}
         # operationId -> (the media types its body is parsed from, whether it is read unvalidated)
@@ -338,7 +343,13 @@ class Dispatcher:
         schemes = operation.security_schemes if operation else path_item.security_schemes
         needs_credentials = operation.needs_credentials if operation else bool(schemes)
         if needs_credentials:
-            cycle.identity = self.authenticator.authenticate(request, schemes)
+            try:
+                cycle.identity = self.authenticator.authenticate(request, schemes)
+            except (NotAuthenticated, AuthenticationFailed) as error:
+                first_class = self._first_classes.get(path_item.api)
+                if first_class is None:
+                    raise
+                raise challenged(error, first_class) from None
             cycle.tenant = cycle.identity.tenant
 
     async def _apply_fault(self, fault: dict[str, Any]) -> None:

@@ -28,6 +28,14 @@ INSTANCE_ALLOW = {
 }
 
 INSTANCE_WRITES = ("PUT", "PATCH", "DELETE")
+# The challenge of a 401 per DRF's first authentication class (APIView.get_authenticate_header);
+# a first class without one (SessionAuthentication) makes DRF answer 403 instead.
+AUTH_CHALLENGES: dict[str, str | None] = {
+    "OAuth2Authentication": 'Bearer realm="api"',  # django-oauth-toolkit
+    "TokenAuthentication": "Token",
+    "BasicAuthentication": 'Basic realm="api"',
+    "SessionAuthentication": None,
+}
 
 
 def allowed_methods(allow: str) -> frozenset[str]:
@@ -78,6 +86,10 @@ KNOBS = {
         "knobs",
         "a nullable boolean an HTML form leaves out: false (DRF 3.14) | null (3.15+)",
     ),
+    "auth_challenge": (
+        "knobs",
+        "the first authentication class, whose challenge a 401 carries: " + " | ".join(AUTH_CHALLENGES),
+    ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
 
@@ -109,6 +121,7 @@ class Profile:
     ready_after_outcome: bool | None = None
     null_ordering: str | None = None  # "last" | "first": where NULLs sort ascending
     form_nullable_boolean: str | None = None  # "false" | "null": a form leaving a nullable boolean out
+    auth_challenge: str | None = None  # the first authentication class, an AUTH_CHALLENGES name
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     max_page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -177,6 +190,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         ready_after_outcome=knobs.get("ready_after_outcome"),
         null_ordering=knobs.get("null_ordering"),
         form_nullable_boolean=knobs.get("form_nullable_boolean"),
+        auth_challenge=knobs.get("auth_challenge"),
         page_sizes=per_collection("page_size"),
         max_page_sizes=per_collection("max_page_size"),
         models=per_collection("model"),

@@ -206,3 +206,22 @@ def test_form_nullable_boolean_is_decided_only_with_writes_by_a_form_of_the_run(
     assert [f.message for f in failures] == ["the profile no longer matches: form_nullable_boolean"]
     figures = fidelity(calibration, calibration.document("x"))
     assert figures["after"] == figures["probes"] and figures["before"] < figures["after"]
+
+
+def test_auth_challenge_is_read_from_a_request_without_credentials():
+    assert decided_values(calibrate(_fake()).document("x"))["auth_challenge"] == "OAuth2Authentication"
+    session = {
+        **PROFILE,
+        "knobs": {"auth_challenge": {"value": "SessionAuthentication", "evidence": EVIDENCE}},
+    }
+    calibration = calibrate(_fake(profile_from({**session, "collections": {}})))
+    decision = calibration.document("x")["knobs"]["auth_challenge"]
+    assert decision["value"] == "SessionAuthentication"  # a 403 without a challenge
+    assert decision["evidence"]["excerpt"] == {"status": 403, "WWW-Authenticate": None}
+    failures, _ = profile_failures(_fake(), {**session, "collections": {}})
+    assert [f.message for f in failures] == ["the profile no longer matches: auth_challenge"]
+    figures = fidelity(calibration, calibration.document("x"))
+    assert (
+        figures["operations"]["GET /api/v1/relocate-documents/"]["before"]
+        < figures["operations"]["GET /api/v1/relocate-documents/"]["after"]
+    )

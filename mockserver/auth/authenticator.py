@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from mockserver.auth import signature, tokens
 from mockserver.auth.keys import CredentialKeys
-from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated
+from mockserver.drf.errors import APIError, AuthenticationFailed, NotAuthenticated, PermissionDenied
 from mockserver.http import Identity
 from mockserver.incoming import IncomingRequest
 from mockserver.masking import mask_header
+from mockserver.profile import AUTH_CHALLENGES
 from mockserver.settings import Settings
 from mockserver.spec.security import BEARER, SIGNATURE, TOKEN, AuthScheme, by_keyword
 from mockserver.store.base import Store
@@ -27,6 +28,19 @@ def www_authenticate(first: AuthScheme, error: dict[str, str] | None = None) -> 
     if first.authentication == SIGNATURE:
         return f'{first.keyword} realm="api",headers="accept date host (request-target)"'
     return first.keyword  # TokenAuthentication.authenticate_header: its keyword
+
+
+def challenged(error: APIError, first_class: str) -> APIError:
+    """A 401 as DRF answers it when `first_class` (a profile's auth_challenge) is its first
+    authentication class: that class's challenge, or 403 without one (SessionAuthentication).
+    The spec's own class keeps its header whole (django-oauth-toolkit's error attributes)."""
+    challenge = AUTH_CHALLENGES[first_class]
+    if challenge is None:
+        return PermissionDenied(error.detail)
+    current = error.headers.get("WWW-Authenticate", "")
+    if current.partition(" ")[0].lower() != challenge.partition(" ")[0].lower():
+        error.headers["WWW-Authenticate"] = challenge
+    return error
 
 
 def _with_namespace(request: IncomingRequest, identity: Identity) -> Identity:

@@ -22,6 +22,7 @@ from mockserver.drf.judgements import (
 )
 from mockserver.drf.pagination import PagePolicy, page_request
 from mockserver.profile import (
+    AUTH_CHALLENGES,
     INSTANCE_ALLOW,
     INSTANCE_WRITES,
     NOT_FOUND_SHORT,
@@ -229,6 +230,24 @@ class BehaviourChecker:
             f"(pinned {variant!r}: {INSTANCE_ALLOW[variant]}; {answered})",
         )
 
+    def _auth_challenge_finding(self, exchange: Exchange) -> Finding | None:
+        """A 401 against the profile's auth_challenge: a challenge of another scheme than the
+        pinned first class's, or any 401 where that class has none (DRF answers 403 then)."""
+        operation = exchange.operation
+        profile = self.profiles.get(operation.api) if operation is not None else None
+        pinned = profile.auth_challenge if profile is not None else None
+        if pinned is None or exchange.status != 401:
+            return None
+        challenge, shown = AUTH_CHALLENGES[pinned], exchange.response_headers.get("www-authenticate")
+        scheme = (shown or "").partition(" ")[0].lower()
+        if challenge is not None and scheme == challenge.partition(" ")[0].lower():
+            return None
+        return (
+            "profile.auth_challenge",
+            f"the profile no longer matches: auth_challenge (pinned {pinned}: "
+            f"{challenge or 'a 403 without a challenge'}; answered 401 with WWW-Authenticate {shown!r})",
+        )
+
     def _upload_answer_finding(
         self, exchange: Exchange, declaration: CollectionDeclaration
     ) -> Finding | None:
@@ -250,6 +269,9 @@ class BehaviourChecker:
         operation = exchange.operation
         allow = self._instance_allow_finding(exchange) if self.profiles else None
         findings: list[Finding] = [] if allow is None else [allow]
+        challenge = self._auth_challenge_finding(exchange) if self.profiles else None
+        if challenge is not None:
+            findings.append(challenge)
         if operation is None:
             self._undocumented_write(exchange)
             return findings

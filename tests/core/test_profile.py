@@ -435,3 +435,31 @@ def test_form_nullable_boolean_is_what_a_form_leaving_one_out_stores(tmp_path, v
     json_body = client.post("/api/v1/units/", headers=AUTH, json={"unit_id": "ct-json", "name": "JSON"})
     assert json_body.status_code == 201  # a JSON upload leaving it out stores null either way
     assert client.get("/api/v1/units/ct-json/", headers=AUTH).json()["packed"] is None
+
+
+@pytest.mark.parametrize(
+    ("first_class", "status", "challenge"),
+    [
+        (None, 401, 'Bearer realm="api"'),  # the spec's first scheme: django-oauth-toolkit's
+        ("OAuth2Authentication", 401, 'Bearer realm="api"'),
+        ("BasicAuthentication", 401, 'Basic realm="api"'),
+        ("TokenAuthentication", 401, "Token"),
+        ("SessionAuthentication", 403, None),  # no challenge: DRF answers 403
+    ],
+)
+def test_auth_challenge_is_the_first_authentication_classs(tmp_path, first_class, status, challenge):
+    knobs = {} if first_class is None else {"auth_challenge": {"value": first_class, "evidence": EVIDENCE}}
+    profile = load_profile(_write(tmp_path, _document(**knobs)))
+    client = asgi_client(
+        create_app(Settings(apis=("datawiz",), auth_mode="strict", tokens=("k",), profiles=(profile,)))
+    )
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Token wrong"}):
+        answer = client.get("/api/v1/units/", headers=headers)
+        assert answer.status_code == status, (headers, answer.text)
+        shown = answer.headers.get("www-authenticate")
+        assert (
+            shown == challenge
+            if not headers or challenge != 'Bearer realm="api"'
+            else shown.startswith("Bearer")
+        )
+    assert client.get("/api/v1/units/", headers={"Authorization": "Bearer k"}).status_code == 200

@@ -17,6 +17,9 @@ NULLS_FIRST = "MOCKSERVER_REFERENCE_NULLS_FIRST"
 # than the spec's max_page_size: a profile's max_page_size).
 MAX_PAGE_SIZE = "MOCKSERVER_REFERENCE_MAX_PAGE_SIZE"
 REFERENCE_MAX_PAGE_SIZE = int(os.environ.get(MAX_PAGE_SIZE) or 0) or None
+# 1: DRF's BasicAuthentication first, so every 401 challenges `Basic realm="api"` (a profile's
+# auth_challenge), the spec's classes after it.
+BASIC_FIRST = "MOCKSERVER_REFERENCE_BASIC_FIRST"
 
 DATA_DIR = Path(os.environ.get("DRF_REFERENCE_DATA", "/tmp/drf-reference"))
 
@@ -67,7 +70,10 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DAT
 REST_FRAMEWORK = {
     # The classes of the spec's security schemes, first scheme first (its challenge is DRF's
     # WWW-Authenticate); HTTP Signatures have no stock DRF class and are not compared.
-    "DEFAULT_AUTHENTICATION_CLASSES": authentication_classes(),
+    "DEFAULT_AUTHENTICATION_CLASSES": (
+        ["rest_framework.authentication.BasicAuthentication"] if os.environ.get(BASIC_FIRST) == "1" else []
+    )
+    + authentication_classes(),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

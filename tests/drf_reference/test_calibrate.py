@@ -32,7 +32,7 @@ from tests.drf_reference.process import reference_server
 from tests.drf_reference.receipt_cases import receipt_exchanges
 from tests.drf_reference.serve import BEARER_TOKEN
 from tests.drf_reference.services import COMPARED, Pair, fake_settings
-from tests.drf_reference.settings import LIST_ERRORS_AS_DICT, MAX_PAGE_SIZE, NULLS_FIRST
+from tests.drf_reference.settings import BASIC_FIRST, LIST_ERRORS_AS_DICT, MAX_PAGE_SIZE, NULLS_FIRST
 from tests.live_server import live_server
 
 # Its tests share module-scoped state: under xdist (--dist loadgroup) they run on one worker.
@@ -56,6 +56,7 @@ def _calibrated(data: Path, packages: Path | None, settings_varied: bool = False
         patch.setenv(LIST_ERRORS_AS_DICT, "1" if settings_varied else "0")
         patch.setenv(NULLS_FIRST, "1" if settings_varied else "0")
         patch.setenv(MAX_PAGE_SIZE, str(VARIED_MAX_PAGE_SIZE) if settings_varied else "")
+        patch.setenv(BASIC_FIRST, "1" if settings_varied else "0")
         url = server.__enter__()
     try:
         out = data / "profile.json"
@@ -78,7 +79,8 @@ VARIED_MAX_PAGE_SIZE = 10  # below the spec's 1000, and below the products the r
 def drf318_settings_varied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calibrated]:
     """DRF 3.18 with the settings the reference varies set otherwise: its own default
     LIST_SERIALIZER_ERRORS_AS_DICT (the reference sets it off), DRF's OrderingFilter on SQLite
-    (NULLs first ascending; the reference orders NULLs as PostgreSQL does) and pages capped at 10."""
+    (NULLs first ascending; the reference orders NULLs as PostgreSQL does), pages capped at 10 and
+    BasicAuthentication first (every 401 challenges Basic)."""
     yield from _calibrated(tmp_path_factory.mktemp("calibrate-318-varied"), None, settings_varied=True)
 
 
@@ -115,6 +117,7 @@ def test_each_pair_calibrates_to_its_own_variants(drf318: Calibrated, drf314: Ca
         assert _value(document, "instance_allow", "products") == "read-only"  # a retrieve-only viewset
         assert _value(document, "upload_answer") == "seed"  # one object of the run, the seed's answer
         assert _value(document, "null_ordering") == "last"  # the reference orders NULLs as PostgreSQL
+        assert _value(document, "auth_challenge") == "OAuth2Authentication"  # the spec's first scheme
         assert "undecided" in document["collections"]["products"]["max_page_size"]  # fewer than 1001
         assert document["knobs"]["upload_answer"]["evidence"]["status"] == 201
         # a single page cannot show the default page: left at the fake's default, saying why
@@ -186,6 +189,9 @@ def test_the_settings_varied_are_calibrated_and_served(drf318_settings_varied: C
         f"\nDRF 3.18, errors as dict, NULLs first, pages capped: {figures['probes']} probes, {figures['before']} before, "
         f"{figures['after']} after"
     )
+    challenge = document["knobs"]["auth_challenge"]
+    assert challenge["value"] == "BasicAuthentication", challenge
+    assert challenge["evidence"]["excerpt"]["WWW-Authenticate"] == 'Basic realm="api"'
     cap = document["collections"]["products"]["max_page_size"]
     assert cap["value"] == VARIED_MAX_PAGE_SIZE and cap["evidence"]["request"].endswith("?page_size=1001")
     caps = [knobs["max_page_size"] for knobs in document["collections"].values() if "max_page_size" in knobs]

@@ -137,3 +137,27 @@ def test_ready_after_outcome_pinned_is_judged():
     upgraded = _task(outcome, (ready,))  # a deployment now reporting the outcome
     assert upgraded.kinds() == {"profile.ready_after_outcome"}, upgraded.describe()
     assert "pinned true" in upgraded.describe()
+
+
+def test_auth_challenge_pinned_is_judged():
+    basic, oauth2 = (
+        _deployment("datawiz", {"auth_challenge": _decided(c)})
+        for c in ("BasicAuthentication", "OAuth2Authentication")
+    )
+
+    def anonymous(deployment, judged):
+        with (
+            proxied(_fake("datawiz", deployment), apis=("datawiz",), profiles=judged) as run,
+            httpx.Client(base_url=run.base) as client,
+        ):
+            assert client.get("/api/v1/units/").status_code == 401
+            assert client.get("/api/v1/units/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        return run
+
+    # the spec documents the Bearer challenge: a Basic one stays a header the spec does not
+    # document (response.header), profile or not; the profile judges which class comes first
+    kept = anonymous(basic, (basic,))
+    assert kept.kinds() == {"response.header"}, kept.describe()
+    changed = anonymous(basic, (oauth2,))
+    assert changed.kinds() == {"response.header", "profile.auth_challenge"}, changed.describe()
+    assert "pinned OAuth2Authentication" in changed.describe() and "'Basic realm=" in changed.describe()
