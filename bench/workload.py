@@ -160,6 +160,33 @@ BARE_ENV = {
         op.operation_id for op in DATAWIZ.spec.operations if op.method == "POST" and op.path == DOCUMENTS_PATH
     ),
 }
+# A profile for each API, every knob that changes these requests' answers decided (the upload's
+# answer, the status after an outcome) and the others the fake has: what `serve --profile` costs.
+_EVIDENCE = {"request": "(the bench: not calibrated)", "status": 200}
+PROFILES = {
+    DATAWIZ.name: {
+        "upload_answer": "pages",
+        "list_errors_as_dict": True,
+        "not_found_text": "No <Model> matches the given query.",
+        "options_decimal_details": True,
+    },
+    AKINON.name: {"ready_after_outcome": True},
+}
+
+
+def profile_documents() -> dict[str, dict]:
+    """The bench's profile documents (mockserver/profile.schema.json), one per API."""
+    return {
+        api: {
+            "mockserver_profile": 1,
+            "api": api,
+            "knobs": {knob: {"value": value, "evidence": _EVIDENCE} for knob, value in knobs.items()},
+            "collections": {},
+        }
+        for api, knobs in PROFILES.items()
+    }
+
+
 # One product posted again and again: the first fixture under a key of its own.
 PRODUCT = {**_fixtures("products")[0], DATAWIZ.collection("products").key[0]: "bench-product"}
 

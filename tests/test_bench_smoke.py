@@ -10,6 +10,8 @@ ROWS = (
     "GET a relocate-documents page of 20",
     "POST one relocate document",
     "errors under load",
+    "GET get_async_status with a profile loaded",
+    "POST one relocate document with a profile loaded",
     "bulk POST, arrays of 2,000 documents",
     "bulk POST receipts of 3 cart items",
     "resident memory per stored document",
