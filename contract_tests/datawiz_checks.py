@@ -204,28 +204,40 @@ def documented_options(ctx: Context) -> None:
     _compare_fields(ctx, docs, expected["actions"]["POST"], actions, "actions.POST")
 
 
-def _compare_fields(ctx: Context, docs: str, expected: dict, actual: dict, where: str) -> None:
+def _compare_fields(
+    ctx: Context, docs: str, expected: dict, actual: dict, where: str, prefix: str = ""
+) -> None:
+    """`prefix`: the dotted name of the field holding these (`products.` for a line's fields),
+    as the collection's provenance names a field whose `required` the document states two ways."""
+    provenance = declared_collection(ctx.target.facts, DOCUMENTS).provenance
     for name, info in expected.items():
         got = actual.get(name)
+        field = prefix if name == "(item)" else f"{prefix}{name}"
         if not ctx.expect(
             isinstance(got, dict), f"OPTIONS {docs}", f"{where}.{name} is documented", actual=got
         ):
             continue
         for key in ("type", "required", "read_only", "label", "max_length"):
-            if key in info:
-                ctx.expect_equal(
-                    got.get(key), info[key], f"OPTIONS {docs}", f"{where}.{name}.{key} as documented"
-                )
+            if key not in info:
+                continue
+            decision = provenance.of("required", field)
+            if key == "required" and got.get(key) != info[key] and decision.decided:
+                message = f"{where}.{name}.required as the example shows it (its table says otherwise)"
+                ctx.decided(decision, f"OPTIONS {docs}", message, expected=info[key], actual=got.get(key))
+                continue
+            ctx.expect_equal(
+                got.get(key), info[key], f"OPTIONS {docs}", f"{where}.{name}.{key} as documented"
+            )
         for nested in ("child", "children"):
             if nested in info:
                 inner_expected = info[nested]
                 inner_actual = got.get(nested) if isinstance(got.get(nested), dict) else {}
                 if nested == "child":
-                    _compare_fields(
-                        ctx, docs, {"(item)": inner_expected}, {"(item)": inner_actual}, f"{where}.{name}"
-                    )
+                    inner = ({"(item)": inner_expected}, {"(item)": inner_actual}, f"{where}.{name}")
+                    _compare_fields(ctx, docs, *inner, prefix=field)
                 else:
-                    _compare_fields(ctx, docs, inner_expected, inner_actual, f"{where}.{name}.children")
+                    inner = (inner_expected, inner_actual, f"{where}.{name}.children")
+                    _compare_fields(ctx, docs, *inner, prefix=f"{field}.")
 
 
 def documented_examples(ctx: Context) -> None:

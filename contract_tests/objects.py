@@ -14,6 +14,7 @@ from typing import Any
 
 from contract_tests.collection_http import get_page
 from contract_tests.context import CannotRun, Context
+from contract_tests.preflight import is_drf_error
 from mockserver.drf.serializer import is_nullable
 from mockserver.spec.collections import CollectionDeclaration
 
@@ -73,7 +74,9 @@ def scalar(field_type: str, schema: dict[str, Any], index: int, nested: bool) ->
     cannot reach gets a fresh related object per object made instead: make())."""
     step = 0 if nested else index
     if field_type == "integer":  # a nested item's integer may be its key: distinct per item
-        return (schema.get("minimum") or 0) + index + 1
+        # Small, above a positive minimum: a range the spec gives from a decision (a BigIntegerField's,
+        # datawiz-resources#C9) is not the deployment's to honour at its ends.
+        return max(schema.get("minimum") or 0, 0) + index + 1
     if field_type == "decimal":
         return "1" if nested else f"{step + 1}.5"
     if field_type == "boolean":
@@ -85,6 +88,10 @@ def scalar(field_type: str, schema: dict[str, Any], index: int, nested: bool) ->
     raise CannotWrite(f"no generator for a DRF {field_type!r} field")
 
 
+class RelatedNotDeployed(CannotRun):
+    """An object needs one of a collection the deployment does not serve: not run."""
+
+
 class ObjectMaker:
     """Makes (and, for references, creates) objects of every collection of one API."""
 
@@ -93,6 +100,8 @@ class ObjectMaker:
         self.facts = ctx.target.facts
         self._related: dict[str, dict[str, Any]] = ctx.shared.setdefault("related objects", {})
         self._making: list[str] = []  # the collections whose related object is being made
+        # collection -> why it is not deployed (its POST answered 404 without a DRF body)
+        self.not_deployed: dict[str, str] = ctx.shared.setdefault("collections not deployed", {})
 
     def make(self, collection: CollectionDeclaration, tag: str, index: int = 0) -> dict[str, Any]:
         links = {
@@ -115,16 +124,23 @@ class ObjectMaker:
         self, schema: dict[str, Any], tag: str, index: int, links: dict[str, str], nested: bool
     ) -> dict[str, Any]:
         made: dict[str, Any] = {}
+        required = set(schema.get("required") or ())
         for name, prop in writable(schema).items():
             reference = (prop.get("x-drf") or {}).get("exists_in")
-            if reference and reference["collection"] in self._making and is_nullable(prop):
-                made[name] = None  # a tree (categories by parent_id): the related object is a root
-            elif reference:
-                made[name] = self._reference(reference["collection"], reference["field"])
-            elif name in links:
-                made[name] = self._reference(links[name], self._key_field(links[name]))
-            else:
-                made[name] = self._value(name, prop, tag, index, nested)
+            try:
+                if reference and reference["collection"] in self._making and is_nullable(prop):
+                    made[name] = None  # a tree (categories by parent_id): the related object is a root
+                elif reference:
+                    made[name] = self._reference(reference["collection"], reference["field"])
+                elif name in links:
+                    made[name] = self._reference(links[name], self._key_field(links[name]))
+                else:
+                    made[name] = self._value(name, prop, tag, index, nested)
+            except RelatedNotDeployed:
+                if name in required:
+                    raise
+                # an optional reference to a collection the deployment does not serve: left out,
+                # as a client of that deployment would (products without producers)
         return made
 
     def _value(self, name: str, prop: dict[str, Any], tag: str, index: int, nested: bool) -> Any:
@@ -159,6 +175,8 @@ class ObjectMaker:
         cached = name if not tag else f"{name} {tag}"
         if cached in self._related:
             return self._related[cached]
+        if name in self.not_deployed:
+            raise RelatedNotDeployed(self.not_deployed[name])
         collection = self.facts.collection(name)
         post = next(
             (op for op in collection.operations(self.facts.spec).values() if op.method == "POST"), None
@@ -170,6 +188,10 @@ class ObjectMaker:
             finally:
                 self._making.pop()
             answer = self.ctx.target.api_call("POST", collection.list_path, json=made)
+            if answer.status_code == 404 and not is_drf_error(answer):
+                why = f"{name} is not deployed (POST {collection.list_path} answered 404 without a DRF body)"
+                self.not_deployed[name] = why
+                raise RelatedNotDeployed(why)
             self.ctx.require(
                 answer.status_code == 201,
                 f"POST {collection.list_path}",

@@ -386,6 +386,34 @@ def _pages_upload_answer(answer: Answer) -> None:
         answer.set_json({"results": {"updated": data["updated"], "created": data["inserted"]}})
 
 
+def _no_upload_location(path_part: str) -> Callable[[Answer], None]:
+    """A bulk upload written as its own `create`: no `Location` (only the relocate seed shows one)."""
+
+    def rewrite(answer: Answer) -> None:
+        if answer.method == "POST" and answer.status == 201 and answer.path.startswith(path_part):
+            answer.headers.pop("location", None)
+
+    return rewrite
+
+
+def _options_required(path_part: str, field: str, required: bool) -> Callable[[Answer], None]:
+    """OPTIONS marks `field` (dotted: a nested list's item field) required or not."""
+
+    def rewrite(answer: Answer) -> None:
+        data = answer.json()
+        if answer.method != "OPTIONS" or answer.path != path_part or not isinstance(data, dict):
+            return
+        described = data.get("actions", {}).get("POST", {})  # none in a 401's body
+        *outer, name = field.split(".")
+        for part in outer:
+            described = described.get(part, {}).get("child", {}).get("children", {})
+        if name in described:
+            described[name]["required"] = required
+            answer.set_json(data)
+
+    return rewrite
+
+
 def _no_slash_suffix(path_part: str) -> Callable[[Answer], None]:
     """Stock DRF's suffix patterns: `/things.json` is served, the seed's `/things/.json/` is a 404."""
 
@@ -552,6 +580,30 @@ def decided_drifts() -> list[Drift]:
             rewrite_answer=_search_without("/api/v1/loss-documents", "note", ("document_id", "shop_id")),
             caught_by="collection.search_own[loss-documents.note]",
             decided="datawiz-resources#C4",
+        ),
+        Drift(
+            "products_upload_without_location",
+            "datawiz",
+            "a products upload answers 201 with no Location (only the relocate seed shows one)",
+            rewrite_answer=_no_upload_location("/api/v1/products"),
+            caught_by="collection.upsert_counts[products]",
+            decided="datawiz-resources#C11",
+        ),
+        Drift(
+            "categories_parent_required",
+            "datawiz",
+            "OPTIONS says a category's parent_id is required (the POST table does; the answer's does not)",
+            rewrite_answer=_options_required("/api/v1/categories/", "parent_id", True),
+            caught_by="collection.options[categories]",
+            decided="datawiz-resources#2",
+        ),
+        Drift(
+            "relocate_line_price_optional",
+            "datawiz",
+            "OPTIONS says a line's price is optional (the seed's table does; its OPTIONS example does not)",
+            rewrite_answer=_options_required("/api/v1/relocate-documents/", "products.price", False),
+            caught_by="datawiz.documented_options",
+            decided="datawiz#4",
         ),
         ready,
     ]

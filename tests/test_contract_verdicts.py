@@ -527,3 +527,36 @@ def test_what_the_akinon_document_shows_two_ways_is_a_note_not_a_failure():
         "akinon.get_endpoints_refuse_post",
         "akinon.documented_values",
     }
+
+
+class _WithoutProducers:
+    """The fake, except that producers are not deployed (a plain 404 page): products name one
+    only optionally (products.rst), so a deployment may serve products without them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/v1/producers"):
+            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_an_optional_reference_to_a_collection_not_deployed_is_left_out_not_failed():
+    app = _WithoutProducers(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    options = RunOptions(allow_writes=True, max_examples=1, fields_per_collection=1)
+    report = run_suite(target, options, conformance=False, selection=Selection.parse(["products"], None))
+    assert not report.failures and not report.errors, report.summary()
+    assert "collection.upsert_counts[products]" in report.passed
+    # products name categories, brands and units too: those it can try, so the check ran
+    assert "collection.related_must_exist[products]" in report.passed
+
+
+def test_made_integers_stay_small_whatever_range_a_decision_gives():
+    from contract_tests.objects import scalar
+
+    bigint = {"type": "integer", "minimum": -9223372036854775808, "maximum": 9223372036854775807}
+    assert [scalar("integer", bigint, i, nested=False) for i in range(3)] == [1, 2, 3]
+    assert scalar("integer", {"type": "integer", "minimum": 5}, 0, nested=False) == 6

@@ -584,7 +584,7 @@ def _read_one(
             where,
             spec.source,
             COLLECTION_BEHAVIOURS,
-            {"search": search, "ordering": tuple(ordering)},
+            {"search": search, "ordering": tuple(ordering), "required": _field_names(input_schema or {})},
         )
     except ProvenanceError as error:
         raise StartupError(f"{spec.source.name}: {error}") from None
@@ -611,3 +611,14 @@ def _read_one(
         derived=derived,
         provenance=provenance,
     )
+
+
+def _field_names(schema: dict[str, Any], prefix: str = "") -> tuple[str, ...]:
+    """An upload's fields, a nested list's item fields dotted (`products.price`)."""
+    names: list[str] = []
+    for name, prop in (schema.get("properties") or {}).items():
+        names.append(f"{prefix}{name}")
+        items = prop.get("items") if isinstance(prop, dict) else None
+        if isinstance(items, dict) and "properties" in items:
+            names += _field_names(items, f"{prefix}{name}.")
+    return tuple(names)

@@ -28,8 +28,17 @@ DOCUMENTED, DECIDED = "documented", "decided"
 KEY = "provenance"
 DECISIONS_DIR = "decisions"
 # What a collection's judges qualify; the per-field ones name the declared search/ordering fields.
-COLLECTION_BEHAVIOURS = ("page_size", "search", "ordering", "allow", "upload_answer", "suffix_form")
-PER_FIELD = ("search", "ordering")
+COLLECTION_BEHAVIOURS = (
+    "page_size",
+    "search",
+    "ordering",
+    "allow",
+    "upload_answer",
+    "suffix_form",
+    "location",
+    "required",  # per field (dotted for a nested one: products.price): an upload field's required flag
+)
+PER_FIELD = ("search", "ordering", "required")
 # What a setup task's judges qualify: the outcome reported until the next execute (not idle again),
 # POST refused by its GET endpoints (the document's examples POST), the states' spelling (its
 # example answer spells one differently from its list).
