@@ -378,6 +378,38 @@ def answer_of(target: Target, probe: Probe) -> httpx.Response:
     return target.api_call(probe.method, probe.url, **probe.sent())
 
 
+_PHRASE = re.compile(r"[^\s,'\"]+ [^\s,'\"]+")  # two words, one space: no quote, no comma
+
+
+def phrase_in(collection: CollectionDeclaration, answer: httpx.Response | None) -> str | None:
+    """Two words, as one search field of an object of a page shows them: a quoted phrase found
+    only where DRF reads quoted phrases (3.15+); 3.14 looks for `"word` and `word"`."""
+    body = _json(answer) if answer is not None and answer.status_code == 200 else None
+    for item in body.get("results") or [] if isinstance(body, dict) else []:
+        for name in collection.search:
+            value = item.get(name) if isinstance(item, dict) else None
+            found = _PHRASE.search(value) if isinstance(value, str) else None
+            if found is not None:
+                return found[0]
+    return None
+
+
+def _found_any(answer: httpx.Response) -> Any:
+    body = _json(answer)
+    count = body.get("count") if answer.status_code == 200 and isinstance(body, dict) else None
+    return {"status": answer.status_code, "found": None if count is None else count > 0}
+
+
+def _search_terms(probe: Probe) -> dict[str, Any]:
+    """How SearchFilter reads ?search=, from two words of an object's search field searched as a
+    quoted phrase: found (DRF 3.15+: "phrases") or not (3.14: the quotes are part of the words)."""
+    assert probe.answer is not None
+    found = probe.excerpt(probe.answer)["found"]
+    if found is None:
+        return {"undecided": f"{probe.request_line()} answered {probe.answer.status_code}, not a page"}
+    return {"value": "phrases" if found else "words", "evidence": probe.evidence()}
+
+
 def _challenge_excerpt(answer: httpx.Response) -> Any:
     return {"status": answer.status_code, "WWW-Authenticate": answer.headers.get("www-authenticate")}
 
@@ -720,6 +752,7 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
     not_found: dict[str, Any] = {"undecided": "no collection holds an object to ask for a missing one beside"}
     decimals: dict[str, Any] = {"undecided": "no declared collection's OPTIONS lists a decimal field"}
     deployed: list[CollectionDeclaration] = []
+    phrased: tuple[CollectionDeclaration, str] | None = None  # a search field's two words, quoted
     for collection in target.facts.collections:
         listed = target.api_call("GET", f"{collection.list_path}?page_size=1")
         body = _json(listed)
@@ -731,6 +764,9 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
         probes = probes_of(collection, results[0] if isinstance(results, list) and results else None)
         send(target, probes)
         calibration.probes += probes
+        if phrased is None and collection.search:
+            phrase = phrase_in(collection, probes[0].answer)
+            phrased = (collection, phrase) if phrase is not None else None
         knobs: dict[str, Any] = {}
         for probe in probes:
             answer = probe.answer
@@ -782,6 +818,17 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
         send(target, [anonymous])
         calibration.probes.append(anonymous)
         calibration.knobs["auth_challenge"] = _auth_challenge(anonymous)
+    if phrased is not None:  # two words of a search field, quoted: one term (3.15+) or two
+        searched, phrase = phrased
+        url = f"{searched.list_path}?search={quote(chr(34) + phrase + chr(34))}&page_size=1"
+        quoted = Probe(f"GET {searched.list_path}", "GET", url, _found_any)
+        send(target, [quoted])
+        calibration.probes.append(quoted)
+        calibration.knobs["search_terms"] = _search_terms(quoted)
+    elif deployed:
+        calibration.knobs["search_terms"] = {
+            "undecided": "no object of a first page holds two words in a search field to search as a phrase"
+        }
     upload = refused_upload(target, deployed) if allow_writes else None
     if upload is not None:
         send(target, [upload])

@@ -90,6 +90,10 @@ KNOBS = {
         "knobs",
         "the first authentication class, whose challenge a 401 carries: " + " | ".join(AUTH_CHALLENGES),
     ),
+    "search_terms": (
+        "knobs",
+        "how ?search= is read: words (DRF 3.14: white space and commas, nulls dropped) | phrases (3.15+)",
+    ),
     "instance_allow": ("collections", "the Allow header of an instance: " + " | ".join(INSTANCE_ALLOW)),
 }
 
@@ -122,6 +126,7 @@ class Profile:
     null_ordering: str | None = None  # "last" | "first": where NULLs sort ascending
     form_nullable_boolean: str | None = None  # "false" | "null": a form leaving a nullable boolean out
     auth_challenge: str | None = None  # the first authentication class, an AUTH_CHALLENGES name
+    search_terms: str | None = None  # "words" (DRF 3.14) | "phrases" (3.15+): how ?search= splits
     page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     max_page_sizes: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     models: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -191,6 +196,7 @@ def profile_from(document: Mapping[str, Any], source: str = "") -> Profile:
         null_ordering=knobs.get("null_ordering"),
         form_nullable_boolean=knobs.get("form_nullable_boolean"),
         auth_challenge=knobs.get("auth_challenge"),
+        search_terms=knobs.get("search_terms"),
         page_sizes=per_collection("page_size"),
         max_page_sizes=per_collection("max_page_size"),
         models=per_collection("model"),

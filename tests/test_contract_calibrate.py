@@ -225,3 +225,23 @@ def test_auth_challenge_is_read_from_a_request_without_credentials():
         figures["operations"]["GET /api/v1/relocate-documents/"]["before"]
         < figures["operations"]["GET /api/v1/relocate-documents/"]["after"]
     )
+
+
+def test_search_terms_is_read_from_two_words_searched_as_a_quoted_phrase():
+    assert decided_values(calibrate(_fake()).document("x"))["search_terms"] == "words"
+    phrases = {
+        **PROFILE,
+        "knobs": {"search_terms": {"value": "phrases", "evidence": EVIDENCE}},
+        "collections": {},
+    }
+    calibration = calibrate(_fake(profile_from(phrases)))
+    decision = calibration.document("x")["knobs"]["search_terms"]
+    assert decision["value"] == "phrases" and decision["evidence"]["excerpt"] == {
+        "status": 200,
+        "found": True,
+    }
+    assert "?search=%22" in decision["evidence"]["request"]  # two words of an object, quoted
+    failures, _ = profile_failures(_fake(), phrases)
+    assert [f.message for f in failures] == ["the profile no longer matches: search_terms"]
+    figures = fidelity(calibration, calibration.document("x"))
+    assert figures["after"] == figures["probes"] and figures["before"] < figures["after"]

@@ -33,6 +33,7 @@ from mockserver.drf.representation import (
     detail_prefix,
     object_url,
 )
+from mockserver.drf.search_terms import phrase_terms
 from mockserver.drf.serializer import compile_body
 from mockserver.http import ApiRequest, ApiResponse, Handler
 from mockserver.profile import Profile
@@ -125,6 +126,8 @@ class CollectionViews:
         honoured = profile.ordering_fields.get(declaration.name) if profile else None
         ignored = set(declaration.ordering) - set(honoured) if honoured is not None else set()
         self._ordering_ignored = frozenset(ignored) or None
+        # How ?search= is split (search_terms): DRF 3.15+'s phrases, or 3.14's words (the store's).
+        self._phrases = profile is not None and profile.search_terms == "phrases"
         # Where the deployment's database puts NULLs (null_ordering): the store orders so.
         self._nulls_first = profile is not None and profile.null_ordering == "first"
         # The upload answer's shape (upload_answer): the bound POST handler is chosen here.
@@ -235,7 +238,9 @@ class CollectionViews:
         ordering = ordering_terms(query.get("ordering"))
         if self._ordering_ignored is not None:
             ordering = [term for term in ordering if term.lstrip("-") not in self._ordering_ignored]
-        search = query.get("search")
+        search: str | tuple[str, ...] | None = query.get("search")
+        if self._phrases and search is not None:
+            search = phrase_terms(search)  # DRF 3.15+: a quoted phrase is one term
 
         def fetch(number: int) -> Any:
             return store.query_documents(

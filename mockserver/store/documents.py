@@ -143,7 +143,7 @@ class Documents(Protocol):
         collection: str,
         *,
         ordering: Sequence[str] = (),
-        search: str | None = None,
+        search: str | tuple[str, ...] | None = None,
         offset: int = 0,
         limit: int | None = None,
         encoded: bool = False,

@@ -41,8 +41,11 @@ _SHARED = 0xFFFFFFFE  # in a part's single holder slot: several documents hold i
 _discard = deque(maxlen=0).extend  # runs an iterator of calls for their effect, in C
 
 
-def search_terms(search: str | None) -> list[str]:
-    """DRF's SearchFilter: terms split on white space and commas (nulls dropped), casefolded."""
+def search_terms(search: str | tuple[str, ...] | None) -> list[str]:
+    """DRF's SearchFilter: terms split on white space and commas (nulls dropped), casefolded; or
+    the terms a caller split itself (DRF 3.15+'s quoted phrases, drf/search_terms.py)."""
+    if isinstance(search, tuple):
+        return [term.casefold() for term in search if term]
     return [term.casefold() for term in (search or "").replace("\x00", "").replace(",", " ").split()]
 
 

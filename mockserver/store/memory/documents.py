@@ -79,7 +79,7 @@ class MemoryDocuments:
         collection: str,
         *,
         ordering: Sequence[str] = (),
-        search: str | None = None,
+        search: str | tuple[str, ...] | None = None,
         offset: int = 0,
         limit: int | None = None,
         encoded: bool = False,

@@ -124,7 +124,7 @@ class RedisDocuments(RedisCore):
         collection: str,
         *,
         ordering: Sequence[str] = (),
-        search: str | None = None,
+        search: str | tuple[str, ...] | None = None,
         offset: int = 0,
         limit: int | None = None,
         encoded: bool = False,
