@@ -560,3 +560,116 @@ def test_made_integers_stay_small_whatever_range_a_decision_gives():
     bigint = {"type": "integer", "minimum": -9223372036854775808, "maximum": 9223372036854775807}
     assert [scalar("integer", bigint, i, nested=False) for i in range(3)] == [1, 2, 3]
     assert scalar("integer", {"type": "integer", "minimum": 5}, 0, nested=False) == 6
+
+
+class _ModelLimits:
+    """The fake, except that OPTIONS lists what a stock DRF model serializer adds to a field: a
+    CharField's max_length and a model field's help_text, which no document states."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        started: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        data = json.loads(b"".join(chunks) or b"null")
+        for info in ((data or {}).get("actions") or {}).get("POST", {}).values():
+            if info.get("type") == "string":
+                info.setdefault("max_length", 200)
+                info["help_text"] = "the model's own"
+        body = json.dumps(data).encode()
+        headers = [(k, v) for k, v in started["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**started, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def test_the_diff_takes_the_field_limits_of_a_deployments_models_in_options():
+    """A DRF service whose CharFields have a max_length lists it in OPTIONS: the pages state no
+    limit, so the diff finds no difference (issue #22: it failed every collection's OPTIONS)."""
+    from contract_tests.diff import run_diff
+
+    app = _ModelLimits(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    report = run_diff(target, selection=Selection.parse(["producers,cashiers,relocate-documents"], None))
+    assert not report.failures and not report.errors, report.summary()
+    assert any(name.endswith("OPTIONS /api/v1/producers/") for name in report.passed), report.summary()
+
+
+def test_the_diff_still_sees_a_field_limit_the_spec_states_and_a_deployment_lacks():
+    from contract_tests.diff import without_own_details
+
+    fake = {"actions": {"POST": {"responsible": {"type": "str", "max_length": "int"}}}}
+    lacking = {"actions": {"POST": {"responsible": {"type": "str"}}}}
+    assert without_own_details(lacking, fake) == lacking  # still differs from the fake's shape
+    extra = {"actions": {"POST": {"responsible": {"type": "str", "max_length": "int", "min_length": "int"}}}}
+    assert without_own_details(extra, fake) == fake
+
+
+class _ParentRequired:
+    """The fake, except that a category upload must name parent_id (the POST table says it is
+    required; decided optional, datawiz-resources#2): null names a root, leaving it out is refused."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/api/v1/categories/":
+            await self.app(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        sent = json.loads(body or b"null")
+        items = sent if isinstance(sent, list) else [sent]
+        errors = [{} if "parent_id" in item else {"parent_id": ["This field is required."]} for item in items]
+        if any(errors):
+            answer = errors if isinstance(sent, list) else errors[0]
+            await JSONResponse(answer, status_code=400)(scope, receive, send)
+            return
+
+        async def replay() -> dict:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def test_the_diff_transitions_hold_where_a_category_must_name_its_parent():
+    """The transitions upload a category for their product: sent with parent_id null, a service
+    that follows the POST table (parent_id required) takes it as the fake does."""
+    from contract_tests.diff import TRANSITIONS, run_diff
+
+    app = _ParentRequired(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    report = run_diff(target, allow_writes=True, selection=Selection.parse(["producers"], None))
+    assert not report.failures and not report.errors, report.summary()
+    assert TRANSITIONS in report.passed, report.summary()
+
+
+def test_the_diff_transitions_replace_the_document_uploaded():
+    """The replacement sends every line field, a line's price too (required by decision
+    datawiz#4, optional by the seed's table), so it replaces on either decision."""
+    from contract_tests.diff import datawiz_transitions
+
+    fake = in_process_target(
+        "datawiz", create_app(Settings(auth_mode="strict", tokens=(TOKEN,))), Credentials(token=TOKEN)
+    )
+    steps = datawiz_transitions(fake, RunOptions().prefix)
+    assert steps[:3] == [
+        (201, {"updated": 0, "inserted": 1}),
+        (201, {"updated": 1, "inserted": 0}),
+        (201, {"updated": 0, "inserted": 1}),
+    ]
+    assert steps[3][1]["products"][0]["qty"] == "3.0000"  # read back as replaced
