@@ -30,7 +30,7 @@ class LoadResult:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
-def _request_bytes(method: str, path: str, host: str, headers: dict[str, str], body: bytes) -> bytes:
+def request_bytes(method: str, path: str, host: str, headers: dict[str, str], body: bytes) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -166,14 +166,14 @@ def run_load(
     no two URLs are the same (nothing can be answered from a cache of earlier answers)."""
     if generator_name(generator) == "wrk":
         return _run_wrk(host, port, method, path, seconds, connections, headers or {}, body, unique)
-    fixed = _request_bytes(method, path, f"{host}:{port}", headers or {}, body)
+    fixed = request_bytes(method, path, f"{host}:{port}", headers or {}, body)
     counter = itertools.count(1)
     separator = "&" if "?" in path else "?"
 
     def payload() -> bytes:
         if not unique:
             return fixed
-        return _request_bytes(
+        return request_bytes(
             method, f"{path}{separator}_n={next(counter)}", f"{host}:{port}", headers or {}, body
         )
 
