@@ -256,7 +256,7 @@ def _expect_stored_as(
 ) -> dict[str, Any]:
     """Read the object stored under key_item's key and expect it to hold what was sent."""
     detail, operation = _read_stored(ctx, c, key_item)
-    wrong = differences(sent, detail, c.input_schema)
+    wrong = differences(sent, detail, c.input_schema, c.provenance)
     ctx.expect(not wrong, operation, f"{promise} (differs in {wrong})", expected=sent, actual=detail)
     return detail
 

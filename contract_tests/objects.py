@@ -17,6 +17,7 @@ from contract_tests.context import CannotRun, Context
 from contract_tests.preflight import is_drf_error
 from mockserver.drf.serializer import is_nullable
 from mockserver.spec.collections import CollectionDeclaration
+from mockserver.spec.provenance import NONE, Provenances
 
 TEXT = "string"
 
@@ -110,7 +111,9 @@ class ObjectMaker:
             if link.source_fields and link.collection != collection.name
             for source in link.source_fields
         }
-        made = self._object(collection.input_schema, tag, index, links, nested=False)
+        made = self._object(
+            collection.input_schema, tag, index, links, nested=False, kinds=collection.provenance
+        )
         distinct = _distinguishing_reference(collection)
         if distinct is not None:
             # A key made only of references (a supplier's access: supplier, shop, product) is the
@@ -121,21 +124,33 @@ class ObjectMaker:
         return made
 
     def _object(
-        self, schema: dict[str, Any], tag: str, index: int, links: dict[str, str], nested: bool
+        self,
+        schema: dict[str, Any],
+        tag: str,
+        index: int,
+        links: dict[str, str],
+        nested: bool,
+        kinds: Provenances = NONE,
+        within: str = "",
     ) -> dict[str, Any]:
+        """`kinds`: the provenance naming fields whose type is decided (`within`: the dotted
+        prefix of a nested item's fields, `cartitems.`)."""
         made: dict[str, Any] = {}
         required = set(schema.get("required") or ())
         for name, prop in writable(schema).items():
             reference = (prop.get("x-drf") or {}).get("exists_in")
             try:
-                if reference and reference["collection"] in self._making and is_nullable(prop):
+                if kinds.of("type", f"{within}{name}").decided and drf_type(prop) in (TEXT, "field"):
+                    # the sources type it a number, the project a string: a number's text is both
+                    made[name] = str(index + 1)
+                elif reference and reference["collection"] in self._making and is_nullable(prop):
                     made[name] = None  # a tree (categories by parent_id): the related object is a root
                 elif reference:
                     made[name] = self._reference(reference["collection"], reference["field"])
                 elif name in links:
                     made[name] = self._reference(links[name], self._key_field(links[name]))
                 else:
-                    made[name] = self._value(name, prop, tag, index, nested)
+                    made[name] = self._value(name, prop, tag, index, nested, kinds, within)
             except RelatedNotDeployed:
                 if name in required:
                     raise
@@ -143,12 +158,25 @@ class ObjectMaker:
                 # as a client of that deployment would (products without producers)
         return made
 
-    def _value(self, name: str, prop: dict[str, Any], tag: str, index: int, nested: bool) -> Any:
+    def _value(
+        self,
+        name: str,
+        prop: dict[str, Any],
+        tag: str,
+        index: int,
+        nested: bool,
+        kinds: Provenances = NONE,
+        within: str = "",
+    ) -> Any:
         field_type = drf_type(prop)
         if field_type in ("field", "list") and isinstance(prop.get("items"), dict):
             items = prop["items"]
             if "properties" in items:
-                return [self._object(items, tag, line, {}, nested=True) for line in range(1 + index % 2)]
+                inner = f"{within}{name}."
+                return [
+                    self._object(items, tag, line, {}, nested=True, kinds=kinds, within=inner)
+                    for line in range(1 + index % 2)
+                ]
             reference = (items.get("x-drf") or {}).get("exists_in")
             if reference:  # a list of ids (a manager's shops): each must exist
                 return [self.related(reference["collection"])[reference["field"]]]
@@ -229,36 +257,49 @@ def _distinguishing_reference(collection: CollectionDeclaration) -> tuple[str, d
     return first, references[first]
 
 
-def same_value(sent: Any, shown: Any, schema: dict[str, Any]) -> bool:
-    """Whether a presented value is what was sent, as DRF's field would present it."""
+def same_value(
+    sent: Any, shown: Any, schema: dict[str, Any], kinds: Provenances = NONE, field: str = ""
+) -> bool:
+    """Whether a presented value is what was sent, as DRF's field would present it. `kinds`: the
+    provenance naming `field` (dotted) when its type is decided (the sources type it a number: a
+    DecimalField shows "1" as "1.0")."""
     field_type = drf_type(schema)
     if sent is None or shown is None:
         return sent is shown
-    if field_type == "decimal":
+    if field_type == "decimal" or (field_type == TEXT and kinds.of("type", field).decided):
         try:
             return Decimal(str(sent)) == Decimal(str(shown))
         except InvalidOperation:
-            return False
+            return field_type == TEXT and str(sent) == shown
     if field_type in ("field", "list") and isinstance(sent, list):
         items = schema.get("items") or {}
         return (
             isinstance(shown, list)
             and len(sent) == len(shown)
-            and all(same_value(a, b, items) for a, b in zip(sent, shown, strict=True))
+            and all(same_value(a, b, items, kinds, field) for a, b in zip(sent, shown, strict=True))
         )
     if isinstance(sent, dict):
-        return isinstance(shown, dict) and not differences(sent, shown, schema)
+        inner = f"{field}." if field else ""
+        return isinstance(shown, dict) and not differences(sent, shown, schema, kinds, inner)
     if field_type in (TEXT, "url"):
         return str(sent) == shown
     return sent == shown
 
 
-def differences(sent: dict[str, Any], shown: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+def differences(
+    sent: dict[str, Any],
+    shown: dict[str, Any],
+    schema: dict[str, Any],
+    kinds: Provenances = NONE,
+    within: str = "",
+) -> list[str]:
     """The sent fields the presented object does not show as sent (fields it does not present are
     not compared: the presented form may leave input fields out)."""
     properties = writable(schema)
     return [
         name
         for name, value in sent.items()
-        if name in shown and name in properties and not same_value(value, shown[name], properties[name])
+        if name in shown
+        and name in properties
+        and not same_value(value, shown[name], properties[name], kinds, f"{within}{name}")
     ]

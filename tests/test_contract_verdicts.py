@@ -673,3 +673,50 @@ def test_the_diff_transitions_replace_the_document_uploaded():
         (201, {"updated": 0, "inserted": 1}),
     ]
     assert steps[3][1]["products"][0]["qty"] == "3.0000"  # read back as replaced
+
+
+def _order_no_refused_unless_a_number(path: str, body: bytes) -> bytes:
+    """A DecimalField order_no: a receipt upload naming a cart item by text is refused (sent
+    blank, so the fake answers 400 naming cartitems)."""
+    if not path.startswith("/api/v1/receipts"):
+        return body
+    sent = json.loads(body or b"null")
+    for receipt in sent if isinstance(sent, list) else [sent]:
+        for item in (receipt or {}).get("cartitems") or []:
+            if isinstance(item, dict) and not str(item.get("order_no", "")).replace(".", "").isdigit():
+                item["order_no"] = ""
+    return json.dumps(sent).encode()
+
+
+def test_a_cart_items_order_no_typed_a_number_as_its_page_says_fails_nothing():
+    """receipts.rst types order_no "число" (a number); the project decided a string
+    (datawiz-resources#20, behaviour `type`): the suite sends a number's text, so a service with
+    a DecimalField keeps its contract (issue #22: it refused every receipt made with a text
+    order_no)."""
+    from tests.drifts import Drift, DriftedApp
+
+    drift = Drift("order_no_a_number", "datawiz", "a cart item's order_no is a DecimalField")
+    drift.rewrite_request = _order_no_refused_unless_a_number
+    app = DriftedApp(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))), drift, TOKEN)
+    target = in_process_target("datawiz", app, Credentials(token=TOKEN))
+    options = RunOptions(allow_writes=True, max_examples=1, fields_per_collection=1)
+    report = run_suite(target, options, conformance=False, selection=Selection.parse(["receipts"], None))
+    ran = {"collection.upsert_counts[receipts]", "collection.read_back[receipts]"}
+    assert ran <= set(report.passed), report.summary()
+    assert not report.failures and not report.errors, report.summary()
+
+
+def test_a_decided_number_typed_field_reads_back_as_the_number_sent():
+    """A DecimalField(decimal_places=1) shows the order_no "1" sent as "1.0" (receipts.rst shows
+    "196.0"): the same number where its type is decided; a text field stays compared as text."""
+    from contract_tests.objects import differences
+    from mockserver.apis import catalogue
+
+    receipts = catalogue().api("datawiz").collection("receipts")
+    sent = {"order_id": "7", "cartitems": [{"order_no": "1", "product_id": "p"}]}
+    shown = {"order_id": "7", "cartitems": [{"order_no": "1.0", "product_id": "p"}]}
+    assert differences(sent, shown, receipts.input_schema, receipts.provenance) == []
+    assert differences(sent, {**shown, "order_id": "7.0"}, receipts.input_schema, receipts.provenance) == [
+        "order_id"
+    ]
+    assert differences(sent, shown, receipts.input_schema) == ["cartitems"]  # without its provenance

@@ -584,7 +584,12 @@ def _read_one(
             where,
             spec.source,
             COLLECTION_BEHAVIOURS,
-            {"search": search, "ordering": tuple(ordering), "required": _field_names(input_schema or {})},
+            {
+                "search": search,
+                "ordering": tuple(ordering),
+                "required": _field_names(input_schema or {}),
+                "type": _field_names(input_schema or {}),
+            },
         )
     except ProvenanceError as error:
         raise StartupError(f"{spec.source.name}: {error}") from None

@@ -37,8 +37,11 @@ COLLECTION_BEHAVIOURS = (
     "suffix_form",
     "location",
     "required",  # per field (dotted for a nested one: products.price): an upload field's required flag
+    # per field: an upload field's type where the sources type it otherwise (a cart item's order_no,
+    # "число" but decided a string): objects made for a check send a value valid under both
+    "type",
 )
-PER_FIELD = ("search", "ordering", "required")
+PER_FIELD = ("search", "ordering", "required", "type")
 # What a setup task's judges qualify: the outcome reported until the next execute (not idle again),
 # POST refused by its GET endpoints (the document's examples POST), the states' spelling (its
 # example answer spells one differently from its list).
