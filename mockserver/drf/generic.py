@@ -240,6 +240,8 @@ class CollectionViews:
             ordering = [term for term in ordering if term.lstrip("-") not in self._ordering_ignored]
         search: str | tuple[str, ...] | None = query.get("search")
         if self._phrases and search is not None:
+            if "\x00" in search:  # DRF 3.15+ reads the value through a CharField (spec: NullInSearch)
+                raise ValidationFailed(["Null characters are not allowed."])
             search = phrase_terms(search)  # DRF 3.15+: a quoted phrase is one term
 
         def fetch(number: int) -> Any:

@@ -1,9 +1,10 @@
 """How DRF 3.15+'s SearchFilter reads `?search=` (a profile's search_terms "phrases"): split as
 Django's smart_split splits it, a quoted phrase one term (its quotes removed, escapes undone),
-the rest split on commas. DRF 3.15+ also refuses a null character (400, the value is a
-CharField's); the fake drops it as 3.14 does, since its spec documents no 400 for a list (the
-record search-terms keeps that part). DRF 3.14 and before (the fake's default) split on white
-space and commas (store/search_index.py)."""
+the rest split on commas. DRF 3.15+ also refuses a null character (400 ["Null characters are
+not allowed."], the value is a CharField's; the spec's NullInSearch): the list view does so under
+this profile, before the terms are split. A detail view does not (DRF's get_object filters a
+detail too; the fake's does not search there). DRF 3.14 and before (the fake's default) drop the
+character and split on white space and commas (store/search_index.py)."""
 
 import re
 
