@@ -330,9 +330,14 @@ def own_walk(ctx: Context, c: Collection) -> None:
 
 def ordering_own(ctx: Context, c: Collection, field: str) -> None:
     """Objects written in one order come back in the order of the field asked."""
-    if field not in writable(c.input_schema):
-        return  # a presented-only field: its order shows on the target's own data
     made = _make(ctx, c, tag := _tag(ctx, "o"), 3)
+    reference = (writable(c.input_schema)[field].get("x-drf") or {}).get("exists_in")
+    if reference and field not in c.key:
+        # made objects share one related object: three of their own, or any order looks sorted
+        maker = ObjectMaker(ctx)
+        for index, item in enumerate(made):
+            # keys past the common prefix plain letters and digits, which every collation orders
+            item[field] = maker.related(reference["collection"], f"{tag}{index}")[reference["field"]]
     if field not in c.key:  # the field's order differs from the keys' and from the upload's
         values = [item[field] for item in made]
         for index, item in enumerate(made):
@@ -349,8 +354,6 @@ def ordering_own(ctx: Context, c: Collection, field: str) -> None:
 
 def search_own(ctx: Context, c: Collection, field: str) -> None:
     """An object whose `field` alone holds a term is found by it, and nothing else is."""
-    if field not in free_text(c):
-        return  # not written as free text: the target's own data shows it
     tag = _tag(ctx, "s")
     hit, miss = _make(ctx, c, tag, 2)
     inputs = writable(c.input_schema)

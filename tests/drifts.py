@@ -574,6 +574,15 @@ def decided_drifts() -> list[Drift]:
             decided="datawiz-resources#C4",
         ),
         Drift(
+            "terminals_ordering_by_shop_ignored",
+            "datawiz",
+            "terminals ignore ?ordering=shop_id (no source names it; the view's ordering_fields lack it)",
+            rewrite_query=_ordering_without("shop_id"),
+            query_path="/api/v1/terminals",
+            caught_by="collection.ordering_own[terminals.shop_id]",
+            decided="datawiz-resources#C4",
+        ),
+        Drift(
             "loss_documents_search_ignores_note",
             "datawiz",
             "loss document search no longer looks at note (no source names it)",

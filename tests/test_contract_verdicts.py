@@ -720,3 +720,19 @@ def test_a_decided_number_typed_field_reads_back_as_the_number_sent():
         "order_id"
     ]
     assert differences(sent, shown, receipts.input_schema) == ["cartitems"]  # without its provenance
+
+
+def test_own_promises_are_planned_only_for_fields_they_can_test():
+    """search_own fills a field with the run's tag: a reference (shop_id) cannot hold it, and a
+    check planned for it returned at once and counted as passed, having tested nothing."""
+    from contract_tests.collection_promises import FIELD_PROMISES
+    from contract_tests.objects import free_text, writable
+    from mockserver.apis import catalogue
+
+    planned = {name: fields_of for name, _, _, fields_of in FIELD_PROMISES}
+    for c in catalogue().api("datawiz").collections:
+        assert set(planned["search_own"](c)) <= free_text(c), c.name
+        assert set(planned["ordering_own"](c)) <= set(writable(c.input_schema)), c.name
+    terminals = catalogue().api("datawiz").collection("terminals")
+    assert "shop_id" not in planned["search_own"](terminals)
+    assert "shop_id" in planned["ordering_own"](terminals)

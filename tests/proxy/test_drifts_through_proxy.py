@@ -81,3 +81,5 @@ def test_a_decided_drift_the_traffic_shows_is_a_note(fake, drift):
 SILENT = {"pages_upload_answer", "products_default_page_size_10", "products_without_slash_suffix"}
 # The proxy judges neither an upload's Location nor the required flags OPTIONS shows: verify does.
 SILENT |= {"products_upload_without_location", "categories_parent_required", "relocate_line_price_optional"}
+# The ordinary session never orders terminals by shop.
+SILENT |= {"terminals_ordering_by_shop_ignored"}
