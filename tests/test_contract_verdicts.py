@@ -4,6 +4,7 @@ failure, failures of one cause are told once, and each outcome has its exit stat
 
 import json
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -299,21 +300,26 @@ def test_the_diff_summary_names_mockserver_diff():
 
 
 # what the deployment serves ------------------------------------------------------------------
-class _WithoutShops:
-    """The fake, except that shops are not deployed: a plain 404 page, as a router answers."""
+class _NotDeployed:
+    """The fake, except the paths `hidden` names: a plain 404 page, as a project that never routed
+    them answers."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, app: Any, hidden: Callable[[str], bool]) -> None:
+        self.app, self.hidden = app, hidden
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/v1/shops"):
+        if scope["type"] == "http" and self.hidden(scope["path"]):
             await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
 
+def _without_shops(app: Any) -> _NotDeployed:
+    return _NotDeployed(app, lambda path: path.startswith("/api/v1/shops"))
+
+
 def test_a_collection_not_deployed_is_said_once_and_its_checks_not_run():
-    app = _WithoutShops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    app = _without_shops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
     target = in_process_target("datawiz", app, Credentials(token=TOKEN))
     options = RunOptions(allow_writes=False, max_examples=1, fields_per_collection=1)
     report = run_suite(target, options, conformance=False, selection=Selection.parse(["shops,units"], None))
@@ -363,7 +369,7 @@ def test_a_check_whose_operation_the_spec_copy_lacks_is_not_run(setup_only_specs
 def test_the_diff_reports_a_collection_not_deployed_once_and_runs_the_rest():
     from contract_tests.diff import run_diff
 
-    app = _WithoutShops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    app = _without_shops(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
     target = in_process_target("datawiz", app, Credentials(token=TOKEN))
     report = run_diff(target, selection=Selection.parse(["shops,units"], None))
     assert not report.failures and not report.errors, report.summary()
@@ -447,23 +453,11 @@ def test_a_datawiz_spec_copy_without_the_relocate_documents_list_runs_the_rest(t
     )
 
 
-class _SetupOnly:
-    """The fake serving the seed's three setup endpoints only, as a deployment (no control API):
-    the Omnitron SDK's login and active_user answer a plain 404 page, as a project that never
-    routed them does."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and "/setup/" not in scope["path"]:
-            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 def test_paths_outside_collections_not_deployed_are_not_run_not_failed():
-    app = _SetupOnly(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    # the seed's three setup endpoints only, as a deployment (no control API): the Omnitron SDK's
+    # login and active_user answer a plain 404 page
+    fake = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+    app = _NotDeployed(fake, lambda path: "/setup/" not in path)
     target = in_process_target("akinon", app, Credentials(token=TOKEN))
     report = run_suite(target, RunOptions(allow_writes=True, max_examples=1, task_timeout=10))
     assert not report.failures and not report.errors, report.summary()
@@ -529,22 +523,10 @@ def test_what_the_akinon_document_shows_two_ways_is_a_note_not_a_failure():
     }
 
 
-class _WithoutProducers:
-    """The fake, except that producers are not deployed (a plain 404 page): products name one
-    only optionally (products.rst), so a deployment may serve products without them."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/v1/producers"):
-            await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
 def test_an_optional_reference_to_a_collection_not_deployed_is_left_out_not_failed():
-    app = _WithoutProducers(create_app(Settings(auth_mode="strict", tokens=(TOKEN,))))
+    # products name a producer only optionally (products.rst): a deployment may serve no producers
+    fake = create_app(Settings(auth_mode="strict", tokens=(TOKEN,)))
+    app = _NotDeployed(fake, lambda path: path.startswith("/api/v1/producers"))
     target = in_process_target("datawiz", app, Credentials(token=TOKEN))
     options = RunOptions(allow_writes=True, max_examples=1, fields_per_collection=1)
     report = run_suite(target, options, conformance=False, selection=Selection.parse(["products"], None))
