@@ -744,6 +744,25 @@ def _search_probes_of(target: Target, collection: CollectionDeclaration) -> dict
     return search_probes(collection, objects)
 
 
+def _write_probed(
+    calibration: Calibration,
+    target: Target,
+    knob: str,
+    probes: Any,
+    sent: int,
+    decide: Callable[[Any], dict[str, Any]],
+    undecided: str,
+) -> None:
+    """A knob decided from probes that write (None: none could be made): its first `sent` probes
+    are sent and kept as evidence, the knob decided from them, or left undecided saying why."""
+    if probes is None:
+        calibration.knobs[knob] = {"undecided": undecided}
+        return
+    send(target, list(probes[:sent]))
+    calibration.probes += list(probes[:sent])
+    calibration.knobs[knob] = decide(probes)
+
+
 def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = None) -> Calibration:
     """Probe the target and decide every knob (undecided, with the reason, when it cannot);
     `allow_writes`: also post an upload the spec refuses (the list errors' shape) and one object
@@ -857,36 +876,28 @@ def calibrate(target: Target, allow_writes: bool = False, run_id: str | None = N
         }
     )
     if target.facts.collections:
-        nulls = (
-            null_ordering_probes(maker, prefix, deployed, target.facts.collections) if allow_writes else None
+        written = (maker, prefix, deployed, target.facts.collections)
+        _write_probed(
+            calibration,
+            target,
+            "null_ordering",
+            null_ordering_probes(*written) if allow_writes else None,
+            3,
+            _null_ordering,
+            "needs --allow-writes (one object of the run with a null ordering field)"
+            if not allow_writes
+            else "no deployed collection takes an object with a null ordering field naming no other",
         )
-        if nulls is not None:
-            send(target, list(nulls[:3]))
-            calibration.probes += list(nulls[:3])
-        calibration.knobs["null_ordering"] = (
-            _null_ordering(nulls)
-            if nulls is not None
-            else {
-                "undecided": "needs --allow-writes (one object of the run with a null ordering field)"
-                if not allow_writes
-                else "no deployed collection takes an object with a null ordering field naming no other"
-            }
-        )
-    if target.facts.collections:
-        forms = (
-            form_boolean_probes(maker, prefix, deployed, target.facts.collections) if allow_writes else None
-        )
-        if forms is not None:
-            send(target, list(forms[:2]))
-            calibration.probes += list(forms[:2])
-        calibration.knobs["form_nullable_boolean"] = (
-            _form_nullable_boolean(forms)
-            if forms is not None
-            else {
-                "undecided": "needs --allow-writes (one object of the run posted as a form)"
-                if not allow_writes
-                else "no deployed collection takes a form object with a nullable boolean naming no other"
-            }
+        _write_probed(
+            calibration,
+            target,
+            "form_nullable_boolean",
+            form_boolean_probes(*written) if allow_writes else None,
+            2,
+            _form_nullable_boolean,
+            "needs --allow-writes (one object of the run posted as a form)"
+            if not allow_writes
+            else "no deployed collection takes a form object with a nullable boolean naming no other",
         )
     for task in target.facts.setup_tasks:
         calibration.knobs["ready_after_outcome"] = (
